@@ -1,0 +1,81 @@
+// Package variables is inboxkit's placeholder language: {{ path | filter:"arg" }} templates that
+// are compiled once and expanded many times, with the escaping of each value chosen by the
+// placeholder's position, never by the template's author.
+//
+// Admins write templates; contact data fills them, and contact data is hostile. Whatever a value
+// contains, an expanded URL keeps the template's scheme, host and path structure, a header value
+// stays one header line, and a JSON body stays valid JSON with the template's keys.
+//
+//	t, err := variables.Compile(
+//		"https://crm.example.com/v1/contacts/{{contact.id}}?email={{contact.email}}",
+//		variables.URL, &variables.Options{Prefixes: []string{"contact."}, Strict: true})
+//	if err != nil {
+//		return err // a *SyntaxError with the byte offset of the problem
+//	}
+//	u, err := t.Expand(variables.Map{"contact.id": "c/1", "contact.email": "zoe+1@example.com"})
+//	// u == "https://crm.example.com/v1/contacts/c%2F1?email=zoe%2B1%40example.com"
+//
+// # Syntax
+//
+// A placeholder is {{ name }} or {{ name | filter | filter:"arg" }}; spaces inside the braces are
+// allowed. A name is a run of characters other than white space, '{', '}', '|' and '"', so gjson
+// paths such as orders.#, $root.meta.count and items.0.sku are names; names are case-sensitive.
+// A filter argument is a double-quoted string (escapes \" \\ \n \t \r) or a bare word
+// (truncate:10). {{"text"}} writes text literally; {{"{{"}} is how to write a literal "{{".
+// A lone "{" or "}}" outside a placeholder is literal text.
+//
+// # Targets
+//
+//   - [Text]: no escaping (message composition, display bindings).
+//   - [URL]: a whole URL. A placeholder in the path or the fragment is escaped like
+//     url.PathEscape, so "a/b" stays one segment and "?" or "#" cannot start a query or fragment;
+//     a placeholder in the query is escaped like url.QueryEscape. A placeholder in the scheme,
+//     userinfo, host or port, or in the first segment of a relative URL (where a ':' could make a
+//     scheme), is a compile error wrapping [ErrPlacement] unless
+//     [Options].AllowHostPlaceholders is set; such values are then query-escaped. A path segment
+//     made only of placeholders (and literal dots) whose values make it "." or ".." is an
+//     expansion error wrapping [ErrDotSegment]. The template must parse with net/url.
+//   - [Query]: the whole template is one query parameter value and the whole result is
+//     query-escaped, literal text included; it is ready to follow "name=" and must not be escaped
+//     again.
+//   - [Header]: one header value, not escaped. A value containing CR, LF, NUL or any other ASCII
+//     control character except horizontal tab (or DEL) is an expansion error wrapping
+//     [ErrInvalidHeaderValue]; such characters in the literal text are a compile error.
+//   - [JSON]: a JSON document. A placeholder must stand inside a string literal that is not an
+//     object key, or alone where a value is expected; the template with placeholders replaced by a
+//     dummy must be valid JSON. Inside a string, a value is escaped like encoding/json without
+//     HTML escaping: quotes, backslashes and control characters escaped, U+2028 and U+2029 written
+//     as \u2028 and \u2029, invalid UTF-8 replaced by \ufffd. Standing alone, a value is always
+//     written as a JSON string: "42" stays the string "42" (a zip code or phone number must not
+//     lose its leading zeros or plus sign because of what a contact typed), and a missing value is
+//     "". The result is always valid JSON with the template's keys.
+//
+// # Names
+//
+// [Options].Names and [Options].Prefixes say which names exist (both empty: any name);
+// [Options].HeaderOnly restricts name prefixes such as "secret." to Header templates; and
+// [Options].Validate adds a check of its own. An unknown name is a compile error that lists the
+// known names and prefixes. [Template.Names] lists the names a template references, so a caller
+// can check required variables before sending anything.
+//
+// # Filters
+//
+// Filters run left to right before escaping: default:"x" (the value, or x when the value is
+// empty or missing), lower, upper, trim (Unicode white space), truncate:N (the first N runes, no
+// ellipsis), sha256 (lower-case hex of the bytes) and base64 (standard encoding with padding).
+// An unknown filter or a bad argument is a compile error. [Options].Filters adds custom [Filter]
+// values for one compilation; there is no global registry.
+//
+// # Missing values and errors
+//
+// By default a missing value expands as "". With [Options].Strict it is an error wrapping
+// [ErrUndefined]; a placeholder with a default filter is never missing. Compile errors are
+// [*SyntaxError] values with a byte offset; expansion errors are [*ValueError] values naming the
+// variable. No error text contains a value. Nothing in this package panics on any input.
+//
+// # Concurrency and performance
+//
+// A [Template] is immutable and safe for concurrent use. Expand makes one allocation for its
+// result (more only when a filter allocates or escaping grows a value a lot); AppendExpand into a
+// buffer with room makes none. The package keeps no global state.
+package variables

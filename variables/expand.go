@@ -1,0 +1,123 @@
+package variables
+
+import (
+	"fmt"
+	"slices"
+	"unsafe"
+)
+
+// maxStackSlots is the number of slot values resolved without a heap allocation.
+const maxStackSlots = 16
+
+// Expand resolves the template's variables through r and returns the expanded text, escaped for
+// the template's target. A nil r defines no variable. On error the result is "".
+//
+// Errors are *ValueError values naming the variable (never its value) and wrapping ErrUndefined
+// (Strict templates), ErrInvalidHeaderValue (Header), ErrDotSegment (URL) or ErrFilter.
+func (t *Template) Expand(r Resolver) (string, error) {
+	b, err := t.expand(nil, r)
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	// b is a fresh buffer that nothing else references and that is never written again, so it
+	// can back the string without a copy, as strings.Builder does.
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// AppendExpand appends the expansion of the template to dst and returns the extended buffer. On
+// error it returns dst unchanged and the error (see Expand). Expanding into a buffer with enough
+// capacity does not allocate unless a filter does.
+func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
+	return t.expand(dst, r)
+}
+
+func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
+	var stack [maxStackSlots]string
+	var vals []string
+	if len(t.slots) <= maxStackSlots {
+		vals = stack[:len(t.slots)]
+	} else {
+		vals = make([]string, len(t.slots))
+	}
+	size := t.litLen
+	for i := range t.slots {
+		v, err := t.value(&t.slots[i], r)
+		if err != nil {
+			return dst, err
+		}
+		vals[i] = v
+		size += len(v)
+	}
+	for _, g := range t.dots {
+		if err := checkDots(g, vals, t.slots); err != nil {
+			return dst, err
+		}
+	}
+	// Escaping grows most values by a little; leave room for that so that one buffer suffices.
+	dst = slices.Grow(dst, size+size/8+8)
+	for i, l := range t.lits {
+		dst = append(dst, l...)
+		if i == len(vals) {
+			break
+		}
+		v := vals[i]
+		switch t.slots[i].esc {
+		case escNone:
+			dst = append(dst, v...)
+		case escPath:
+			dst = appendPathEscape(dst, v)
+		case escQuery:
+			dst = appendQueryEscape(dst, v)
+		case escJSONString:
+			dst = appendJSONString(dst, v)
+		case escJSONValue:
+			dst = append(dst, '"')
+			dst = appendJSONString(dst, v)
+			dst = append(dst, '"')
+		}
+	}
+	return dst, nil
+}
+
+// value looks up and filters the value of slot s and checks it for the target.
+func (t *Template) value(s *slot, r Resolver) (string, error) {
+	var v string
+	ok := false
+	if r != nil {
+		v, ok = r.Lookup(s.name)
+	}
+	if !ok && t.strict && !s.hasDefault {
+		return "", &ValueError{Name: s.name, Err: ErrUndefined}
+	}
+	for _, f := range s.filters {
+		var err error
+		v, err = f.apply(v, f.arg)
+		if err != nil {
+			return "", &ValueError{Name: s.name, Err: fmt.Errorf("%w: %s: %w", ErrFilter, f.name, err)}
+		}
+	}
+	if t.hasCheck && !validHeaderValue(v) {
+		return "", &ValueError{Name: s.name, Err: ErrInvalidHeaderValue}
+	}
+	return v, nil
+}
+
+// checkDots reports an error when the path segment of group g would expand to "." or "..".
+func checkDots(g dotGroup, vals []string, slots []slot) error {
+	n := g.dots
+	for _, i := range g.slots {
+		n += len(vals[i])
+		if n > 2 {
+			return nil
+		}
+		for j := 0; j < len(vals[i]); j++ {
+			if vals[i][j] != '.' {
+				return nil
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &ValueError{Name: slots[g.slots[0]].name, Err: ErrDotSegment}
+}
