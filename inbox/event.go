@@ -1,0 +1,165 @@
+package inbox
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is the type of message an event becomes in the host's inbox.
+type Kind uint8
+
+const (
+	// KindNone marks an event whose type the source does not map. Sync
+	// acknowledges such an event and ignores it.
+	KindNone Kind = iota
+	// KindBasic is a full chat message: text, images, files.
+	KindBasic
+	// KindMinimal is a one-line activity with an optional icon and link.
+	KindMinimal
+)
+
+// String returns "NONE", "BASIC" or "MINIMAL".
+func (k Kind) String() string {
+	switch k {
+	case KindBasic:
+		return "BASIC"
+	case KindMinimal:
+		return "MINIMAL"
+	case KindNone:
+		return "NONE"
+	}
+	return "Kind(" + itoa(int(k)) + ")"
+}
+
+// Direction says who wrote a message. The zero value is
+// [ParticipantToBusiness].
+type Direction uint8
+
+const (
+	// ParticipantToBusiness is a message from the contact (the customer).
+	ParticipantToBusiness Direction = iota
+	// BusinessToParticipant is a message the business sent from the
+	// external tool.
+	BusinessToParticipant
+)
+
+// String returns "PARTICIPANT_TO_BUSINESS" or "BUSINESS_TO_PARTICIPANT".
+func (d Direction) String() string {
+	switch d {
+	case ParticipantToBusiness:
+		return "PARTICIPANT_TO_BUSINESS"
+	case BusinessToParticipant:
+		return "BUSINESS_TO_PARTICIPANT"
+	}
+	return "Direction(" + itoa(int(d)) + ")"
+}
+
+// Visibility says who may see a message. The zero value is
+// [BusinessAndParticipant].
+type Visibility uint8
+
+const (
+	// BusinessAndParticipant messages are visible to both sides.
+	BusinessAndParticipant Visibility = iota
+	// BusinessOnly messages are internal to the business.
+	BusinessOnly
+)
+
+// String returns "BUSINESS_AND_PARTICIPANT" or "BUSINESS".
+func (v Visibility) String() string {
+	switch v {
+	case BusinessAndParticipant:
+		return "BUSINESS_AND_PARTICIPANT"
+	case BusinessOnly:
+		return "BUSINESS"
+	}
+	return "Visibility(" + itoa(int(v)) + ")"
+}
+
+// An Attachment is a file or image of a BASIC message, referenced by URL.
+type Attachment struct {
+	URL         string `json:"url"`
+	Name        string `json:"name,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+}
+
+// An Event is one normalized delivery from an external service, as a
+// [Decoder] produces it from a webhook body or a host builds it from a queue
+// or a poller. The zero value is an ignored event.
+type Event struct {
+	// Source is the name of the source; it scopes the idempotency key.
+	Source string `json:"source"`
+	// Type is the source's event type, such as "message.received".
+	Type string `json:"type,omitempty"`
+	// DeliveryID identifies the delivery; retries of one delivery share it.
+	DeliveryID string `json:"delivery_id,omitempty"`
+	// MessageID is the external service's id of the message or activity.
+	// When set it, not DeliveryID, forms the idempotency key.
+	MessageID string `json:"message_id,omitempty"`
+	// Email is the participant's email address as the source gave it.
+	Email string `json:"email"`
+	// Kind is the message type; KindNone means "ignore this event".
+	Kind Kind `json:"kind"`
+	// Direction and Visibility apply to BASIC messages.
+	Direction  Direction  `json:"direction"`
+	Visibility Visibility `json:"visibility"`
+	// Text is the message text, or the activity line of a MINIMAL message.
+	Text string `json:"text,omitempty"`
+	// Icon and Link decorate a MINIMAL message; both may be empty.
+	Icon string `json:"icon,omitempty"`
+	Link string `json:"link,omitempty"`
+	// OccurredAt is when the event happened at the source; zero if unknown.
+	OccurredAt time.Time `json:"occurred_at,omitzero"`
+	// Attachments are the files and images of a BASIC message.
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Key returns the idempotency key of the event: the source name and the
+// external message id, or the delivery id when the event has no message id.
+// It returns "" when the event has neither.
+func (e *Event) Key() string {
+	switch {
+	case e.MessageID != "":
+		return e.Source + "/m/" + e.MessageID
+	case e.DeliveryID != "":
+		return e.Source + "/d/" + e.DeliveryID
+	}
+	return ""
+}
+
+// NormalizeEmail trims white space and lower-cases an address, as the
+// library does before asking [Contacts.FindByEmail].
+func NormalizeEmail(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// A Message is what the library asks the host to add to a conversation.
+type Message struct {
+	Kind       Kind
+	Direction  Direction
+	Visibility Visibility
+	Text       string
+	// Icon and Link are set for MINIMAL messages only.
+	Icon string
+	Link string
+	// Attachments are set for BASIC messages only.
+	Attachments []Attachment
+	OccurredAt  time.Time
+	// Source and ExternalID say where the message came from.
+	Source     string
+	ExternalID string
+	// Key is stable across retries of the same delivery to the same
+	// contact (the event key plus the contact id). A host whose Send can
+	// deduplicate on it closes the last window for a double message: a
+	// worker that crashes after Send and before its ledger write.
+	Key string
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

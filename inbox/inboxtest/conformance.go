@@ -1,0 +1,265 @@
+package inboxtest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inboxkit/inboxkit/inbox"
+)
+
+// A Contact seeds [RunContacts].
+type Contact struct {
+	ID, Email string
+}
+
+// RunContacts tests an [inbox.Contacts] implementation. newContacts returns
+// a fresh store holding exactly the given contacts. If the store implements
+// [inbox.ContactCreator], creation is tested too.
+func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) inbox.Contacts) {
+	t.Helper()
+	seed := []Contact{
+		{"c1", "ada@example.com"},
+		{"c2", "bob@example.com"},
+		{"c3", "bob@example.com"},
+	}
+	t.Run("one", func(t *testing.T) {
+		c := newContacts(t, seed)
+		ids, err := c.FindByEmail(t.Context(), "ada@example.com")
+		if err != nil || !slices.Equal(ids, []string{"c1"}) {
+			t.Errorf("FindByEmail(ada) = %v, %v; want [c1], nil", ids, err)
+		}
+	})
+	t.Run("many", func(t *testing.T) {
+		c := newContacts(t, seed)
+		ids, err := c.FindByEmail(t.Context(), "bob@example.com")
+		slices.Sort(ids)
+		if err != nil || !slices.Equal(ids, []string{"c2", "c3"}) {
+			t.Errorf("FindByEmail(bob) = %v, %v; want [c2 c3], nil", ids, err)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		c := newContacts(t, seed)
+		ids, err := c.FindByEmail(t.Context(), "nobody@example.com")
+		if err != nil || len(ids) != 0 {
+			t.Errorf("FindByEmail(nobody) = %v, %v; want no ids and no error", ids, err)
+		}
+	})
+	t.Run("concurrent", func(t *testing.T) {
+		c := newContacts(t, seed)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if ids, err := c.FindByEmail(t.Context(), "ada@example.com"); err != nil || len(ids) != 1 {
+					t.Errorf("concurrent FindByEmail = %v, %v", ids, err)
+				}
+			})
+		}
+		wg.Wait()
+	})
+	t.Run("create", func(t *testing.T) {
+		c := newContacts(t, seed)
+		cr, ok := c.(inbox.ContactCreator)
+		if !ok {
+			t.Skipf("%T does not implement inbox.ContactCreator", c)
+		}
+		id, err := cr.CreateContact(t.Context(), "new@example.com")
+		if err != nil || id == "" {
+			t.Fatalf("CreateContact = %q, %v; want an id", id, err)
+		}
+		ids, err := c.FindByEmail(t.Context(), "new@example.com")
+		if err != nil || !slices.Contains(ids, id) {
+			t.Errorf("FindByEmail after CreateContact = %v, %v; want it to contain %q", ids, err, id)
+		}
+	})
+}
+
+// RunConversations tests an [inbox.Conversations] implementation.
+func RunConversations(t *testing.T, newConversations func(t *testing.T) inbox.Conversations) {
+	t.Helper()
+	t.Run("get or create", func(t *testing.T) {
+		c := newConversations(t)
+		a, created, err := c.GetOrCreate(t.Context(), "c1")
+		if err != nil || a == "" || !created {
+			t.Fatalf("first GetOrCreate = %q, %v, %v; want an id, true, nil", a, created, err)
+		}
+		b, created, err := c.GetOrCreate(t.Context(), "c1")
+		if err != nil || b != a || created {
+			t.Errorf("second GetOrCreate = %q, %v, %v; want %q, false, nil", b, created, err, a)
+		}
+		o, _, err := c.GetOrCreate(t.Context(), "c2")
+		if err != nil || o == "" || o == a {
+			t.Errorf("GetOrCreate(other contact) = %q, %v; want a different id than %q", o, err, a)
+		}
+	})
+	t.Run("concurrent", func(t *testing.T) {
+		c := newConversations(t)
+		var (
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			ids     = map[string]bool{}
+			creates int
+		)
+		for range 20 {
+			wg.Go(func() {
+				id, created, err := c.GetOrCreate(t.Context(), "c9")
+				if err != nil {
+					t.Errorf("GetOrCreate: %v", err)
+					return
+				}
+				mu.Lock()
+				ids[id] = true
+				if created {
+					creates++
+				}
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if len(ids) != 1 || creates != 1 {
+			t.Errorf("20 concurrent GetOrCreate: %d distinct ids, %d created; want 1 and 1", len(ids), creates)
+		}
+	})
+}
+
+// RunMessages tests an [inbox.Messages] implementation. newMessages returns
+// a store and the id of a conversation that exists in it.
+func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages, conversationID string)) {
+	t.Helper()
+	t.Run("send", func(t *testing.T) {
+		ms, conv := newMessages(t)
+		m := &inbox.Message{Kind: inbox.KindBasic, Text: "hello", Source: "conformance", ExternalID: "x1", Key: "conformance/m/x1/c1"}
+		id, err := ms.Send(t.Context(), conv, m)
+		if err != nil || id == "" {
+			t.Fatalf("Send = %q, %v; want an id", id, err)
+		}
+		m.Text = "changed after Send"
+		id2, err := ms.Send(t.Context(), conv, &inbox.Message{Kind: inbox.KindMinimal, Text: "Order placed", Key: "conformance/m/x2/c1"})
+		if err != nil || id2 == "" || id2 == id {
+			t.Errorf("second Send = %q, %v; want a new id other than %q", id2, err, id)
+		}
+	})
+	t.Run("concurrent", func(t *testing.T) {
+		ms, conv := newMessages(t)
+		var (
+			wg  sync.WaitGroup
+			mu  sync.Mutex
+			ids = map[string]bool{}
+		)
+		for i := range 20 {
+			wg.Go(func() {
+				id, err := ms.Send(t.Context(), conv, &inbox.Message{Kind: inbox.KindBasic, Text: fmt.Sprint("m", i), Key: fmt.Sprint("conformance/m/", i, "/c1")})
+				if err != nil {
+					t.Errorf("Send: %v", err)
+					return
+				}
+				mu.Lock()
+				ids[id] = true
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if len(ids) != 20 {
+			t.Errorf("20 concurrent sends of distinct messages gave %d distinct ids; want 20", len(ids))
+		}
+	})
+}
+
+// RunLedger tests an [inbox.Ledger] implementation. newLedger returns a
+// fresh ledger whose claims last lease, and advance, which moves the
+// ledger's clock forward (nil skips the lease-expiry tests).
+func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease time.Duration, advance func(time.Duration))) {
+	t.Helper()
+	claim := func(t *testing.T, l inbox.Ledger, key string, want inbox.ClaimState) inbox.Claim {
+		t.Helper()
+		c, err := l.Claim(t.Context(), key)
+		if err != nil {
+			t.Fatalf("Claim(%q): %v", key, err)
+		}
+		if c.State != want {
+			t.Fatalf("Claim(%q) state = %v; want %v", key, c.State, want)
+		}
+		return c
+	}
+	t.Run("new busy done", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		if c := claim(t, l, "k1", inbox.ClaimNew); c.Record != nil {
+			t.Errorf("first Claim record = %+v; want nil", c.Record)
+		}
+		claim(t, l, "k1", inbox.ClaimBusy)
+		claim(t, l, "k2", inbox.ClaimNew)
+		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", ConversationID: "v1", MessageID: "m1"}}}
+		if err := l.Complete(t.Context(), "k1", rec); err != nil {
+			t.Fatalf("Complete: %v", err)
+		}
+		c := claim(t, l, "k1", inbox.ClaimDone)
+		if c.Record == nil || c.Record.Status != inbox.StatusSent || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m1" {
+			t.Errorf("Claim after Complete record = %+v; want the completed record", c.Record)
+		}
+	})
+	t.Run("release keeps progress", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		claim(t, l, "k", inbox.ClaimNew)
+		progress := &inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}, {ContactID: "c2"}}}
+		if err := l.Release(t.Context(), "k", progress); err != nil {
+			t.Fatalf("Release: %v", err)
+		}
+		c := claim(t, l, "k", inbox.ClaimNew)
+		if c.Record == nil || len(c.Record.Deliveries) != 2 || c.Record.Deliveries[0].MessageID != "m1" {
+			t.Errorf("Claim after Release record = %+v; want the released progress", c.Record)
+		}
+	})
+	t.Run("failed record", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		claim(t, l, "k", inbox.ClaimNew)
+		ev := &inbox.Event{Source: "s", MessageID: "1", Email: "a@example.com", Kind: inbox.KindBasic, Text: "hi"}
+		if err := l.Complete(t.Context(), "k", &inbox.Record{Status: inbox.StatusFailed, Reason: "messages: send: rejected", Event: ev}); err != nil {
+			t.Fatalf("Complete: %v", err)
+		}
+		c := claim(t, l, "k", inbox.ClaimDone)
+		if c.Record == nil || c.Record.Status != inbox.StatusFailed || c.Record.Reason == "" || c.Record.Event == nil || c.Record.Event.MessageID != "1" {
+			t.Errorf("failed record = %+v; want status, reason and event kept", c.Record)
+		}
+	})
+	t.Run("lease expiry", func(t *testing.T) {
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		claim(t, l, "k", inbox.ClaimNew)
+		advance(lease / 2)
+		claim(t, l, "k", inbox.ClaimBusy)
+		advance(lease/2 + time.Second)
+		claim(t, l, "k", inbox.ClaimNew)
+		claim(t, l, "k", inbox.ClaimBusy)
+	})
+	t.Run("concurrent claims", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			news int
+		)
+		for range 20 {
+			wg.Go(func() {
+				c, err := l.Claim(context.WithoutCancel(t.Context()), "hot")
+				if err != nil {
+					t.Errorf("Claim: %v", err)
+					return
+				}
+				if c.State == inbox.ClaimNew {
+					mu.Lock()
+					news++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if news != 1 {
+			t.Errorf("20 concurrent claims gave %d ClaimNew; want 1", news)
+		}
+	})
+}

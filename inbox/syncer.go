@@ -1,0 +1,476 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+)
+
+// NoMatch is the policy when no contact has the event's email address.
+type NoMatch uint8
+
+const (
+	// NoMatchSkip records the delivery as skipped and sends nothing.
+	NoMatchSkip NoMatch = iota
+	// NoMatchCreate creates a contact through the [ContactCreator] that
+	// Options.Contacts must implement, then sends to it.
+	NoMatchCreate
+	// NoMatchHold hands the event to Options.Hold, which keeps it for later
+	// (for example until an agent links the address to a contact).
+	NoMatchHold
+)
+
+// String returns "skip", "create" or "hold".
+func (p NoMatch) String() string {
+	switch p {
+	case NoMatchSkip:
+		return "skip"
+	case NoMatchCreate:
+		return "create"
+	case NoMatchHold:
+		return "hold"
+	}
+	return "NoMatch(" + itoa(int(p)) + ")"
+}
+
+// ManyMatch is the policy when several contacts have the event's email.
+type ManyMatch uint8
+
+const (
+	// ManyFirst sends to the first contact in the host's order.
+	ManyFirst ManyMatch = iota
+	// ManyAll sends to every matching contact.
+	ManyAll
+	// ManyChoose asks Options.Choose which contacts get the message.
+	ManyChoose
+)
+
+// String returns "first", "all" or "choose".
+func (p ManyMatch) String() string {
+	switch p {
+	case ManyFirst:
+		return "first"
+	case ManyAll:
+		return "all"
+	case ManyChoose:
+		return "choose"
+	}
+	return "ManyMatch(" + itoa(int(p)) + ")"
+}
+
+// Options configures a [Syncer]. Contacts, Conversations, Messages and
+// Ledger are required; the zero policies are [NoMatchSkip] and [ManyFirst].
+type Options struct {
+	Contacts      Contacts
+	Conversations Conversations
+	Messages      Messages
+	Ledger        Ledger
+	// NoMatch and ManyMatch are the contact policies, recorded on every
+	// Outcome.
+	NoMatch   NoMatch
+	ManyMatch ManyMatch
+	// Hold keeps an event no contact matches (NoMatchHold). An error
+	// wrapping ErrTemporary leaves the delivery retryable; any other error
+	// is a permanent failure. Hold must not retain ev.
+	Hold func(ctx context.Context, ev *Event) error
+	// Choose picks among several matching contacts (ManyChoose); it must
+	// return a subset of ids (an empty result skips the delivery). Errors
+	// follow the Hold rule.
+	Choose func(ctx context.Context, ev *Event, ids []string) ([]string, error)
+	// Logger receives one debug record per delivery; nil is silent.
+	Logger *slog.Logger
+}
+
+// A Syncer brings events into the host's inbox, exactly once per
+// idempotency key. It is safe for concurrent use by multiple goroutines.
+type Syncer struct {
+	o       Options
+	creator ContactCreator
+}
+
+// New returns a Syncer, or an error if a required host interface is missing
+// or a policy lacks its hook.
+func New(o Options) (*Syncer, error) {
+	switch {
+	case o.Contacts == nil:
+		return nil, errors.New("inbox: options: Contacts is required")
+	case o.Conversations == nil:
+		return nil, errors.New("inbox: options: Conversations is required")
+	case o.Messages == nil:
+		return nil, errors.New("inbox: options: Messages is required")
+	case o.Ledger == nil:
+		return nil, errors.New("inbox: options: Ledger is required")
+	}
+	s := &Syncer{o: o}
+	switch o.NoMatch {
+	case NoMatchSkip:
+	case NoMatchCreate:
+		c, ok := o.Contacts.(ContactCreator)
+		if !ok {
+			return nil, fmt.Errorf("inbox: options: NoMatchCreate needs Contacts (%T) to implement ContactCreator", o.Contacts)
+		}
+		s.creator = c
+	case NoMatchHold:
+		if o.Hold == nil {
+			return nil, errors.New("inbox: options: NoMatchHold needs Hold")
+		}
+	default:
+		return nil, errors.New("inbox: options: unknown NoMatch policy")
+	}
+	switch o.ManyMatch {
+	case ManyFirst, ManyAll:
+	case ManyChoose:
+		if o.Choose == nil {
+			return nil, errors.New("inbox: options: ManyChoose needs Choose")
+		}
+	default:
+		return nil, errors.New("inbox: options: unknown ManyMatch policy")
+	}
+	return s, nil
+}
+
+// An Outcome reports what Sync did with one event, and why.
+type Outcome struct {
+	// Key is the idempotency key ("" for an ignored event without ids).
+	Key    string `json:"key,omitempty"`
+	Source string `json:"source"`
+	Type   string `json:"type,omitempty"`
+	Status Status `json:"status"`
+	// Rule is the contact rule applied: "none/skip", "none/create",
+	// "none/hold", "one", "many/first", "many/all" or "many/choose"; empty
+	// when no lookup ran (ignored, duplicate, busy).
+	Rule string `json:"rule,omitempty"`
+	// Matched lists the contact ids the email matched.
+	Matched []string `json:"matched,omitempty"`
+	// Deliveries lists the chosen contacts and what each got; for a
+	// duplicate, what the first completed attempt recorded.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+	// Reason explains a skipped, held, retry or failed status.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Sync brings one event into the inbox: claim its key in the ledger, find
+// the contacts, apply the policy, get or create each conversation, send,
+// and complete the key.
+//
+// A nil error means the delivery is settled and may be acknowledged: the
+// Outcome says whether it was sent, a duplicate, ignored, skipped, held or
+// a permanent failure (recorded in the ledger with the event, for replay).
+// An error wrapping [ErrTemporary] (host temporary errors, any ledger error,
+// [ErrInProgress], a cancelled ctx) means the key is left retryable and the
+// event must be delivered again later; the Outcome is then StatusRetry or
+// StatusBusy. An error wrapping [ErrMalformed] rejects an event with no
+// idempotency key or no email; nothing is recorded.
+//
+// A temporary failure after some contacts of a ManyAll delivery were sent
+// releases the key with that progress, so a retry sends only to the rest.
+func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
+	if ev == nil {
+		return nil, malformed("event", "nil")
+	}
+	out := &Outcome{Key: ev.Key(), Source: ev.Source, Type: ev.Type}
+	if ev.Kind == KindNone {
+		out.Status = StatusIgnored
+		out.Reason = "event type not mapped"
+		return out, nil
+	}
+	if ev.Kind > KindMinimal {
+		return nil, malformed("kind", "unknown kind")
+	}
+	if ev.Source == "" {
+		return nil, malformed("source", "missing")
+	}
+	if out.Key == "" {
+		return nil, malformed("message_id", "missing (and no delivery id)")
+	}
+	email := NormalizeEmail(ev.Email)
+	if email == "" {
+		return nil, malformed("email", "missing")
+	}
+	claim, err := s.o.Ledger.Claim(ctx, out.Key)
+	if err == nil {
+		err = checkClaim(s.o.Ledger, claim)
+	}
+	if err != nil {
+		out.Status, out.Reason = StatusRetry, "ledger claim failed"
+		return out, fmt.Errorf("%w: ledger: claim: %w", ErrTemporary, err)
+	}
+	switch claim.State {
+	case ClaimDone:
+		out.Status = StatusDuplicate
+		if r := claim.Record; r != nil {
+			out.Deliveries = slices.Clone(r.Deliveries)
+			out.Reason = "already " + string(r.Status)
+		}
+		s.log(ctx, out)
+		return out, nil
+	case ClaimBusy:
+		out.Status, out.Reason = StatusBusy, "another attempt holds the claim"
+		s.log(ctx, out)
+		return out, fmt.Errorf("%w: %w", ErrTemporary, ErrInProgress)
+	}
+	rec, tempErr := s.run(ctx, ev, email, claim.Record, out)
+	out.Deliveries = slices.Clone(rec.Deliveries)
+	if tempErr != nil {
+		rec.Status = StatusRetry
+		out.Status, out.Reason = StatusRetry, rec.Reason
+		// A fresh context: the release must happen even when ctx is done.
+		if rerr := s.o.Ledger.Release(context.WithoutCancel(ctx), out.Key, rec); rerr != nil {
+			tempErr = errors.Join(tempErr, fmt.Errorf("ledger: release: %w", rerr))
+		}
+		s.log(ctx, out)
+		return out, fmt.Errorf("%w: %w", ErrTemporary, tempErr)
+	}
+	if rec.Status == StatusFailed {
+		evCopy := *ev
+		evCopy.Attachments = slices.Clone(ev.Attachments)
+		rec.Event = &evCopy
+	}
+	out.Status, out.Reason = rec.Status, rec.Reason
+	if err := s.o.Ledger.Complete(context.WithoutCancel(ctx), out.Key, rec); err != nil {
+		// Save the progress so that the retry does not send again.
+		progress := *rec
+		progress.Status = StatusRetry
+		rerr := s.o.Ledger.Release(context.WithoutCancel(ctx), out.Key, &progress)
+		out.Status, out.Reason = StatusRetry, "ledger complete failed"
+		s.log(ctx, out)
+		return out, fmt.Errorf("%w: ledger: complete: %w", ErrTemporary, errors.Join(err, rerr))
+	}
+	s.log(ctx, out)
+	return out, nil
+}
+
+func checkClaim(l Ledger, c Claim) error {
+	switch c.State {
+	case ClaimNew, ClaimBusy:
+		return nil
+	case ClaimDone:
+		if c.Record == nil {
+			return fmt.Errorf("inbox: %T.Claim returned ClaimDone with a nil Record", l)
+		}
+		return nil
+	}
+	return fmt.Errorf("inbox: %T.Claim returned invalid state %d", l, c.State)
+}
+
+func (s *Syncer) log(ctx context.Context, out *Outcome) {
+	if s.o.Logger == nil {
+		return
+	}
+	s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "inbox sync",
+		slog.String("source", out.Source), slog.String("type", out.Type),
+		slog.String("status", string(out.Status)), slog.String("rule", out.Rule),
+		slog.Int("deliveries", len(out.Deliveries)), slog.String("reason", out.Reason))
+}
+
+func isTemporary(err error) bool {
+	return errors.Is(err, ErrTemporary) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// step classifies a host error: temporary (returned) or permanent (reason).
+func step(err error, what string) (temp error, reason string) {
+	if isTemporary(err) {
+		return fmt.Errorf("%s: %w", what, err), what + ": temporary failure"
+	}
+	return nil, what + ": " + err.Error()
+}
+
+// run does the contact, conversation and message steps. It returns the
+// record to complete, or a temporary error with the progress to release.
+func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Record, out *Outcome) (*Record, error) {
+	rec := &Record{}
+	if progress != nil {
+		rec.Deliveries = slices.Clone(progress.Deliveries)
+	}
+	ids, err := s.o.Contacts.FindByEmail(ctx, email)
+	if err != nil {
+		temp, reason := step(err, "contacts: find")
+		rec.Reason = reason
+		if temp != nil {
+			return rec, temp
+		}
+		rec.Status = StatusFailed
+		return rec, nil
+	}
+	for _, id := range ids {
+		if id == "" {
+			rec.Status, rec.Reason = StatusFailed, fmt.Sprintf("contacts: find: %T.FindByEmail returned an empty contact id", s.o.Contacts)
+			return rec, nil
+		}
+	}
+	out.Matched = slices.Clone(ids)
+	var targets []string
+	created := false
+	switch {
+	case len(ids) == 0:
+		out.Rule = "none/" + s.o.NoMatch.String()
+		switch s.o.NoMatch {
+		case NoMatchSkip:
+			rec.Status, rec.Reason = StatusSkipped, "no contact with this email"
+			return rec, nil
+		case NoMatchHold:
+			if err := s.o.Hold(ctx, ev); err != nil {
+				temp, reason := step(err, "hold")
+				rec.Reason = reason
+				if temp != nil {
+					return rec, temp
+				}
+				rec.Status = StatusFailed
+				return rec, nil
+			}
+			rec.Status, rec.Reason = StatusHeld, "no contact with this email; held by the host"
+			return rec, nil
+		case NoMatchCreate:
+			if d := firstCreated(rec.Deliveries); d != "" {
+				targets = []string{d} // created by an earlier, released attempt
+			} else {
+				id, err := s.creator.CreateContact(ctx, email)
+				if err == nil && id == "" {
+					err = fmt.Errorf("%T.CreateContact returned an empty id and no error", s.creator)
+				}
+				if err != nil {
+					temp, reason := step(err, "contacts: create")
+					rec.Reason = reason
+					if temp != nil {
+						return rec, temp
+					}
+					rec.Status = StatusFailed
+					return rec, nil
+				}
+				targets = []string{id}
+			}
+			created = true
+		}
+	case len(ids) == 1:
+		out.Rule = "one"
+		targets = ids
+	default:
+		out.Rule = "many/" + s.o.ManyMatch.String()
+		switch s.o.ManyMatch {
+		case ManyFirst:
+			targets = ids[:1]
+		case ManyAll:
+			targets = ids
+		case ManyChoose:
+			chosen, err := s.o.Choose(ctx, ev, slices.Clone(ids))
+			if err != nil {
+				temp, reason := step(err, "choose")
+				rec.Reason = reason
+				if temp != nil {
+					return rec, temp
+				}
+				rec.Status = StatusFailed
+				return rec, nil
+			}
+			for _, c := range chosen {
+				if !slices.Contains(ids, c) {
+					rec.Status, rec.Reason = StatusFailed, "choose: returned a contact that does not match the email"
+					return rec, nil
+				}
+			}
+			if len(chosen) == 0 {
+				rec.Status, rec.Reason = StatusSkipped, "chooser chose no contact"
+				return rec, nil
+			}
+			targets = chosen
+		}
+	}
+	msg := Message{
+		Kind: ev.Kind, Direction: ev.Direction, Visibility: ev.Visibility, Text: ev.Text,
+		OccurredAt: ev.OccurredAt, Source: ev.Source, ExternalID: ev.MessageID,
+	}
+	if msg.ExternalID == "" {
+		msg.ExternalID = ev.DeliveryID
+	}
+	if ev.Kind == KindMinimal {
+		msg.Icon, msg.Link = ev.Icon, ev.Link
+	} else {
+		msg.Attachments = ev.Attachments
+	}
+	key := out.Key
+	failed := 0
+	for _, cid := range dedupe(targets) {
+		i := slices.IndexFunc(rec.Deliveries, func(d Delivery) bool { return d.ContactID == cid })
+		if i < 0 {
+			rec.Deliveries = append(rec.Deliveries, Delivery{ContactID: cid, CreatedContact: created})
+			i = len(rec.Deliveries) - 1
+		}
+		d := &rec.Deliveries[i]
+		if d.settled() {
+			if d.Error != "" {
+				failed++
+			}
+			continue
+		}
+		if d.ConversationID == "" {
+			conv, isNew, err := s.o.Conversations.GetOrCreate(ctx, cid)
+			if err == nil && conv == "" {
+				err = fmt.Errorf("%T.GetOrCreate returned an empty conversation id and no error", s.o.Conversations)
+			}
+			if err != nil {
+				temp, reason := step(err, "conversations: get or create")
+				if temp != nil {
+					rec.Reason = reason
+					return rec, temp
+				}
+				d.Error = reason
+				failed++
+				continue
+			}
+			d.ConversationID, d.NewConversation = conv, isNew
+		}
+		m := msg
+		m.Key = key + "/" + cid
+		mid, err := s.o.Messages.Send(ctx, d.ConversationID, &m)
+		if err == nil && mid == "" {
+			err = fmt.Errorf("%T.Send returned an empty message id and no error", s.o.Messages)
+		}
+		if err != nil {
+			temp, reason := step(err, "messages: send")
+			if temp != nil {
+				rec.Reason = reason
+				return rec, temp
+			}
+			d.Error = reason
+			failed++
+			continue
+		}
+		d.MessageID = mid
+	}
+	// Keep only the chosen contacts (an earlier attempt may have chosen
+	// others that no longer match; those that were sent stay recorded).
+	rec.Deliveries = slices.DeleteFunc(rec.Deliveries, func(d Delivery) bool {
+		return !d.settled() && !slices.Contains(targets, d.ContactID)
+	})
+	if failed > 0 {
+		rec.Status = StatusFailed
+		rec.Reason = fmt.Sprintf("%d of %d contacts failed permanently", failed, len(rec.Deliveries))
+		return rec, nil
+	}
+	rec.Status = StatusSent
+	return rec, nil
+}
+
+func firstCreated(ds []Delivery) string {
+	for _, d := range ds {
+		if d.CreatedContact {
+			return d.ContactID
+		}
+	}
+	return ""
+}
+
+func dedupe(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
