@@ -1,0 +1,106 @@
+// Package httpexec performs the outbound HTTP calls of integrations: SSRF-safe,
+// bounded, retried, cached and collapsed when many callers ask for the same
+// thing at once.
+//
+//	exec, err := httpexec.New(httpexec.Options{}) // the zero Options is valid
+//	if err != nil { ... }
+//	resp, err := exec.Do(ctx, &httpexec.Request{
+//		Method:   "GET",
+//		URL:      "https://crm.example.com/v1/contacts?email=ada%40example.com",
+//		Header:   http.Header{"Authorization": {"Bearer " + token}},
+//		CacheTTL: 5 * time.Minute,
+//		Scope:    httpexec.Scope{Team: "t_42", Integration: "crm", Version: 3},
+//		SecretHeaders: []string{"Authorization"},
+//	})
+//	switch {
+//	case err == nil: // 2xx: resp.Body
+//	case resp != nil && resp.Stale: // upstream failed; resp is the expired cached body
+//	default:
+//		msg := agentMessage[httpexec.CategoryOf(err)] // map categories to agent-safe text
+//	}
+//
+// An [Executor] is safe for concurrent use by multiple goroutines. It starts
+// no background goroutine; [Executor.Close] closes idle keep-alive
+// connections of its own transport.
+//
+// # Execution
+//
+// Every execution is bounded: [Options.Timeout] (10 s) covers all attempts,
+// redirects and the body read; [Options.MaxBodyBytes] (1 MiB) caps the body
+// after gzip decoding, so a gzip bomb ends as [CategoryTooLarge]. The
+// Executor asks for gzip unless the request sets Accept-Encoding and decodes
+// any gzip body itself (the guarded transport never decompresses), removing
+// Content-Encoding and Content-Length from the returned header. Other
+// encodings are returned as they are.
+//
+// Retries ([RetryPolicy]) happen only for GET, HEAD, PUT, DELETE and OPTIONS,
+// after connection errors and status 429, 502, 503 and 504, with full-jitter
+// backoff. A Retry-After within [RetryPolicy.MaxRetryAfter] (5 s) is waited
+// for; a longer one is honoured by not retrying at all; no wait that would
+// pass the deadline starts. [Response.Attempts] counts the attempts.
+//
+// # Safety
+//
+// The default transport resolves host names through [Options.Resolver] and
+// refuses the host when any of its addresses is loopback, private (RFC 1918,
+// RFC 4193), link-local, a metadata address (169.254.169.254,
+// fd00:ec2::254), unspecified (0.0.0.0/8, ::), multicast, carrier-grade NAT
+// (100.64.0.0/10), broadcast or otherwise reserved; IPv4-mapped addresses
+// are unmapped first, NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses
+// are judged by the IPv4 address they embed, IPv4-compatible (::/96) and
+// Teredo addresses are refused. net.Dialer.Control then checks the address
+// actually dialled. The environment proxy is ignored.
+//
+// Before any request, the URL must use http or https, have a host, no
+// userinfo and a numeric port; a host that a browser or inet_aton would read
+// as an IPv4 number without being a canonical dotted quad (2130706433,
+// 0x7f.1, 0177.0.0.1, 127.1) is refused as [CategoryInvalidURL], literal IP
+// hosts are checked like dialled addresses, non-ASCII hosts must be
+// punycode. These checks apply to an injected [Options.Transport] as well.
+// [Options.AllowPrivate] lifts the address checks for explicit prefixes
+// (metadata, unspecified and IPv4-compatible addresses stay refused); tests
+// reach httptest servers with 127.0.0.1/32 there, which production
+// configuration never sets by accident.
+//
+// Each redirect hop is validated again (and dialled through the guard); a
+// redirect loop or more than [Options.MaxRedirects] (3) redirects ends with
+// [CategoryRedirect]. Once the chain leaves the original scheme, host or
+// port, Authorization, Proxy-Authorization, WWW-Authenticate, Cookie and
+// every header in [Request.SecretHeaders] are dropped.
+//
+// Errors are an [*Error] (no response) or a [*StatusError] (non-2xx,
+// returned with the response); [CategoryOf] maps any error to a [Category].
+// No error, log record or [Event] contains a query string, a header value or
+// a body: URLs appear as scheme://host/path. Context cancellation and
+// deadlines are wrapped, so errors.Is(err, context.DeadlineExceeded) works.
+//
+// # Cache
+//
+// A request with a CacheTTL (capped at 24 h) is cached under a SHA-256
+// digest of a canonical, length-prefixed encoding of its [Scope] (team,
+// integration, version), method, URL, headers sorted by canonical name with
+// their values, and body; secret values enter the key only through the
+// digest. Only 2xx responses are stored. A fresh hit makes no request and
+// reads the clock once. [Request.Refresh] skips the read and still stores.
+// When the upstream fails (network, timeout, 5xx, 429) and an expired entry
+// is still within [Options.StaleGrace] (10 min), Do returns it with Stale
+// set, together with the error.
+//
+// The default [Cache] is a golang-lru/v2 lru.Cache bounded by
+// [Options.CacheEntries] and by [Options.CacheBytes] (bodies, headers and a
+// per-entry overhead), with expiry stored in each entry and checked on read;
+// it keeps a per-scope index for invalidation. A shared store (Redis)
+// implements the three-method [Cache] interface; [CacheKey] carries the team
+// and integration in clear so that the store can index them (a set per
+// scope, or a generation number per scope folded into its own keys).
+//
+// # Herd collapse
+//
+// Concurrent misses of one key make one upstream execution. It runs on its
+// own goroutine, on context.WithoutCancel of the first caller's context
+// (values such as trace IDs are kept) with the request's timeout. Every
+// caller waits on its own context: a caller that leaves gets its own
+// cancellation or deadline error and never cancels the others; when all
+// callers have left, the shared execution is canceled. Collapse is per
+// Executor; a shared cache bounds the fleet to about one call per key per TTL.
+package httpexec

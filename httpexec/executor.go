@@ -1,0 +1,363 @@
+package httpexec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Executor performs outbound HTTP requests with an SSRF guard, limits,
+// retries, a response cache and herd collapse. An Executor is safe for
+// concurrent use by multiple goroutines and starts no background
+// goroutines: an uncached execution runs on the caller's goroutine, a cached
+// miss on one goroutine per key that ends with the execution's timeout.
+type Executor struct {
+	cfg       config
+	transport http.RoundTripper
+	own       *http.Transport // nil when Options.Transport was given
+	guard     *guard
+	cache     Cache
+	keyer     keyer
+	logger    *slog.Logger
+	observe   func(context.Context, Event)
+	flights   flights
+}
+
+// New returns an Executor configured by opts. It fails only for invalid
+// options (negative durations or bounds, invalid prefixes).
+func New(opts Options) (*Executor, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	e := &Executor{
+		cfg:     cfg,
+		guard:   newGuard(opts.AllowPrivate, opts.Resolver),
+		cache:   opts.Cache,
+		logger:  opts.Logger,
+		observe: opts.Observe,
+	}
+	e.flights.m = make(map[[32]byte]*call)
+	if opts.Transport != nil {
+		e.transport = opts.Transport
+	} else {
+		e.own = &http.Transport{
+			Proxy:                  nil, // the environment proxy is ignored
+			DialContext:            e.guard.dialContext,
+			ForceAttemptHTTP2:      true,
+			MaxIdleConns:           100,
+			MaxIdleConnsPerHost:    16,
+			IdleConnTimeout:        90 * time.Second,
+			TLSHandshakeTimeout:    10 * time.Second,
+			ExpectContinueTimeout:  time.Second,
+			DisableCompression:     true, // gzip is decoded by the Executor, under the body cap
+			MaxResponseHeaderBytes: 64 << 10,
+		}
+		e.transport = e.own
+	}
+	if e.cache == nil {
+		entries, budget := opts.CacheEntries, opts.CacheBytes
+		if entries == 0 {
+			entries = DefaultCacheEntries
+		}
+		if budget == 0 {
+			budget = DefaultCacheBytes
+		}
+		mc, err := newMemCache(entries, budget)
+		if err != nil {
+			return nil, err
+		}
+		e.cache = mc
+	}
+	return e, nil
+}
+
+// Close closes the idle connections of the Executor's own transport (an
+// injected Transport is left alone). The Executor stays usable. It always
+// returns nil.
+func (e *Executor) Close() error {
+	if e.own != nil {
+		e.own.CloseIdleConnections()
+	}
+	return nil
+}
+
+// Invalidate removes every cached response of the integration, all
+// versions, from the cache. A concurrent execution that started before
+// the call may still store its result afterwards.
+func (e *Executor) Invalidate(ctx context.Context, team, integration string) error {
+	if err := e.cache.Invalidate(ctx, team, integration); err != nil {
+		return &Error{Category: CategoryInternal, Detail: "cache invalidation failed", Err: err}
+	}
+	return nil
+}
+
+// prepared is a validated request ready to be sent.
+type prepared struct {
+	method     string
+	url        *url.URL
+	redacted   string
+	header     http.Header
+	body       []byte
+	secret     []string // canonical names
+	idempotent bool
+	timeout    time.Duration
+	ttl        time.Duration
+}
+
+// normalizeMethod returns the method with the standard ones upper-cased,
+// and whether it is idempotent.
+func normalizeMethod(m string) (string, bool, bool) {
+	if m == "" {
+		return http.MethodGet, true, true
+	}
+	for _, s := range [...]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions} {
+		if m == s || strings.EqualFold(m, s) {
+			return s, true, true
+		}
+	}
+	for _, s := range [...]string{http.MethodPost, http.MethodPatch} {
+		if m == s || strings.EqualFold(m, s) {
+			return s, false, true
+		}
+	}
+	if !validToken(m) || strings.EqualFold(m, http.MethodConnect) || strings.EqualFold(m, http.MethodTrace) {
+		return "", false, false
+	}
+	return m, false, true
+}
+
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// forbiddenHeaders are set by the transport; a Request may not set them.
+var forbiddenHeaders = [...]string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Te", "Trailer", "Keep-Alive", "Proxy-Connection"}
+
+func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.Duration) (*prepared, error) {
+	u, err := parseURL(r.URL, e.guard)
+	if err != nil {
+		return nil, e.detailError(method, redactRaw(r.URL), err)
+	}
+	p := &prepared{
+		method:     method,
+		url:        u,
+		redacted:   redactURL(u),
+		body:       r.Body,
+		idempotent: idempotent,
+		timeout:    e.cfg.timeout,
+		ttl:        ttl,
+	}
+	if r.Timeout > 0 {
+		p.timeout = r.Timeout
+	}
+	p.header = make(http.Header, len(r.Header)+1)
+	for k, vv := range r.Header {
+		if !validToken(k) {
+			return nil, &Error{Category: CategoryInvalidRequest, Method: method, URL: p.redacted, Detail: "invalid header name", Err: ErrInvalidRequest}
+		}
+		ck := http.CanonicalHeaderKey(k)
+		for _, f := range forbiddenHeaders {
+			if ck == f {
+				return nil, &Error{Category: CategoryInvalidRequest, Method: method, URL: p.redacted, Detail: "header " + ck + " may not be set", Err: ErrInvalidRequest}
+			}
+		}
+		for _, v := range vv {
+			if !validHeaderValue(v) {
+				return nil, &Error{Category: CategoryInvalidRequest, Method: method, URL: p.redacted, Detail: "invalid value for header " + ck, Err: ErrInvalidRequest}
+			}
+		}
+		p.header[ck] = append(p.header[ck], vv...)
+	}
+	if _, ok := p.header["Accept-Encoding"]; !ok {
+		p.header["Accept-Encoding"] = []string{"gzip"}
+	}
+	for _, s := range r.SecretHeaders {
+		p.secret = append(p.secret, http.CanonicalHeaderKey(s))
+	}
+	return p, nil
+}
+
+// detailError turns a URL or guard error into an *Error.
+func (e *Executor) detailError(method, redacted string, err error) *Error {
+	out := &Error{Method: method, URL: redacted}
+	if be, ok := errors.AsType[*blockedError](err); ok {
+		out.Category, out.Detail, out.Err = CategoryBlocked, be.reason, ErrBlocked
+		return out
+	}
+	if ue, ok := errors.AsType[*urlError](err); ok {
+		out.Category, out.Detail, out.Err = CategoryInvalidURL, ue.reason, ErrInvalidURL
+		return out
+	}
+	out.Category, out.Err = CategoryInternal, err
+	return out
+}
+
+// Do executes r. A fresh cached response is returned without a request. On
+// a miss, concurrent calls with the same cache key share one upstream
+// execution, run on a context detached from the callers' (values kept)
+// with its own timeout; each caller waits on its own ctx, and the shared
+// execution is canceled only when every caller has gone.
+//
+// Do returns (resp, nil) for a 2xx response, (resp, *StatusError) for any
+// other status, and (nil, *Error) when no response was obtained. When the
+// upstream fails (network, timeout, 5xx, 429) and an expired entry within
+// the stale grace exists, Do returns that entry (Stale set) with the error.
+func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
+	if r == nil {
+		return nil, &Error{Category: CategoryInvalidRequest, Detail: "nil request", Err: ErrInvalidRequest}
+	}
+	now := time.Now()
+	method, idempotent, ok := normalizeMethod(r.Method)
+	if !ok {
+		err := &Error{Category: CategoryInvalidRequest, URL: redactRaw(r.URL), Detail: "invalid method", Err: ErrInvalidRequest}
+		e.finish(ctx, r.Method, r.URL, nil, err, false)
+		return nil, err
+	}
+	if r.CacheTTL < 0 || r.Timeout < 0 {
+		err := &Error{Category: CategoryInvalidRequest, Method: method, URL: redactRaw(r.URL), Detail: "negative CacheTTL or Timeout", Err: ErrInvalidRequest}
+		e.finish(ctx, method, r.URL, nil, err, false)
+		return nil, err
+	}
+	ttl := min(r.CacheTTL, MaxCacheTTL)
+	if ttl == 0 {
+		p, err := e.prepare(r, method, idempotent, 0)
+		if err != nil {
+			e.finish(ctx, method, r.URL, nil, err, false)
+			return nil, err
+		}
+		resp, err := e.execute(ctx, p)
+		e.finish(ctx, method, r.URL, resp, err, false)
+		return resp, err
+	}
+
+	key := e.keyer.key(r.Scope, method, r.URL, r.Header, r.Body)
+	var stale *CacheEntry
+	if !r.Refresh {
+		ent, err := e.cache.Get(ctx, key)
+		if err != nil {
+			e.warn(ctx, "httpexec: cache get failed", method, r.URL, err)
+		}
+		if ent != nil {
+			if now.Before(ent.Expires) {
+				resp := &Response{
+					StatusCode: ent.StatusCode,
+					Header:     ent.Header,
+					Body:       ent.Body,
+					FromCache:  true,
+					StoredAt:   ent.StoredAt,
+				}
+				e.finish(ctx, method, r.URL, resp, nil, false)
+				return resp, nil
+			}
+			if now.Before(ent.StaleUntil) {
+				stale = ent
+			}
+		}
+	}
+	p, err := e.prepare(r, method, idempotent, ttl)
+	if err != nil {
+		e.finish(ctx, method, r.URL, nil, err, false)
+		return nil, err
+	}
+	resp, shared, err := e.shared(ctx, key, p)
+	if err != nil && stale != nil && staleEligible(err) {
+		resp = &Response{
+			StatusCode: stale.StatusCode,
+			Header:     stale.Header,
+			Body:       stale.Body,
+			FromCache:  true,
+			Stale:      true,
+			StoredAt:   stale.StoredAt,
+		}
+	}
+	e.finish(ctx, method, r.URL, resp, err, shared)
+	return resp, err
+}
+
+// staleEligible reports whether err is an upstream failure that a stale
+// entry may cover.
+func staleEligible(err error) bool {
+	switch CategoryOf(err) {
+	case CategoryTimeout, CategoryNetwork, CategoryUpstream5xx, CategoryRateLimited:
+		return true
+	}
+	return false
+}
+
+// finish logs and observes one Do call.
+func (e *Executor) finish(ctx context.Context, method, rawURL string, resp *Response, err error, shared bool) {
+	if e.observe == nil && e.logger == nil {
+		return
+	}
+	ev := Event{Method: method, Host: hostOf(rawURL), Category: CategoryOf(err), Shared: shared}
+	if resp != nil {
+		ev.StatusCode = resp.StatusCode
+		ev.Duration = resp.Duration
+		ev.Attempts = resp.Attempts
+		ev.FromCache = resp.FromCache
+		ev.Stale = resp.Stale
+		ev.Bytes = len(resp.Body)
+	} else if ee, ok := errors.AsType[*Error](err); ok {
+		ev.Attempts = ee.Attempts
+	}
+	if e.observe != nil {
+		e.observe(ctx, ev)
+	}
+	if e.logger != nil && e.logger.Enabled(ctx, slog.LevelDebug) {
+		e.logger.LogAttrs(ctx, slog.LevelDebug, "httpexec: request",
+			slog.String("method", ev.Method),
+			slog.String("url", redactRaw(rawURL)),
+			slog.Int("status", ev.StatusCode),
+			slog.Duration("duration", ev.Duration),
+			slog.Int("attempts", ev.Attempts),
+			slog.Bool("from_cache", ev.FromCache),
+			slog.Bool("stale", ev.Stale),
+			slog.Bool("shared", ev.Shared),
+			slog.Int("bytes", ev.Bytes),
+			slog.String("category", string(ev.Category)),
+		)
+	}
+}
+
+func (e *Executor) warn(ctx context.Context, msg, method, rawURL string, err error) {
+	if e.logger == nil {
+		return
+	}
+	// err comes from the host's cache; log its category only, not its text,
+	// which may echo a key or value.
+	e.logger.LogAttrs(ctx, slog.LevelWarn, msg,
+		slog.String("method", method),
+		slog.String("url", redactRaw(rawURL)),
+		slog.String("error_type", typeName(err)),
+	)
+}
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }

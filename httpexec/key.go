@@ -1,0 +1,78 @@
+package httpexec
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// keyVersion starts every canonical encoding so that a future change of the
+// encoding never matches old entries in a shared store.
+const keyVersion = "inboxkit/httpexec cache key v1\x00"
+
+// keyBufPool holds encoding buffers; a buffer is cleared before it returns
+// to the pool because it held header values.
+type keyBuf struct{ b []byte }
+
+type headerRef struct{ canon, orig string }
+
+// appendField appends a length-prefixed field.
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendCanonical appends the canonical encoding of the request identity:
+// scope, method, URL, headers sorted by canonical name (values in order)
+// and body, every field length-prefixed so that no two requests share an
+// encoding.
+func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, body []byte) []byte {
+	b = append(b, keyVersion...)
+	b = appendField(b, s.Team)
+	b = appendField(b, s.Integration)
+	b = binary.BigEndian.AppendUint64(b, uint64(s.Version))
+	b = appendField(b, method)
+	b = appendField(b, rawURL)
+	var arr [16]headerRef
+	refs := arr[:0]
+	for k := range h {
+		refs = append(refs, headerRef{http.CanonicalHeaderKey(k), k})
+	}
+	slices.SortFunc(refs, func(x, y headerRef) int {
+		if c := strings.Compare(x.canon, y.canon); c != 0 {
+			return c
+		}
+		return strings.Compare(x.orig, y.orig)
+	})
+	b = binary.AppendUvarint(b, uint64(len(refs)))
+	for _, r := range refs {
+		vv := h[r.orig]
+		b = appendField(b, r.canon)
+		b = binary.AppendUvarint(b, uint64(len(vv)))
+		for _, v := range vv {
+			b = appendField(b, v)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(body)))
+	return append(b, body...)
+}
+
+// keyer computes cache keys without allocating in the steady state.
+type keyer struct{ pool sync.Pool }
+
+func (k *keyer) key(s Scope, method, rawURL string, h http.Header, body []byte) CacheKey {
+	kb, _ := k.pool.Get().(*keyBuf)
+	if kb == nil {
+		kb = &keyBuf{b: make([]byte, 0, 512)}
+	}
+	kb.b = appendCanonical(kb.b[:0], s, method, rawURL, h, body)
+	d := sha256.Sum256(kb.b)
+	clear(kb.b)
+	if cap(kb.b) <= 64<<10 {
+		k.pool.Put(kb)
+	}
+	return CacheKey{Team: s.Team, Integration: s.Integration, Version: s.Version, Digest: d}
+}

@@ -1,0 +1,77 @@
+package httpexec
+
+import (
+	"net/http"
+	"time"
+)
+
+// Scope is the cache scope a caller chooses for a request: a cached response
+// is served only to a request with the same scope and the same method, URL,
+// headers and body. Editing an integration should change Version or call
+// [Executor.Invalidate].
+type Scope struct {
+	Team, Integration string
+	Version           int64
+}
+
+// Request is one outbound HTTP call. The zero Method means GET. A zero
+// CacheTTL disables caching (no read, no store); CacheTTL is capped at
+// [MaxCacheTTL]. The Executor does not modify a Request or retain it after
+// Do returns.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+
+	// CacheTTL is how long a 2xx response stays fresh. Zero: neither read
+	// nor stored.
+	CacheTTL time.Duration
+
+	// Scope is part of the cache key and the unit of invalidation.
+	Scope Scope
+
+	// SecretHeaders names headers (canonical or not) whose values are
+	// secret: they are dropped on a redirect to another host or scheme,
+	// as Authorization and Cookie always are. Values of every header
+	// reach the cache key only through its SHA-256 digest.
+	SecretHeaders []string
+
+	// Refresh skips the cache read; a 2xx response is still stored.
+	Refresh bool
+
+	// Timeout bounds this execution. Zero: the Executor's.
+	Timeout time.Duration
+}
+
+// Response is the result of [Executor.Do]. Header and Body may be shared
+// with the cache and with concurrent callers: treat them as read-only.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte // decoded (gzip), at most MaxBodyBytes
+
+	// Duration is the wall time of the upstream execution, all attempts
+	// included. It is zero for a response served from the cache: the hit
+	// path reads the clock once.
+	Duration time.Duration
+	Timing   Timing
+	Attempts int  // upstream attempts (0 when served from the cache)
+	Shared   bool // the result of a concurrent caller's upstream call (herd collapse)
+
+	FromCache bool
+	Stale     bool      // served from the cache past its expiry because the upstream failed
+	StoredAt  time.Time // zero when not from the cache
+}
+
+// Timing breaks down the last attempt, from net/http/httptrace. DNS,
+// Connect and TLS add up the phases of every hop of a redirect chain;
+// FirstByte runs from the start of the attempt to the first byte of the
+// final response. Phases that did not happen (a reused connection, a
+// transport without tracing support) are zero.
+type Timing struct {
+	DNS       time.Duration
+	Connect   time.Duration
+	TLS       time.Duration
+	FirstByte time.Duration
+}
