@@ -1,0 +1,142 @@
+package template
+
+import (
+	"strings"
+
+	"github.com/inboxkit/inboxkit/variables"
+	"github.com/tidwall/gjson"
+)
+
+// maxBindingSource bounds the length of one string with bindings.
+const maxBindingSource = 4096
+
+// binding is a compiled template string: literal text, exactly one
+// binding (single: the value keeps its JSON type), or a mix, expanded by
+// the variables package.
+type binding struct {
+	src    string
+	tmpl   *variables.Template // nil for plain literal text
+	single bool
+	path   path // when single
+}
+
+// compileBinding compiles s with the variables parser, validating every
+// name with the path allow-list. target is variables.Text for display
+// text, variables.URL for URL templates.
+func compileBinding(s string, target variables.Target, inRepeat bool, paths map[string]path) (*binding, error) {
+	b := &binding{src: s}
+	if !strings.Contains(s, "{{") {
+		return b, nil
+	}
+	var perr error
+	opts := &variables.Options{Validate: func(name string) error {
+		_, err := compilePath(name, inRepeat)
+		if err != nil && perr == nil {
+			perr = err
+		}
+		return err
+	}}
+	// A URL that is exactly one binding takes the whole URL from the data
+	// (validated at render time), so it is compiled as text.
+	t, err := variables.Compile(s, variables.Text, opts)
+	if err == nil && target != variables.Text {
+		if _, ok := t.Single(); !ok {
+			t, err = variables.Compile(s, target, opts)
+		}
+	}
+	if err != nil {
+		if perr != nil {
+			return nil, perr
+		}
+		return nil, err
+	}
+	b.tmpl = t
+	for _, name := range t.Names() {
+		if _, ok := paths[name]; ok {
+			continue
+		}
+		p, err := compilePath(name, inRepeat)
+		if err != nil {
+			return nil, err
+		}
+		paths[name] = p
+	}
+	if name, ok := t.Single(); ok {
+		b.single = true
+		b.path = paths[name]
+		// $index is valid only where it was checked; keep the stricter
+		// validation result of this use.
+		if p, err := compilePath(name, inRepeat); err == nil {
+			b.path = p
+		}
+	}
+	if len(t.Names()) == 0 {
+		// Only escapes such as {{"{{"}}: expand once now.
+		lit, err := t.Expand(variables.Map{})
+		if err != nil {
+			return nil, err
+		}
+		b.src, b.tmpl = lit, nil
+	}
+	return b, nil
+}
+
+// resolver looks names up as paths in the current scope for the
+// variables package, recording misses as diagnostics.
+type resolver struct {
+	r   *renderer
+	sc  *scope
+	ptr string
+}
+
+// Lookup implements variables.Resolver.
+func (x *resolver) Lookup(name string) (string, bool) {
+	p, ok := x.r.t.paths[name]
+	if !ok {
+		return "", false
+	}
+	v := p.get(x.sc)
+	if !v.Exists() {
+		x.r.diag("missing_value", x.ptr, "no value at path ", name)
+		return "", false
+	}
+	return plainString(v), true
+}
+
+// expand returns the text of b in sc, not yet sanitized.
+func (r *renderer) expand(b *binding, sc *scope, ptr string) string {
+	if b.tmpl == nil {
+		return b.src
+	}
+	if b.single {
+		v := b.path.get(sc)
+		if !v.Exists() {
+			r.diag("missing_value", ptr, "no value at path ", b.path.src)
+			return ""
+		}
+		return plainString(v)
+	}
+	r.res = resolver{r: r, sc: sc, ptr: ptr}
+	buf := r.arena.begin(len(b.src) + 64)
+	buf, err := b.tmpl.AppendExpand(buf, &r.res)
+	if err != nil {
+		r.diag("expand_failed", ptr, "could not expand: ", err.Error())
+		return ""
+	}
+	return r.arena.end(buf)
+}
+
+// value returns the JSON value of b in sc: the bound value itself when
+// b is exactly one binding, otherwise the expanded text as a string
+// (raw is then false: the text has no raw JSON form).
+func (r *renderer) value(b *binding, sc *scope, ptr string) (v gjson.Result, raw bool) {
+	if b.single {
+		v = b.path.get(sc)
+		if !v.Exists() {
+			r.diag("missing_value", ptr, "no value at path ", b.path.src)
+		}
+		return v, true
+	}
+	s := r.expand(b, sc, ptr)
+	return gjson.Result{Type: gjson.String, Str: s}, false
+}

@@ -1,0 +1,237 @@
+package template
+
+// num is an exact decimal number parsed from its text: the value is
+// 0.d × 10^pt, with d holding significant digits without leading or
+// trailing zeros (empty for zero). Money and numbers are formatted from
+// it, never from a float64, so 12345678901234567.89 stays exact.
+type num struct {
+	neg bool
+	d   []byte
+	pt  int
+}
+
+// Bounds on the numbers formatted exactly; beyond them the raw text is shown.
+const (
+	maxNumDigits   = 1000
+	maxNumExponent = 1000
+)
+
+// parseNum parses a JSON number (or the same syntax in a string, with
+// optional leading zeros and a leading '+') into n, using buf as storage.
+func parseNum(s string, buf []byte) (num, bool) {
+	var n num
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		n.neg = s[i] == '-'
+		i++
+	}
+	d := buf[:0]
+	intDigits := 0
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		if len(d) > 0 || s[i] != '0' {
+			d = append(d, s[i])
+		}
+		i++
+	}
+	intDigits = len(d)
+	sawDigit := i > start
+	pt := intDigits
+	if i < len(s) && s[i] == '.' {
+		i++
+		fs := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if len(d) == 0 && s[i] == '0' {
+				pt--
+			} else {
+				d = append(d, s[i])
+			}
+			i++
+		}
+		if i == fs {
+			return num{}, false
+		}
+		sawDigit = true
+	}
+	if !sawDigit || len(d) > maxNumDigits {
+		return num{}, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			eneg = s[i] == '-'
+			i++
+		}
+		es := i
+		e := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if e <= maxNumExponent*10 {
+				e = e*10 + int(s[i]-'0')
+			}
+			i++
+		}
+		if i == es {
+			return num{}, false
+		}
+		if eneg {
+			e = -e
+		}
+		pt += e
+	}
+	if i != len(s) {
+		return num{}, false
+	}
+	for len(d) > 0 && d[len(d)-1] == '0' {
+		d = d[:len(d)-1]
+	}
+	if len(d) == 0 {
+		return num{}, true
+	}
+	if pt > maxNumExponent || pt < -maxNumExponent {
+		return num{}, false
+	}
+	n.d, n.pt = d, pt
+	return n, true
+}
+
+// isZero reports whether n is zero.
+func (n num) isZero() bool { return len(n.d) == 0 }
+
+// shift multiplies n by 10^k.
+func (n num) shift(k int) num {
+	if len(n.d) > 0 {
+		n.pt += k
+	}
+	return n
+}
+
+// round rounds n half away from zero to prec fraction digits, in place.
+func (n num) round(prec int) num {
+	keep := n.pt + prec
+	if keep >= len(n.d) {
+		return n
+	}
+	if keep < 0 {
+		return num{neg: n.neg}
+	}
+	up := n.d[keep] >= '5'
+	d := n.d[:keep]
+	if up {
+		i := len(d) - 1
+		for i >= 0 && d[i] == '9' {
+			d[i] = '0'
+			i--
+		}
+		if i >= 0 {
+			d[i]++
+		} else {
+			// All nines (or nothing kept): the result is 10^pt.
+			d = n.d[:1]
+			d[0] = '1'
+			n.pt++
+		}
+	}
+	for len(d) > 0 && d[len(d)-1] == '0' {
+		d = d[:len(d)-1]
+	}
+	n.d = d
+	if len(d) == 0 {
+		n.pt = 0
+	}
+	return n
+}
+
+// intLen is the number of digits before the decimal point (at least 1).
+func (n num) intLen() int {
+	if n.pt <= 0 || len(n.d) == 0 {
+		return 1
+	}
+	return n.pt
+}
+
+// cmp compares a and b.
+func cmpNum(a, b num) int {
+	sa, sb := sign(a), sign(b)
+	if sa != sb {
+		if sa < sb {
+			return -1
+		}
+		return 1
+	}
+	if sa == 0 {
+		return 0
+	}
+	c := cmpAbs(a, b)
+	if sa < 0 {
+		return -c
+	}
+	return c
+}
+
+func sign(n num) int {
+	switch {
+	case len(n.d) == 0:
+		return 0
+	case n.neg:
+		return -1
+	}
+	return 1
+}
+
+func cmpAbs(a, b num) int {
+	if a.pt != b.pt {
+		if a.pt < b.pt {
+			return -1
+		}
+		return 1
+	}
+	for i := 0; i < max(len(a.d), len(b.d)); i++ {
+		var x, y byte = '0', '0'
+		if i < len(a.d) {
+			x = a.d[i]
+		}
+		if i < len(b.d) {
+			y = b.d[i]
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// appendNum appends n with at least minFrac and at most maxFrac fraction
+// digits (rounding), with ',' thousands separators when group is set.
+func appendNum(b []byte, n num, minFrac, maxFrac int, group bool) []byte {
+	n = n.round(maxFrac)
+	if n.neg && len(n.d) > 0 {
+		b = append(b, '-')
+	}
+	il := n.intLen()
+	for i := 0; i < il; i++ {
+		if group && i > 0 && (il-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, n.at(n.pt-il+i))
+	}
+	nf := max(len(n.d)-n.pt, minFrac)
+	if nf > 0 {
+		b = append(b, '.')
+		for j := 0; j < nf; j++ {
+			b = append(b, n.at(n.pt+j))
+		}
+	}
+	return b
+}
+
+// at returns the digit of weight 10^(pt-1-k), '0' outside d.
+func (n num) at(k int) byte {
+	if k < 0 || k >= len(n.d) {
+		return '0'
+	}
+	return n.d[k]
+}

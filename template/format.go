@@ -1,0 +1,533 @@
+package template
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// format is a compiled field format.
+type format struct {
+	kind        Kind
+	precision   int // -1: default
+	compact     bool
+	currency    string   // literal ISO 4217 code
+	currencyArg *binding // or a binding that yields it
+	minorUnits  bool     // currency amounts are in minor units (cents)
+	ratio       bool     // percent: the value is a ratio (0.25 = 25%)
+	unit        string   // date/datetime/relative: "", "s", "ms"; duration: "ms","s","m","h","d"
+	trueLabel   string
+	falseLabel  string
+	tones       map[string]Tone
+	defaultTone Tone
+	label       *binding // link label
+}
+
+// rawOf returns the raw JSON of v for Value.Raw, or "" when too large.
+func rawOf(v gjson.Result, max int) RawJSON {
+	if len(v.Raw) > max {
+		return ""
+	}
+	return RawJSON(v.Raw)
+}
+
+// plainString returns v as text: strings as they are, numbers as written,
+// booleans as true/false, null as "", objects and arrays as their JSON.
+func plainString(v gjson.Result) string {
+	switch v.Type {
+	case gjson.String:
+		return v.Str
+	case gjson.True:
+		return "true"
+	case gjson.False:
+		return "false"
+	case gjson.Null:
+		return ""
+	}
+	return v.Raw
+}
+
+// formatValue renders v with f. ptr names the template field for
+// diagnostics.
+func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string) Value {
+	if !v.Exists() {
+		return Value{Kind: KindEmpty}
+	}
+	out := Value{Kind: f.kind, Raw: rawOf(v, r.o.MaxTextLength)}
+	if v.Type == gjson.Null || (v.Type == gjson.String && v.Str == "") {
+		out.Kind = KindEmpty
+		return out
+	}
+	var text string
+	switch f.kind {
+	case KindNumber, KindCurrency, KindPercent:
+		text = r.formatNumber(v, f, sc, ptr, &out)
+	case KindDate, KindDateTime, KindRelative:
+		text = r.formatTime(v, f, ptr)
+	case KindDuration:
+		text = r.formatDuration(v, f, ptr)
+	case KindBoolean:
+		text = r.formatBool(v, f, ptr)
+	case KindBadge:
+		text = plainString(v)
+		out.Tone = f.toneOf(text)
+	case KindLink:
+		s := plainString(v)
+		if p := urlProblem(s, false); p != "" {
+			r.diag("unsafe_url", ptr, "link dropped: "+p)
+		} else {
+			out.Href = s
+		}
+		text = s
+		if f.label != nil {
+			text = r.expand(f.label, sc, ptr)
+		}
+	case KindEmail:
+		text = plainString(v)
+		if validEmail(text) {
+			out.Href = r.arena.str("mailto:", text)
+		} else {
+			r.diag("invalid_email", ptr, "not an email address; shown without a link")
+		}
+	case KindPhone:
+		text = plainString(v)
+		if href := r.telURL(text); href != "" {
+			out.Href = href
+		} else {
+			r.diag("invalid_phone", ptr, "not a phone number; shown without a link")
+		}
+	default:
+		text = plainString(v)
+	}
+	out.Text = r.cleanText(text, ptr)
+	return out
+}
+
+// cleanText sanitizes display text and applies the text length limit.
+func (r *renderer) cleanText(s string, ptr string) string {
+	out, cut := r.arena.clean(s, r.o.MaxTextLength, false)
+	if cut {
+		r.diag("text_truncated", ptr, "text longer than "+strconv.Itoa(r.o.MaxTextLength)+" bytes was truncated")
+	}
+	return out
+}
+
+func (f *format) toneOf(s string) Tone {
+	if t, ok := f.tones[s]; ok {
+		return t
+	}
+	for k, t := range f.tones {
+		if strings.EqualFold(k, s) {
+			return t
+		}
+	}
+	if f.defaultTone != "" {
+		return f.defaultTone
+	}
+	return ToneNeutral
+}
+
+// numText returns the text of a number-like value: a JSON number or a
+// string holding one.
+func numText(v gjson.Result) (string, bool) {
+	switch v.Type {
+	case gjson.Number:
+		return v.Raw, true
+	case gjson.String:
+		return strings.TrimSpace(v.Str), true
+	}
+	return "", false
+}
+
+func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string, out *Value) string {
+	s, ok := numText(v)
+	var scratch [64]byte
+	var n num
+	if ok {
+		n, ok = parseNum(s, scratch[:0])
+	}
+	if !ok {
+		r.diag("invalid_number", ptr, "not a number (or beyond the supported range); shown as text")
+		out.Kind = KindText
+		return plainString(v)
+	}
+	b := r.arena.begin(32)
+	switch f.kind {
+	case KindCurrency:
+		code := f.currency
+		if f.currencyArg != nil {
+			code = r.expand(f.currencyArg, sc, ptr)
+		}
+		cur, known := currencyOf(code)
+		if !known {
+			r.diag("invalid_currency", ptr, "unknown currency code "+quoteShort(code)+"; shown as a number")
+			out.Kind = KindNumber
+			b = appendNum(b, n, 0, 20, true)
+			return r.arena.end(b)
+		}
+		out.Currency = cur.code
+		if f.minorUnits {
+			n = n.shift(-cur.digits)
+		}
+		prec := cur.digits
+		if f.precision >= 0 {
+			prec = f.precision
+		}
+		if n.neg && !n.round(prec).isZero() {
+			b = append(b, '-')
+		}
+		n.neg = false
+		if f.compact {
+			b = append(b, cur.symbol...)
+			b = appendCompact(b, n, f.precision)
+		} else {
+			b = append(b, cur.symbol...)
+			b = appendNum(b, n, prec, prec, true)
+		}
+	case KindPercent:
+		if f.ratio {
+			n = n.shift(2)
+		}
+		prec := 2
+		min := 0
+		if f.precision >= 0 {
+			prec, min = f.precision, f.precision
+		}
+		b = appendNum(b, n, min, prec, true)
+		b = append(b, '%')
+	default:
+		switch {
+		case f.compact:
+			b = appendCompact(b, n, f.precision)
+		case f.precision >= 0:
+			b = appendNum(b, n, f.precision, f.precision, true)
+		default:
+			b = appendNum(b, n, 0, maxNumDigits, true)
+		}
+	}
+	return r.arena.end(b)
+}
+
+// appendCompact appends n as 1.2K, 3.4M, 5.6B or 7.8T, with prec (default
+// 1) fraction digits at most, trailing zeros dropped.
+func appendCompact(b []byte, n num, prec int) []byte {
+	if prec < 0 {
+		prec = 1
+	}
+	suffixes := [...]string{"", "K", "M", "B", "T"}
+	var scratch [64]byte
+	k := 0
+	if r := n.round(prec); r.pt > 3 {
+		k = min((r.pt-1)/3, 4)
+	}
+	m := num{neg: n.neg, d: append(scratch[:0], n.d...), pt: n.pt}.shift(-3 * k)
+	m = m.round(prec)
+	if m.pt > 3 && k < 4 {
+		k++
+		m = m.shift(-3).round(prec)
+	}
+	b = appendNum(b, m, 0, prec, true)
+	return append(b, suffixes[k]...)
+}
+
+func (r *renderer) formatBool(v gjson.Result, f *format, ptr string) string {
+	t, ok := truthValue(v)
+	if !ok {
+		r.diag("invalid_boolean", ptr, "not a boolean; shown as text")
+		return plainString(v)
+	}
+	if t {
+		return f.trueLabel
+	}
+	return f.falseLabel
+}
+
+// truthValue reads a boolean: JSON true/false, the numbers 1/0, or the
+// strings true/false/yes/no/1/0 (any case).
+func truthValue(v gjson.Result) (bool, bool) {
+	switch v.Type {
+	case gjson.True:
+		return true, true
+	case gjson.False:
+		return false, true
+	case gjson.Number:
+		switch v.Raw {
+		case "1":
+			return true, true
+		case "0":
+			return false, true
+		}
+	case gjson.String:
+		switch strings.ToLower(strings.TrimSpace(v.Str)) {
+		case "true", "yes", "1":
+			return true, true
+		case "false", "no", "0":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// Date handling.
+
+const (
+	layoutDate     = "Jan 2, 2006"
+	layoutDateTime = "Jan 2, 2006, 3:04 PM MST"
+)
+
+// parseTime reads RFC 3339 (with or without fraction or zone), plain
+// dates (dateOnly is then set) and Unix seconds or milliseconds (numbers
+// or numeric strings; unit "s" or "ms" forces one, otherwise values of
+// at least 1e11 are milliseconds).
+func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool) {
+	var s string
+	switch v.Type {
+	case gjson.Number:
+		s = v.Raw
+	case gjson.String:
+		s = strings.TrimSpace(v.Str)
+	default:
+		return time.Time{}, false, false
+	}
+	if len(s) > 64 {
+		return time.Time{}, false, false
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		t, err := time.Parse(time.DateOnly, s)
+		return t, true, err == nil
+	}
+	if len(s) >= 19 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t, false, true
+		}
+		str := []byte(s)
+		str[10] = 'T'
+		if t, err := time.Parse(time.RFC3339Nano, string(str)); err == nil {
+			return t, false, true
+		}
+		if t, err := time.Parse("2006-01-02T15:04:05.999999999", string(str)); err == nil {
+			return t, false, true
+		}
+		return time.Time{}, false, false
+	}
+	var scratch [32]byte
+	n, good := parseNum(s, scratch[:0])
+	if !good || n.pt > 16 {
+		return time.Time{}, false, false
+	}
+	ms := unit == "ms" || (unit == "" && n.pt >= 12)
+	// Integer and millisecond parts, exactly.
+	if !ms {
+		n = n.shift(3)
+	}
+	n = n.round(0)
+	var msec int64
+	for i := 0; i < n.intLen() && n.pt > 0; i++ {
+		msec = msec*10 + int64(n.at(i))
+		msec -= '0'
+	}
+	if n.neg {
+		msec = -msec
+	}
+	t = time.UnixMilli(msec).UTC()
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, false, false
+	}
+	return t, false, true
+}
+
+func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
+	t, dateOnly, ok := parseTime(v, f.unit)
+	if !ok {
+		r.diag("invalid_date", ptr, "not a date or time; shown as text")
+		return plainString(v)
+	}
+	b := r.arena.begin(40)
+	switch {
+	case f.kind == KindRelative:
+		if dateOnly {
+			y, m, d := t.Date()
+			t = time.Date(y, m, d, 0, 0, 0, 0, r.o.Location)
+		}
+		b = appendRelative(b, r.o.Now.Sub(t))
+	case dateOnly || f.kind == KindDate:
+		if !dateOnly {
+			t = t.In(r.o.Location)
+		}
+		b = t.AppendFormat(b, layoutDate)
+	default:
+		b = t.In(r.o.Location).AppendFormat(b, layoutDateTime)
+	}
+	return r.arena.end(b)
+}
+
+// appendRelative appends d as "just now", "3 days ago" or "in 2 hours".
+func appendRelative(b []byte, d time.Duration) []byte {
+	future := d < 0
+	if future {
+		d = -d
+	}
+	var n int64
+	var unit string
+	switch {
+	case d < 45*time.Second:
+		return append(b, "just now"...)
+	case d < 45*time.Minute:
+		n, unit = int64((d+30*time.Second)/time.Minute), "minute"
+	case d < 22*time.Hour:
+		n, unit = int64((d+30*time.Minute)/time.Hour), "hour"
+	case d < 26*24*time.Hour:
+		n, unit = int64((d+12*time.Hour)/(24*time.Hour)), "day"
+	case d < 320*24*time.Hour:
+		n, unit = int64((d+15*24*time.Hour)/(30*24*time.Hour)), "month"
+	default:
+		n, unit = int64((d+182*24*time.Hour)/(365*24*time.Hour)), "year"
+	}
+	n = max(n, 1)
+	if future {
+		b = append(b, "in "...)
+	}
+	b = strconv.AppendInt(b, n, 10)
+	b = append(b, ' ')
+	b = append(b, unit...)
+	if n != 1 {
+		b = append(b, 's')
+	}
+	if !future {
+		b = append(b, " ago"...)
+	}
+	return b
+}
+
+// maxDuration bounds formatted durations (about 100 years, in nanoseconds).
+const maxDuration = float64(100 * 365 * 24 * time.Hour)
+
+// durationUnit returns the unit named by s, or 0.
+func durationUnit(s string) time.Duration {
+	switch s {
+	case "ms":
+		return time.Millisecond
+	case "s", "":
+		return time.Second
+	case "m":
+		return time.Minute
+	case "h":
+		return time.Hour
+	case "d":
+		return 24 * time.Hour
+	}
+	return 0
+}
+
+func (r *renderer) formatDuration(v gjson.Result, f *format, ptr string) string {
+	var d time.Duration
+	ok := false
+	unit := durationUnit(f.unit)
+	if s, isNum := numText(v); isNum {
+		if fv, err := strconv.ParseFloat(s, 64); err == nil {
+			if x := fv * float64(unit); x > -maxDuration && x < maxDuration {
+				d, ok = time.Duration(x).Round(time.Millisecond), true
+			}
+		} else if v.Type == gjson.String {
+			if pd, err := time.ParseDuration(s); err == nil {
+				d, ok = pd, true
+			}
+		}
+	}
+	if !ok {
+		r.diag("invalid_duration", ptr, "not a duration; shown as text")
+		return plainString(v)
+	}
+	return r.arena.end(appendDuration(r.arena.begin(24), d))
+}
+
+// appendDuration appends d as its two largest units: "2d 4h", "1h 30m",
+// "45s", or "350ms" below a second.
+func appendDuration(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
+		d = -d
+	}
+	if d < time.Second {
+		b = strconv.AppendInt(b, int64(d/time.Millisecond), 10)
+		return append(b, "ms"...)
+	}
+	parts := [...]struct {
+		u time.Duration
+		s string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}}
+	written := 0
+	for _, p := range parts {
+		if written == 2 {
+			break
+		}
+		q := d / p.u
+		if q == 0 {
+			if written > 0 {
+				written++
+			}
+			continue
+		}
+		if written > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, int64(q), 10)
+		b = append(b, p.s...)
+		d -= q * p.u
+		written++
+	}
+	return b
+}
+
+// validEmail accepts a plain addr-spec: one '@', a non-empty local part
+// and a dotted domain, no spaces, controls, quotes, brackets or URL
+// delimiters (so nothing can be smuggled into the mailto: URL).
+func validEmail(s string) bool {
+	if len(s) < 3 || len(s) > 254 {
+		return false
+	}
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.IndexByte(s[at+1:], '@') >= 0 {
+		return false
+	}
+	if !strings.Contains(s[at+1:], ".") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("<>()[]\\,;:\"?&#/%", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// telURL returns "tel:" and the digits of s (keeping a leading '+'),
+// or "" when s does not look like a phone number.
+func (r *renderer) telURL(s string) string {
+	if len(s) > 40 {
+		return ""
+	}
+	b := r.arena.begin(48)
+	b = append(b, "tel:"...)
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			b = append(b, c)
+			digits++
+		case c == '+' && digits == 0 && len(b) == 4:
+			b = append(b, c)
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/':
+		default:
+			return ""
+		}
+	}
+	if digits < 3 || digits > 20 {
+		return ""
+	}
+	return r.arena.end(b)
+}

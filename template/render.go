@@ -1,0 +1,361 @@
+package template
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Render limits: the defaults used for zero RenderOptions fields, and
+// the hard caps that larger values are lowered to.
+const (
+	DefaultMaxInputBytes  = 1 << 20
+	DefaultMaxDepth       = 64
+	DefaultMaxNodes       = 10000
+	DefaultMaxRepeatItems = 1000
+	DefaultMaxTextLength  = 4096
+
+	CapMaxInputBytes  = 32 << 20
+	CapMaxDepth       = 256
+	CapMaxNodes       = 100000
+	CapMaxRepeatItems = 10000
+	CapMaxTextLength  = 64 << 10
+
+	// MaxDiagnostics is the most diagnostics one Output carries; one
+	// more with code "diagnostics_truncated" says that some were dropped.
+	MaxDiagnostics = 100
+)
+
+// RenderOptions configures [Template.Render]. The zero value (and a nil
+// pointer) means: the current time read once per render, UTC, and the
+// Default limits. Limits above their hard cap are lowered to it.
+type RenderOptions struct {
+	// Now is the time relative dates are measured from.
+	Now time.Time
+	// Location is the time zone dates and times are shown in.
+	Location *time.Location
+	// MaxInputBytes bounds the data; larger data fails with ErrTooLarge.
+	MaxInputBytes int
+	// MaxDepth bounds the nesting of objects and arrays in the data;
+	// deeper data fails with ErrTooDeep.
+	MaxDepth int
+	// MaxNodes bounds the rendered nodes plus values; rendering stops
+	// there with a "node_limit" diagnostic.
+	MaxNodes int
+	// MaxRepeatItems bounds the rows of one table or the items of one
+	// repeat (in addition to the section's own limit).
+	MaxRepeatItems int
+	// MaxTextLength bounds every display text, in bytes; longer text is
+	// cut with "…" and a "text_truncated" diagnostic.
+	MaxTextLength int
+}
+
+func limit(v, def, hardCap int) int {
+	if v <= 0 {
+		return def
+	}
+	return min(v, hardCap)
+}
+
+func (o *RenderOptions) resolve() RenderOptions {
+	var r RenderOptions
+	if o != nil {
+		r = *o
+	}
+	if r.Now.IsZero() {
+		r.Now = time.Now()
+	}
+	if r.Location == nil {
+		r.Location = time.UTC
+	}
+	r.MaxInputBytes = limit(r.MaxInputBytes, DefaultMaxInputBytes, CapMaxInputBytes)
+	r.MaxDepth = limit(r.MaxDepth, DefaultMaxDepth, CapMaxDepth)
+	r.MaxNodes = limit(r.MaxNodes, DefaultMaxNodes, CapMaxNodes)
+	r.MaxRepeatItems = limit(r.MaxRepeatItems, DefaultMaxRepeatItems, CapMaxRepeatItems)
+	r.MaxTextLength = limit(r.MaxTextLength, DefaultMaxTextLength, CapMaxTextLength)
+	return r
+}
+
+// renderer holds the state of one render.
+type renderer struct {
+	t     *Template
+	o     RenderOptions
+	arena arena
+	diags []Diagnostic
+	nodes int
+	full  bool
+	res   resolver
+}
+
+// Render renders data, a JSON document, with the template. It fails only
+// when data itself is unusable: larger than the input limit (ErrTooLarge),
+// nested too deeply (ErrTooDeep) or not JSON (ErrInvalidJSON). Anything
+// else renders as well as it can, with diagnostics: missing values render
+// empty, unsafe URLs are dropped, failed conditions hide their section.
+// The same template, data and options always give the same output.
+func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
+	o := opts.resolve()
+	if len(data) > o.MaxInputBytes {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxInputBytes)
+	}
+	if err := checkDepth(data, o.MaxDepth); err != nil {
+		if err == ErrTooDeep {
+			return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, o.MaxDepth)
+		}
+		return nil, err
+	}
+	if !gjson.ValidBytes(data) {
+		return nil, ErrInvalidJSON
+	}
+	r := &renderer{t: t, o: o}
+	root := gjson.Parse(string(data))
+	sc := scope{cur: root, root: root, index: -1}
+	out := &Output{Version: OutputVersion}
+	out.Nodes = r.sections(t.sections, &sc, make([]Node, 0, len(t.sections)))
+	out.Diagnostics = r.diags
+	return out, nil
+}
+
+// diag records a diagnostic; msg is the concatenation of parts, built
+// only for the first occurrence of code at ptr.
+func (r *renderer) diag(code, ptr string, parts ...string) {
+	for i := range r.diags {
+		if r.diags[i].Code == code && r.diags[i].Pointer == ptr {
+			r.diags[i].Count++
+			return
+		}
+	}
+	if len(r.diags) > MaxDiagnostics {
+		return
+	}
+	if len(r.diags) == MaxDiagnostics {
+		r.diags = append(r.diags, Diagnostic{Code: "diagnostics_truncated", Message: "more than " + strconv.Itoa(MaxDiagnostics) + " diagnostics; the rest were dropped", Count: 1})
+		return
+	}
+	msg := ""
+	for _, p := range parts {
+		msg += p
+	}
+	r.diags = append(r.diags, Diagnostic{Code: code, Pointer: ptr, Message: cleanMessage(msg), Count: 1})
+}
+
+// cleanMessage keeps diagnostics short and free of control characters.
+func cleanMessage(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	var a arena
+	out, _ := a.clean(s, 256, false)
+	return out
+}
+
+// take counts n nodes against the node limit.
+func (r *renderer) take(n int, ptr string) bool {
+	if r.full {
+		return false
+	}
+	r.nodes += n
+	if r.nodes > r.o.MaxNodes {
+		r.full = true
+		r.diag("node_limit", ptr, "more than ", strconv.Itoa(r.o.MaxNodes), " nodes; the rest was not rendered")
+		return false
+	}
+	return true
+}
+
+func (r *renderer) text(b *binding, sc *scope, ptr string) string {
+	if b == nil {
+		return ""
+	}
+	return r.cleanText(r.expand(b, sc, ptr), ptr)
+}
+
+func (r *renderer) sections(secs []*section, sc *scope, dst []Node) []Node {
+	for _, s := range secs {
+		if r.full {
+			break
+		}
+		if s.when != nil && !s.when.eval(sc) {
+			continue
+		}
+		if n, ok := r.section(s, sc); ok {
+			dst = append(dst, n)
+		}
+	}
+	return dst
+}
+
+func (r *renderer) section(s *section, sc *scope) (Node, bool) {
+	if !r.take(1, s.ptr) {
+		return Node{}, false
+	}
+	n := Node{Type: s.typ}
+	switch s.typ {
+	case NodeCard:
+		n.Title = r.text(s.title, sc, s.ptr+"/title")
+		n.Children = r.sections(s.children, sc, nil)
+	case NodeKeyValue:
+		n.Title = r.text(s.title, sc, s.ptr+"/title")
+		n.Items = make([]Item, 0, len(s.items))
+		for _, f := range s.items {
+			if f.when != nil && !f.when.eval(sc) {
+				continue
+			}
+			if !r.take(1, f.ptr) {
+				break
+			}
+			n.Items = append(n.Items, Item{Label: r.text(f.label, sc, f.ptr+"/label"), Value: r.fieldValue(f, sc)})
+		}
+	case NodeTable:
+		r.table(s, sc, &n)
+	case NodeRepeat:
+		r.repeat(s, sc, &n)
+	case NodeText:
+		n.Text, _ = r.arena.clean(r.expand(s.text, sc, s.ptr+"/text"), r.o.MaxTextLength, true)
+		n.Style = s.style
+	case NodeDivider:
+	case NodeLink, NodeButton:
+		n.Href = r.url(s.url, sc, s.ptr+"/url", false)
+		if n.Href == "" {
+			return Node{}, false
+		}
+		n.Style = s.style
+		if s.label != nil {
+			n.Text = r.text(s.label, sc, s.ptr+"/label")
+		}
+		if n.Text == "" {
+			n.Text = n.Href
+		}
+	case NodeBadge:
+		n.Title = r.text(s.label, sc, s.ptr+"/label")
+		v := r.fieldValue(s.value, sc)
+		n.Value = &v
+	case NodeImage:
+		n.Href = r.url(s.url, sc, s.ptr+"/url", true)
+		if n.Href == "" {
+			return Node{}, false
+		}
+		n.Text = r.text(s.alt, sc, s.ptr+"/alt")
+		n.Width, n.Height = s.width, s.height
+	}
+	return n, true
+}
+
+// fieldValue renders the value of f in sc.
+func (r *renderer) fieldValue(f *field, sc *scope) Value {
+	v, raw := r.value(f.value, sc, f.vptr)
+	out := r.formatValue(v, f.format, sc, f.vptr)
+	if !raw {
+		out.Raw = ""
+	}
+	return out
+}
+
+// url returns the safe URL of b in sc, or "" with a diagnostic.
+func (r *renderer) url(b *binding, sc *scope, ptr string, httpsOnly bool) string {
+	s := r.expand(b, sc, ptr)
+	if s == "" && b.tmpl != nil {
+		r.diag("unsafe_url", ptr, "link dropped: the URL is empty")
+		return ""
+	}
+	if p := urlProblem(s, httpsOnly); p != "" {
+		r.diag("unsafe_url", ptr, "link dropped: ", p)
+		return ""
+	}
+	return s
+}
+
+// array resolves the array a table or repeat iterates over.
+func (r *renderer) array(s *section, sc *scope) (gjson.Result, bool) {
+	arr := s.path.get(sc)
+	switch {
+	case !arr.Exists():
+		r.diag("missing_value", s.ptr+"/path", "no value at path ", s.path.src)
+		return arr, false
+	case arr.Type == gjson.Null:
+		return arr, false
+	case !arr.IsArray():
+		r.diag("not_array", s.ptr+"/path", "the value at path ", s.path.src, " is not an array")
+		return arr, false
+	}
+	return arr, true
+}
+
+func (r *renderer) table(s *section, sc *scope, n *Node) {
+	n.Title = r.text(s.title, sc, s.ptr+"/title")
+	n.Columns = make([]string, len(s.columns))
+	for i, c := range s.columns {
+		n.Columns[i] = r.text(c.label, sc, c.ptr+"/label")
+	}
+	arr, ok := r.array(s, sc)
+	limit := min(s.limit, r.o.MaxRepeatItems)
+	total := 0
+	var cells []Value
+	if ok {
+		item := scope{root: sc.root}
+		arr.ForEach(func(_, row gjson.Result) bool {
+			total++
+			if total > limit || r.full {
+				return true // keep counting
+			}
+			if !r.take(len(s.columns), s.ptr) {
+				return true
+			}
+			item.cur, item.index = row, total-1
+			for _, c := range s.columns {
+				if c.when != nil && !c.when.eval(&item) {
+					cells = append(cells, Value{Kind: KindEmpty})
+					continue
+				}
+				cells = append(cells, r.fieldValue(c, &item))
+			}
+			return true
+		})
+	}
+	shown := 0
+	if nc := len(s.columns); nc > 0 {
+		shown = len(cells) / nc
+		n.Rows = make([][]Value, shown)
+		for i := range n.Rows {
+			n.Rows[i] = cells[i*nc : (i+1)*nc : (i+1)*nc]
+		}
+	}
+	r.finishList(s, sc, n, shown, total, limit)
+}
+
+func (r *renderer) finishList(s *section, sc *scope, n *Node, shown, total, limit int) {
+	n.Shown, n.Total = shown, total
+	if total > limit && limit < s.limit {
+		r.diag("repeat_truncated", s.ptr, "more than ", strconv.Itoa(limit), " items; the rest were not rendered")
+	}
+	if total == 0 && s.empty != nil {
+		n.Text = r.text(s.empty, sc, s.ptr+"/empty")
+	}
+}
+
+func (r *renderer) repeat(s *section, sc *scope, n *Node) {
+	n.Title = r.text(s.title, sc, s.ptr+"/title")
+	arr, ok := r.array(s, sc)
+	limit := min(s.limit, r.o.MaxRepeatItems)
+	total, shown := 0, 0
+	if ok {
+		item := scope{root: sc.root}
+		items := []*section{s.item}
+		arr.ForEach(func(_, v gjson.Result) bool {
+			total++
+			if total > limit || r.full {
+				return true
+			}
+			item.cur, item.index = v, total-1
+			before := len(n.Children)
+			n.Children = r.sections(items, &item, n.Children)
+			if len(n.Children) > before {
+				shown++
+			}
+			return true
+		})
+	}
+	r.finishList(s, sc, n, shown, total, limit)
+}
