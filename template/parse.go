@@ -19,8 +19,8 @@ const (
 	// DefaultLimit is the "limit" of a table or repeat section without one.
 	DefaultLimit = 100
 
-	maxDefDepth     = 64  // JSON nesting of the definition
-	maxSectionDepth = 8   // nesting of cards and repeats
+	maxDefDepth     = 64   // JSON nesting of the definition
+	maxSectionDepth = 8    // nesting of cards and repeats
 	maxElements     = 1000 // sections, fields and conditions in one definition
 )
 
