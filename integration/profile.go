@@ -1,0 +1,147 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/inboxkit/inboxkit/template"
+)
+
+// ProfileRequest asks for the profile cards of a contact in an inbox.
+type ProfileRequest struct {
+	// InboxID is the inbox the contact is viewed in; it must belong to the actor's team.
+	InboxID string
+	// Contact is the contact whose profile is loaded.
+	Contact Contact
+	// Conversation is the conversation the profile is opened from, or nil.
+	Conversation *Conversation
+	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
+	// all" button). With IntegrationID set it refreshes one card.
+	Refresh bool
+	// IntegrationID, when set, loads only that integration's card (which must be attached and
+	// enabled in the inbox, and active).
+	IntegrationID string
+}
+
+// Profile loads the profile cards of r.Contact in the inbox r.InboxID: every active integration
+// attached and enabled there runs concurrently, each under its own timeout and all under ctx.
+// The cards come back in attachment order; one card's failure is reported in that card and
+// never hides the others. Profile itself fails only when the inbox is unknown or of another
+// team (ErrNotFound), when the host's stores fail, or when r.IntegrationID names no runnable
+// card (ErrNotFound).
+func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) ([]Card, error) {
+	ib, err := s.inboxOf(ctx, actor.TeamID, r.InboxID)
+	if err != nil {
+		return nil, err
+	}
+	atts, byID, err := s.attached(ctx, ib)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]*Integration, 0, len(atts))
+	for _, a := range atts {
+		in := byID[a.IntegrationID]
+		if !a.Enabled || in == nil || !in.Active || (r.IntegrationID != "" && in.ID != r.IntegrationID) {
+			continue
+		}
+		jobs = append(jobs, in)
+	}
+	if r.IntegrationID != "" && len(jobs) == 0 {
+		return nil, fmt.Errorf("integration %q: no active card in inbox %q: %w", r.IntegrationID, r.InboxID, ErrNotFound)
+	}
+	cards := make([]Card, len(jobs))
+	if len(jobs) == 1 {
+		s.card(ctx, &ib, jobs[0], r, &cards[0])
+		return cards, nil
+	}
+	var wg sync.WaitGroup
+	for i, in := range jobs {
+		wg.Go(func() { s.card(ctx, &ib, in, r, &cards[i]) })
+	}
+	wg.Wait()
+	return cards, nil
+}
+
+// card runs one integration for r and fills out.
+func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card) {
+	start := s.now()
+	*out = Card{IntegrationID: in.ID, Name: in.Name}
+	defer func() { out.Duration = s.now().Sub(start) }()
+
+	fail := func(err error) {
+		out.Status, out.Error = StatusError, cardError(err)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "integration: card failed",
+			slog.String("team", in.TeamID), slog.String("integration", in.ID),
+			slog.String("category", string(out.Error.Category)), slog.String("error", err.Error()))
+	}
+	c, err := s.compile(in)
+	if err != nil {
+		fail(&configError{err})
+		return
+	}
+	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: ib}
+	if m := c.missing(v); len(m) > 0 {
+		out.Status, out.Missing = StatusNotApplicable, m
+		return
+	}
+	o, err := s.open(ctx, in, c)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if o != nil {
+		v.secrets = o.secrets
+	}
+	req, err := c.build(in, v, o)
+	if err != nil {
+		fail(err)
+		return
+	}
+	req.Refresh = r.Refresh
+	resp, err := s.exec.Do(ctx, req)
+	if resp == nil || (err != nil && !resp.Stale) {
+		if err == nil {
+			err = fmt.Errorf("integration: executor returned no response and no error (%T)", s.exec)
+		}
+		fail(err)
+		return
+	}
+	out.FromCache, out.Stale = resp.FromCache, resp.Stale
+	out.FetchedAt = resp.StoredAt
+	if !resp.FromCache {
+		out.FetchedAt = s.now()
+	}
+	if err != nil { // a stale response served because the upstream failed
+		fail(err)
+	}
+	if rerr := s.render(c, scrubBytes(resp.Body, o.values()), start, out); rerr != nil {
+		fail(rerr)
+		return
+	}
+	out.Status = StatusOK
+}
+
+// render fills out.Output (display on) or out.Raw (display off) from body.
+func (s *Service) render(c *compiled, body []byte, now time.Time, out *Card) error {
+	if c.display == nil {
+		if !json.Valid(body) {
+			return template.ErrInvalidJSON
+		}
+		out.Raw = json.RawMessage(body)
+		return nil
+	}
+	o, err := c.display.Render(body, &template.RenderOptions{Now: now, Location: s.loc})
+	if err != nil {
+		if errors.Is(err, template.ErrInvalidJSON) || errors.Is(err, template.ErrTooLarge) || errors.Is(err, template.ErrTooDeep) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errRender, err)
+	}
+	out.Output = o
+	return nil
+}

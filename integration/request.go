@@ -1,0 +1,126 @@
+package integration
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+)
+
+// vars resolves the variables of one run. It implements variables.Resolver.
+type vars struct {
+	contact *Contact
+	conv    *Conversation
+	inbox   *Inbox
+	secrets map[string]string // clear secret values; nil in a redacted view
+	redact  bool              // secret.* resolves to Redacted
+}
+
+// Lookup implements variables.Resolver. An empty value counts as undefined.
+func (v *vars) Lookup(name string) (string, bool) {
+	var s string
+	switch name {
+	case "contact.id":
+		s = v.contact.ID
+	case "contact.name":
+		s = v.contact.Name
+	case "contact.email":
+		s = v.contact.Email
+	case "contact.phone_number":
+		s = v.contact.PhoneNumber
+	case "conversation.id":
+		if v.conv != nil {
+			s = v.conv.ID
+		}
+	case "conversation.subject":
+		if v.conv != nil {
+			s = v.conv.Subject
+		}
+	case "inbox.id":
+		s = v.inbox.ID
+	case "inbox.name":
+		s = v.inbox.Name
+	default:
+		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
+			s = v.contact.Attributes[attr]
+		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok {
+			if v.redact {
+				return Redacted, true
+			}
+			s = v.secrets[secret]
+		}
+	}
+	return s, s != ""
+}
+
+// missing returns the required variables that are empty.
+func (c *compiled) missing(v *vars) []string {
+	var m []string
+	for _, name := range c.required {
+		if _, ok := v.Lookup(name); !ok {
+			m = append(m, name)
+		}
+	}
+	return m
+}
+
+// build expands the request of in for v. With v.redact, secret header values and secret.*
+// references are shown as Redacted; otherwise they come from o.
+func (c *compiled) build(in *Integration, v *vars, o *opened) (*httpexec.Request, error) {
+	u, err := c.url.AppendExpand(make([]byte, 0, 128), v)
+	if err != nil {
+		return nil, &requestError{err}
+	}
+	if i := bytes.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	for _, q := range c.query {
+		if bytes.IndexByte(u, '?') >= 0 {
+			u = append(u, '&')
+		} else {
+			u = append(u, '?')
+		}
+		u = append(u, q.prefix...)
+		if u, err = q.value.AppendExpand(u, v); err != nil {
+			return nil, &requestError{err}
+		}
+	}
+	r := &httpexec.Request{
+		Method:   in.EffectiveMethod(),
+		URL:      string(u),
+		Header:   make(http.Header, len(c.headers)+2),
+		CacheTTL: in.CacheTTL(),
+		Scope:    httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
+		Timeout:  in.Timeout,
+	}
+	for _, h := range c.headers {
+		var val string
+		switch {
+		case h.value == nil && v.redact:
+			val = Redacted
+		case h.value == nil:
+			val = o.headers[h.index]
+		default:
+			if val, err = h.value.Expand(v); err != nil {
+				return nil, &requestError{err}
+			}
+		}
+		r.Header.Add(h.name, val)
+		if h.secret {
+			r.SecretHeaders = append(r.SecretHeaders, h.name)
+		}
+	}
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	if c.body != nil {
+		if r.Body, err = c.body.AppendExpand(nil, v); err != nil {
+			return nil, &requestError{err}
+		}
+		if r.Header.Get("Content-Type") == "" {
+			r.Header.Set("Content-Type", "application/json")
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,171 @@
+package integration
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+)
+
+// Executor sends requests and caches responses; *httpexec.Executor implements it.
+type Executor interface {
+	// Do runs r (see httpexec.Executor.Do for the result contract).
+	Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error)
+	// Invalidate drops every cached response of the integration.
+	Invalidate(ctx context.Context, team, integration string) error
+}
+
+var _ Executor = (*httpexec.Executor)(nil)
+
+// Options configures a Service. Store, Attachments, Inboxes and Executor are required.
+type Options struct {
+	// Store persists integrations.
+	Store Store
+	// Attachments persists inbox attachments.
+	Attachments Attachments
+	// Inboxes maps an inbox to its team.
+	Inboxes Inboxes
+	// Executor sends requests; usually an *httpexec.Executor shared by the process.
+	Executor Executor
+	// Sealer seals secret values at rest. If nil, integrations with secret headers or secrets
+	// are refused with ErrNoSealer.
+	Sealer Sealer
+	// Logger receives warnings about failed cards and cache invalidation. Records carry IDs and
+	// categories, never a secret, header value or body. If nil, nothing is logged.
+	Logger *slog.Logger
+	// Now is the clock. If nil, time.Now is used.
+	Now func() time.Time
+	// Location is the time zone dates render in. If nil, UTC is used.
+	Location *time.Location
+	// NewID returns a new integration ID. If nil, 16 random bytes in hex are used.
+	NewID func() string
+	// MaxTestBodyBytes caps the response body a test run returns. If zero, 64 KiB is used.
+	MaxTestBodyBytes int
+	// CompiledEntries bounds the cache of compiled integrations (per ID and version). If zero,
+	// 1024 is used.
+	CompiledEntries int
+}
+
+// Service is the integration feature: admin operations, test runs and profile loads. A Service
+// is safe for concurrent use by multiple goroutines; it starts no goroutine that outlives a
+// call.
+type Service struct {
+	store       Store
+	attachments Attachments
+	inboxes     Inboxes
+	exec        Executor
+	sealer      Sealer
+	log         *slog.Logger
+	now         func() time.Time
+	loc         *time.Location
+	newID       func() string
+	maxTestBody int
+	compiled    *lru.Cache[compiledKey, *compiled]
+}
+
+type compiledKey struct {
+	team, id string
+	version  int64
+}
+
+// NewService returns a Service for opts.
+func NewService(opts Options) (*Service, error) {
+	switch {
+	case opts.Store == nil:
+		return nil, errors.New("integration: Options.Store is required")
+	case opts.Attachments == nil:
+		return nil, errors.New("integration: Options.Attachments is required")
+	case opts.Inboxes == nil:
+		return nil, errors.New("integration: Options.Inboxes is required")
+	case opts.Executor == nil:
+		return nil, errors.New("integration: Options.Executor is required")
+	case opts.MaxTestBodyBytes < 0 || opts.CompiledEntries < 0:
+		return nil, errors.New("integration: negative limit in Options")
+	}
+	s := &Service{
+		store: opts.Store, attachments: opts.Attachments, inboxes: opts.Inboxes, exec: opts.Executor,
+		sealer: opts.Sealer, log: opts.Logger, now: opts.Now, loc: opts.Location, newID: opts.NewID,
+		maxTestBody: opts.MaxTestBodyBytes,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.newID == nil {
+		s.newID = randomID
+	}
+	if s.maxTestBody == 0 {
+		s.maxTestBody = 64 << 10
+	}
+	n := opts.CompiledEntries
+	if n == 0 {
+		n = 1024
+	}
+	c, err := lru.New[compiledKey, *compiled](n)
+	if err != nil {
+		return nil, fmt.Errorf("integration: %v", err)
+	}
+	s.compiled = c
+	return s, nil
+}
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// compile returns the compiled form of a stored integration, cached per team, ID and version.
+func (s *Service) compile(in *Integration) (*compiled, error) {
+	k := compiledKey{in.TeamID, in.ID, in.Version}
+	if c, ok := s.compiled.Get(k); ok {
+		return c, nil
+	}
+	c, err := compile(in)
+	if err != nil {
+		return nil, err
+	}
+	s.compiled.Add(k, c)
+	return c, nil
+}
+
+// inboxOf returns the inbox id if it belongs to team, and ErrNotFound otherwise.
+func (s *Service) inboxOf(ctx context.Context, team, id string) (Inbox, error) {
+	ib, err := s.inboxes.Inbox(ctx, id)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return Inbox{}, fmt.Errorf("integration: inbox %q: %w", id, ErrNotFound)
+		}
+		return Inbox{}, fmt.Errorf("integration: inbox %q: %w", id, err)
+	}
+	if ib.TeamID == "" || ib.TeamID != team {
+		return Inbox{}, fmt.Errorf("integration: inbox %q: %w", id, ErrNotFound)
+	}
+	return ib, nil
+}
+
+// get returns the stored integration id of team.
+func (s *Service) get(ctx context.Context, team, id string) (*Integration, error) {
+	in, err := s.store.Get(ctx, team, id)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("integration %q: %w", id, err)
+	case in == nil:
+		return nil, fmt.Errorf("integration %q: store returned nil and no error (%T)", id, s.store)
+	case in.TeamID != team:
+		return nil, fmt.Errorf("integration %q: %w", id, ErrNotFound)
+	}
+	return in, nil
+}

@@ -1,0 +1,174 @@
+package integration
+
+import (
+	"context"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/inboxkit/inboxkit/template"
+)
+
+// TestRequest is a test run from the integration editor's Testing tab.
+type TestRequest struct {
+	// Integration is the integration as edited: saved (ID set; secret values left empty or
+	// [Redacted] use the stored ones) or not yet saved (ID empty; secret values in clear).
+	Integration *Integration
+	// Contact, Conversation and Inbox are the sample data the variables take their values
+	// from. Inbox.TeamID is ignored.
+	Contact      Contact
+	Conversation *Conversation
+	Inbox        Inbox
+	// Live sends the request; otherwise the run is a dry run that only expands it.
+	Live bool
+	// ConfirmSend must be set for a live run of a method other than GET, which may change data
+	// upstream.
+	ConfirmSend bool
+}
+
+// SentRequest is a request as sent (or, in a dry run, as it would be sent), with secret values
+// [Redacted].
+type SentRequest struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Header http.Header `json:"header"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// Timing breaks a live test run's upstream call down (see httpexec.Timing).
+type Timing struct {
+	DNS       time.Duration `json:"dns_ns"`
+	Connect   time.Duration `json:"connect_ns"`
+	TLS       time.Duration `json:"tls_ns"`
+	FirstByte time.Duration `json:"first_byte_ns"`
+}
+
+// TestResult is the outcome of a test run. Every secret value is [Redacted] in it, including
+// where the upstream echoed one back.
+type TestResult struct {
+	// Request is the expanded request.
+	Request SentRequest `json:"request"`
+	// Sent reports whether the request was sent (a live run with every required variable).
+	Sent bool `json:"sent"`
+	// Success reports a dry run that expanded, or a live run answered with a 2xx status whose
+	// body rendered.
+	Success bool `json:"success"`
+	// Missing lists required variables the sample data leaves empty; a live run then sends
+	// nothing, as a profile load would.
+	Missing []string `json:"missing,omitempty"`
+	// StatusCode, Header and Body are the response; Body is capped (BodyTruncated).
+	StatusCode    int         `json:"status_code,omitempty"`
+	Header        http.Header `json:"header,omitempty"`
+	Body          string      `json:"body,omitempty"`
+	BodyTruncated bool        `json:"body_truncated,omitempty"`
+	// Duration and Timing measure the upstream call; Attempts counts retries too.
+	Duration time.Duration `json:"duration_ns,omitempty"`
+	Timing   Timing        `json:"timing"`
+	Attempts int           `json:"attempts,omitempty"`
+	// Error is the failure as an agent would see it; Detail adds the technical reason for the
+	// admin (no secret, header value or query string).
+	Error  *CardError `json:"error,omitempty"`
+	Detail string     `json:"detail,omitempty"`
+	// Preview is the display template rendered on the response, with its diagnostics.
+	Preview *template.Output `json:"preview,omitempty"`
+}
+
+// Test runs a test of r.Integration for an admin of the actor's team. It never reads or writes
+// the response cache. A dry run returns the expanded request; a live run sends it and returns
+// the response, its timing and the template preview. It returns a *ValidationError when the
+// integration is invalid, ErrConfirmationRequired for an unconfirmed live non-GET run,
+// ErrForbidden for a non-admin and ErrNotFound for a saved integration of another team;
+// failures of the run itself are reported in the result.
+func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestResult, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	in := r.Integration.Clone()
+	if in == nil {
+		in = &Integration{}
+	}
+	if r.Live && in.EffectiveMethod() != MethodGet && !r.ConfirmSend {
+		return nil, ErrConfirmationRequired
+	}
+	var prev *Integration
+	if in.ID != "" {
+		p, err := s.get(ctx, actor.TeamID, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		prev = p
+	}
+	in.TeamID = actor.TeamID
+	keepSecrets(prev, in)
+	c, err := compile(in)
+	if err != nil {
+		return nil, err
+	}
+	res := &TestResult{}
+	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: &r.Inbox}
+	res.Missing = c.missing(v)
+	view, err := c.build(in, &vars{contact: v.contact, conv: v.conv, inbox: v.inbox, redact: true}, nil)
+	if err != nil {
+		res.Error, res.Detail = cardError(err), err.Error()
+		return res, nil
+	}
+	res.Request = SentRequest{Method: view.Method, URL: view.URL, Header: view.Header, Body: string(view.Body)}
+	if !r.Live || len(res.Missing) > 0 {
+		res.Success = len(res.Missing) == 0
+		return res, nil
+	}
+
+	o, err := s.open(ctx, in, c)
+	if err != nil {
+		res.Error, res.Detail = cardError(err), err.Error()
+		return res, nil
+	}
+	if o != nil {
+		v.secrets = o.secrets
+	}
+	secrets := o.values()
+	req, err := c.build(in, v, o)
+	if err != nil {
+		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
+		return res, nil
+	}
+	req.CacheTTL, req.Refresh = 0, true // never read (nor write) the cache
+	start := s.now()
+	res.Sent = true
+	resp, err := s.exec.Do(ctx, req)
+	res.Duration = s.now().Sub(start)
+	if resp != nil {
+		res.StatusCode = resp.StatusCode
+		res.Header = scrubHeader(resp.Header, secrets)
+		resp.Body = scrubBytes(resp.Body, secrets)
+		res.Body, res.BodyTruncated = capText(string(resp.Body), s.maxTestBody)
+		res.Attempts = resp.Attempts
+		res.Timing = Timing(resp.Timing)
+		if resp.Duration > 0 {
+			res.Duration = resp.Duration
+		}
+	}
+	if err != nil {
+		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
+		return res, nil
+	}
+	var card Card
+	if err := s.render(c, resp.Body, start, &card); err != nil {
+		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
+		return res, nil
+	}
+	res.Preview = card.Output
+	res.Success = true
+	return res, nil
+}
+
+// capText returns s cut to at most n bytes on a rune boundary, and whether it was cut.
+func capText(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
+}

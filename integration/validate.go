@@ -1,0 +1,310 @@
+package integration
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/inboxkit/inboxkit/template"
+	"github.com/inboxkit/inboxkit/variables"
+)
+
+// Variables returns the exact variable names an integration may reference. Besides these,
+// contact.attributes.NAME is any custom contact attribute and secret.NAME (in header values only)
+// is one of the integration's Secrets. The caller may modify the returned slice.
+func Variables() []string {
+	return []string{
+		"contact.id", "contact.name", "contact.email", "contact.phone_number",
+		"conversation.id", "conversation.subject",
+		"inbox.id", "inbox.name",
+	}
+}
+
+const (
+	attributesPrefix = "contact.attributes."
+	secretPrefix     = "secret."
+	maxNameLen       = 200
+)
+
+// varOptions returns the compile options of every request template: the supported names,
+// secrets in headers only, missing values expand as "".
+func varOptions() *variables.Options {
+	return &variables.Options{
+		Names:      Variables(),
+		Prefixes:   []string{attributesPrefix},
+		HeaderOnly: []string{secretPrefix},
+	}
+}
+
+// compiled is an integration's request and display, compiled once per version.
+type compiled struct {
+	url      *variables.Template
+	query    []compiledParam
+	headers  []compiledHeader
+	body     *variables.Template // nil: no body
+	display  *template.Template  // nil: display off
+	required []string
+	secrets  []string // names of secret.* variables referenced by headers
+}
+
+type compiledParam struct {
+	prefix string // "name="
+	value  *variables.Template
+}
+
+type compiledHeader struct {
+	name   string
+	value  *variables.Template // nil for a secret header (a literal)
+	secret bool                // a secret header, or one referencing secret.*
+	index  int                 // index in Integration.Headers
+}
+
+// Validate reports every problem of in as a *ValidationError, or nil. It checks the method, the
+// URL, query parameters, headers, body, cache duration, timeout, required variables, secrets and
+// the display template, and never includes a secret value in what it reports.
+func (in *Integration) Validate() error {
+	_, err := compile(in)
+	return err
+}
+
+// IsVariable reports whether name is a variable an integration may reference outside headers.
+func IsVariable(name string) bool {
+	return slices.Contains(Variables(), name) || len(name) > len(attributesPrefix) && strings.HasPrefix(name, attributesPrefix)
+}
+
+type problems []Problem
+
+func (p *problems) add(path, code, format string, args ...any) {
+	*p = append(*p, Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// addVar records a variables compile error for the field at path.
+func (p *problems) addVar(path string, err error) {
+	code := CodeSyntax
+	switch {
+	case errors.Is(err, variables.ErrUnknownName):
+		code = CodeUnknownVariable
+	case errors.Is(err, variables.ErrHeaderOnly):
+		code = CodeSecretPlacement
+	}
+	msg := strings.TrimPrefix(err.Error(), "variables: ")
+	if se, ok := errors.AsType[*variables.SyntaxError](err); ok {
+		msg = fmt.Sprintf("at offset %d: %s", se.Offset, se.Msg)
+	}
+	p.add(path, code, "%s", msg)
+}
+
+// compile validates in and compiles its templates. It returns a *ValidationError listing every
+// problem, or the compiled form.
+func compile(in *Integration) (*compiled, error) {
+	var ps problems
+	c := &compiled{}
+	opts := varOptions()
+	if strings.TrimSpace(in.Name) == "" {
+		ps.add("name", CodeRequired, "name is required")
+	} else if utf8.RuneCountInString(in.Name) > maxNameLen {
+		ps.add("name", CodeInvalid, "name is longer than %d characters", maxNameLen)
+	}
+
+	method := in.EffectiveMethod()
+	bodyAllowed := false
+	switch method {
+	case MethodGet, MethodDelete:
+	case MethodPost, MethodPut, MethodPatch:
+		bodyAllowed = true
+	default:
+		ps.add("method", CodeBadMethod, "method %q is not one of GET, POST, PUT, PATCH, DELETE", truncate(method, 20))
+	}
+
+	c.url = compileURL(&ps, in.URL, opts)
+
+	for i, q := range in.Query {
+		path := fmt.Sprintf("query[%d]", i)
+		if q.Name == "" {
+			ps.add(path+".name", CodeRequired, "query parameter name is required")
+		}
+		t, err := variables.Compile(q.Value, variables.Query, opts)
+		if err != nil {
+			ps.addVar(path+".value", err)
+			continue
+		}
+		c.query = append(c.query, compiledParam{prefix: url.QueryEscape(q.Name) + "=", value: t})
+	}
+
+	secretNames := map[string]bool{}
+	for i, s := range in.Secrets {
+		path := fmt.Sprintf("secrets[%d]", i)
+		switch {
+		case !validSecretName(s.Name):
+			ps.add(path+".name", CodeInvalid, "secret name must be 1-64 letters, digits, '_' or '-'")
+		case secretNames[s.Name]:
+			ps.add(path+".name", CodeDuplicate, "secret %q is defined twice", s.Name)
+		}
+		secretNames[s.Name] = true
+		if s.Value == "" && s.Sealed == "" {
+			ps.add(path+".value", CodeRequired, "secret value is required")
+		}
+	}
+
+	for i, h := range in.Headers {
+		path := fmt.Sprintf("headers[%d]", i)
+		switch {
+		case !validHeaderName(h.Name):
+			ps.add(path+".name", CodeInvalid, "header name must be a non-empty HTTP token")
+		case forbiddenHeader(h.Name):
+			ps.add(path+".name", CodeInvalid, "header %s is set by the HTTP client and cannot be configured", http.CanonicalHeaderKey(h.Name))
+		}
+		if h.Secret {
+			switch {
+			case h.Value == "" && h.Sealed == "":
+				ps.add(path+".value", CodeRequired, "secret header value is required")
+			case h.Value != "" && h.Value != Redacted && !validHeaderValue(h.Value):
+				ps.add(path+".value", CodeInvalid, "header value contains control characters")
+			}
+			c.headers = append(c.headers, compiledHeader{name: h.Name, secret: true, index: i})
+			continue
+		}
+		t, err := variables.Compile(h.Value, variables.Header, opts)
+		if err != nil {
+			ps.addVar(path+".value", err)
+			continue
+		}
+		ch := compiledHeader{name: h.Name, value: t, index: i}
+		for _, n := range t.Names() {
+			name, ok := strings.CutPrefix(n, secretPrefix)
+			if !ok {
+				continue
+			}
+			ch.secret = true
+			if !secretNames[name] {
+				ps.add(path+".value", CodeUndefinedSecret, "secret %q is not defined in secrets", truncate(name, 64))
+			}
+			c.secrets = append(c.secrets, name)
+		}
+		c.headers = append(c.headers, ch)
+	}
+
+	if in.Body != "" {
+		if !bodyAllowed {
+			ps.add("body", CodeBodyNotAllowed, "a %s request has no body", method)
+		} else if t, err := variables.Compile(in.Body, variables.JSON, opts); err != nil {
+			ps.addVar("body", err)
+		} else {
+			c.body = t
+		}
+	}
+
+	if in.CacheMinutes < 0 || in.CacheMinutes > MaxCacheMinutes {
+		ps.add("cache_minutes", CodeOutOfRange, "cache duration must be 0 to %d minutes", MaxCacheMinutes)
+	}
+	if in.Timeout < 0 || in.Timeout > MaxTimeout {
+		ps.add("timeout_ms", CodeOutOfRange, "timeout must be 0 (the default) to %d ms", MaxTimeout.Milliseconds())
+	}
+	for i, name := range in.RequiredVariables {
+		if !IsVariable(name) {
+			ps.add(fmt.Sprintf("required_variables[%d]", i), CodeUnknownVariable,
+				"%q is not a contact, conversation or inbox variable", truncate(name, 100))
+			continue
+		}
+		c.required = append(c.required, name)
+	}
+
+	c.display = compileDisplay(&ps, in.Display)
+
+	if len(ps) > 0 {
+		return nil, &ValidationError{Problems: ps}
+	}
+	return c, nil
+}
+
+func compileURL(ps *problems, src string, opts *variables.Options) *variables.Template {
+	if strings.TrimSpace(src) == "" {
+		ps.add("url", CodeRequired, "url is required")
+		return nil
+	}
+	scheme, _, _ := strings.Cut(src, ":")
+	if s := strings.ToLower(scheme); s != "http" && s != "https" {
+		ps.add("url", CodeBadURL, "url must start with http:// or https://")
+		return nil
+	}
+	t, err := variables.Compile(src, variables.URL, opts)
+	if err != nil {
+		ps.addVar("url", err)
+		return nil
+	}
+	// The scheme and host are literal (placeholders there do not compile), so the template
+	// expanded with empty values shows them.
+	s, err := t.Expand(variables.Map{})
+	if err != nil {
+		ps.add("url", CodeBadURL, "url is not valid")
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		ps.add("url", CodeBadURL, "url must be absolute with a host")
+		return nil
+	}
+	if u.User != nil {
+		ps.add("url", CodeBadURL, "url must not contain credentials; use a secret header")
+		return nil
+	}
+	return t
+}
+
+func validSecretName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderName reports whether s is an RFC 9110 token.
+func validHeaderName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func forbiddenHeader(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Te", "Trailer", "Keep-Alive", "Proxy-Connection":
+		return true
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
