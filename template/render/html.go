@@ -1,0 +1,48 @@
+package render
+
+import (
+	"html/template"
+	"io"
+
+	tmpl "github.com/inboxkit/inboxkit/template"
+)
+
+// htmlSource is the HTML renderer's template. Every string of the tree
+// goes through html/template's contextual escaping; Href fields, which
+// already passed the template package's allow-list, are filtered again by
+// html/template's URL sanitizer.
+const htmlSource = `{{define "value"}}{{if .Href}}<a class="ik-value ik-{{.Kind}}" href="{{.Href}}" rel="noopener noreferrer nofollow" target="_blank">{{.Text}}</a>{{else if eq (print .Kind) "badge"}}<span class="ik-badge ik-tone-{{.Tone}}">{{.Text}}</span>{{else if eq (print .Kind) "empty"}}<span class="ik-value ik-empty">—</span>{{else}}<span class="ik-value ik-{{.Kind}}">{{.Text}}</span>{{end}}{{end}}
+{{- define "summary"}}{{if lt .Shown .Total}}<p class="ik-summary">{{.Shown}} of {{.Total}} shown</p>{{end}}{{if and (eq .Total 0) .Text}}<p class="ik-empty-list">{{.Text}}</p>{{end}}{{end}}
+{{- define "node"}}
+{{- $t := print .Type}}
+{{- if eq $t "card"}}<section class="ik-card">{{if .Title}}<h3>{{.Title}}</h3>{{end}}{{range .Children}}{{template "node" .}}{{end}}</section>
+{{- else if eq $t "keyvalue"}}<section class="ik-keyvalue">{{if .Title}}<h3>{{.Title}}</h3>{{end}}<dl>{{range .Items}}<dt>{{.Label}}</dt><dd>{{template "value" .Value}}</dd>{{end}}</dl></section>
+{{- else if eq $t "table"}}<section class="ik-table">{{if .Title}}<h3>{{.Title}}</h3>{{end}}<table><thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead><tbody>{{range .Rows}}<tr>{{range .}}<td>{{template "value" .}}</td>{{end}}</tr>{{end}}</tbody></table>{{template "summary" .}}</section>
+{{- else if eq $t "repeat"}}<section class="ik-repeat">{{if .Title}}<h3>{{.Title}}</h3>{{end}}{{range .Children}}{{template "node" .}}{{end}}{{template "summary" .}}</section>
+{{- else if eq $t "text"}}<p class="ik-text{{if .Style}} ik-{{.Style}}{{end}}">{{.Text}}</p>
+{{- else if eq $t "divider"}}<hr class="ik-divider">
+{{- else if eq $t "link"}}<a class="ik-link" href="{{.Href}}" rel="noopener noreferrer nofollow" target="_blank">{{.Text}}</a>
+{{- else if eq $t "button"}}<a class="ik-button ik-button-{{.Style}}" role="button" href="{{.Href}}" rel="noopener noreferrer nofollow" target="_blank">{{.Text}}</a>
+{{- else if eq $t "badge"}}<p class="ik-badge-line">{{if .Title}}<span class="ik-label">{{.Title}}</span> {{end}}{{with .Value}}{{template "value" .}}{{end}}</p>
+{{- else if eq $t "image"}}<img class="ik-image" src="{{.Href}}" alt="{{.Text}}"{{if .Width}} width="{{.Width}}"{{end}}{{if .Height}} height="{{.Height}}"{{end}}>
+{{- end}}
+{{end}}
+{{- define "output"}}<div class="ik-output">
+{{range .Nodes}}{{template "node" .}}{{end -}}
+</div>
+{{end}}`
+
+// HTML writes out as an HTML fragment: a <div class="ik-output"> with one
+// element per node (section, dl, table, p, hr, a, img) and ik- class
+// names a stylesheet can target. All text is escaped; links open in a new
+// tab with rel="noopener noreferrer nofollow". A nil out writes nothing.
+func HTML(w io.Writer, out *tmpl.Output) error {
+	if out == nil {
+		return nil
+	}
+	t, err := template.New("render").Parse(htmlSource)
+	if err != nil {
+		return err
+	}
+	return t.ExecuteTemplate(w, "output", out)
+}

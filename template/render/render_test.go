@@ -1,0 +1,111 @@
+package render_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inboxkit/inboxkit/template"
+	"github.com/inboxkit/inboxkit/template/render"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in ../testdata")
+
+var goldenNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func checkGolden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./template/... -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", file, diff)
+	}
+}
+
+func renderCase(t *testing.T, dir string) *template.Output {
+	t.Helper()
+	def, err := os.ReadFile(filepath.Join(dir, "template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "data.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := template.Parse(def)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	out, err := tp.Render(data, &template.RenderOptions{Now: goldenNow})
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return out
+}
+
+// TestGolden renders every case of ../testdata/cases as text and HTML.
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob("../testdata/cases/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			out := renderCase(t, dir)
+			var txt, html bytes.Buffer
+			if err := render.Text(&txt, out); err != nil {
+				t.Fatal(err)
+			}
+			if err := render.HTML(&html, out); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join(dir, "text.golden"), txt.Bytes())
+			checkGolden(t, filepath.Join(dir, "html.golden"), html.Bytes())
+		})
+	}
+}
+
+func TestNil(t *testing.T) {
+	var b bytes.Buffer
+	if err := render.Text(&b, nil); err != nil || b.Len() != 0 {
+		t.Errorf("Text(nil) = %q, %v", b.String(), err)
+	}
+	if err := render.HTML(&b, nil); err != nil || b.Len() != 0 {
+		t.Errorf("HTML(nil) = %q, %v", b.String(), err)
+	}
+}
+
+// TestHTMLEscapes checks that markup in text never reaches the HTML
+// unescaped, and that html/template's own URL filter backs up the
+// tree's allow-list.
+func TestHTMLEscapes(t *testing.T) {
+	out := &template.Output{Version: 1, Nodes: []template.Node{
+		{Type: template.NodeText, Text: `<script>alert(1)</script>`},
+		{Type: template.NodeLink, Text: `<b>x</b>`, Href: `javascript:alert(1)`},
+		{Type: template.NodeKeyValue, Title: `"><img src=x onerror=alert(1)>`, Items: []template.Item{{Label: "<i>", Value: template.Value{Text: "<u>", Kind: template.KindBadge, Tone: `x" onclick="y`}}}},
+	}}
+	var b bytes.Buffer
+	if err := render.HTML(&b, out); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, bad := range []string{"<script", "javascript:", "<img", "<b>", "<i>", "<u>", `" onclick`} {
+		if strings.Contains(s, bad) {
+			t.Errorf("HTML output contains %q:\n%s", bad, s)
+		}
+	}
+}
