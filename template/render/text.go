@@ -239,4 +239,3 @@ func tableLines(n template.Node) []string {
 	}
 	return out
 }
-
