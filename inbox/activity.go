@@ -1,48 +1,27 @@
 package inbox
 
-// TEMPORARY until the variables package lands: a minimal {{ name }} expander
-// with the same syntax subset. Replaced by variables.Compile.
+import "github.com/inboxkit/inboxkit/variables"
 
-import (
-	"errors"
-	"slices"
-	"strings"
-)
-
+// activityTemplate is a compiled MINIMAL text or link template. Text
+// templates use the variables.Text target (no escaping: the host displays
+// plain text); link templates use variables.URL, so that event values are
+// path- or query-escaped and cannot change the link's scheme or host.
 type activityTemplate struct {
-	parts []string // alternating literal, name, literal, ...
+	t *variables.Template
 }
 
-func compileActivity(src string, names []string, _ bool) (*activityTemplate, error) {
-	t := &activityTemplate{}
-	for {
-		i := strings.Index(src, "{{")
-		if i < 0 {
-			t.parts = append(t.parts, src)
-			return t, nil
-		}
-		j := strings.Index(src[i:], "}}")
-		if j < 0 {
-			return nil, errors.New("unclosed {{")
-		}
-		name := strings.TrimSpace(src[i+2 : i+j])
-		if !slices.Contains(names, name) {
-			return nil, errors.New("unknown name " + name)
-		}
-		t.parts = append(t.parts, src[:i], name)
-		src = src[i+j+2:]
+func compileActivity(src string, names []string, link bool) (*activityTemplate, error) {
+	target := variables.Text
+	if link {
+		target = variables.URL
 	}
+	t, err := variables.Compile(src, target, &variables.Options{Names: names, Strict: true})
+	if err != nil {
+		return nil, err
+	}
+	return &activityTemplate{t: t}, nil
 }
 
-func (t *activityTemplate) expand(r interface{ Lookup(string) (string, bool) }) (string, error) {
-	var b strings.Builder
-	for i, p := range t.parts {
-		if i%2 == 0 {
-			b.WriteString(p)
-			continue
-		}
-		v, _ := r.Lookup(p)
-		b.WriteString(v)
-	}
-	return b.String(), nil
+func (a *activityTemplate) expand(r variables.Resolver) (string, error) {
+	return a.t.Expand(r)
 }

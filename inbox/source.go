@@ -105,13 +105,17 @@ type EventType struct {
 	// Text is the activity line of a MINIMAL event, a template such as
 	// "Order #{{ field.order }} placed". It may use the names source, type,
 	// email, text, message_id, delivery_id, occurred_at and field.NAME for
-	// each Mapping.Fields entry. Required for KindMinimal; unused for BASIC.
+	// each Mapping.Fields entry (use the default filter for optional
+	// values: a name without a value rejects the payload). Required for
+	// KindMinimal; unused for BASIC.
 	Text string
 	// Icon is an optional icon name or URL of a MINIMAL message.
 	Icon string
 	// Link is an optional link template of a MINIMAL message, with the
-	// same names as Text; an expansion that is not an absolute http or
-	// https URL is dropped.
+	// same names as Text, compiled for a URL (values are path- or
+	// query-escaped; no placeholder in the scheme or host). A link whose
+	// values are missing, or that is not an absolute http or https URL, is
+	// dropped.
 	Link string
 }
 
@@ -218,15 +222,14 @@ func NewDecoder(src Source) (*Decoder, error) {
 	if len(src.Events) == 0 {
 		add("events", "at least one event type is required")
 	}
+	needText := false
 	for _, typ := range sortedKeys(src.Events) {
 		et := src.Events[typ]
 		field := "events[" + typ + "]"
 		ct := &compiledType{EventType: et}
 		switch et.Kind {
 		case KindBasic:
-			if m.Text == "" && m.Attachments == "" {
-				add("mapping.text", "required for BASIC event "+typ)
-			}
+			needText = true
 		case KindMinimal:
 			if et.Text == "" {
 				add(field+".text", "required for a MINIMAL event")
@@ -258,6 +261,9 @@ func NewDecoder(src Source) (*Decoder, error) {
 			add(field+".icon", "too long")
 		}
 		d.events[typ] = ct
+	}
+	if needText && m.Text == "" && m.Attachments == "" {
+		add("mapping.text", "mapping.text or mapping.attachments is required for BASIC events")
 	}
 	if len(probs) > 0 {
 		return nil, &SourceError{Source: src.Name, Problems: probs}

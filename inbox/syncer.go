@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 )
 
 // NoMatch is the policy when no contact has the event's email address.
@@ -446,7 +447,14 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 	})
 	if failed > 0 {
 		rec.Status = StatusFailed
-		rec.Reason = fmt.Sprintf("%d of %d contacts failed permanently", failed, len(rec.Deliveries))
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d of %d contacts failed permanently", failed, len(rec.Deliveries))
+		for _, d := range rec.Deliveries {
+			if d.Error != "" {
+				fmt.Fprintf(&b, "; contact %s: %s", d.ContactID, d.Error)
+			}
+		}
+		rec.Reason = b.String()
 		return rec, nil
 	}
 	rec.Status = StatusSent

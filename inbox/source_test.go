@@ -1,0 +1,186 @@
+package inbox_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inboxkit/inboxkit/inbox"
+)
+
+func TestSourceValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mod    func(s *inbox.Source)
+		fields []string
+	}{
+		{"valid", func(s *inbox.Source) {}, nil},
+		{"empty", func(s *inbox.Source) { *s = inbox.Source{} }, []string{"name", "mapping.type", "mapping.email", "mapping.message_id", "events"}},
+		{"bad name", func(s *inbox.Source) { s.Name = "chat tool" }, []string{"name"}},
+		{"modifier", func(s *inbox.Source) { s.Mapping.Email = "data|@reverse" }, []string{"mapping.email"}},
+		{"no ids", func(s *inbox.Source) {
+			s.Mapping.MessageID, s.Mapping.DeliveryID, s.DeliveryIDHeader = "", "", ""
+		}, []string{"mapping.message_id"}},
+		{"direction without values", func(s *inbox.Source) { s.Mapping.Directions = nil }, []string{"mapping.directions"}},
+		{"bad kind", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{} }, []string{"events[x].kind"}},
+		{"minimal without text", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal} }, []string{"events[x].text"}},
+		{"unknown template name", func(s *inbox.Source) {
+			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "{{ secret.key }}"}
+		}, []string{"events[x].text"}},
+		{"bad template syntax", func(s *inbox.Source) {
+			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "Order {{ field.order "}
+		}, []string{"events[x].text"}},
+		{"link placeholder in host", func(s *inbox.Source) {
+			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "x", Link: "https://{{ field.order }}/a"}
+		}, []string{"events[x].link"}},
+		{"basic without text path", func(s *inbox.Source) { s.Mapping.Text, s.Mapping.Attachments = "", "" }, []string{"mapping.text"}},
+		{"bad field name", func(s *inbox.Source) { s.Mapping.Fields["a b"] = "x" }, []string{"mapping.fields[a b]"}},
+		{"negative cap", func(s *inbox.Source) { s.MaxBodyBytes = -1 }, []string{"max_body_bytes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := chatSource(nil)
+			tt.mod(&src)
+			err := src.Validate()
+			var got []string
+			if se, ok := errors.AsType[*inbox.SourceError](err); ok {
+				for _, p := range se.Problems {
+					got = append(got, p.Field)
+				}
+			} else if err != nil {
+				t.Fatalf("Validate = %v (%T); want *SourceError", err, err)
+			}
+			if diff := cmp.Diff(tt.fields, got); diff != "" {
+				t.Errorf("problem fields mismatch (-want +got):\n%s\nerror: %v", diff, err)
+			}
+		})
+	}
+}
+
+func mustDecoder(t testing.TB) *inbox.Decoder {
+	t.Helper()
+	d, err := inbox.NewDecoder(chatSource(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestDecode(t *testing.T) {
+	d := mustDecoder(t)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name string
+		h    http.Header
+		body string
+		want *inbox.Event
+	}{
+		{"customer message", nil, `{"type":"message.received","id":"evt_1","occurred_at":"2026-01-02T03:04:05Z",
+			"data":{"message_id":"m1","email":" Ada@Example.com ","text":"Hi","direction":"inbound"}}`,
+			&inbox.Event{Source: "chat", Type: "message.received", DeliveryID: "evt_1", MessageID: "m1", Email: " Ada@Example.com ",
+				Kind: inbox.KindBasic, Text: "Hi", OccurredAt: at}},
+		{"business reply, internal", nil, `{"type":"message.sent","id":"evt_2","occurred_at":1767323045,
+			"data":{"message_id":42,"email":"ada@example.com","text":"Hello","visibility":"internal"}}`,
+			&inbox.Event{Source: "chat", Type: "message.sent", DeliveryID: "evt_2", MessageID: "42", Email: "ada@example.com",
+				Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant, Visibility: inbox.BusinessOnly, Text: "Hello", OccurredAt: at}},
+		{"payload direction overrides type default", nil, `{"type":"message.sent","id":"e","data":{"message_id":"m","email":"a@b.c","text":"t","direction":"inbound"}}`,
+			&inbox.Event{Source: "chat", Type: "message.sent", DeliveryID: "e", MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic, Text: "t"}},
+		{"activity", nil, `{"type":"order.placed","id":"evt_3","data":{"email":"ada@example.com","order":{"number":1001}}}`,
+			&inbox.Event{Source: "chat", Type: "order.placed", DeliveryID: "evt_3", Email: "ada@example.com",
+				Kind: inbox.KindMinimal, Text: "Order #1001 placed", Icon: "cart", Link: "https://shop.example.com/orders/1001"}},
+		{"activity link escaped", nil, `{"type":"order.placed","id":"evt_4","data":{"email":"a@b.c","order":{"number":"a/../b?x"}}}`,
+			&inbox.Event{Source: "chat", Type: "order.placed", DeliveryID: "evt_4", Email: "a@b.c",
+				Kind: inbox.KindMinimal, Text: "Order #a/../b?x placed", Icon: "cart", Link: "https://shop.example.com/orders/a%2F..%2Fb%3Fx"}},
+		{"attachments only", nil, `{"type":"message.received","id":"e5","data":{"email":"a@b.c","files":[{"url":"https://cdn.example.com/a.png","name":"a.png","content_type":"image/png"}]}}`,
+			&inbox.Event{Source: "chat", Type: "message.received", DeliveryID: "e5", Email: "a@b.c", Kind: inbox.KindBasic,
+				Attachments: []inbox.Attachment{{URL: "https://cdn.example.com/a.png", Name: "a.png", ContentType: "image/png"}}}},
+		{"delivery id from header", http.Header{"Webhook-Id": {"msg_9"}}, `{"type":"message.received","data":{"email":"a@b.c","text":"x"}}`,
+			&inbox.Event{Source: "chat", Type: "message.received", DeliveryID: "msg_9", Email: "a@b.c", Kind: inbox.KindBasic, Text: "x"}},
+		{"unmapped type", nil, `{"type":"call.ended","data":{}}`, &inbox.Event{Source: "chat", Type: "call.ended"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := d.Decode(tt.h, []byte(tt.body))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Decode mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeMalformed(t *testing.T) {
+	d := mustDecoder(t)
+	secretish := "hunter2-body-value"
+	tests := []struct{ name, body, field string }{
+		{"not json", `{"type":`, "body"},
+		{"array", `[1,2]`, "body"},
+		{"too deep", strings.Repeat("[", 40) + strings.Repeat("]", 40), "body"},
+		{"very deep", strings.Repeat("[", 1<<20), "body"},
+		{"no type", `{"data":{}}`, "type"},
+		{"type not string", `{"type":{"a":1}}`, "type"},
+		{"no id", `{"type":"message.received","data":{"email":"a@b.c","text":"x"}}`, "message_id"},
+		{"id object", `{"type":"message.received","id":{"x":1},"data":{"email":"a@b.c","text":"x"}}`, "delivery_id"},
+		{"no email", `{"type":"message.received","id":"e","data":{"text":"x"}}`, "email"},
+		{"email not address", `{"type":"message.received","id":"e","data":{"email":"` + secretish + `","text":"x"}}`, "email"},
+		{"email number", `{"type":"message.received","id":"e","data":{"email":5,"text":"x"}}`, "email"},
+		{"no text", `{"type":"message.received","id":"e","data":{"email":"a@b.c"}}`, "text"},
+		{"unknown direction", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","direction":"` + secretish + `"}}`, "direction"},
+		{"unknown visibility", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","visibility":"x"}}`, "visibility"},
+		{"bad time", `{"type":"message.received","id":"e","occurred_at":"yesterday","data":{"email":"a@b.c","text":"x"}}`, "occurred_at"},
+		{"bad attachment url", `{"type":"message.received","id":"e","data":{"email":"a@b.c","files":[{"url":"javascript:alert(1)"}]}}`, "attachments[0].url"},
+		{"attachments not array", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","files":{}}}`, "attachments"},
+		{"activity empty", `{"type":"order.placed","id":"e","data":{"email":"a@b.c"}}`, "events[order.placed].text"},
+		{"long id", `{"type":"message.received","id":"` + strings.Repeat("x", 300) + `","data":{"email":"a@b.c","text":"x"}}`, "delivery_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := d.Decode(nil, []byte(tt.body))
+			if !errors.Is(err, inbox.ErrMalformed) {
+				t.Fatalf("Decode = %v; want ErrMalformed", err)
+			}
+			fe, ok := errors.AsType[*inbox.FieldError](err)
+			if !ok || fe.Field != tt.field {
+				t.Errorf("Decode error = %v; want field %q", err, tt.field)
+			}
+			if strings.Contains(err.Error(), secretish) || strings.Contains(err.Error(), "javascript") {
+				t.Errorf("error %q echoes body content", err)
+			}
+		})
+	}
+}
+
+func TestDecodeTooLarge(t *testing.T) {
+	src := chatSource(nil)
+	src.MaxBodyBytes = 10
+	d, err := inbox.NewDecoder(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Decode(nil, []byte(`{"type":"message.received"}`)); !errors.Is(err, inbox.ErrTooLarge) {
+		t.Errorf("Decode = %v; want ErrTooLarge", err)
+	}
+}
+
+func TestEventKey(t *testing.T) {
+	for _, tt := range []struct {
+		ev   inbox.Event
+		want string
+	}{
+		{inbox.Event{Source: "s", MessageID: "m", DeliveryID: "d"}, "s/m/m"},
+		{inbox.Event{Source: "s", DeliveryID: "d"}, "s/d/d"},
+		{inbox.Event{Source: "s"}, ""},
+	} {
+		if got := tt.ev.Key(); got != tt.want {
+			t.Errorf("%+v.Key() = %q; want %q", tt.ev, got, tt.want)
+		}
+	}
+	if got := inbox.NormalizeEmail("  Zoë@Example.COM\t"); got != "zoë@example.com" {
+		t.Errorf("NormalizeEmail = %q", got)
+	}
+}
