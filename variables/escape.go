@@ -5,25 +5,42 @@ import "unicode/utf8"
 const upperHex = "0123456789ABCDEF"
 const lowerHex = "0123456789abcdef"
 
-// keepQuery reports whether url.QueryEscape leaves c unescaped: the unreserved characters of
-// RFC 3986.
-func keepQuery(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// Byte classes, one bit per escaping context, indexed by byte value. byteClass is a constant so
+// the package keeps no mutable state; TestByteClass checks it against its definition.
+const (
+	// classQuery: url.QueryEscape leaves the byte alone (the RFC 3986 unreserved characters).
+	classQuery = 1 << iota
+	// classPath: url.PathEscape leaves the byte alone (unreserved and $ & + : = @).
+	classPath
+	// classJSON: ASCII that needs no escaping inside a JSON string (not a control, '"' or '\\').
+	classJSON
+	// classHeader: allowed in a header value (not an ASCII control other than tab, not DEL).
+	classHeader
+)
 
-// keepPath reports whether url.PathEscape leaves c unescaped: the unreserved characters and the
-// sub-delimiters a path segment may hold ($ & + : = @), but not / ; , ?.
-func keepPath(c byte) bool {
-	return keepQuery(c) || c == '$' || c == '&' || c == '+' || c == ':' || c == '=' || c == '@'
-}
+const byteClass = "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x0c\x0c\x08\x0c\x0e\x0c\x0e\x0c\x0c\x0c\x0c\x0e\x0c\x0f\x0f\x0c" +
+	"\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0e\x0c\x0c\x0e\x0c\x0c" +
+	"\x0e\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f" +
+	"\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0c\x08\x0c\x0c\x0f" +
+	"\x0c\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f" +
+	"\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0f\x0c\x0c\x0c\x0f\x04" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08"
 
 // appendQueryEscape appends url.QueryEscape(s) to dst without allocating beyond dst's growth.
 func appendQueryEscape(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if keepQuery(c) {
+		if byteClass[c]&classQuery != 0 {
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -42,7 +59,7 @@ func appendPathEscape(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if keepPath(c) {
+		if byteClass[c]&classPath != 0 {
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -60,11 +77,11 @@ func appendJSONString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if byteClass[c]&classJSON != 0 {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -106,16 +123,11 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, s[start:]...)
 }
 
-// headerByteOK reports whether c may appear in an expanded header value: anything but the ASCII
-// control characters (CR, LF, NUL and the rest) other than horizontal tab, and DEL.
-func headerByteOK(c byte) bool {
-	return c >= 0x20 && c != 0x7f || c == '\t'
-}
-
-// validHeaderValue reports whether every byte of s passes headerByteOK.
+// validHeaderValue reports whether s may be a header value: no ASCII control characters
+// (CR, LF, NUL and the rest) other than horizontal tab, and no DEL.
 func validHeaderValue(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !headerByteOK(s[i]) {
+		if byteClass[s[i]]&classHeader == 0 {
 			return false
 		}
 	}

@@ -87,3 +87,24 @@ func FuzzEscapers(f *testing.F) {
 		}
 	})
 }
+
+// TestByteClass checks the byteClass table against the definitions of its classes.
+func TestByteClass(t *testing.T) {
+	t.Parallel()
+	for i := range 256 {
+		c := byte(i)
+		unreserved := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+		want := map[int]bool{
+			classQuery:  unreserved,
+			classPath:   unreserved || strings.IndexByte("$&+:=@", c) >= 0,
+			classJSON:   c >= 0x20 && c < 0x80 && c != '"' && c != '\\',
+			classHeader: c >= 0x20 && c != 0x7f || c == '\t',
+		}
+		for class, w := range want {
+			if got := int(byteClass[c])&class != 0; got != w {
+				t.Errorf("byte %#x class %d = %v, want %v", c, class, got, w)
+			}
+		}
+	}
+}

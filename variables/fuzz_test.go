@@ -1,0 +1,215 @@
+package variables_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/inboxkit/inboxkit/variables"
+)
+
+// all returns a Resolver that gives every name the value v.
+func all(v string) variables.Resolver {
+	return variables.ResolverFunc(func(string) (string, bool) { return v, true })
+}
+
+var hostileSeeds = []string{
+	"", "x", `"`, `\`, "\u2028", "\xff", "\x00", "\r\n", "../", "..", ".", "?#&=", "a/b c",
+	"Zoë \"Z\" O'Brien\n", "}}{{", `{"k":1}`, "%2F%00", strings.Repeat("\"\\", 50),
+}
+
+// FuzzParse checks that Compile never panics on any source and target, that every compile
+// error is a *SyntaxError with an offset inside the source, and that a compiled template expands
+// without panicking.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"https://api.example.com/v1/teams/{{team.id}}/contacts/{{contact.id}}?email={{contact.email}}",
+		`{"name":"{{contact.name}}","email":"{{contact.email}}","phone":"{{contact.phone_number}}"}`,
+		"{{ a | default:\"x\" | truncate:3 | sha256 | base64 | lower | upper | trim }}",
+		`{{"{{"}}`, "{{", "}}", "{{ a", "{{a|", `{{a|default:"`, `{{"\`, "{{{}}}", "{{ é\u00a0}}",
+		`{"{{k}}":{{v}}}`, "https://{{h}}/", "{{a}}{{b}}", "x\xff{{\xff}}",
+	} {
+		for target := range uint8(5) {
+			f.Add(s, target)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string, target uint8) {
+		tg := variables.Target(target % 5)
+		tpl, err := variables.Compile(src, tg, nil)
+		if err != nil {
+			se, ok := errors.AsType[*variables.SyntaxError](err)
+			if !ok {
+				t.Fatalf("Compile(%q, %v) error %T %v is not a *SyntaxError", src, tg, err, err)
+			}
+			if se.Offset < 0 || se.Offset > len(src) {
+				t.Fatalf("Compile(%q, %v) offset %d outside the source", src, tg, se.Offset)
+			}
+			return
+		}
+		for _, v := range []string{"", "v", "\r\n\"\\\xff"} {
+			_, _ = tpl.Expand(all(v))
+		}
+		_ = tpl.Names()
+		_, _ = tpl.Single()
+	})
+}
+
+// jsonShape decodes s and replaces every string value (not keys) by "" so that two expansions
+// of one template can be compared for structure and keys.
+func jsonShape(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("invalid JSON %q: %v", s, err)
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch v := v.(type) {
+		case string:
+			return ""
+		case map[string]any:
+			for k, e := range v {
+				v[k] = walk(e)
+			}
+		case []any:
+			for i, e := range v {
+				v[i] = walk(e)
+			}
+		}
+		return v
+	}
+	return walk(v)
+}
+
+// FuzzExpandJSON checks that whatever the template (when it compiles) and whatever the value,
+// the expansion is valid JSON with the same keys and structure as with a harmless value.
+func FuzzExpandJSON(f *testing.F) {
+	templates := []string{
+		`{"name":"{{contact.name}}","email":"{{contact.email}}","phone":"{{contact.phone_number}}"}`,
+		`{"a":{{v}},"b":["x{{v}}y",{{v}}],"c":{"d":"\n{{v}}\\"}}`,
+		`[{{v}}]`, `{{v}}`, `"{{v}}{{v}}"`,
+	}
+	for _, tmpl := range templates {
+		for _, v := range hostileSeeds {
+			f.Add(tmpl, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src, v string) {
+		tpl, err := variables.Compile(src, variables.JSON, nil)
+		if err != nil {
+			return
+		}
+		base, err := tpl.Expand(all("x"))
+		if err != nil {
+			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
+		}
+		got, err := tpl.Expand(all(v))
+		if err != nil {
+			t.Fatalf("Expand(%q): %v", src, err)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Fatalf("Expand(%q) with %q = %q, not valid JSON", src, v, got)
+		}
+		if diff := cmp.Diff(jsonShape(t, base), jsonShape(t, got)); diff != "" {
+			t.Fatalf("Expand(%q) with %q changed the structure (-base +got):\n%s", src, v, diff)
+		}
+	})
+}
+
+// urlShape is what a value must not change in an expanded URL.
+type urlShape struct {
+	Scheme, User, Host string
+	PathSegments       int
+	OpaqueSegments     int
+	HasQuery           bool
+	QueryPairs         int
+	HasFragment        bool
+}
+
+func shapeOf(t *testing.T, s string) urlShape {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatalf("url.Parse(%q): %v", s, err)
+	}
+	return urlShape{
+		Scheme: u.Scheme, User: u.User.String(), Host: u.Host,
+		PathSegments:   strings.Count(cmpOr(u.RawPath, u.Path), "/"),
+		OpaqueSegments: strings.Count(u.Opaque, "/"),
+		HasQuery:       u.ForceQuery || u.RawQuery != "",
+		QueryPairs:     strings.Count(u.RawQuery, "&") + strings.Count(u.RawQuery, ";"),
+		HasFragment:    strings.Contains(s, "#"),
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// FuzzExpandURL checks that no value changes an expanded URL's scheme, userinfo, host, number of
+// path segments, query pairs or fragment.
+func FuzzExpandURL(f *testing.F) {
+	templates := []string{
+		"https://api.example.com/v1/teams/{{team.id}}/contacts/{{contact.id}}?email={{contact.email}}",
+		"https://u:p@x.test:8443/{{a}}/b{{a}}/{{a}}{{a}}?{{a}}={{a}}&k={{a}}#frag{{a}}",
+		"/relative/{{a}}?q={{a}}", "mailto:{{a}}", "https://x.test/.{{a}}/",
+	}
+	for _, tmpl := range templates {
+		for _, v := range hostileSeeds {
+			f.Add(tmpl, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src, v string) {
+		tpl, err := variables.Compile(src, variables.URL, nil)
+		if err != nil {
+			return
+		}
+		base, err := tpl.Expand(all("x"))
+		if err != nil {
+			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
+		}
+		got, err := tpl.Expand(all(v))
+		if errors.Is(err, variables.ErrDotSegment) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("Expand(%q): %v", src, err)
+		}
+		if diff := cmp.Diff(shapeOf(t, base), shapeOf(t, got)); diff != "" {
+			t.Fatalf("Expand(%q) with %q = %q changed the URL (-base +got):\n%s", src, v, got, diff)
+		}
+	})
+}
+
+// FuzzExpandHeader checks that an expanded header value never contains CR, LF or NUL, and that
+// a value containing them is an error.
+func FuzzExpandHeader(f *testing.F) {
+	for _, tmpl := range []string{"{{contact.email}}", "Bearer {{secret.token}}", "a={{a}}; b={{a | trim}}"} {
+		for _, v := range hostileSeeds {
+			f.Add(tmpl, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src, v string) {
+		tpl, err := variables.Compile(src, variables.Header, nil)
+		if err != nil {
+			return
+		}
+		got, err := tpl.Expand(all(v))
+		if strings.ContainsAny(got, "\r\n\x00") {
+			t.Fatalf("Expand(%q) with %q = %q contains CR, LF or NUL", src, v, got)
+		}
+		if err == nil && len(tpl.Names()) > 0 && strings.ContainsAny(v, "\r\n\x00") && !strings.Contains(src, "|") {
+			t.Fatalf("Expand(%q) with %q: no error", src, v)
+		}
+		if err != nil && !errors.Is(err, variables.ErrInvalidHeaderValue) {
+			t.Fatalf("Expand(%q): unexpected error %v", src, err)
+		}
+	})
+}
