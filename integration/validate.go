@@ -111,13 +111,14 @@ func compile(in *Integration) (*compiled, error) {
 	}
 
 	method := in.EffectiveMethod()
-	bodyAllowed := false
+	bodyAllowed, methodOK := false, true
 	switch method {
 	case MethodGet, MethodDelete:
 	case MethodPost, MethodPut, MethodPatch:
 		bodyAllowed = true
 	default:
-		ps.add("method", CodeBadMethod, "method %q is not one of GET, POST, PUT, PATCH, DELETE", truncate(method, 20))
+		methodOK = false
+		ps.add("method", CodeBadMethod, "method must be one of GET, POST, PUT, PATCH, DELETE")
 	}
 
 	c.url = compileURL(&ps, in.URL, opts)
@@ -190,7 +191,9 @@ func compile(in *Integration) (*compiled, error) {
 
 	if in.Body != "" {
 		if !bodyAllowed {
-			ps.add("body", CodeBodyNotAllowed, "a %s request has no body", method)
+			if methodOK {
+				ps.add("body", CodeBodyNotAllowed, "only POST, PUT and PATCH requests have a body")
+			}
 		} else if t, err := variables.Compile(in.Body, variables.JSON, opts); err != nil {
 			ps.addVar("body", err)
 		} else {

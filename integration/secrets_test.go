@@ -1,0 +1,258 @@
+package integration_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+// echo answers with the request's headers, so a leaked secret would show up in the response.
+func echo(status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Echo-Auth", r.Header.Get("Authorization"))
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{
+			"id": "1", "tier": "Gold", "auth": r.Header.Get("Authorization"), "key": r.Header.Get("X-Api-Key"),
+		})
+	}
+}
+
+func secretIntegration(base string) *integration.Integration {
+	return &integration.Integration{
+		Name: "Secretive", Method: "POST", URL: base + "/clients",
+		Headers: []integration.Header{
+			{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true},
+			{Name: "X-Api-Key", Value: "k-{{secret.apikey}}"},
+		},
+		Secrets: []integration.Secret{{Name: "apikey", Value: "sk_live_0123456789"}},
+		Body:    `{"email":"{{contact.email}}"}`,
+		Active:  true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(`{"version":1,"sections":[
+			{"type":"keyvalue","title":"Echo","items":[{"label":"Auth","value":"{{auth}}"},{"label":"Key","value":"{{key}}"}]}]}`)},
+	}
+}
+
+// assertNoSecret fails if any secret value appears in s.
+func assertNoSecret(t *testing.T, what, s string) {
+	t.Helper()
+	for _, secret := range []string{testSecret, "sk_live_0123456789"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("%s contains the secret %q:\n%s", what, secret, s)
+		}
+	}
+}
+
+func TestSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	ok := newUpstream(t, echo(http.StatusOK))
+	bad := newUpstream(t, echo(http.StatusInternalServerError))
+
+	created, err := e.svc.Create(ctx, adminA, secretIntegration(ok.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Attach(ctx, adminA, created.ID, "a1", 0); err != nil {
+		t.Fatal(err)
+	}
+	failing, err := e.svc.Create(ctx, adminA, secretIntegration(bad.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Attach(ctx, adminA, failing.ID, "a1", 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// At rest: sealed, never clear.
+	stored, err := e.store.Get(ctx, "team-a", created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Headers[0].Value != "" || !strings.HasPrefix(stored.Headers[0].Sealed, "v1.k1.") ||
+		stored.Secrets[0].Value != "" || stored.Secrets[0].Sealed == "" {
+		t.Errorf("stored secrets not sealed: %+v %+v", stored.Headers[0], stored.Secrets[0])
+	}
+	assertNoSecret(t, "stored integration", mustJSON(t, stored)+stringify(stored))
+
+	// Returned by the admin API and encoded as JSON: redacted.
+	got, err := e.svc.Get(ctx, memberA, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Headers[0].Value != integration.Redacted || got.Secrets[0].Value != integration.Redacted {
+		t.Errorf("Get: secret values %q, %q; want %q", got.Headers[0].Value, got.Secrets[0].Value, integration.Redacted)
+	}
+	list, _ := e.svc.ListForTeam(ctx, adminA)
+	inbox, _ := e.svc.ListForInbox(ctx, adminA, "a1")
+	assertNoSecret(t, "JSON of Create result", mustJSON(t, created))
+	assertNoSecret(t, "JSON of Get", mustJSON(t, got))
+	assertNoSecret(t, "JSON of ListForTeam", mustJSON(t, list))
+	assertNoSecret(t, "JSON of ListForInbox", mustJSON(t, inbox))
+	// Even an Integration holding clear values encodes redacted.
+	assertNoSecret(t, "JSON of a clear integration", mustJSON(t, secretIntegration(ok.URL)))
+
+	// Profile cards: the upstream echoes the token; the card shows it redacted.
+	cards, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cards) != 2 || cards[0].Status != integration.StatusOK || cards[1].Status != integration.StatusError {
+		t.Fatalf("cards = %s", mustJSON(t, cards))
+	}
+	if got := ok.last(t).Header.Get("Authorization"); got != "Bearer "+testSecret {
+		t.Errorf("upstream Authorization = %q, want the clear token", got)
+	}
+	if got := ok.last(t).Header.Get("X-Api-Key"); got != "k-sk_live_0123456789" {
+		t.Errorf("upstream X-Api-Key = %q", got)
+	}
+	assertNoSecret(t, "profile cards", mustJSON(t, cards))
+	if !strings.Contains(mustJSON(t, cards), `{"text":"`+integration.Redacted+`"`) {
+		t.Errorf("echoed token not shown redacted: %s", mustJSON(t, cards))
+	}
+
+	// Test runs: dry, live OK, live failing; and the errors.
+	for _, tc := range []struct {
+		name string
+		in   *integration.Integration
+		live bool
+	}{
+		{"dry saved", created, false},
+		{"live saved", created, true},
+		{"live saved failing", failing, true},
+		{"dry unsaved", secretIntegration(ok.URL), false},
+		{"live unsaved", secretIntegration(ok.URL), true},
+		{"live unsaved failing", secretIntegration(bad.URL), true},
+	} {
+		res, err := e.svc.Test(ctx, adminA, &integration.TestRequest{Integration: tc.in, Contact: ada, Live: tc.live, ConfirmSend: true})
+		if err != nil {
+			t.Fatalf("%s: Test = %v", tc.name, err)
+		}
+		assertNoSecret(t, tc.name+" test result", mustJSON(t, res)+stringify(res))
+		if got := res.Request.Header.Get("Authorization"); got != integration.Redacted {
+			t.Errorf("%s: shown Authorization = %q, want %q", tc.name, got, integration.Redacted)
+		}
+		if got := res.Request.Header.Get("X-Api-Key"); got != "k-"+integration.Redacted {
+			t.Errorf("%s: shown X-Api-Key = %q, want k-%s", tc.name, got, integration.Redacted)
+		}
+		if tc.live && res.Sent && ok.last(t).Header.Get("Authorization") != "Bearer "+testSecret {
+			t.Errorf("%s: the upstream did not get the clear token", tc.name)
+		}
+		if res.Error != nil && res.Error.Category == integration.CategoryConfiguration {
+			t.Errorf("%s: %+v %s", tc.name, res.Error, res.Detail)
+		}
+	}
+
+	// Validation errors name fields, never values.
+	bogus := secretIntegration(ok.URL)
+	bogus.Headers[0].Value = testSecret + "\r\nX-Injected: 1"
+	bogus.Method = "BREW " + testSecret
+	_, err = e.svc.Create(ctx, adminA, bogus)
+	var ve *integration.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Create(bogus) = %v, want a ValidationError", err)
+	}
+	assertNoSecret(t, "validation error", err.Error()+mustJSON(t, ve.Problems))
+
+	// Logs (of the Service and of the executor), including the failing card's warning.
+	logs := e.logs.String()
+	if !strings.Contains(logs, "card failed") {
+		t.Errorf("no failure logged:\n%s", logs)
+	}
+	assertNoSecret(t, "logs", logs)
+}
+
+// stringify renders v with %+v, which is what a careless log line would do.
+func stringify(v any) string {
+	return fmt.Sprintf("%+v", v)
+}
+
+func TestSecretKeptOnRedactedUpdate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	up := newUpstream(t, echo(http.StatusOK))
+	created := e.create(t, secretIntegration(up.URL), 0, "a1")
+
+	// The admin UI round-trips the JSON encoding: secret values arrive as "••••".
+	var edit integration.Integration
+	if err := json.Unmarshal([]byte(mustJSON(t, created)), &edit); err != nil {
+		t.Fatal(err)
+	}
+	edit.Name = "Renamed"
+	if _, err := e.svc.Update(ctx, adminA, &edit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada}); err != nil {
+		t.Fatal(err)
+	}
+	if got := up.last(t).Header.Get("Authorization"); got != "Bearer "+testSecret {
+		t.Errorf("after a redacted round trip, Authorization = %q, want the kept token", got)
+	}
+	// A new value replaces the old one.
+	cur, _ := e.svc.Get(ctx, adminA, created.ID)
+	cur.Headers[0].Value = "Bearer rotated"
+	if _, err := e.svc.Update(ctx, adminA, cur); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada}); err != nil {
+		t.Fatal(err)
+	}
+	if got := up.last(t).Header.Get("Authorization"); got != "Bearer rotated" {
+		t.Errorf("after setting a new value, Authorization = %q", got)
+	}
+	// A sealed value pasted from another integration does not carry over: incoming sealed
+	// fields are ignored, so the missing value is a validation problem.
+	other := secretIntegration(up.URL)
+	other.Headers[0].Value, other.Headers[0].Sealed = "", cur.Headers[0].Sealed
+	_, err := e.svc.Create(ctx, adminA, other)
+	var ve *integration.ValidationError
+	if !errors.As(err, &ve) || ve.Problems[0].Path != "headers[0].value" {
+		t.Errorf("Create with a foreign sealed value = %v, want a headers[0].value problem", err)
+	}
+}
+
+func TestSecretsNeedASealer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Create(t.Context(), adminA, secretIntegration("https://crm.example.com"))
+	if !errors.Is(err, integration.ErrNoSealer) {
+		t.Errorf("Create with secrets and no sealer = %v, want ErrNoSealer", err)
+	}
+}
+
+func TestUnopenableSecretIsAConfigurationError(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	up := newUpstream(t, echo(http.StatusOK))
+	created := e.create(t, secretIntegration(up.URL), 0, "a1")
+	// The host lost the key: a service with another key cannot open the values.
+	other, _ := integration.NewAESGCM(integration.Key{ID: "k2", Secret: bytes.Repeat([]byte{9}, 32)})
+	svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, Sealer: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cards) != 1 || cards[0].Status != integration.StatusError || cards[0].Error.Category != integration.CategoryConfiguration {
+		t.Errorf("card = %s, want a configuration error", mustJSON(t, cards))
+	}
+	if up.calls() != 0 {
+		t.Errorf("sent %d requests without the secret", up.calls())
+	}
+	_ = created
+}
