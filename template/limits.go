@@ -1,40 +1,204 @@
 package template
 
-// checkDepth reports ErrTooDeep when the JSON in b nests objects and
-// arrays more than max levels, and ErrInvalidJSON when its brackets do
-// not balance. It runs iteratively, so it is safe on any input; gjson,
-// which recurses, reads the bytes only after this check.
-func checkDepth(b []byte, max int) error {
-	depth := 0
-	inString := false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
+// validate checks that b is exactly one valid JSON value (RFC 8259)
+// nesting objects and arrays at most max levels. It is iterative, with
+// an explicit stack, so it is safe on any input; gjson, which recurses,
+// reads the bytes only after this check. It returns nil, ErrTooDeep or
+// ErrInvalidJSON.
+func validate(b []byte, max int) error {
+	var stackBuf [64]bool // true: object, false: array
+	stack := stackBuf[:0]
+	i := skipSpace(b, 0)
+	// expectValue: a value must come next.
+	for {
+		// Parse one value at i.
+		if i >= len(b) {
+			return ErrInvalidJSON
 		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > max {
+		switch c := b[i]; {
+		case c == '{' || c == '[':
+			if len(stack) >= max {
 				return ErrTooDeep
 			}
-		case '}', ']':
-			depth--
-			if depth < 0 {
+			obj := c == '{'
+			stack = append(stack, obj)
+			i = skipSpace(b, i+1)
+			if i < len(b) && ((obj && b[i] == '}') || (!obj && b[i] == ']')) {
+				stack = stack[:len(stack)-1]
+				i++
+				goto afterValue
+			}
+			if obj {
+				var ok bool
+				if i, ok = objectKey(b, i); !ok {
+					return ErrInvalidJSON
+				}
+			}
+			continue
+		case c == '"':
+			var ok bool
+			if i, ok = scanString(b, i); !ok {
 				return ErrInvalidJSON
 			}
+		case c == '-' || (c >= '0' && c <= '9'):
+			var ok bool
+			if i, ok = scanNumber(b, i); !ok {
+				return ErrInvalidJSON
+			}
+		case c == 't':
+			if !hasLiteral(b, i, "true") {
+				return ErrInvalidJSON
+			}
+			i += 4
+		case c == 'f':
+			if !hasLiteral(b, i, "false") {
+				return ErrInvalidJSON
+			}
+			i += 5
+		case c == 'n':
+			if !hasLiteral(b, i, "null") {
+				return ErrInvalidJSON
+			}
+			i += 4
+		default:
+			return ErrInvalidJSON
+		}
+	afterValue:
+		for {
+			i = skipSpace(b, i)
+			if len(stack) == 0 {
+				if i != len(b) {
+					return ErrInvalidJSON
+				}
+				return nil
+			}
+			if i >= len(b) {
+				return ErrInvalidJSON
+			}
+			obj := stack[len(stack)-1]
+			switch {
+			case b[i] == ',':
+				i = skipSpace(b, i+1)
+				if obj {
+					var ok bool
+					if i, ok = objectKey(b, i); !ok {
+						return ErrInvalidJSON
+					}
+				}
+			case obj && b[i] == '}', !obj && b[i] == ']':
+				stack = stack[:len(stack)-1]
+				i++
+				continue
+			default:
+				return ErrInvalidJSON
+			}
+			break
 		}
 	}
-	if depth != 0 || inString {
-		return ErrInvalidJSON
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
 	}
-	return nil
+	return i
+}
+
+func hasLiteral(b []byte, i int, lit string) bool {
+	return len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit
+}
+
+// objectKey scans `"key" :` at i and returns the index after the colon
+// and any space.
+func objectKey(b []byte, i int) (int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return i, false
+	}
+	i, ok := scanString(b, i)
+	if !ok {
+		return i, false
+	}
+	i = skipSpace(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return i, false
+	}
+	return skipSpace(b, i+1), true
+}
+
+// scanString scans the string starting at b[i] == '"' and returns the
+// index after its closing quote. It checks escapes and rejects control
+// characters; invalid UTF-8 is tolerated (it is replaced on display).
+func scanString(b []byte, i int) (int, bool) {
+	i++
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			return i + 1, true
+		case c == '\\':
+			if i+1 >= len(b) {
+				return i, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if len(b)-i < 6 || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
+					return i, false
+				}
+				i += 6
+			default:
+				return i, false
+			}
+		case c < 0x20:
+			return i, false
+		default:
+			i++
+		}
+	}
+	return i, false
+}
+
+// scanNumber scans a JSON number at i.
+func scanNumber(b []byte, i int) (int, bool) {
+	if b[i] == '-' {
+		i++
+	}
+	if i >= len(b) {
+		return i, false
+	}
+	switch {
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return i, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		s := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == s {
+			return i, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		s := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == s {
+			return i, false
+		}
+	}
+	return i, true
 }

@@ -53,12 +53,14 @@ type section struct {
 	alt      *binding   // image
 	width    int        // image
 	height   int        // image
+	rowKeys  []string   // table: top-level keys the columns read, looked up in one pass per row
 }
 
 // field is a labelled value: a key-value item, a table column, a badge.
 type field struct {
 	ptr    string // of the field; the value is at ptr+"/value"
 	vptr   string
+	slot   int // table column: index of its value in section.rowKeys, or -1
 	label  *binding
 	value  *binding
 	format *format
@@ -74,16 +76,12 @@ func Parse(def []byte) (*Template, error) {
 		p.add("too_large", "", "definition larger than "+strconv.Itoa(MaxDefinitionBytes)+" bytes")
 		return nil, p.err()
 	}
-	if err := checkDepth(def, maxDefDepth); err != nil {
+	if err := validate(def, maxDefDepth); err != nil {
 		if err == ErrTooDeep {
 			p.add("too_deep", "", "definition nested more than "+strconv.Itoa(maxDefDepth)+" levels")
 		} else {
 			p.add("invalid_json", "", "definition is not valid JSON")
 		}
-		return nil, p.err()
-	}
-	if !gjson.ValidBytes(def) {
-		p.add("invalid_json", "", "definition is not valid JSON")
 		return nil, p.err()
 	}
 	t := &Template{def: string(def), paths: p.paths}
@@ -408,6 +406,7 @@ func (p *parser) section(v gjson.Result, ptr string, depth int, inRepeat bool) *
 		if tv.Str == "table" {
 			if c, ok := o.get("columns"); ok {
 				s.columns = p.fields(c, ptr+"/columns", true)
+				s.assignRowKeys()
 				if len(s.columns) == 0 && c.IsArray() && len(c.Array()) == 0 {
 					p.add("missing_field", ptr+"/columns", "a table needs at least one column")
 				}
@@ -453,7 +452,7 @@ func (p *parser) section(v gjson.Result, ptr string, depth int, inRepeat bool) *
 		}
 	case "badge":
 		s.label = text("label", false)
-		f := &field{ptr: ptr, vptr: ptr + "/value", format: &format{kind: KindBadge, precision: -1}}
+		f := &field{ptr: ptr, vptr: ptr + "/value", slot: -1, format: &format{kind: KindBadge, precision: -1}}
 		f.value = text("value", true)
 		p.tones(o, ptr, f.format)
 		s.value = f
@@ -483,7 +482,7 @@ func (p *parser) fields(v gjson.Result, ptr string, inRepeat bool) []*field {
 		if !ok {
 			return true
 		}
-		f := &field{ptr: fp, vptr: fp + "/value", format: &format{kind: KindText, precision: -1}}
+		f := &field{ptr: fp, vptr: fp + "/value", slot: -1, format: &format{kind: KindText, precision: -1}}
 		f.label = p.binding(o, "label", fp, true, variables.Text, inRepeat)
 		f.value = p.binding(o, "value", fp, true, variables.Text, inRepeat)
 		if fm, ok := o.get("format"); ok {
@@ -769,4 +768,41 @@ func (p *parser) cond(v gjson.Result, ptr string, depth int, inRepeat bool) *con
 		return nil
 	}
 	return c
+}
+
+// maxRowKeys bounds the keys a table reads in one pass per row.
+const maxRowKeys = 64
+
+// assignRowKeys gives each column whose value is exactly one plain
+// top-level key a slot, so that rendering reads all of them with one
+// pass over each row instead of one gjson lookup per column.
+func (s *section) assignRowKeys() {
+	for _, c := range s.columns {
+		if c.value == nil || !c.value.single || c.value.path.base != baseScope || !isPlainKey(c.value.path.gj) {
+			continue
+		}
+		c.slot = -1
+		for i, k := range s.rowKeys {
+			if k == c.value.path.gj {
+				c.slot = i
+			}
+		}
+		if c.slot < 0 && len(s.rowKeys) < maxRowKeys {
+			c.slot = len(s.rowKeys)
+			s.rowKeys = append(s.rowKeys, c.value.path.gj)
+		}
+	}
+}
+
+// isPlainKey reports whether gj is one object key with no gjson syntax.
+func isPlainKey(gj string) bool {
+	if gj == "" {
+		return false
+	}
+	for i := 0; i < len(gj); i++ {
+		if isPathSpecial(gj[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -100,14 +100,11 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 	if len(data) > o.MaxInputBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxInputBytes)
 	}
-	if err := checkDepth(data, o.MaxDepth); err != nil {
+	if err := validate(data, o.MaxDepth); err != nil {
 		if err == ErrTooDeep {
 			return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, o.MaxDepth)
 		}
 		return nil, err
-	}
-	if !gjson.ValidBytes(data) {
-		return nil, ErrInvalidJSON
 	}
 	r := &renderer{t: t, o: o}
 	root := gjson.Parse(string(data))
@@ -292,9 +289,11 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 	arr, ok := r.array(s, sc)
 	limit := min(s.limit, r.o.MaxRepeatItems)
 	total := 0
-	var cells []Value
+	var cells []Value // rows, in chunks that never move once written
 	if ok {
 		item := scope{root: sc.root}
+		var slots [maxRowKeys]gjson.Result
+		keys := s.rowKeys
 		arr.ForEach(func(_, row gjson.Result) bool {
 			total++
 			if total > limit || r.full {
@@ -304,24 +303,31 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 				return true
 			}
 			item.cur, item.index = row, total-1
+			readRow(row, keys, slots[:len(keys)])
+			if len(cells)+len(s.columns) > cap(cells) {
+				cells = make([]Value, 0, min(limit, tableChunkRows)*len(s.columns))
+			}
+			rowStart := len(cells)
 			for _, c := range s.columns {
 				if c.when != nil && !c.when.eval(&item) {
 					cells = append(cells, Value{Kind: KindEmpty})
 					continue
 				}
+				if c.slot >= 0 {
+					v := slots[c.slot]
+					if !v.Exists() {
+						r.diag("missing_value", c.vptr, "no value at path ", c.value.path.src)
+					}
+					cells = append(cells, r.formatValue(v, c.format, &item, c.vptr))
+					continue
+				}
 				cells = append(cells, r.fieldValue(c, &item))
 			}
+			n.Rows = append(n.Rows, cells[rowStart:len(cells):len(cells)])
 			return true
 		})
 	}
-	shown := 0
-	if nc := len(s.columns); nc > 0 {
-		shown = len(cells) / nc
-		n.Rows = make([][]Value, shown)
-		for i := range n.Rows {
-			n.Rows[i] = cells[i*nc : (i+1)*nc : (i+1)*nc]
-		}
-	}
+	shown := len(n.Rows)
 	r.finishList(s, sc, n, shown, total, limit)
 }
 
@@ -358,4 +364,30 @@ func (r *renderer) repeat(s *section, sc *scope, n *Node) {
 		})
 	}
 	r.finishList(s, sc, n, shown, total, limit)
+}
+
+// tableChunkRows is how many rows of cells a table allocates at once.
+const tableChunkRows = 64
+
+// readRow sets vals[i] to the value of keys[i] in row, reading the row
+// once; keys that are missing (or a row that is not an object) leave a
+// missing result.
+func readRow(row gjson.Result, keys []string, vals []gjson.Result) {
+	clear(vals)
+	if len(keys) == 0 || !row.IsObject() {
+		return
+	}
+	var found uint64
+	left := len(keys)
+	row.ForEach(func(k, v gjson.Result) bool {
+		for i, key := range keys {
+			if found&(1<<i) == 0 && k.Str == key {
+				vals[i] = v
+				found |= 1 << i
+				left--
+				break
+			}
+		}
+		return left > 0
+	})
 }

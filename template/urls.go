@@ -24,12 +24,14 @@ func urlProblem(s string, httpsOnly bool) string {
 	if len(s) > maxURLLen {
 		return "URL longer than 2048 bytes"
 	}
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == 0x7f || c == '\\' {
 			return "URL contains a control, space or backslash character"
 		}
 		if c >= 0x80 {
+			ascii = false
 			for _, r := range s[i:] {
 				if r == utf8.RuneError || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || isStripped(r, false) {
 					return "URL contains an invisible, control or invalid character"
@@ -51,6 +53,9 @@ func urlProblem(s string, httpsOnly bool) string {
 		}
 	default:
 		return "scheme " + quoteShort(scheme) + " is not allowed (http, https, mailto, tel)"
+	}
+	if ascii && (strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "http")) {
+		return httpURLProblem(s[colon+1:])
 	}
 	u, err := url.Parse(s)
 	if err != nil {
@@ -131,4 +136,80 @@ func checkURLTemplate(src string, single bool, httpsOnly bool) string {
 		}
 	}
 	return ""
+}
+
+// httpURLProblem checks the part of an ASCII http(s) URL after the
+// scheme's colon without allocating: "//", a host of letters, digits,
+// '-' and '.' (or a bracketed IPv6 address), an optional numeric port,
+// no user information, and well-formed percent escapes everywhere.
+func httpURLProblem(rest string) string {
+	if !strings.HasPrefix(rest, "//") {
+		return "http(s) URL without a host"
+	}
+	rest = rest[2:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth := rest[:end]
+	if strings.IndexByte(auth, '@') >= 0 {
+		return "URL with user information"
+	}
+	host, port := auth, ""
+	if strings.HasPrefix(auth, "[") {
+		i := strings.IndexByte(auth, ']')
+		if i < 0 {
+			return "malformed host"
+		}
+		host, port = auth[1:i], auth[i+1:]
+		for j := 0; j < len(host); j++ {
+			c := host[j]
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.') {
+				return "malformed host"
+			}
+		}
+		if port != "" && port[0] != ':' {
+			return "malformed host"
+		}
+	} else if i := strings.IndexByte(auth, ':'); i >= 0 {
+		host, port = auth[:i], auth[i:]
+	}
+	if host == "" || host[0] == '.' || host[0] == '-' {
+		return "http(s) URL without a host"
+	}
+	if !strings.HasPrefix(auth, "[") {
+		for j := 0; j < len(host); j++ {
+			c := host[j]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+				return "malformed host"
+			}
+		}
+	}
+	if port != "" {
+		if len(port) < 2 || len(port) > 6 {
+			return "malformed port"
+		}
+		for j := 1; j < len(port); j++ {
+			if port[j] < '0' || port[j] > '9' {
+				return "malformed port"
+			}
+		}
+	}
+	tail := rest[end:]
+	for j := 0; j < len(tail); j++ {
+		c := tail[j]
+		if c == '%' {
+			if j+2 >= len(tail) || !isHex(tail[j+1]) || !isHex(tail[j+2]) {
+				return "malformed percent escape"
+			}
+		}
+		if c == '"' || c == '<' || c == '>' || c == '`' {
+			return "URL contains a character that must be escaped"
+		}
+	}
+	return ""
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -1,0 +1,49 @@
+package template_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/inboxkit/inboxkit/template"
+)
+
+// BenchmarkRenderFixture is P3 (PERFORMANCE.md): the 200-row fixture to a
+// node tree, safety checks included. Compare with the encoding/json ->
+// map walk baseline in /tmp/bench-template.
+func BenchmarkRenderFixture(b *testing.B) {
+	def, err := os.ReadFile("testdata/cases/perf_fixture_200/template.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/cases/perf_fixture_200/data.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp, err := template.Parse(def)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := &template.RenderOptions{Now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := tp.Render(data, opts)
+		if err != nil || len(out.Nodes) != 2 || len(out.Nodes[1].Rows) != 200 {
+			b.Fatalf("Render = %v, %v", out, err)
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	def, err := os.ReadFile("testdata/cases/perf_fixture_200/template.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := template.Parse(def); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
