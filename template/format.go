@@ -76,10 +76,12 @@ func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string)
 	case KindLink:
 		s := plainString(v)
 		if p := urlProblem(s, false); p != "" {
-			r.diag("unsafe_url", ptr, "link dropped: "+p)
-		} else {
-			out.Href = s
+			// The unsafe URL is not shown as text either: only Raw keeps it.
+			r.diag("unsafe_url", ptr, "link dropped: ", p)
+			out.Kind = KindEmpty
+			return out
 		}
+		out.Href = s
 		text = s
 		if f.label != nil {
 			text = r.expand(f.label, sc, ptr)

@@ -1,0 +1,406 @@
+package template_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/inboxkit/inboxkit/template"
+	"github.com/inboxkit/inboxkit/template/render"
+)
+
+// walkOutput calls text for every display string and href for every URL
+// in out.
+func walkOutput(out *template.Output, text func(string), href func(string)) {
+	var value func(v template.Value)
+	value = func(v template.Value) {
+		text(v.Text)
+		if v.Href != "" {
+			href(v.Href)
+		}
+	}
+	var node func(n template.Node)
+	node = func(n template.Node) {
+		text(n.Title)
+		text(n.Text)
+		if n.Href != "" {
+			href(n.Href)
+		}
+		if n.Value != nil {
+			value(*n.Value)
+		}
+		for _, it := range n.Items {
+			text(it.Label)
+			value(it.Value)
+		}
+		for _, c := range n.Columns {
+			text(c)
+		}
+		for _, r := range n.Rows {
+			for _, v := range r {
+				value(v)
+			}
+		}
+		for _, c := range n.Children {
+			node(c)
+		}
+	}
+	for _, n := range out.Nodes {
+		node(n)
+	}
+}
+
+// safeHref is an independent check of the URL allow-list.
+func safeHref(h string) bool {
+	l := strings.ToLower(h)
+	if !(strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:") || strings.HasPrefix(l, "tel:")) {
+		return false
+	}
+	if strings.HasPrefix(l, "http") {
+		rest := l[strings.Index(l, "//")+2:]
+		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+			rest = rest[:end]
+		}
+		if rest == "" || strings.Contains(rest, "@") {
+			return false
+		}
+	}
+	for _, r := range h {
+		if r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// badText reports whether s holds a character display text must not.
+func badText(s string, allowNewline bool) bool {
+	for _, r := range s {
+		if (r == '\n' || r == '\t') && allowNewline {
+			continue
+		}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c {
+			return true
+		}
+	}
+	return false
+}
+
+func mustParse(t testing.TB, def string) *template.Template {
+	t.Helper()
+	tp, err := template.Parse([]byte(def))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return tp
+}
+
+var hostileURLs = []string{
+	"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "\tjavascript:alert(1)",
+	"java\tscript:alert(1)", "java\nscript:alert(1)", "java\rscript:alert(1)", "javascript&#58;alert(1)",
+	"javascript%3Aalert(1)", "&#106;avascript:alert(1)", "\u0000javascript:alert(1)", "jav\u200bascript:alert(1)",
+	"\u202ejavascript:alert(1)", "javascript\u2028:alert(1)", "  javascript:alert(1)  ", "javascript://%0aalert(1)",
+	"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "DATA:text/html,<script>alert(1)</script>",
+	"vbscript:msgbox(1)", "VBScript:msgbox(1)", "//evil.example/x", "\\\\evil.example\\x", "/\\evil.example",
+	"https:\\\\evil.example", "https:/\\evil.example", "https://evil.example\\@good.example", "https://user:pw@evil.example/",
+	"https://good.example@evil.example/", "file:///etc/passwd", "feed:javascript:alert(1)", "ja\u0000vascript:alert(1)",
+	"https://\u202eelpmaxe.live", " https://ok.example/", "https://ok.example/ ", "https://ok.example/\u0007",
+	"http://", "https:", "https:///path", "mailto://evil.example", "tel:/evil", "https://ok.example/%zz",
+	"https://ok.example/\"onmouseover=\"alert(1)", "https://ok.example/<script>", "//", "?x", "#x", "/relative", "relative/path",
+	"jar:https://evil.example!/", "blob:https://evil.example/uuid", "x-javascript:alert(1)", "javascript" + strings.Repeat(" ", 5) + ":x",
+	"https://" + strings.Repeat("a", 3000) + ".example/",
+}
+
+func TestHostileURLs(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[
+		{"type":"repeat","path":"urls","limit":1000,"item":{"type":"card","sections":[
+			{"type":"link","url":"{{u}}","label":"L"},
+			{"type":"button","url":"{{u}}","label":"B"},
+			{"type":"image","url":"{{u}}","alt":"I"},
+			{"type":"keyvalue","items":[{"label":"k","value":"{{u}}","format":"link"}]}]}}]}`)
+	var items []string
+	for _, u := range hostileURLs {
+		b, _ := json.Marshal(map[string]string{"u": u})
+		items = append(items, string(b))
+	}
+	data := `{"urls":[` + strings.Join(items, ",") + `]}`
+	out, err := tp.Render([]byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hrefs []string
+	walkOutput(out, func(string) {}, func(h string) { hrefs = append(hrefs, h) })
+	for _, h := range hrefs {
+		if !safeHref(h) {
+			t.Errorf("unsafe href survived: %q", h)
+		}
+	}
+	// Only the two well-formed http(s) spellings survive (a link, a button and a key-value link each).
+	if len(hrefs) != 0 {
+		t.Logf("surviving hrefs: %q", hrefs)
+	}
+	unsafe := 0
+	for _, d := range out.Diagnostics {
+		if d.Code == "unsafe_url" {
+			unsafe += d.Count
+		}
+	}
+	if unsafe != 4*len(hostileURLs)-len(hrefs) {
+		t.Errorf("unsafe_url diagnostics counted %d, want %d", unsafe, 4*len(hostileURLs)-len(hrefs))
+	}
+	var html bytes.Buffer
+	if err := render.HTML(&html, out); err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.ToLower(html.String()); strings.Contains(s, "javascript:") || strings.Contains(s, "data:") || strings.Contains(s, "vbscript:") {
+		t.Errorf("HTML contains a dangerous scheme:\n%s", html.String())
+	}
+}
+
+func TestSafeURLsSurvive(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"repeat","path":"urls","item":{"type":"link","url":"{{u}}"}}]}`)
+	good := []string{"https://ok.example/a?b=c#d", "HTTPS://OK.EXAMPLE", "http://ok.example:8080/x", "mailto:ada@example.com",
+		"tel:+15550100", "https://[2001:db8::1]/x", "https://bücher.example/straße", "https://ok.example/%41"}
+	b, _ := json.Marshal(good)
+	var items []string
+	for _, u := range good {
+		items = append(items, `{"u":`+strconv.Quote(u)+`}`)
+	}
+	_ = b
+	out, err := tp.Render([]byte(`{"urls":[`+strings.Join(items, ",")+`]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Nodes[0].Children) != len(good) {
+		t.Errorf("kept %d of %d safe URLs; diagnostics %v", len(out.Nodes[0].Children), len(good), out.Diagnostics)
+	}
+}
+
+func TestURLTemplatesEscapeBindings(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"button","label":"Open","url":"https://crm.example.com/c/{{id}}?q={{q}}"}]}`)
+	out, err := tp.Render([]byte(`{"id":"../../admin@evil.example/x","q":"a&b=c#d"}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := out.Nodes[0].Href
+	if !strings.HasPrefix(h, "https://crm.example.com/c/") || strings.Count(h, "/") != 4 || strings.Contains(h, "#") || strings.Contains(h, "&b=") {
+		t.Errorf("href = %q: a binding changed the URL's structure", h)
+	}
+}
+
+const allSectionsTemplate = `{"version":1,"sections":[
+	{"type":"card","title":"{{s}}","sections":[
+		{"type":"keyvalue","title":"{{s}}","items":[{"label":"{{s}}","value":"{{s}}"},{"label":"b","value":"{{s}}","format":"badge"},{"label":"e","value":"{{s}}","format":"email"}]},
+		{"type":"table","title":"{{s}}","path":"rows","columns":[{"label":"{{s}}","value":"{{s}}"}],"empty":"{{s}}"},
+		{"type":"text","text":"{{s}} and {{s}}"},
+		{"type":"repeat","title":"{{s}}","path":"rows","item":{"type":"text","text":"{{s}}"}},
+		{"type":"link","label":"{{s}}","url":"https://ok.example/{{s}}"},
+		{"type":"button","label":"{{s}}","url":"https://ok.example/?q={{s}}"},
+		{"type":"badge","label":"{{s}}","value":"{{s}}"},
+		{"type":"image","alt":"{{s}}","url":"https://img.example/{{s}}.png"}]}]}`
+
+func TestMarkupAndBidiInEveryTextField(t *testing.T) {
+	tp := mustParse(t, allSectionsTemplate)
+	payloads := []string{
+		`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `{{s}}`, `</textarea><svg onload=alert(1)>`,
+		"admin\u202egnp.exe", "\u2066evil\u2069 \u200f\u061c", "bell\u0007 nul\u0000 esc\u001b[31m del\u007f c1\u0085",
+		"line1\r\nline2\u2028x", "\xff\xfe invalid utf-8",
+	}
+	for _, p := range payloads {
+		row, _ := json.Marshal(map[string]string{"s": p})
+		ps, _ := json.Marshal(p)
+		data := `{"s":` + string(ps) + `,"rows":[` + string(row) + `]}`
+		out, err := tp.Render([]byte(data), nil)
+		if err != nil {
+			t.Fatalf("Render(%q): %v", p, err)
+		}
+		walkOutput(out, func(s string) {
+			if badText(s, true) {
+				t.Errorf("payload %q: text %q keeps control or bidi characters", p, s)
+			}
+			if strings.Contains(s, "{{") && !strings.Contains(p, "{{") {
+				t.Errorf("payload %q: literal placeholder in %q", p, s)
+			}
+		}, func(h string) {
+			if !safeHref(h) || strings.ContainsAny(h, "<>\"") {
+				t.Errorf("payload %q: href %q", p, h)
+			}
+		})
+		var html bytes.Buffer
+		if err := render.HTML(&html, out); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"<script", "<img src=x", "<svg", "</textarea"} {
+			if strings.Contains(html.String(), bad) {
+				t.Errorf("payload %q: HTML contains %q", p, bad)
+			}
+		}
+	}
+}
+
+func TestDeepNesting(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"text","text":"{{a}}"}]}`)
+	for _, n := range []int{65, 10_000, 6_000_000} {
+		deep := append(bytes.Repeat([]byte("["), n), bytes.Repeat([]byte("]"), n)...)
+		_, err := tp.Render(deep, &template.RenderOptions{MaxInputBytes: template.CapMaxInputBytes})
+		if !errors.Is(err, template.ErrTooDeep) {
+			t.Errorf("Render(%d nested arrays) error = %v, want ErrTooDeep", n, err)
+		}
+		if n < template.CapMaxDepth {
+			continue
+		}
+		// Unbalanced and object nesting too, with a limit above the cap.
+		deep = bytes.Repeat([]byte(`{"a":`), n)
+		if _, err := tp.Render(deep, &template.RenderOptions{MaxInputBytes: template.CapMaxInputBytes, MaxDepth: 1 << 30}); !errors.Is(err, template.ErrTooDeep) {
+			t.Errorf("Render(%d nested objects) error = %v, want ErrTooDeep", n, err)
+		}
+	}
+	if _, err := template.Parse(bytes.Repeat([]byte("["), 6_000_000)); err == nil {
+		t.Error("Parse(6M brackets) succeeded")
+	}
+	if _, err := template.Suggest(bytes.Repeat([]byte("["), 6_000_000)); err == nil {
+		t.Error("Suggest(6M brackets) succeeded")
+	}
+	ok := strings.Repeat(`{"a":`, 64) + `1` + strings.Repeat(`}`, 64)
+	if _, err := tp.Render([]byte(ok), nil); err != nil {
+		t.Errorf("Render(64 levels) = %v", err)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"text","text":"{{a}}"}]}`)
+	big := make([]byte, 50<<20)
+	copy(big, `{"a":"`)
+	for i := 6; i < len(big)-2; i++ {
+		big[i] = 'x'
+	}
+	copy(big[len(big)-2:], `"}`)
+	for _, o := range []*template.RenderOptions{nil, {MaxInputBytes: 1 << 40}} {
+		if _, err := tp.Render(big, o); !errors.Is(err, template.ErrTooLarge) {
+			t.Errorf("Render(50 MB, %+v) error = %v, want ErrTooLarge", o, err)
+		}
+	}
+	if _, err := tp.Render([]byte(`{"a":`), nil); !errors.Is(err, template.ErrInvalidJSON) {
+		t.Errorf("Render(truncated) error = %v, want ErrInvalidJSON", err)
+	}
+}
+
+func TestHugeArrays(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"items":[`)
+	for i := range 100_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"id":` + strconv.Itoa(i) + `,"n":"item"}`)
+	}
+	b.WriteString(`]}`)
+	data := []byte(b.String())
+	opts := &template.RenderOptions{MaxInputBytes: 8 << 20}
+
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"table","path":"items","limit":1000,"columns":[{"label":"id","value":"{{id}}"}]},
+		{"type":"repeat","path":"items","limit":1000,"item":{"type":"text","text":"{{$number}}: {{n}}"}}]}`)
+	out, err := tp.Render(data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := out.Nodes[0]; len(n.Rows) != 1000 || n.Shown != 1000 || n.Total != 100_000 {
+		t.Errorf("table shown %d rows of %d (%d rows)", n.Shown, n.Total, len(n.Rows))
+	}
+	if n := out.Nodes[1]; len(n.Children) != 1000 || n.Total != 100_000 || n.Children[999].Text != "1000: item" {
+		t.Errorf("repeat shown %d of %d", len(n.Children), n.Total)
+	}
+
+	small := &template.RenderOptions{MaxInputBytes: 8 << 20, MaxRepeatItems: 10, MaxNodes: 15}
+	out, err = tp.Render(data, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, d := range out.Diagnostics {
+		codes[d.Code] = true
+	}
+	if !codes["repeat_truncated"] || !codes["node_limit"] {
+		t.Errorf("diagnostics = %v, want repeat_truncated and node_limit", out.Diagnostics)
+	}
+	nodes := 0
+	var count func(ns []template.Node)
+	count = func(ns []template.Node) {
+		for _, n := range ns {
+			nodes += 1 + len(n.Items) + len(n.Rows)*len(n.Columns)
+			count(n.Children)
+		}
+	}
+	count(out.Nodes)
+	if nodes > 15 {
+		t.Errorf("rendered %d nodes, limit 15", nodes)
+	}
+}
+
+func TestBeyondFloat64(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"keyvalue","items":[
+		{"label":"a","value":"{{a}}","format":{"type":"currency","currency":"USD"}},
+		{"label":"b","value":"{{b}}","format":"number"},
+		{"label":"c","value":"{{c}}","format":"number"},
+		{"label":"big","value":"{{b}}","when":{"path":"b","op":"gt","value":123456789012345678901234567890.12345678}}]}]}`)
+	out, err := tp.Render([]byte(`{"a":12345678901234567.89,"b":123456789012345678901234567890.123456789,"c":1e99999}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := out.Nodes[0].Items
+	if items[0].Value.Text != "$12,345,678,901,234,567.89" {
+		t.Errorf("a = %q", items[0].Value.Text)
+	}
+	if items[1].Value.Text != "123,456,789,012,345,678,901,234,567,890.123456789" {
+		t.Errorf("b = %q", items[1].Value.Text)
+	}
+	if items[2].Value.Text != "1e99999" || items[2].Value.Kind != template.KindText {
+		t.Errorf("c = %+v", items[2].Value)
+	}
+	if len(items) != 4 {
+		t.Errorf("exact comparison hid the item: %d items", len(items))
+	}
+}
+
+func TestLongTextTruncated(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"text","text":"{{a}}"},{"type":"keyvalue","items":[{"label":"x","value":"{{a}}"}]}]}`)
+	long := strings.Repeat("é", 1<<19)
+	out, err := tp.Render([]byte(`{"a":"`+long+`"}`), &template.RenderOptions{MaxTextLength: 100, MaxInputBytes: 2 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walkOutput(out, func(s string) {
+		if len(s) > 100+len("…") {
+			t.Errorf("text of %d bytes", len(s))
+		}
+	}, func(string) {})
+	if v := out.Nodes[1].Items[0].Value; v.Raw != "" {
+		t.Errorf("raw of a long value kept (%d bytes)", len(v.Raw))
+	}
+	found := false
+	for _, d := range out.Diagnostics {
+		found = found || d.Code == "text_truncated"
+	}
+	if !found {
+		t.Errorf("no text_truncated diagnostic: %v", out.Diagnostics)
+	}
+}
+
+func TestDiagnosticsBounded(t *testing.T) {
+	var items []string
+	for i := range 300 {
+		items = append(items, `{"label":"x","value":"{{m`+strconv.Itoa(i)+`}}"}`)
+	}
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"keyvalue","items":[`+strings.Join(items, ",")+`]}]}`)
+	out, err := tp.Render([]byte(`{}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(out.Diagnostics); n != template.MaxDiagnostics+1 || out.Diagnostics[n-1].Code != "diagnostics_truncated" {
+		t.Errorf("%d diagnostics, last %+v", n, out.Diagnostics[n-1])
+	}
+}
