@@ -34,7 +34,11 @@
 //     scheme), is a compile error wrapping [ErrPlacement] unless
 //     [Options].AllowHostPlaceholders is set; such values are then query-escaped. A path segment
 //     made only of placeholders (and literal dots) whose values make it "." or ".." is an
-//     expansion error wrapping [ErrDotSegment]. The template must parse with net/url.
+//     expansion error wrapping [ErrDotSegment]; in a URL without a host, a first path segment
+//     made only of placeholders that all expand empty ("/{{a}}/b" becoming "//b", where b would
+//     be a host) is an error wrapping [ErrEmptySegment]. Fragment placeholders are path-escaped
+//     too (a fragment is never sent to the server, and path escaping keeps a space a space).
+//     The template, with each placeholder replaced by a dummy, must parse with net/url.
 //   - [Query]: the whole template is one query parameter value and the whole result is
 //     query-escaped, literal text included; it is ready to follow "name=" and must not be escaped
 //     again.

@@ -19,6 +19,11 @@ var ErrInvalidHeaderValue = errors.New("variables: invalid header value")
 // once a server resolves it.
 var ErrDotSegment = errors.New("variables: dot segment in url path")
 
+// ErrEmptySegment is wrapped by the error Expand returns when the values expanded into a URL
+// template without a host would leave its first path segment empty, turning "/{{a}}/b" into
+// "//b", which names a host.
+var ErrEmptySegment = errors.New("variables: empty first path segment in url without host")
+
 // ErrFilter is wrapped by the error Expand returns when a filter fails on a value.
 var ErrFilter = errors.New("variables: filter failed")
 
@@ -56,7 +61,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // A ValueError reports a problem with one variable at expansion: the variable is undefined in a
 // Strict template (Err wraps ErrUndefined), its value is not allowed in its position
-// (ErrInvalidHeaderValue, ErrDotSegment) or a filter failed on it (ErrFilter). Its text names the
+// (ErrInvalidHeaderValue, ErrDotSegment, ErrEmptySegment) or a filter failed on it (ErrFilter). Its text names the
 // variable, never its value.
 type ValueError struct {
 	Name string // the variable name, as written in the template

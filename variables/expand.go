@@ -13,7 +13,8 @@ const maxStackSlots = 16
 // the template's target. A nil r defines no variable. On error the result is "".
 //
 // Errors are *ValueError values naming the variable (never its value) and wrapping ErrUndefined
-// (Strict templates), ErrInvalidHeaderValue (Header), ErrDotSegment (URL) or ErrFilter.
+// (Strict templates), ErrInvalidHeaderValue (Header), ErrDotSegment or ErrEmptySegment (URL) or
+// ErrFilter.
 func (t *Template) Expand(r Resolver) (string, error) {
 	b, err := t.expand(nil, r)
 	if err != nil || len(b) == 0 {
@@ -47,6 +48,9 @@ func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
 		}
 		vals[i] = v
 		size += len(v)
+	}
+	if len(t.nonEmpty) > 0 && allEmpty(t.nonEmpty, vals) {
+		return dst, &ValueError{Name: t.slots[t.nonEmpty[0]].name, Err: ErrEmptySegment}
 	}
 	for _, g := range t.dots {
 		if err := checkDots(g, vals, t.slots); err != nil {
@@ -120,4 +124,14 @@ func checkDots(g dotGroup, vals []string, slots []slot) error {
 		return nil
 	}
 	return &ValueError{Name: slots[g.slots[0]].name, Err: ErrDotSegment}
+}
+
+// allEmpty reports whether the values of all the given slots are empty.
+func allEmpty(slots []int, vals []string) bool {
+	for _, i := range slots {
+		if vals[i] != "" {
+			return false
+		}
+	}
+	return true
 }

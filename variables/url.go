@@ -3,6 +3,7 @@ package variables
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -60,14 +61,7 @@ func (t *Template) layoutURL(allowHost bool) error {
 		}
 	}
 
-	isPH := func(p int) bool {
-		for _, q := range pos {
-			if q == p {
-				return true
-			}
-		}
-		return false
-	}
+	isPH := func(p int) bool { return slices.Contains(pos, p) }
 	var inHost []int        // skeleton positions of placeholders in the scheme or authority
 	groups := map[int]int{} // segment start -> index in t.dots, or -1 when not a dot group
 	for i := range t.slots {
@@ -120,6 +114,23 @@ func (t *Template) layoutURL(allowHost bool) error {
 			s.esc = escQuery
 		default:
 			s.esc = escPath
+		}
+	}
+	// Without an authority, a first path segment made only of placeholders must not expand
+	// empty: "/{{a}}/b" would become "//b", whose "b" is a host.
+	if authEnd == schemeEnd && strings.HasPrefix(pre[schemeEnd:], "/") {
+		segStart := schemeEnd + 1
+		if i := strings.IndexByte(pre[segStart:], '/'); i > 0 {
+			var group []int
+			for c := segStart; c < segStart+i; c++ {
+				k := slices.Index(pos, c)
+				if k < 0 {
+					group = nil
+					break
+				}
+				group = append(group, k)
+			}
+			t.nonEmpty = group
 		}
 	}
 	// The template must parse as a URL. In the authority the dummy is '0' so that a placeholder

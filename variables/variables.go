@@ -78,7 +78,8 @@ type Template struct {
 	names    []string
 	single   bool
 	dots     []dotGroup
-	hasCheck bool // some slot needs a value check beyond escaping (header)
+	nonEmpty []int // slots that must not all expand empty (URL without authority)
+	hasCheck bool  // some slot needs a value check beyond escaping (header)
 }
 
 // slot is one placeholder occurrence.
