@@ -109,3 +109,29 @@ func TestHTMLEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenPresets renders every preset's sample as text and HTML.
+func TestGoldenPresets(t *testing.T) {
+	for _, p := range template.Presets() {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			tp, err := template.Parse(p.Template)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := tp.Render(p.Sample, &template.RenderOptions{Now: goldenNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var txt, html bytes.Buffer
+			if err := render.Text(&txt, out); err != nil {
+				t.Fatal(err)
+			}
+			if err := render.HTML(&html, out); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("../testdata/presets", p.Name+".text.golden"), txt.Bytes())
+			checkGolden(t, filepath.Join("../testdata/presets", p.Name+".html.golden"), html.Bytes())
+		})
+	}
+}

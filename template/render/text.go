@@ -38,7 +38,7 @@ func Text(w io.Writer, out *template.Output) error {
 	}
 	var b strings.Builder
 	for _, n := range out.Nodes {
-		for _, l := range nodeLines(n, maxBoxWidth) {
+		for _, l := range nodeLines(n, maxBoxWidth, false) {
 			if l == dividerLine {
 				l = strings.Repeat("─", minBoxWidth)
 			}
@@ -132,13 +132,20 @@ func box(title string, content []string, maxWidth int) []string {
 	return append(out, "└"+strings.Repeat("─", inner+2)+"┘")
 }
 
-// nodeLines renders n as lines at most maxWidth columns wide.
-func nodeLines(n template.Node, maxWidth int) []string {
+// nodeLines renders n as lines at most maxWidth columns wide. Inside a
+// box (nested), untitled key-value lists and tables are not boxed again.
+func nodeLines(n template.Node, maxWidth int, nested bool) []string {
+	frame := func(title string, content []string) []string {
+		if nested && title == "" {
+			return content
+		}
+		return box(title, content, maxWidth)
+	}
 	switch n.Type {
 	case template.NodeCard:
 		var content []string
 		for _, c := range n.Children {
-			content = append(content, nodeLines(c, maxWidth-4)...)
+			content = append(content, nodeLines(c, maxWidth-4, true)...)
 		}
 		return box(n.Title, content, maxWidth)
 	case template.NodeKeyValue:
@@ -146,13 +153,13 @@ func nodeLines(n template.Node, maxWidth int) []string {
 		for _, it := range n.Items {
 			content = append(content, fit(oneLine(it.Label), labelWidth)+" "+valueText(it.Value))
 		}
-		return box(n.Title, content, maxWidth)
+		return frame(n.Title, content)
 	case template.NodeTable:
-		return box(n.Title, tableLines(n), maxWidth)
+		return frame(n.Title, tableLines(n))
 	case template.NodeRepeat:
 		var content []string
 		for _, c := range n.Children {
-			content = append(content, nodeLines(c, maxWidth)...)
+			content = append(content, nodeLines(c, maxWidth-4, nested || n.Title != "")...)
 		}
 		if n.Total == 0 && n.Text != "" {
 			content = append(content, oneLine(n.Text))
