@@ -27,7 +27,8 @@ func (t *Template) Expand(r Resolver) (string, error) {
 
 // AppendExpand appends the expansion of the template to dst and returns the extended buffer. On
 // error it returns dst unchanged and the error (see Expand). Expanding into a buffer with enough
-// capacity does not allocate unless a filter does.
+// capacity does not allocate, unless a filter does or the template has more than 16
+// placeholders.
 func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 	return t.expand(dst, r)
 }

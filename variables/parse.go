@@ -10,7 +10,6 @@ import (
 // node is one piece of a parsed template: literal text, or a placeholder when isPH is set.
 type node struct {
 	lit     string
-	litOff  int // offset in the source where the literal starts
 	isPH    bool
 	name    string
 	offset  int // offset of the opening "{{"
@@ -33,10 +32,9 @@ type filterRef struct {
 func parse(src string) ([]node, error) {
 	var nodes []node
 	var cur strings.Builder
-	curOff := 0
 	flush := func() {
 		if cur.Len() > 0 {
-			nodes = append(nodes, node{lit: cur.String(), litOff: curOff})
+			nodes = append(nodes, node{lit: cur.String()})
 			cur.Reset()
 		}
 	}
@@ -44,14 +42,8 @@ func parse(src string) ([]node, error) {
 	for i <= len(src) {
 		j := strings.Index(src[i:], "{{")
 		if j < 0 {
-			if cur.Len() == 0 {
-				curOff = i
-			}
 			cur.WriteString(src[i:])
 			break
-		}
-		if cur.Len() == 0 {
-			curOff = i
 		}
 		cur.WriteString(src[i : i+j])
 		start := i + j
@@ -67,9 +59,6 @@ func parse(src string) ([]node, error) {
 			p = skipSpace(src, q)
 			if !strings.HasPrefix(src[p:], "}}") {
 				return nil, &SyntaxError{Offset: p, Msg: `expected "}}" after the quoted string`}
-			}
-			if cur.Len() == 0 {
-				curOff = start
 			}
 			cur.WriteString(s)
 			i = p + 2
