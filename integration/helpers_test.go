@@ -53,10 +53,13 @@ type env struct {
 
 // newEnv returns a Service over a memstore with team-a (inboxes a1, a2) and team-b (inbox b1),
 // an executor allowed to reach loopback httptest servers, and every log record captured.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvLevel(t, slog.LevelDebug) }
+
+// newEnvLevel is newEnv logging at level and above.
+func newEnvLevel(t testing.TB, level slog.Level) *env {
 	t.Helper()
 	logs := &syncBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	exec, err := httpexec.New(httpexec.Options{
 		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		Logger:       logger,

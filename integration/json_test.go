@@ -1,0 +1,109 @@
+package integration_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+func sampleIntegration() *integration.Integration {
+	at := time.Date(2024, 1, 15, 9, 30, 0, 0, time.UTC)
+	return &integration.Integration{
+		ID: "int-1", TeamID: "team-a", Name: "Translayte Client Info", Description: "Fetch client details from Translayte API",
+		Method: "POST", URL: "https://translayte.com/api/v1/clients",
+		Headers: []integration.Header{
+			{Name: "Authorization", Value: "Bearer your-api-token-here", Secret: true},
+			{Name: "Content-Type", Value: "application/json"},
+			{Name: "X-Key", Value: "{{secret.key}}"},
+		},
+		Query:             []integration.QueryParam{{Name: "lang", Value: "en"}},
+		Body:              `{"email":"{{contact.email}}","name":"{{contact.name}}"}`,
+		CacheMinutes:      30,
+		Active:            true,
+		Display:           integration.Display{Enabled: true, Template: json.RawMessage(`{"version":1,"sections":[]}`)},
+		RequiredVariables: []string{"contact.email"},
+		Secrets:           []integration.Secret{{Name: "key", Value: "clear-key", Sealed: "v1.k1.abc"}},
+		Timeout:           2 * time.Second,
+		Version:           3,
+		CreatedAt:         at,
+		UpdatedAt:         at.Add(time.Hour),
+	}
+}
+
+func TestJSONEncoding(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(sampleIntegration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, b, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "integration.golden.json", append(indented.Bytes(), '\n'))
+	if bytes.Contains(b, []byte("your-api-token-here")) || bytes.Contains(b, []byte("clear-key")) {
+		t.Errorf("secret in clear in the JSON encoding:\n%s", b)
+	}
+
+	// Decoding the encoding gives back the integration, secrets Redacted.
+	var back integration.Integration
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	want := sampleIntegration().Redact()
+	if diff := cmp.Diff(want, &back); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+	if got := back.Headers[0].Value; got != integration.Redacted {
+		t.Errorf("decoded secret header value = %q, want %q", got, integration.Redacted)
+	}
+
+	// Zero values.
+	zero, err := json.Marshal(integration.Integration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(zero), `{"name":"","method":"GET","url":"","cache_minutes":0,"active":false,"display":{"enabled":false},"version":0}`; got != want {
+		t.Errorf("zero encoding =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestAttachmentAndCardJSON(t *testing.T) {
+	t.Parallel()
+	a := integration.Attachment{IntegrationID: "int-1", InboxID: "a1", Enabled: true, Position: 2}
+	if got, want := mustJSON(t, a), `{"integration_id":"int-1","inbox_id":"a1","enabled":true,"position":2}`; got != want {
+		t.Errorf("attachment = %s, want %s", got, want)
+	}
+	c := integration.Card{IntegrationID: "int-1", Name: "CRM", Status: integration.StatusNotApplicable, Missing: []string{"contact.email"}}
+	if got, want := mustJSON(t, c), `{"integration_id":"int-1","name":"CRM","status":"not_applicable","missing":["contact.email"],"from_cache":false,"duration_ns":0}`; got != want {
+		t.Errorf("card = %s, want %s", got, want)
+	}
+}
