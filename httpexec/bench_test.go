@@ -1,0 +1,109 @@
+package httpexec_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+)
+
+// benchRequest is the P4 interpolation workload after expansion.
+func benchRequest(url string) *httpexec.Request {
+	return &httpexec.Request{
+		Method:   "POST",
+		URL:      url,
+		Header:   http.Header{"X-Contact-Email": {"zoe+test@example.com"}, "Authorization": {"Bearer sk_live_0123456789"}},
+		Body:     []byte(`{"name":"Zoë \"Z\" O'Brien\n","email":"zoe+test@example.com","phone":"+1 (555) 010-9999"}`),
+		CacheTTL: time.Hour,
+		Scope:    httpexec.Scope{Team: "t_42", Integration: "crm", Version: 7},
+	}
+}
+
+const benchURL = "https://api.example.com/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com"
+
+// BenchmarkDoCacheHit is P4: key digest + LRU get + TTL check + response.
+func BenchmarkDoCacheHit(b *testing.B) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"plan":"pro"}`))
+	ex, err := httpexec.New(httpexec.Options{Transport: mt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := benchRequest(benchURL)
+	if _, err := ex.Do(b.Context(), req); err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := ex.Do(ctx, req)
+		if err != nil || !resp.FromCache {
+			b.Fatalf("Do = %+v, %v", resp, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		b.Fatalf("upstream calls = %d", n)
+	}
+}
+
+// BenchmarkDoCacheHitParallel is P5: compare ns/op at -cpu=1,2.
+func BenchmarkDoCacheHitParallel(b *testing.B) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"plan":"pro"}`))
+	ex, err := httpexec.New(httpexec.Options{Transport: mt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A spread of keys, as many contacts are open at once.
+	reqs := make([]*httpexec.Request, 64)
+	for i := range reqs {
+		reqs[i] = benchRequest(benchURL + "&i=" + strconv.Itoa(i))
+		if _, err := ex.Do(b.Context(), reqs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			resp, err := ex.Do(ctx, reqs[i&63])
+			if err != nil || !resp.FromCache {
+				b.Errorf("Do = %+v, %v", resp, err)
+				return
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkDoLoopbackMiss is a full miss against a loopback httptest server
+// through the guarded transport (TTL 0: no cache).
+func BenchmarkDoLoopbackMiss(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"plan":"pro"}`))
+	}))
+	b.Cleanup(srv.Close)
+	ex, err := httpexec.New(httpexec.Options{AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ex.Close() })
+	req := benchRequest(srv.URL + "/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com")
+	req.CacheTTL = 0
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ex.Do(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

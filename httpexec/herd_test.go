@@ -1,0 +1,221 @@
+package httpexec_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+)
+
+// TestHerdP6 is P6: N concurrent loads of one uncached key against an
+// upstream that takes 50 ms make exactly one upstream request, and every
+// caller is done within 20 ms of the leader.
+func TestHerdP6(t *testing.T) {
+	for _, n := range []int{10, 100, 500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			checkNoLeaks(t)
+			var calls atomic.Int32
+			srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				// The upstream's latency (P6: "upstream sleeping 50 ms").
+				timer := time.NewTimer(50 * time.Millisecond)
+				defer timer.Stop()
+				select {
+				case <-timer.C:
+				case <-r.Context().Done():
+				}
+				w.Write([]byte(`{"vip":true}`))
+			}))
+			ex := mustNew(t, httpexec.Options{AllowPrivate: loopback})
+			req := &httpexec.Request{URL: srv.URL + "/contacts/vip", CacheTTL: time.Minute, Scope: httpexec.Scope{Team: "t", Integration: "crm"}}
+
+			done := make([]time.Time, n)
+			shared := make([]bool, n)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					resp, err := ex.Do(t.Context(), req)
+					done[i] = time.Now()
+					if err != nil || string(resp.Body) != `{"vip":true}` {
+						t.Errorf("caller %d: %+v, %v", i, resp, err)
+						return
+					}
+					shared[i] = resp.Shared || resp.FromCache
+				})
+			}
+			t0 := time.Now()
+			close(start)
+			wg.Wait()
+			if got := calls.Load(); got != 1 {
+				t.Fatalf("upstream requests = %d, want 1", got)
+			}
+			leader := slices.Index(shared, false)
+			if leader < 0 {
+				t.Fatal("no leader")
+			}
+			last := slices.MaxFunc(done, func(a, b time.Time) int { return a.Compare(b) })
+			lag := last.Sub(done[leader])
+			t.Logf("P6 N=%d: leader done after %v, last caller %v after the leader", n, done[leader].Sub(t0).Round(time.Microsecond), lag.Round(time.Microsecond))
+			if lag > 20*time.Millisecond {
+				t.Errorf("last caller done %v after the leader, want <= 20ms", lag)
+			}
+		})
+	}
+}
+
+// TestHerdLeaderCancel: the caller that started the upstream call leaves;
+// the call goes on and every other caller gets its result.
+func TestHerdLeaderCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		ex, mt := newMock(t, httpexec.Options{})
+		var canceled atomic.Bool
+		mt.RegisterResponder("GET", "https://api.example.com/vip", func(r *http.Request) (*http.Response, error) {
+			select {
+			case <-release:
+				return httpmock.NewStringResponse(200, "ok"), nil
+			case <-r.Context().Done():
+				canceled.Store(true)
+				return nil, r.Context().Err()
+			}
+		})
+		req := &httpexec.Request{URL: "https://api.example.com/vip", CacheTTL: time.Minute}
+
+		leaderCtx, cancelLeader := context.WithCancel(t.Context())
+		leaderErr := make(chan error, 1)
+		go func() {
+			_, err := ex.Do(leaderCtx, req)
+			leaderErr <- err
+		}()
+		synctest.Wait() // the leader's call is in flight
+		const others = 20
+		results := make(chan *httpexec.Response, others)
+		for range others {
+			go func() {
+				resp, err := ex.Do(t.Context(), req)
+				if err != nil {
+					t.Errorf("follower: %v", err)
+				}
+				results <- resp
+			}()
+		}
+		synctest.Wait()
+		cancelLeader()
+		err := <-leaderErr
+		if !errors.Is(err, context.Canceled) || httpexec.CategoryOf(err) != httpexec.CategoryCanceled {
+			t.Fatalf("leader error = %v, want canceled", err)
+		}
+		synctest.Wait()
+		if canceled.Load() {
+			t.Fatal("the leader's cancellation reached the shared upstream call")
+		}
+		close(release)
+		for range others {
+			if r := <-results; r == nil || string(r.Body) != "ok" || !r.Shared {
+				t.Errorf("follower got %+v", r)
+			}
+		}
+		if got := mt.GetTotalCallCount(); got != 1 {
+			t.Fatalf("upstream calls = %d, want 1", got)
+		}
+		// The result was stored: the leader's next call is a hit.
+		if r, err := ex.Do(t.Context(), req); err != nil || !r.FromCache {
+			t.Fatalf("after: %+v, %v, want a cache hit", r, err)
+		}
+	})
+}
+
+// TestHerdFollowerDeadline: a follower with a short deadline leaves with a
+// timeout; the others are not affected.
+func TestHerdFollowerDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ex, mt := newMock(t, httpexec.Options{})
+		mt.RegisterResponder("GET", "https://api.example.com/slow", func(r *http.Request) (*http.Response, error) {
+			advance(3 * time.Second)
+			return httpmock.NewStringResponse(200, "ok"), nil
+		})
+		req := &httpexec.Request{URL: "https://api.example.com/slow", CacheTTL: time.Minute}
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if _, err := ex.Do(t.Context(), req); err != nil {
+				t.Errorf("leader: %v", err)
+			}
+		})
+		synctest.Wait()
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+			defer cancel()
+			start := time.Now()
+			_, err := ex.Do(ctx, req)
+			if !errors.Is(err, context.DeadlineExceeded) || httpexec.CategoryOf(err) != httpexec.CategoryTimeout {
+				t.Errorf("short follower: %v, want timeout", err)
+			}
+			if d := time.Since(start); d != time.Second {
+				t.Errorf("short follower waited %v, want 1s", d)
+			}
+		})
+		wg.Go(func() {
+			if r, err := ex.Do(t.Context(), req); err != nil || string(r.Body) != "ok" {
+				t.Errorf("patient follower: %+v, %v", r, err)
+			}
+		})
+		wg.Wait()
+		if got := mt.GetTotalCallCount(); got != 1 {
+			t.Fatalf("upstream calls = %d, want 1", got)
+		}
+	})
+}
+
+// TestHerdAllCallersLeave: when every caller has gone, the shared call is
+// canceled; the next caller starts a new one.
+func TestHerdAllCallersLeave(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ex, mt := newMock(t, httpexec.Options{})
+		var canceled atomic.Int32
+		block := true
+		mt.RegisterResponder("GET", "https://api.example.com/x", func(r *http.Request) (*http.Response, error) {
+			if !block {
+				return httpmock.NewStringResponse(200, "ok"), nil
+			}
+			<-r.Context().Done()
+			canceled.Add(1)
+			return nil, r.Context().Err()
+		})
+		req := &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute}
+		ctx, cancel := context.WithCancel(t.Context())
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() {
+				if _, err := ex.Do(ctx, req); httpexec.CategoryOf(err) != httpexec.CategoryCanceled {
+					t.Errorf("Do = %v, want canceled", err)
+				}
+			})
+		}
+		synctest.Wait()
+		cancel()
+		wg.Wait()
+		synctest.Wait()
+		if canceled.Load() != 1 {
+			t.Fatalf("shared call canceled %d times, want 1", canceled.Load())
+		}
+		block = false
+		if r, err := ex.Do(t.Context(), req); err != nil || r.Shared || r.FromCache {
+			t.Fatalf("next caller: %+v, %v, want its own fresh call", r, err)
+		}
+		if got := mt.GetTotalCallCount(); got != 2 {
+			t.Fatalf("upstream calls = %d, want 2", got)
+		}
+	})
+}
