@@ -1,0 +1,327 @@
+// Command profilesheet demonstrates inboxkit's contact integrations end to end: a team admin
+// configures three integrations against an in-process mock CRM and order system, attaches them
+// to two inboxes, and an agent opens a contact's profile sheet, which is printed as box-drawing
+// text. The sheet is then loaded again from the cache, one card is refreshed, and the admin
+// runs the Testing tab on one integration.
+//
+//	go run ./examples/profilesheet
+//
+// Everything runs in memory; the output is deterministic.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/memstore"
+	"github.com/inboxkit/inboxkit/template/render"
+)
+
+func main() {
+	if err := run(context.Background(), os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "profilesheet:", err)
+		os.Exit(1)
+	}
+}
+
+// The bearer token the order system expects. In a real deployment it is typed once by an admin
+// and only ever stored sealed.
+const orderToken = "ord_live_51HxQz"
+
+// customerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
+// currency, the last purchase date, the order history and a button to the CRM.
+const customerTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "title": "Customer Information", "items": [
+    {"label": "Customer ID", "value": "{{id}}"},
+    {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
+    {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Last Purchase", "value": "{{last_purchase_at}}", "format": {"type": "date"}}]},
+  {"type": "divider"},
+  {"type": "repeat", "title": "Order History", "path": "orders", "limit": 5, "item":
+    {"type": "keyvalue", "title": "Order {{id}}", "items": [
+      {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
+      {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]}},
+  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
+
+// clientTemplate shows the order system's client record.
+const clientTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "title": "Client Info", "items": [
+    {"label": "Client", "value": "{{client.name}}"},
+    {"label": "Account Manager", "value": "{{client.manager}}"},
+    {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
+    {"label": "Status", "value": "{{client.status}}", "format": {"type": "badge", "tones": {"active": "success"}}}]}]}`
+
+// upstreams are the mock CRM and order system, with call counters.
+type upstreams struct {
+	crm, orders         *httptest.Server
+	crmCalls, ordsCalls atomic.Int32
+}
+
+func startUpstreams() *upstreams {
+	u := &upstreams{}
+	u.crm = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.crmCalls.Add(1)
+		if r.URL.Path != "/customers" || r.URL.Query().Get("email") != "ada@example.com" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id": 12345, "name": "Ada Lovelace", "tier": "Gold", "ltv": 2850,
+			"last_purchase_at": "2024-01-15T14:30:00Z",
+			"orders": [{"id": "A-1003", "total": 129.5, "status": "pending"},
+			           {"id": "A-1002", "total": 980, "status": "shipped"},
+			           {"id": "A-1001", "total": 1740.5, "status": "shipped"}]}`)
+	}))
+	u.orders = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.ordsCalls.Add(1)
+		switch {
+		case r.URL.Path == "/loyalty":
+			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
+		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
+			http.NotFound(w, r)
+		case r.Header.Get("Authorization") != "Bearer "+orderToken:
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+		default:
+			var q struct{ Email, Name string }
+			if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+				http.Error(w, `{"error":"bad json"}`, http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"client": {"name": %q, "email": %q, "manager": "Grace Hopper", "open_orders": 2, "status": "active"}}`, q.Name, q.Email)
+		}
+	}))
+	return u
+}
+
+func (u *upstreams) Close() {
+	u.crm.Close()
+	u.orders.Close()
+}
+
+func run(ctx context.Context, w io.Writer) error {
+	up := startUpstreams()
+	defer up.Close()
+
+	// The executor refuses loopback and private addresses by default (SSRF guard). The mock
+	// servers listen on 127.0.0.1, so this demo opts in to exactly that range, explicitly;
+	// a production host lists only the internal ranges its integrations may call, if any.
+	exec, err := httpexec.New(httpexec.Options{
+		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
+	})
+	if err != nil {
+		return err
+	}
+	defer exec.Close()
+
+	// Secrets are sealed at rest with AES-256-GCM. A real host loads its key from a KMS or
+	// the environment; this demo derives a fixed one.
+	key := sha256.Sum256([]byte("profilesheet demo key - not for production"))
+	sealer, err := integration.NewAESGCM(integration.Key{ID: "demo-2024", Secret: key[:]})
+	if err != nil {
+		return err
+	}
+
+	store := memstore.New() // the host's own database in a real application
+	store.AddInbox(integration.Inbox{ID: "support", TeamID: "acme", Name: "Support"})
+	store.AddInbox(integration.Inbox{ID: "sales", TeamID: "acme", Name: "Sales"})
+	now := time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC) // a fixed clock keeps the output stable
+	svc, err := integration.NewService(integration.Options{
+		Store: store, Attachments: store, Inboxes: store, Executor: exec, Sealer: sealer,
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		return err
+	}
+
+	// The admin configures the team's integrations once...
+	admin := integration.Actor{TeamID: "acme", Role: integration.RoleAdmin}
+	customer, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Customer Data", Description: "Customer record from the CRM",
+		Method: "GET", URL: up.crm.URL + "/customers?email={{contact.email}}",
+		CacheMinutes: 15, Active: true, RequiredVariables: []string{"contact.email"},
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(customerTemplate)},
+	})
+	if err != nil {
+		return err
+	}
+	client, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Client Info", Description: "Client record from the order system",
+		Method: "POST", URL: up.orders.URL + "/api/v1/clients",
+		Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + orderToken, Secret: true}},
+		Body:         `{"email": "{{contact.email}}", "name": "{{contact.name}}"}`,
+		CacheMinutes: 30, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(clientTemplate)},
+	})
+	if err != nil {
+		return err
+	}
+	loyalty, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Loyalty Points", Method: "GET", URL: up.orders.URL + "/loyalty?email={{contact.email}}",
+		CacheMinutes: 5, Active: true,
+	})
+	if err != nil {
+		return err
+	}
+	// ...and attaches them differently per inbox: Support sees all three, Sales two, in
+	// another order.
+	for _, a := range []struct {
+		id, inbox string
+		pos       int
+	}{
+		{customer.ID, "support", 1}, {client.ID, "support", 2}, {loyalty.ID, "support", 3},
+		{client.ID, "sales", 1}, {customer.ID, "sales", 2},
+	} {
+		if err := svc.Attach(ctx, admin, a.id, a.inbox, a.pos); err != nil {
+			return err
+		}
+	}
+
+	// An agent opens Ada's profile in the Support inbox.
+	agent := integration.Actor{TeamID: "acme", Role: integration.RoleMember}
+	ada := integration.Contact{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"}
+	req := &integration.ProfileRequest{InboxID: "support", Contact: ada}
+
+	fmt.Fprintln(w, "== Profile sheet: Ada Lovelace, Support inbox")
+	cards, err := svc.Profile(ctx, agent, req)
+	if err != nil {
+		return err
+	}
+	if err := printCards(w, cards); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+
+	fmt.Fprintln(w, "== Opening the profile again")
+	cards, err = svc.Profile(ctx, agent, req)
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards)
+	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d (the failed card is retried; successes are cached)\n\n",
+		up.crmCalls.Load(), up.ordsCalls.Load())
+
+	fmt.Fprintln(w, "== Refreshing the Customer Data card")
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{
+		InboxID: "support", Contact: ada, IntegrationID: customer.ID, Refresh: true,
+	})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards)
+	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+
+	fmt.Fprintln(w, "== The same contact in the Sales inbox")
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards)
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "== Testing tab: Client Info with sample data")
+	sample := integration.Contact{Name: "Zoë O'Brien", Email: "zoe+test@example.com"}
+	for _, live := range []bool{false, true} {
+		res, err := svc.Test(ctx, admin, &integration.TestRequest{
+			Integration: client, Contact: sample, Live: live, ConfirmSend: live, // a live POST must be confirmed
+		})
+		if err != nil {
+			return err
+		}
+		printTest(w, res)
+	}
+	return nil
+}
+
+// printCards prints each card: its header line, then its node tree, raw JSON or error.
+func printCards(w io.Writer, cards []integration.Card) error {
+	for _, c := range cards {
+		fmt.Fprintln(w, statusLine(c))
+		switch {
+		case c.Output != nil:
+			if err := render.Text(w, c.Output); err != nil {
+				return err
+			}
+		case c.Raw != nil:
+			fmt.Fprintf(w, "  %s\n", c.Raw)
+		}
+	}
+	return nil
+}
+
+func printStatusLines(w io.Writer, cards []integration.Card) {
+	for _, c := range cards {
+		fmt.Fprintln(w, statusLine(c))
+	}
+}
+
+// statusLine is a card's title with its status and cache indicator.
+func statusLine(c integration.Card) string {
+	switch c.Status {
+	case integration.StatusOK:
+		src := "fresh"
+		if c.FromCache {
+			src = "from cache"
+		}
+		if c.Stale {
+			src = "stale"
+		}
+		return fmt.Sprintf("● %s (%s)", c.Name, src)
+	case integration.StatusNotApplicable:
+		return fmt.Sprintf("○ %s: not applicable (missing %s)", c.Name, strings.Join(c.Missing, ", "))
+	default:
+		return fmt.Sprintf("✗ %s: %s [%s]", c.Name, c.Error.Message, c.Error.Category)
+	}
+}
+
+func printTest(w io.Writer, res *integration.TestResult) {
+	kind := "dry run"
+	if res.Sent {
+		kind = "live run"
+	}
+	fmt.Fprintf(w, "-- %s: %s %s\n", kind, res.Request.Method, hideHost(res.Request.URL))
+	fmt.Fprintf(w, "   Authorization: %s\n", res.Request.Header.Get("Authorization"))
+	fmt.Fprintf(w, "   Content-Type: %s\n", res.Request.Header.Get("Content-Type"))
+	fmt.Fprintf(w, "   body: %s\n", res.Request.Body)
+	if !res.Sent {
+		fmt.Fprintf(w, "   success: %v (nothing sent)\n", res.Success)
+		return
+	}
+	var body bytes.Buffer
+	json.Compact(&body, []byte(res.Body))
+	fmt.Fprintf(w, "   status: %d, success: %v\n", res.StatusCode, res.Success)
+	fmt.Fprintf(w, "   response: %s\n", body.String())
+	if res.Preview != nil {
+		fmt.Fprintf(w, "   preview (%d diagnostics):\n", len(res.Preview.Diagnostics))
+		var tree bytes.Buffer
+		render.Text(&tree, res.Preview)
+		for _, line := range strings.Split(strings.TrimRight(tree.String(), "\n"), "\n") {
+			fmt.Fprintf(w, "   %s\n", line)
+		}
+	}
+}
+
+// hideHost replaces the random port of a local test server with a stable name.
+func hideHost(u string) string {
+	if i := strings.Index(u, "://127.0.0.1:"); i >= 0 {
+		rest := u[i+len("://127.0.0.1:"):]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return u[:i] + "://orders.local" + rest[j:]
+		}
+	}
+	return u
+}
