@@ -10,10 +10,11 @@ import (
 
 // HandlerOptions configures [Syncer.Handler]. The zero value is valid.
 type HandlerOptions struct {
-	// Observe, if set, is called once per request after the response
-	// status is decided, with the outcome (nil when the request failed
-	// before Sync) and the error behind a non-2xx status. It runs on the
-	// request's goroutine; it must not retain r after returning.
+	// Observe, if set, is called once per request when the response
+	// status is decided and before the response is written, with the
+	// outcome (nil when the request failed before Sync) and the error
+	// behind a non-2xx status. It runs on the request's goroutine and must
+	// not retain r after returning.
 	Observe func(r *http.Request, status int, out *Outcome, err error)
 	// RetryAfter is the Retry-After header value, in seconds, sent with a
 	// 503; zero means 5, negative omits the header.
@@ -21,7 +22,7 @@ type HandlerOptions struct {
 }
 
 // A Handler receives the webhooks of one [Source]. It is safe for
-// concurrent use.
+// concurrent use. The zero value answers 500; use [Syncer.Handler].
 //
 // Responses, each a small JSON object that never echoes header values,
 // secrets or body contents:
@@ -73,6 +74,10 @@ func (h *Handler) Decoder() *Decoder { return h.dec }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.dec == nil || h.v == nil || h.s == nil {
+		h.reply(w, r, http.StatusInternalServerError, "handler not configured", nil, errors.New("inbox: Handler not made by Syncer.Handler"))
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.reply(w, r, http.StatusMethodNotAllowed, "method not allowed", nil, nil)
@@ -130,9 +135,9 @@ func (h *Handler) replyErr(w http.ResponseWriter, r *http.Request, out *Outcome,
 }
 
 func (h *Handler) reply(w http.ResponseWriter, r *http.Request, code int, msg string, out *Outcome, err error) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
+	if h.o.Observe != nil {
+		h.o.Observe(r, code, out, err)
+	}
 	var body struct {
 		Status Status `json:"status,omitempty"`
 		Error  string `json:"error,omitempty"`
@@ -144,8 +149,8 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, code int, msg st
 	}
 	b, _ := json.Marshal(&body)
 	b = append(b, '\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
 	w.Write(b)
-	if h.o.Observe != nil {
-		h.o.Observe(r, code, out, err)
-	}
 }

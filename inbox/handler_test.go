@@ -116,3 +116,14 @@ func TestHandlerNeedsVerifier(t *testing.T) {
 		t.Errorf("Handler(no name, no verifier) = %v; want both problems", err)
 	}
 }
+
+func TestZeroValues(t *testing.T) {
+	rec := httptest.NewRecorder()
+	(&inbox.Handler{}).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")))
+	if rec.Code != 500 {
+		t.Errorf("zero Handler = %d; want 500", rec.Code)
+	}
+	if _, err := (&inbox.Syncer{}).Sync(t.Context(), basicEvent("m", "a@b.c")); err == nil {
+		t.Error("zero Syncer.Sync = nil error")
+	}
+}

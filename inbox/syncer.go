@@ -86,6 +86,7 @@ type Options struct {
 
 // A Syncer brings events into the host's inbox, exactly once per
 // idempotency key. It is safe for concurrent use by multiple goroutines.
+// The zero value is not usable; use [New].
 type Syncer struct {
 	o       Options
 	creator ContactCreator
@@ -168,6 +169,9 @@ type Outcome struct {
 // A temporary failure after some contacts of a ManyAll delivery were sent
 // releases the key with that progress, so a retry sends only to the rest.
 func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
+	if s == nil || s.o.Ledger == nil {
+		return nil, errors.New("inbox: Sync on a Syncer not made by New")
+	}
 	if ev == nil {
 		return nil, malformed("event", "nil")
 	}

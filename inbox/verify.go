@@ -97,6 +97,15 @@ func (mk *macKey) get() *macState {
 
 func (mk *macKey) put(st *macState) { mk.pool.Put(st) }
 
+// clock reads now, or time.Now for a zero-value verifier (which has no
+// keys and so rejects every delivery).
+func clock(now func() time.Time) time.Time {
+	if now == nil {
+		return time.Now()
+	}
+	return now()
+}
+
 func checkWindow(now time.Time, ts int64, tol time.Duration) error {
 	d := now.Unix() - ts
 	sec := int64(tol / time.Second)
@@ -126,7 +135,8 @@ type StandardWebhooksOptions struct {
 // Webhooks specification (https://www.standardwebhooks.com): the headers
 // webhook-id, webhook-timestamp and webhook-signature, the latter a
 // space-separated list of "v1,<base64 HMAC-SHA256>" entries over
-// "id.timestamp.body". It is safe for concurrent use.
+// "id.timestamp.body". It is safe for concurrent use. The zero value has
+// no secret and rejects every delivery; use [NewStandardWebhooks].
 type StandardWebhooks struct {
 	keys []*macKey
 	tol  time.Duration
@@ -187,7 +197,7 @@ func (v *StandardWebhooks) verify(h http.Header, body []byte) error {
 	if err != nil || len(tsHdr) > 19 {
 		return errBadTimestamp
 	}
-	if err := checkWindow(v.now(), ts, v.tol); err != nil {
+	if err := checkWindow(clock(v.now), ts, v.tol); err != nil {
 		return err
 	}
 	sawV1 := false
@@ -233,7 +243,11 @@ func (v *StandardWebhooks) verify(h http.Header, body []byte) error {
 
 // Sign returns the webhook-signature header value for a delivery signed with
 // the first secret at time ts. It is meant for tests and in-process senders.
+// It returns "" for a zero-value verifier.
 func (v *StandardWebhooks) Sign(id string, ts time.Time, body []byte) string {
+	if len(v.keys) == 0 {
+		return ""
+	}
 	st := v.keys[0].get()
 	defer v.keys[0].put(st)
 	st.h.Write([]byte(id + "." + strconv.FormatInt(ts.Unix(), 10) + "."))
@@ -256,6 +270,7 @@ type HMACOptions struct {
 
 // HMAC verifies a hex-encoded HMAC-SHA256 of the raw body carried in one
 // header, as GitHub's X-Hub-Signature-256 does. It is safe for concurrent use.
+// The zero value rejects every delivery; use [NewHMAC].
 type HMAC struct {
 	keys   []*macKey
 	header string
@@ -308,6 +323,9 @@ func (v *HMAC) Verify(h http.Header, body []byte) error {
 
 // Sign returns the header value for body signed with the first secret.
 func (v *HMAC) Sign(body []byte) string {
+	if len(v.keys) == 0 {
+		return ""
+	}
 	st := v.keys[0].get()
 	defer v.keys[0].put(st)
 	st.h.Write(body)
@@ -331,7 +349,7 @@ type StripeOptions struct {
 // Stripe verifies Stripe-style signatures: a header "t=<unix>,v1=<hex>,..."
 // where each v1 is a hex HMAC-SHA256 of "t.body". Several v1 entries may be
 // present; entries of other schemes (v0) are ignored. It is safe for
-// concurrent use.
+// concurrent use. The zero value rejects every delivery; use [NewStripe].
 type Stripe struct {
 	keys   []*macKey
 	header string
@@ -405,7 +423,7 @@ func (v *Stripe) verify(h http.Header, body []byte) error {
 	if err != nil || len(tsStr) > 19 {
 		return errBadTimestamp
 	}
-	if err := checkWindow(v.now(), ts, v.tol); err != nil {
+	if err := checkWindow(clock(v.now), ts, v.tol); err != nil {
 		return err
 	}
 	for _, k := range v.keys {
@@ -438,6 +456,9 @@ func (v *Stripe) verify(h http.Header, body []byte) error {
 
 // Sign returns the header value for body signed with the first secret at ts.
 func (v *Stripe) Sign(ts time.Time, body []byte) string {
+	if len(v.keys) == 0 {
+		return ""
+	}
 	st := v.keys[0].get()
 	defer v.keys[0].put(st)
 	t := strconv.FormatInt(ts.Unix(), 10)

@@ -238,3 +238,17 @@ func TestStripe(t *testing.T) {
 		})
 	}
 }
+
+func TestZeroValueVerifiersRejectEverything(t *testing.T) {
+	h := swHeader(vecID, vecTS, vecSig)
+	h.Set("X-Hub-Signature-256", "sha256="+strings.Repeat("0", 64))
+	h.Set("Stripe-Signature", "t=1614265330,v1="+strings.Repeat("0", 64))
+	for _, v := range []inbox.Verifier{&inbox.StandardWebhooks{}, &inbox.HMAC{}, &inbox.Stripe{}} {
+		if err := v.Verify(h, []byte(vecBody)); !errors.Is(err, inbox.ErrInvalidSignature) {
+			t.Errorf("zero %T.Verify = %v; want ErrInvalidSignature", v, err)
+		}
+	}
+	if (&inbox.StandardWebhooks{}).Sign("x", testNow, nil) != "" || (&inbox.HMAC{}).Sign(nil) != "" || (&inbox.Stripe{}).Sign(testNow, nil) != "" {
+		t.Error("zero-value Sign returned a signature")
+	}
+}

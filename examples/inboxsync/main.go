@@ -1,0 +1,284 @@
+// Command inboxsync demonstrates inbox sync: an in-process chat tool sends
+// signed Standard Webhooks deliveries (a customer message, a business reply,
+// an internal note, an order activity, a retried duplicate, a forged
+// delivery, an email shared by two contacts, an unknown email, a temporary
+// host failure retried by the sender and an unmapped event type) to an
+// inbox.Handler backed by the in-memory stores of package inboxtest; the
+// program then prints each delivery's outcome and each conversation as a
+// transcript.
+//
+// Everything runs in process against httptest servers, with a fixed clock,
+// so the output is deterministic.
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inboxkit/inboxkit/inbox"
+	"github.com/inboxkit/inboxkit/inbox/inboxtest"
+)
+
+func main() {
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+const (
+	chatSecret   = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	forgerSecret = "whsec_c2VjcmV0LW9mLWFuLWF0dGFja2Vy"
+)
+
+// chatSource maps the chat tool's webhook payloads.
+func chatSource(v inbox.Verifier) inbox.Source {
+	return inbox.Source{
+		Name:             "chat",
+		Verifier:         v,
+		DeliveryIDHeader: "webhook-id",
+		Mapping: inbox.Mapping{
+			Type:         "type",
+			MessageID:    "data.id",
+			Email:        "data.customer.email",
+			Text:         "data.text",
+			Visibility:   "data.visibility",
+			Visibilities: map[string]inbox.Visibility{"public": inbox.BusinessAndParticipant, "internal": inbox.BusinessOnly},
+			OccurredAt:   "timestamp",
+			Fields:       map[string]string{"order": "data.order.number", "total": "data.order.total"},
+		},
+		Events: map[string]inbox.EventType{
+			"message.received": {Kind: inbox.KindBasic, Direction: inbox.ParticipantToBusiness},
+			"message.sent":     {Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant},
+			"order.placed": {Kind: inbox.KindMinimal, Icon: "cart",
+				Text: "Order #{{ field.order }} placed ({{ field.total }})",
+				Link: "https://shop.example.com/orders/{{ field.order }}"},
+		},
+	}
+}
+
+// chatTool is the external service: it signs each delivery and POSTs it.
+type chatTool struct {
+	url    string
+	client *http.Client
+	now    func() time.Time
+}
+
+func (c *chatTool) deliver(ctx context.Context, signer *inbox.StandardWebhooks, id string, body string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	now := c.now()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("webhook-id", id)
+	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set("webhook-signature", signer.Sign(id, now, []byte(body)))
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+type delivery struct {
+	note, id, body string
+	forged         bool
+}
+
+func payload(typ, id, email, ts, extra string) string {
+	return `{"type":"` + typ + `","timestamp":"` + ts + `","data":{"id":"` + id + `","customer":{"email":"` + email + `"}` + extra + `}}`
+}
+
+func run(ctx context.Context, w io.Writer) error {
+	clock := inboxtest.NewClock(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
+	contacts := inboxtest.NewContacts()
+	contacts.Add("c-ada", "ada@example.com")
+	contacts.Add("c-sam-home", "sam@example.com")
+	contacts.Add("c-sam-work", "sam@example.com")
+	convs := inboxtest.NewConversations()
+	msgs := inboxtest.NewMessages()
+	// The host's message store times out once, on the "flaky" message.
+	var failedOnce bool
+	flaky := inbox.MessagesFunc(func(ctx context.Context, conv string, m *inbox.Message) (string, error) {
+		if strings.Contains(m.Text, "flaky") && !failedOnce {
+			failedOnce = true
+			return "", fmt.Errorf("message store timeout: %w", inbox.ErrTemporary)
+		}
+		return msgs.Send(ctx, conv, m)
+	})
+	ledger := inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute, Now: clock.Now})
+	var held []*inbox.Event
+	s, err := inbox.New(inbox.Options{
+		Contacts: contacts, Conversations: convs, Messages: flaky, Ledger: ledger,
+		ManyMatch: inbox.ManyAll,
+		NoMatch:   inbox.NoMatchHold,
+		Hold: func(_ context.Context, ev *inbox.Event) error {
+			cp := *ev
+			held = append(held, &cp)
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	verifier, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{chatSecret}, Now: clock.Now})
+	if err != nil {
+		return err
+	}
+	forger, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{forgerSecret}, Now: clock.Now})
+	if err != nil {
+		return err
+	}
+
+	type observed struct {
+		code int
+		out  *inbox.Outcome
+	}
+	var (
+		mu   sync.Mutex
+		seen []observed // in request order: the tool sends one at a time
+	)
+	h, err := s.Handler(chatSource(verifier), &inbox.HandlerOptions{
+		// Observe runs before the response is written, so the sender sees
+		// the response only after the outcome is filed.
+		Observe: func(_ *http.Request, code int, out *inbox.Outcome, _ error) {
+			mu.Lock()
+			seen = append(seen, observed{code, out})
+			mu.Unlock()
+		},
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /hooks/chat", h)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	tool := &chatTool{url: srv.URL + "/hooks/chat", client: srv.Client(), now: clock.Now}
+
+	deliveries := []delivery{
+		{"customer message", "msg_001", payload("message.received", "m-1", "Ada@Example.com", "2026-03-14T08:58:00Z",
+			`,"text":"Hi! Where is my order #1001?"`), false},
+		{"business reply", "msg_002", payload("message.sent", "m-2", "ada@example.com", "2026-03-14T08:59:00Z",
+			`,"text":"It ships today, Ada.","visibility":"public"`), false},
+		{"internal note", "msg_003", payload("message.sent", "m-3", "ada@example.com", "2026-03-14T08:59:30Z",
+			`,"text":"Upgraded shipping for free.","visibility":"internal"`), false},
+		{"activity", "msg_004", payload("order.placed", "o-1001", "ada@example.com", "2026-03-14T08:57:00Z",
+			`,"order":{"number":1001,"total":"$42.00"}`), false},
+		{"retried duplicate", "msg_001", payload("message.received", "m-1", "Ada@Example.com", "2026-03-14T08:58:00Z",
+			`,"text":"Hi! Where is my order #1001?"`), false},
+		{"forged delivery", "msg_666", payload("message.sent", "m-666", "ada@example.com", "2026-03-14T09:00:00Z",
+			`,"text":"Click here to reset your password"`), true},
+		{"email of two contacts", "msg_005", payload("message.received", "m-5", "sam@example.com", "2026-03-14T09:00:00Z",
+			`,"text":"Can you merge my two accounts?"`), false},
+		{"unknown email", "msg_006", payload("message.received", "m-6", "nobody@example.com", "2026-03-14T09:00:00Z",
+			`,"text":"Hello?"`), false},
+		{"temporary failure", "msg_008", payload("message.received", "m-8", "ada@example.com", "2026-03-14T09:01:00Z",
+			`,"text":"Sorry, my wifi is flaky today."`), false},
+		{"unmapped event", "msg_009", `{"type":"typing.started","data":{"customer":{"email":"ada@example.com"}}}`, false},
+	}
+
+	fmt.Fprintln(w, "Deliveries:")
+	for i, d := range deliveries {
+		clock.Advance(time.Second)
+		signer := verifier
+		if d.forged {
+			signer = forger
+		}
+		// Like real senders, the tool retries a delivery answered with 5xx.
+		for attempt := 1; ; attempt++ {
+			code, err := tool.deliver(ctx, signer, d.id, d.body)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			o := seen[len(seen)-1]
+			mu.Unlock()
+			if o.code != code {
+				return fmt.Errorf("delivery %d: observed %d, sender got %d", i+1, o.code, code)
+			}
+			note := d.note
+			if attempt > 1 {
+				note = "  retry " + strconv.Itoa(attempt-1)
+			}
+			fmt.Fprintf(w, "%2d. %-22s %s  -> %d %s\n", i+1, note, d.id, code, describe(o.out))
+			if code < 500 || attempt == 3 {
+				break
+			}
+			clock.Advance(5 * time.Second)
+		}
+	}
+
+	fmt.Fprintln(w, "\nConversations:")
+	for _, conv := range convs.IDs() {
+		contact := convs.Contact(conv)
+		fmt.Fprintf(w, "%s  contact %s <%s>\n", conv, contact, contacts.Email(contact))
+		for _, m := range msgs.In(conv) {
+			dir := m.Message.Direction.String()
+			if m.Message.Kind == inbox.KindMinimal {
+				dir = "(activity)"
+			}
+			fmt.Fprintf(w, "  %s  %-7s %-23s %-24s %s\n", m.ID, m.Message.Kind, dir, m.Message.Visibility, line(&m.Message))
+		}
+	}
+
+	fmt.Fprintln(w, "\nHeld for later (no matching contact):")
+	for _, ev := range held {
+		fmt.Fprintf(w, "  %s %s from %s: %q\n", ev.Source, ev.MessageID, ev.Email, ev.Text)
+	}
+
+	fmt.Fprintln(w, "\nLedger:")
+	for _, e := range ledger.Entries() {
+		fmt.Fprintf(w, "  %-14s done=%v status=%s\n", e.Key, e.Done, e.Record.Status)
+	}
+	return nil
+}
+
+func describe(out *inbox.Outcome) string {
+	if out == nil {
+		return "(rejected before sync)"
+	}
+	var b bytes.Buffer
+	b.WriteString(string(out.Status))
+	if out.Rule != "" {
+		b.WriteString(" rule=" + out.Rule)
+	}
+	for _, d := range out.Deliveries {
+		fmt.Fprintf(&b, " [%s %s %s]", d.ContactID, or(d.ConversationID, "-"), or(d.MessageID, "not sent"))
+	}
+	if out.Reason != "" && out.Status != inbox.StatusSent {
+		b.WriteString(" (" + out.Reason + ")")
+	}
+	return b.String()
+}
+
+func line(m *inbox.Message) string {
+	s := m.OccurredAt.Format("15:04") + "  " + m.Text
+	if m.Icon != "" {
+		s = "[" + m.Icon + "] " + s
+	}
+	if m.Link != "" {
+		s += "  <" + m.Link + ">"
+	}
+	return s
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
