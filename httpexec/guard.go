@@ -43,6 +43,7 @@ var (
 	pfxReserved4  = netip.MustParsePrefix("240.0.0.0/4") // includes 255.255.255.255
 	pfxCompat6    = netip.MustParsePrefix("::/96")
 	pfxNAT64      = netip.MustParsePrefix("64:ff9b::/96")
+	pfxTranslated = netip.MustParsePrefix("::ffff:0:0:0/96")
 	pfxNAT64Local = netip.MustParsePrefix("64:ff9b:1::/48")
 	pfxDiscard6   = netip.MustParsePrefix("100::/64")
 	pfxTeredo     = netip.MustParsePrefix("2001::/32")
@@ -74,6 +75,12 @@ func blockReason(a netip.Addr) (reason string, embedded netip.Addr, hard bool) {
 			v4 := netip.AddrFrom4([4]byte(b[12:16]))
 			if r, _, h := blockReason(v4); r != "" {
 				return r + " (NAT64)", v4, h
+			}
+			return "", a, false
+		case pfxTranslated.Contains(a):
+			v4 := netip.AddrFrom4([4]byte(b[12:16]))
+			if r, _, h := blockReason(v4); r != "" {
+				return r + " (IPv4-translated)", v4, h
 			}
 			return "", a, false
 		case pfx6to4.Contains(a):

@@ -118,3 +118,7 @@ func checkNoLeaks(t *testing.T) {
 		}
 	})
 }
+
+func httpHandlerString(s string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(s)) }
+}
