@@ -194,6 +194,9 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if email == "" {
 		return nil, malformed("email", "missing")
 	}
+	if ev.Text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
+		return nil, malformed("text", "missing")
+	}
 	claim, err := s.o.Ledger.Claim(ctx, out.Key)
 	if err == nil {
 		err = checkClaim(s.o.Ledger, claim)
