@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 )
@@ -244,6 +243,3 @@ func (s *Service) checkPair(ctx context.Context, actor Actor, integrationID, inb
 	_, err := s.inboxOf(ctx, actor.TeamID, inboxID)
 	return err
 }
-
-// notFound reports whether err means "not found".
-func notFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -137,11 +137,12 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	res.Sent = true
 	resp, err := s.exec.Do(ctx, req)
 	res.Duration = s.now().Sub(start)
+	var body []byte // the response body with echoed secrets redacted
 	if resp != nil {
+		body = scrubBytes(resp.Body, secrets)
 		res.StatusCode = resp.StatusCode
 		res.Header = scrubHeader(resp.Header, secrets)
-		resp.Body = scrubBytes(resp.Body, secrets)
-		res.Body, res.BodyTruncated = capText(string(resp.Body), s.maxTestBody)
+		res.Body, res.BodyTruncated = capText(string(body), s.maxTestBody)
 		res.Attempts = resp.Attempts
 		res.Timing = Timing(resp.Timing)
 		if resp.Duration > 0 {
@@ -153,7 +154,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return res, nil
 	}
 	var card Card
-	if err := s.render(c, resp.Body, start, &card); err != nil {
+	if err := s.render(c, body, start, &card); err != nil {
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
 		return res, nil
 	}
