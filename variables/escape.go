@@ -133,3 +133,59 @@ func validHeaderValue(s string) bool {
 	}
 	return true
 }
+
+// escapedLen returns the length of v once written with escaping mode esc, so that an expansion
+// can allocate its result exactly once and at its exact size, and whether escaping changes v at
+// all (a query space becomes '+' without changing the length).
+func escapedLen(esc escMode, v string) (n int, changed bool) {
+	n = len(v)
+	switch esc {
+	case escPath:
+		for i := 0; i < len(v); i++ {
+			if byteClass[v[i]]&classPath == 0 {
+				n += 2
+			}
+		}
+	case escQuery:
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c == ' ' {
+				changed = true
+			} else if byteClass[c]&classQuery == 0 {
+				n += 2
+			}
+		}
+	case escJSONString, escJSONValue:
+		if esc == escJSONValue {
+			n += 2
+		}
+		for i := 0; i < len(v); {
+			c := v[i]
+			if byteClass[c]&classJSON != 0 {
+				i++
+				continue
+			}
+			if c < utf8.RuneSelf {
+				switch c {
+				case '"', '\\', '\n', '\r', '\t', '\b', '\f':
+					n++
+				default:
+					n += 5
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(v[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				n += 5 // one byte becomes \ufffd
+			case r == '\u2028' || r == '\u2029':
+				n += 3 // three bytes become \u2028
+			}
+			i += size
+		}
+	}
+	if esc == escJSONValue {
+		return n, n != len(v)+2
+	}
+	return n, changed || n != len(v)
+}

@@ -19,7 +19,7 @@ func escapeInputs() []string {
 	return []string{
 		"", "plain", "a b", "a/b", "../../etc", "?#&=+ /;,:@$!*'()[]", "zoe+test@example.com",
 		"Zoë \"Z\" O'Brien\n", "\u2028\u2029", "\xff\xfe", "\xe2\x80", "a\x00b\r\n\t\x7f", string(all),
-		"日本語", "\U0001F600", strings.Repeat("x/y z", 2000),
+		"日本語", "\U0001F600", "a b", "  ", strings.Repeat("x/y z", 2000),
 	}
 }
 
@@ -62,6 +62,34 @@ func TestAppendJSONStringMatchesStdlib(t *testing.T) {
 	}
 }
 
+func TestEscapedLen(t *testing.T) {
+	t.Parallel()
+	for _, s := range escapeInputs() {
+		for _, c := range []struct {
+			esc  escMode
+			want string
+		}{
+			{escNone, s},
+			{escPath, string(appendPathEscape(nil, s))},
+			{escQuery, string(appendQueryEscape(nil, s))},
+			{escJSONString, string(appendJSONString(nil, s))},
+			{escJSONValue, `"` + string(appendJSONString(nil, s)) + `"`},
+		} {
+			got, changed := escapedLen(c.esc, s)
+			if got != len(c.want) {
+				t.Errorf("escapedLen(%d, %q) = %d, want %d", c.esc, s, got, len(c.want))
+			}
+			wantChanged := c.want != s
+			if c.esc == escJSONValue {
+				wantChanged = c.want != `"`+s+`"`
+			}
+			if changed != wantChanged {
+				t.Errorf("escapedLen(%d, %q) changed = %v, want %v", c.esc, s, changed, wantChanged)
+			}
+		}
+	}
+}
+
 func TestEscapersAppend(t *testing.T) {
 	t.Parallel()
 	dst := []byte("keep:")
@@ -84,6 +112,43 @@ func FuzzEscapers(f *testing.F) {
 		}
 		if got, want := string(appendJSONString(nil, s)), stdJSON(t, s); got != want {
 			t.Errorf("appendJSONString(%q) = %q, want %q", s, got, want)
+		}
+		for esc, want := range map[escMode]string{
+			escPath:       url.PathEscape(s),
+			escQuery:      url.QueryEscape(s),
+			escJSONString: stdJSON(t, s),
+		} {
+			got, changed := escapedLen(esc, s)
+			if got != len(want) || changed != (want != s) {
+				t.Errorf("escapedLen(%d, %q) = %d, %v, want %d, %v", esc, s, got, changed, len(want), want != s)
+			}
+		}
+		// End to end: the expansion equals what the standard library builds.
+		checks := []struct {
+			src    string
+			target Target
+			want   string
+		}{
+			{"{{v}}", Query, url.QueryEscape(s)},
+			{"https://x.test/a/{{v}}?q={{v}}#{{v}}", URL, "https://x.test/a/" + url.PathEscape(s) + "?q=" + url.QueryEscape(s) + "#" + url.PathEscape(s)},
+			{`{"a":"{{v}}","b":{{v}}}`, JSON, `{"a":"` + stdJSON(t, s) + `","b":"` + stdJSON(t, s) + `"}`},
+			{"<{{v}}>", Text, "<" + s + ">"},
+		}
+		for _, c := range checks {
+			tpl, err := Compile(c.src, c.target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tpl.Expand(Map{"v": s})
+			if c.target == URL && (s == "." || s == "..") {
+				if err == nil {
+					t.Errorf("Expand(%q) with %q: no error", c.src, s)
+				}
+				continue
+			}
+			if err != nil || got != c.want {
+				t.Errorf("Expand(%q) with %q = %q, %v, want %q", c.src, s, got, err, c.want)
+			}
 		}
 	})
 }

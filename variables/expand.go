@@ -34,12 +34,16 @@ func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 }
 
 func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
-	var stack [maxStackSlots]string
-	var vals []string
+	var (
+		stackVals  [maxStackSlots]string
+		stackPlain [maxStackSlots]bool
+		vals       []string
+		plain      []bool // the value is written as is: escaping would not change it
+	)
 	if len(t.slots) <= maxStackSlots {
-		vals = stack[:len(t.slots)]
+		vals, plain = stackVals[:len(t.slots)], stackPlain[:len(t.slots)]
 	} else {
-		vals = make([]string, len(t.slots))
+		vals, plain = make([]string, len(t.slots)), make([]bool, len(t.slots))
 	}
 	size := t.litLen
 	for i := range t.slots {
@@ -48,7 +52,9 @@ func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
 			return dst, err
 		}
 		vals[i] = v
-		size += len(v)
+		n, changed := escapedLen(t.slots[i].esc, v)
+		plain[i] = !changed
+		size += n
 	}
 	if len(t.nonEmpty) > 0 && allEmpty(t.nonEmpty, vals) {
 		return dst, &ValueError{Name: t.slots[t.nonEmpty[0]].name, Err: ErrEmptySegment}
@@ -58,26 +64,28 @@ func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
 			return dst, err
 		}
 	}
-	// Escaping grows most values by a little; leave room for that so that one buffer suffices.
-	dst = slices.Grow(dst, size+size/8+8)
+	// size is exact: the result takes one allocation of its own length.
+	dst = slices.Grow(dst, size)
 	for i, l := range t.lits {
 		dst = append(dst, l...)
 		if i == len(vals) {
 			break
 		}
-		v := vals[i]
-		switch t.slots[i].esc {
-		case escNone:
-			dst = append(dst, v...)
-		case escPath:
-			dst = appendPathEscape(dst, v)
-		case escQuery:
-			dst = appendQueryEscape(dst, v)
-		case escJSONString:
-			dst = appendJSONString(dst, v)
-		case escJSONValue:
+		v, esc := vals[i], t.slots[i].esc
+		if esc == escJSONValue {
 			dst = append(dst, '"')
+		}
+		switch {
+		case plain[i]:
+			dst = append(dst, v...) // nothing to escape
+		case esc == escPath:
+			dst = appendPathEscape(dst, v)
+		case esc == escQuery:
+			dst = appendQueryEscape(dst, v)
+		default:
 			dst = appendJSONString(dst, v)
+		}
+		if esc == escJSONValue {
 			dst = append(dst, '"')
 		}
 	}

@@ -90,6 +90,7 @@ func TestExpandURL(t *testing.T) {
 			"https://api.example.com/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com", nil},
 		{"traversal stays one segment", "https://x.test/a/{{dotdot}}/b", nil, nil, "https://x.test/a/..%2F..%2Fadmin/b", nil},
 		{"reserved in path", "https://x.test/{{reserved}}", nil, nil, "https://x.test/%3F%23&=+%20%2F%3B%2C:@$", nil},
+		{"space in query", "https://x.test/{{sp}}?q={{sp}}", nil, variables.Map{"sp": "a b"}, "https://x.test/a%20b?q=a+b", nil},
 		{"reserved in query", "https://x.test/?k={{reserved}}&z=1", nil, nil, "https://x.test/?k=%3F%23%26%3D%2B+%2F%3B%2C%3A%40%24&z=1", nil},
 		{"query key", "https://x.test/?{{reserved}}=1", nil, nil, "https://x.test/?%3F%23%26%3D%2B+%2F%3B%2C%3A%40%24=1", nil},
 		{"fragment path-escaped", "https://x.test/p#{{reserved}}", nil, nil, "https://x.test/p#%3F%23&=+%20%2F%3B%2C:@$", nil},
@@ -128,6 +129,7 @@ func TestExpandQuery(t *testing.T) {
 	t.Parallel()
 	runExpand(t, variables.Query, []expandCase{
 		{"email", "{{contact.email}}", nil, nil, "zoe%2Btest%40example.com", nil},
+		{"only spaces to escape", "{{sp}}", nil, variables.Map{"sp": "a b  c"}, "a+b++c", nil},
 		{"literal escaped too", "a b&{{contact.id}}", nil, nil, "a+b%26c%2F1001+x", nil},
 		{"reserved", "{{reserved}}", nil, nil, "%3F%23%26%3D%2B+%2F%3B%2C%3A%40%24", nil},
 		{"hostile", "{{q}}{{bs}}{{nul}}{{crlf}}{{bad}}", nil, nil,
