@@ -39,6 +39,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error returns "inbox: field: msg".
 func (e *FieldError) Error() string { return "inbox: " + e.Field + ": " + e.Msg }
 
 // Unwrap returns the wrapped sentinel or cause, if any.
@@ -50,6 +51,7 @@ type SourceError struct {
 	Problems []*FieldError
 }
 
+// Error lists every problem on one line.
 func (e *SourceError) Error() string {
 	s := "inbox: source " + quote(e.Source) + ": "
 	for i, p := range e.Problems {

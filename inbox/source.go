@@ -123,6 +123,7 @@ type EventType struct {
 // immutable and safe for concurrent use.
 type Decoder struct {
 	src      Source
+	idHeader string // canonical Source.DeliveryIDHeader
 	maxBody  int64
 	maxDepth int
 	events   map[string]*compiledType
@@ -196,7 +197,7 @@ func NewDecoder(src Source) (*Decoder, error) {
 			add("mapping.visibilities["+k+"]", "unknown visibility")
 		}
 	}
-	d := &Decoder{src: src, maxBody: src.MaxBodyBytes, maxDepth: src.MaxDepth, events: make(map[string]*compiledType, len(src.Events))}
+	d := &Decoder{src: src, idHeader: http.CanonicalHeaderKey(src.DeliveryIDHeader), maxBody: src.MaxBodyBytes, maxDepth: src.MaxDepth, events: make(map[string]*compiledType, len(src.Events))}
 	if d.maxBody == 0 {
 		d.maxBody = DefaultMaxBodyBytes
 	}
@@ -370,8 +371,8 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if ev.DeliveryID, err = id(root, m.DeliveryID, "delivery_id"); err != nil {
 		return nil, err
 	}
-	if ev.DeliveryID == "" && d.src.DeliveryIDHeader != "" && h != nil {
-		ev.DeliveryID = h.Get(d.src.DeliveryIDHeader)
+	if ev.DeliveryID == "" && d.idHeader != "" && h != nil {
+		ev.DeliveryID = h.Get(d.idHeader)
 		if len(ev.DeliveryID) > maxIDLen {
 			return nil, malformed("delivery_id", "longer than "+strconv.Itoa(maxIDLen)+" bytes")
 		}
