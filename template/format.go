@@ -21,6 +21,7 @@ type format struct {
 	trueLabel   string
 	falseLabel  string
 	tones       map[string]Tone
+	toneKeys    []string // keys of tones, sorted: the case-insensitive fallback is deterministic
 	defaultTone Tone
 	label       *binding // link label
 }
@@ -111,7 +112,7 @@ func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string)
 func (r *renderer) cleanText(s string, ptr string) string {
 	out, cut := r.arena.clean(s, r.o.MaxTextLength, false)
 	if cut {
-		r.diag("text_truncated", ptr, "text longer than "+strconv.Itoa(r.o.MaxTextLength)+" bytes was truncated")
+		r.diag("text_truncated", ptr, "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
 	}
 	return out
 }
@@ -120,9 +121,9 @@ func (f *format) toneOf(s string) Tone {
 	if t, ok := f.tones[s]; ok {
 		return t
 	}
-	for k, t := range f.tones {
+	for _, k := range f.toneKeys {
 		if strings.EqualFold(k, s) {
-			return t
+			return f.tones[k]
 		}
 	}
 	if f.defaultTone != "" {
@@ -164,7 +165,7 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		}
 		cur, known := currencyOf(code)
 		if !known {
-			r.diag("invalid_currency", ptr, "unknown currency code "+quoteShort(code)+"; shown as a number")
+			r.diag("invalid_currency", ptr, "unknown currency code; shown as a number")
 			out.Kind = KindNumber
 			b = appendNum(b, n, 0, 20, true)
 			return r.arena.end(b)

@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -639,9 +640,13 @@ func (p *parser) tones(o obj, ptr string, f *format) {
 					p.add("invalid_tone", ptr+"/tones/"+escapePointer(k.String()), "tone must be success, warning, danger, info or neutral")
 					return true
 				}
+				if _, dup := f.tones[k.String()]; !dup {
+					f.toneKeys = append(f.toneKeys, k.String())
+				}
 				f.tones[k.String()] = tone
 				return true
 			})
+			slices.Sort(f.toneKeys)
 		}
 	}
 	if s, ok := p.str(o, "default_tone", ptr, false); ok {

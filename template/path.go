@@ -47,8 +47,6 @@ type pathError struct {
 
 func (e *pathError) Error() string { return e.msg }
 
-var errRepeatOnly = &pathError{"$index and $number are only defined inside a repeat or table"}
-
 // compilePath validates s against the path allow-list and compiles it.
 // inRepeat reports whether $index/$number are defined where s is used.
 func compilePath(s string, inRepeat bool) (path, error) {
@@ -72,7 +70,7 @@ func compilePath(s string, inRepeat bool) (path, error) {
 				return path{}, &pathError{name + " takes no path"}
 			}
 			if !inRepeat {
-				return path{}, errRepeatOnly
+				return path{}, &pathError{"$index and $number are only defined inside a repeat or table"}
 			}
 			p.base = baseIndex
 			if name == nameNumber {

@@ -210,7 +210,11 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 	case NodeRepeat:
 		r.repeat(s, sc, &n)
 	case NodeText:
-		n.Text, _ = r.arena.clean(r.expand(s.text, sc, s.ptr+"/text"), r.o.MaxTextLength, true)
+		var cut bool
+		n.Text, cut = r.arena.clean(r.expand(s.text, sc, s.ptr+"/text"), r.o.MaxTextLength, true)
+		if cut {
+			r.diag("text_truncated", s.ptr+"/text", "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
+		}
 		n.Style = s.style
 	case NodeDivider:
 	case NodeLink, NodeButton:
