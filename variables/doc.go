@@ -37,7 +37,7 @@
 //     expansion error wrapping [ErrDotSegment]; in a URL without a host, a first path segment
 //     made only of placeholders that all expand empty ("/{{a}}/b" becoming "//b", where b would
 //     be a host) is an error wrapping [ErrEmptySegment]. Fragment placeholders are path-escaped
-//     too (a fragment is never sent to the server, and path escaping keeps a space a space).
+//     too: a fragment is not form-decoded, so a space must be %20 rather than the query's '+'.
 //     The template, with each placeholder replaced by a dummy, must parse with net/url.
 //   - [Query]: the whole template is one query parameter value and the whole result is
 //     query-escaped, literal text included; it is ready to follow "name=" and must not be escaped
@@ -79,7 +79,10 @@
 //
 // # Concurrency and performance
 //
-// A [Template] is immutable and safe for concurrent use. Expand makes one allocation for its
-// result (more only when a filter allocates or escaping grows a value a lot); AppendExpand into a
-// buffer with room makes none. The package keeps no global state.
+// A [Template] is immutable and safe for concurrent use. Expand looks each value up once,
+// computes the exact length of the escaped result and makes one allocation of that size (plus
+// whatever filters allocate, and one more for templates with over 16 placeholders);
+// [Template.AppendExpand] into a buffer with room makes none. The escapers are hand-written
+// append-style equivalents of url.PathEscape, url.QueryEscape and encoding/json's string
+// escaping, tested byte for byte against them. The package keeps no global state.
 package variables
