@@ -122,7 +122,7 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 	}
 	o := &opened{}
 	aad := sealAAD(in.ID)
-	openOne := func(value, sealed, what string) (string, error) {
+	openOne := func(value, sealed, field string, i int) (string, error) {
 		if value != "" {
 			return value, nil
 		}
@@ -131,7 +131,7 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 		}
 		b, err := s.sealer.Open(ctx, sealed, aad)
 		if err != nil {
-			return "", &configError{fmt.Errorf("integration %q: open %s: %w", in.ID, what, err)}
+			return "", &configError{fmt.Errorf("integration %q: open %s[%d]: %w", in.ID, field, i, err)}
 		}
 		return string(b), nil
 	}
@@ -140,7 +140,7 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 		if !h.Secret {
 			continue
 		}
-		v, err := openOne(h.Value, h.Sealed, fmt.Sprintf("headers[%d]", ch.index))
+		v, err := openOne(h.Value, h.Sealed, "headers", ch.index)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,7 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 			if sc.Name != name {
 				continue
 			}
-			v, err := openOne(sc.Value, sc.Sealed, fmt.Sprintf("secrets[%d]", i))
+			v, err := openOne(sc.Value, sc.Sealed, "secrets", i)
 			if err != nil {
 				return nil, err
 			}
