@@ -2,9 +2,12 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 )
+
+var errNilIntegration = errors.New("integration: nil Integration")
 
 // requireAdmin returns ErrForbidden unless a is an admin of a team.
 func requireAdmin(a Actor) error {
@@ -25,6 +28,9 @@ func requireAdmin(a Actor) error {
 func (s *Service) Create(ctx context.Context, actor Actor, in *Integration) (*Integration, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
+	}
+	if in == nil {
+		return nil, errNilIntegration
 	}
 	if in.TeamID != "" && in.TeamID != actor.TeamID {
 		return nil, fmt.Errorf("integration: team %q: %w", in.TeamID, ErrNotFound)
@@ -57,6 +63,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, in *Integration) (*In
 func (s *Service) Update(ctx context.Context, actor Actor, in *Integration) (*Integration, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
+	}
+	if in == nil {
+		return nil, errNilIntegration
 	}
 	prev, err := s.get(ctx, actor.TeamID, in.ID)
 	if err != nil {

@@ -35,6 +35,9 @@ type ProfileRequest struct {
 // team (ErrNotFound), when the host's stores fail, or when r.IntegrationID names no runnable
 // card (ErrNotFound).
 func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) ([]Card, error) {
+	if r == nil {
+		return nil, errors.New("integration: nil ProfileRequest")
+	}
 	ib, err := s.inboxOf(ctx, actor.TeamID, r.InboxID)
 	if err != nil {
 		return nil, err

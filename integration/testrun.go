@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -82,6 +83,9 @@ type TestResult struct {
 func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestResult, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
+	}
+	if r == nil {
+		return nil, errors.New("integration: nil TestRequest")
 	}
 	in := r.Integration.Clone()
 	if in == nil {
