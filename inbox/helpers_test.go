@@ -68,6 +68,8 @@ type env struct {
 type faults struct {
 	mu                                                 sync.Mutex
 	find, create, conv, send, claim, complete, release []error
+	hold, choose                                       []error
+	creates                                            int
 	// sendTo fails only sends to these conversations (permanent or temporary per error).
 	sendTo map[string]error
 	// bug makes the step return zero values and no error.
@@ -106,6 +108,9 @@ func (c faultyContacts) FindByEmail(ctx context.Context, email string) ([]string
 }
 
 func (c faultyContacts) CreateContact(ctx context.Context, email string) (string, error) {
+	c.e.faults.mu.Lock()
+	c.e.faults.creates++
+	c.e.faults.mu.Unlock()
 	if err := c.e.faults.next(&c.e.faults.create); err != nil {
 		return "", err
 	}
@@ -182,7 +187,18 @@ func newEnv(t testing.TB, mod func(o *inbox.Options)) *env {
 		faults:   &faults{sendTo: map[string]error{}},
 	}
 	e.ledger = inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute, Now: e.clock.Now})
-	o := inbox.Options{Contacts: faultyContacts{e}, Conversations: faultyConvs{e}, Messages: faultyMsgs{e}, Ledger: faultyLedger{e}}
+	o := inbox.Options{Contacts: faultyContacts{e}, Conversations: faultyConvs{e}, Messages: faultyMsgs{e}, Ledger: faultyLedger{e},
+		Hold: func(context.Context, *inbox.Event) error { return e.faults.next(&e.faults.hold) },
+		Choose: func(_ context.Context, _ *inbox.Event, ids []string) ([]string, error) {
+			if err := e.faults.next(&e.faults.choose); err != nil {
+				return nil, err
+			}
+			if e.faults.isBug("choose") {
+				return []string{"not-a-match"}, nil
+			}
+			return ids[1:], nil
+		},
+	}
 	if mod != nil {
 		mod(&o)
 	}

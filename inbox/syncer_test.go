@@ -3,7 +3,9 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -359,35 +361,41 @@ func TestHostErrors(t *testing.T) {
 		inject   func(f *faults)
 		code     int
 		status   inbox.Status // ledger status after the first delivery ("" = released)
+		many     inbox.ManyMatch
 	}{
-		{"contacts temporary", 0, 1, func(f *faults) { f.find = []error{temp("x")} }, 503, ""},
-		{"contacts permanent", 0, 1, func(f *faults) { f.find = []error{permanent} }, 200, inbox.StatusFailed},
-		{"contacts ctx deadline", 0, 1, func(f *faults) { f.find = []error{context.DeadlineExceeded} }, 503, ""},
-		{"contacts bug empty id", 0, 1, func(f *faults) { f.bug = "find" }, 200, inbox.StatusFailed},
-		{"create temporary", inbox.NoMatchCreate, 0, func(f *faults) { f.create = []error{temp("x")} }, 503, ""},
-		{"create permanent", inbox.NoMatchCreate, 0, func(f *faults) { f.create = []error{permanent} }, 200, inbox.StatusFailed},
-		{"create bug", inbox.NoMatchCreate, 0, func(f *faults) { f.bug = "create" }, 200, inbox.StatusFailed},
-		{"conversations temporary", 0, 1, func(f *faults) { f.conv = []error{temp("x")} }, 503, ""},
-		{"conversations permanent", 0, 1, func(f *faults) { f.conv = []error{permanent} }, 200, inbox.StatusFailed},
-		{"conversations bug", 0, 1, func(f *faults) { f.bug = "conv" }, 200, inbox.StatusFailed},
-		{"messages temporary", 0, 1, func(f *faults) { f.send = []error{temp("x")} }, 503, ""},
-		{"messages permanent", 0, 1, func(f *faults) { f.send = []error{permanent} }, 200, inbox.StatusFailed},
-		{"messages bug", 0, 1, func(f *faults) { f.bug = "send" }, 200, inbox.StatusFailed},
-		{"ledger claim", 0, 1, func(f *faults) { f.claim = []error{errors.New("ledger down")} }, 503, ""},
-		{"ledger claim bug", 0, 1, func(f *faults) { f.bug = "claim" }, 503, ""},
-		{"ledger complete", 0, 1, func(f *faults) { f.complete = []error{errors.New("ledger down")} }, 503, ""},
+		{"contacts temporary", 0, 1, func(f *faults) { f.find = []error{temp("x")} }, 503, "", 0},
+		{"contacts permanent", 0, 1, func(f *faults) { f.find = []error{permanent} }, 200, inbox.StatusFailed, 0},
+		{"contacts ctx deadline", 0, 1, func(f *faults) { f.find = []error{context.DeadlineExceeded} }, 503, "", 0},
+		{"contacts bug empty id", 0, 1, func(f *faults) { f.bug = "find" }, 200, inbox.StatusFailed, 0},
+		{"create temporary", inbox.NoMatchCreate, 0, func(f *faults) { f.create = []error{temp("x")} }, 503, "", 0},
+		{"create permanent", inbox.NoMatchCreate, 0, func(f *faults) { f.create = []error{permanent} }, 200, inbox.StatusFailed, 0},
+		{"create bug", inbox.NoMatchCreate, 0, func(f *faults) { f.bug = "create" }, 200, inbox.StatusFailed, 0},
+		{"conversations temporary", 0, 1, func(f *faults) { f.conv = []error{temp("x")} }, 503, "", 0},
+		{"conversations permanent", 0, 1, func(f *faults) { f.conv = []error{permanent} }, 200, inbox.StatusFailed, 0},
+		{"conversations bug", 0, 1, func(f *faults) { f.bug = "conv" }, 200, inbox.StatusFailed, 0},
+		{"messages temporary", 0, 1, func(f *faults) { f.send = []error{temp("x")} }, 503, "", 0},
+		{"messages permanent", 0, 1, func(f *faults) { f.send = []error{permanent} }, 200, inbox.StatusFailed, 0},
+		{"messages bug", 0, 1, func(f *faults) { f.bug = "send" }, 200, inbox.StatusFailed, 0},
+		{"hold temporary", inbox.NoMatchHold, 0, func(f *faults) { f.hold = []error{temp("x")} }, 503, "", 0},
+		{"hold permanent", inbox.NoMatchHold, 0, func(f *faults) { f.hold = []error{permanent} }, 200, inbox.StatusFailed, 0},
+		{"choose temporary", 0, 3, func(f *faults) { f.choose = []error{temp("x")} }, 503, "", inbox.ManyChoose},
+		{"choose permanent", 0, 3, func(f *faults) { f.choose = []error{permanent} }, 200, inbox.StatusFailed, inbox.ManyChoose},
+		{"choose bug", 0, 3, func(f *faults) { f.bug = "choose" }, 200, inbox.StatusFailed, inbox.ManyChoose},
+		{"ledger claim", 0, 1, func(f *faults) { f.claim = []error{errors.New("ledger down")} }, 503, "", 0},
+		{"ledger claim bug", 0, 1, func(f *faults) { f.bug = "claim" }, 503, "", 0},
+		{"ledger complete", 0, 1, func(f *faults) { f.complete = []error{errors.New("ledger down")} }, 503, "", 0},
 		{"ledger complete and release", 0, 1, func(f *faults) {
 			f.complete = []error{errors.New("down")}
 			f.release = []error{errors.New("down")}
-		}, 503, "claimed"},
+		}, 503, "claimed", 0},
 		{"ledger release after temporary", 0, 1, func(f *faults) {
 			f.send = []error{temp("x")}
 			f.release = []error{errors.New("down")}
-		}, 503, "claimed"},
+		}, 503, "claimed", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, func(o *inbox.Options) { o.NoMatch = tt.noMatch })
+			e := newEnv(t, func(o *inbox.Options) { o.NoMatch, o.ManyMatch = tt.noMatch, tt.many })
 			for i := range tt.contacts {
 				e.contacts.Add("c"+string(rune('1'+i)), "ada@example.com")
 			}
@@ -415,7 +423,7 @@ func TestHostErrors(t *testing.T) {
 				if len(entries) != 1 || !entries[0].Done || entries[0].Record.Status != tt.status || entries[0].Record.Reason == "" {
 					t.Fatalf("ledger %+v; want one %s record with a reason", entries, tt.status)
 				}
-				if strings.Contains(tt.name, "bug") && !strings.Contains(entries[0].Record.Reason, "inbox_test.") {
+				if strings.Contains(tt.name, "bug") && tt.many != inbox.ManyChoose && !strings.Contains(entries[0].Record.Reason, "inbox_test.") {
 					t.Errorf("reason %q does not name the host type (%%T)", entries[0].Record.Reason)
 				}
 			}
@@ -425,8 +433,13 @@ func TestHostErrors(t *testing.T) {
 				t.Fatalf("redelivery status = %d; want 200", code)
 			}
 			want := 1
-			if tt.status == inbox.StatusFailed {
+			switch {
+			case tt.status == inbox.StatusFailed:
 				want = 0
+			case tt.noMatch == inbox.NoMatchHold:
+				want = 0 // held, not sent
+			case tt.many == inbox.ManyChoose:
+				want = 2 // the test chooser picks all but the first
 			}
 			if tt.name == "ledger complete and release" {
 				// The message was sent but no ledger write survived: the
@@ -440,5 +453,44 @@ func TestHostErrors(t *testing.T) {
 				t.Errorf("%d messages in the end; want %d", n, want)
 			}
 		})
+	}
+}
+
+func TestSyncCreateThenRetryCreatesOnce(t *testing.T) {
+	e := newEnv(t, func(o *inbox.Options) { o.NoMatch = inbox.NoMatchCreate })
+	e.faults.send = []error{temp("x")}
+	ev := basicEvent("m1", "new@example.com")
+	if _, err := e.s.Sync(t.Context(), ev); !errors.Is(err, inbox.ErrTemporary) {
+		t.Fatalf("first Sync = %v; want temporary", err)
+	}
+	out, err := e.s.Sync(t.Context(), ev)
+	if err != nil || out.Status != inbox.StatusSent || len(out.Deliveries) != 1 || !out.Deliveries[0].CreatedContact {
+		t.Fatalf("retry = %+v, %v", out, err)
+	}
+	if e.faults.creates != 1 || e.msgs.Len() != 1 {
+		t.Errorf("%d CreateContact calls, %d messages; want 1 and 1", e.faults.creates, e.msgs.Len())
+	}
+}
+
+func TestHandlerEndToEnd(t *testing.T) {
+	e := newEnv(t, nil)
+	e.contacts.Add("c1", "ada@example.com")
+	srv := httptest.NewServer(e.handler(t))
+	t.Cleanup(srv.Close)
+	body := msgBody("m1", "ada@example.com", "hi")
+	for i, want := range []string{`{"status":"sent"}`, `{"status":"duplicate"}`} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, strings.NewReader(string(body)))
+		req.Header.Set("webhook-id", "msg_1")
+		req.Header.Set("webhook-timestamp", "1614265330")
+		req.Header.Set("webhook-signature", e.sw.Sign("msg_1", testNow, body))
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || strings.TrimSpace(string(got)) != want || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("delivery %d = %d %s %q; want 200 %s", i, resp.StatusCode, got, resp.Header.Get("Content-Type"), want)
+		}
 	}
 }
