@@ -163,8 +163,9 @@ type Outcome struct {
 // An error wrapping [ErrTemporary] (host temporary errors, any ledger error,
 // [ErrInProgress], a cancelled ctx) means the key is left retryable and the
 // event must be delivered again later; the Outcome is then StatusRetry or
-// StatusBusy. An error wrapping [ErrMalformed] rejects an event with no
-// idempotency key or no email; nothing is recorded.
+// StatusBusy. An error wrapping [ErrMalformed] rejects an invalid event
+// (no source name or an invalid one, no idempotency key, no email, no text);
+// nothing is recorded.
 //
 // A temporary failure after some contacts of a ManyAll delivery were sent
 // releases the key with that progress, so a retry sends only to the rest.
@@ -184,8 +185,8 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if ev.Kind > KindMinimal {
 		return nil, malformed("kind", "unknown kind")
 	}
-	if ev.Source == "" {
-		return nil, malformed("source", "missing")
+	if ev.Source == "" || !validName(ev.Source) {
+		return nil, malformed("source", "missing or not a valid source name")
 	}
 	if out.Key == "" {
 		return nil, malformed("message_id", "missing (and no delivery id)")

@@ -327,13 +327,14 @@ func TestNewOptionErrors(t *testing.T) {
 func TestSyncInvalidEvents(t *testing.T) {
 	e := newEnv(t, nil)
 	for name, ev := range map[string]*inbox.Event{
-		"nil":       nil,
-		"no key":    {Source: "chat", Email: "a@b.c", Kind: inbox.KindBasic},
-		"no email":  {Source: "chat", MessageID: "m", Kind: inbox.KindBasic},
-		"no source": {MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic},
-		"bad kind":  {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: 7},
-		"no text":   {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic},
-		"no line":   {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: inbox.KindMinimal, Attachments: []inbox.Attachment{{URL: "https://x.test/a"}}},
+		"nil":        nil,
+		"no key":     {Source: "chat", Email: "a@b.c", Kind: inbox.KindBasic},
+		"no email":   {Source: "chat", MessageID: "m", Kind: inbox.KindBasic},
+		"no source":  {MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic},
+		"bad source": {Source: "a/m/b", MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic, Text: "x"},
+		"bad kind":   {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: 7},
+		"no text":    {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: inbox.KindBasic},
+		"no line":    {Source: "chat", MessageID: "m", Email: "a@b.c", Kind: inbox.KindMinimal, Attachments: []inbox.Attachment{{URL: "https://x.test/a"}}},
 	} {
 		if _, err := e.s.Sync(t.Context(), ev); !errors.Is(err, inbox.ErrMalformed) {
 			t.Errorf("%s: Sync error = %v; want ErrMalformed", name, err)
