@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -163,3 +164,62 @@ type Message struct {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// MarshalText encodes k as its String form ("BASIC", "MINIMAL", "NONE").
+func (k Kind) MarshalText() ([]byte, error) {
+	if k > KindMinimal {
+		return nil, errors.New("inbox: unknown kind " + itoa(int(k)))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText decodes "BASIC", "MINIMAL" or "NONE" (case-insensitive).
+func (k *Kind) UnmarshalText(b []byte) error {
+	for _, c := range []Kind{KindNone, KindBasic, KindMinimal} {
+		if strings.EqualFold(string(b), c.String()) {
+			*k = c
+			return nil
+		}
+	}
+	return errors.New("inbox: unknown kind")
+}
+
+// MarshalText encodes d as its String form.
+func (d Direction) MarshalText() ([]byte, error) {
+	if d > BusinessToParticipant {
+		return nil, errors.New("inbox: unknown direction " + itoa(int(d)))
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText decodes "PARTICIPANT_TO_BUSINESS" or
+// "BUSINESS_TO_PARTICIPANT" (case-insensitive).
+func (d *Direction) UnmarshalText(b []byte) error {
+	for _, c := range []Direction{ParticipantToBusiness, BusinessToParticipant} {
+		if strings.EqualFold(string(b), c.String()) {
+			*d = c
+			return nil
+		}
+	}
+	return errors.New("inbox: unknown direction")
+}
+
+// MarshalText encodes v as its String form.
+func (v Visibility) MarshalText() ([]byte, error) {
+	if v > BusinessOnly {
+		return nil, errors.New("inbox: unknown visibility " + itoa(int(v)))
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText decodes "BUSINESS_AND_PARTICIPANT" or "BUSINESS"
+// (case-insensitive).
+func (v *Visibility) UnmarshalText(b []byte) error {
+	for _, c := range []Visibility{BusinessAndParticipant, BusinessOnly} {
+		if strings.EqualFold(string(b), c.String()) {
+			*v = c
+			return nil
+		}
+	}
+	return errors.New("inbox: unknown visibility")
+}

@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -182,5 +183,30 @@ func TestEventKey(t *testing.T) {
 	}
 	if got := inbox.NormalizeEmail("  Zoë@Example.COM\t"); got != "zoë@example.com" {
 		t.Errorf("NormalizeEmail = %q", got)
+	}
+}
+
+func TestSourceJSONRoundTrip(t *testing.T) {
+	src := chatSource(nil)
+	b, err := json.Marshal(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"Kind":"MINIMAL"`) || !strings.Contains(string(b), `"outbound":"BUSINESS_TO_PARTICIPANT"`) {
+		t.Errorf("JSON %s lacks readable enums", b)
+	}
+	var back inbox.Source
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(src, back, cmp.Comparer(func(a, b inbox.Verifier) bool { return a == b })); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+	var k inbox.Kind
+	if err := k.UnmarshalText([]byte("chat")); err == nil {
+		t.Error("Kind.UnmarshalText(chat) = nil")
+	}
+	if _, err := inbox.Kind(9).MarshalText(); err == nil {
+		t.Error("Kind(9).MarshalText = nil error")
 	}
 }
