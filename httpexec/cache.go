@@ -2,6 +2,7 @@ package httpexec
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -58,37 +59,71 @@ type memEntry struct {
 
 type scopeID struct{ team, integration string }
 
-// memCache is the default Cache: a golang-lru/v2 lru.Cache bounded by entry
-// count, plus a byte budget enforced by evicting the oldest entries, plus a
-// per-scope index for Invalidate. Expiry is lazy: checked by the Executor on
-// read; an entry past StaleUntil stays until it is replaced or evicted.
-type memCache struct {
-	lru    *lru.Cache[[32]byte, *memEntry]
-	bytes  atomic.Int64
-	budget int64
+// MemoryCache is the default [Cache]: golang-lru/v2 lru.Cache shards bounded
+// by entry count, plus a byte budget enforced by evicting the least recently
+// used entries, plus a per-scope index for Invalidate. Expiry is lazy: the
+// Executor checks it on read, and an entry past StaleUntil stays until it is
+// replaced or evicted. Hosts may use it in their own tests. A MemoryCache is
+// safe for concurrent use by multiple goroutines.
+type MemoryCache struct {
+	shards []memShard // power of two; a key's shard is chosen by its digest
 
 	setMu sync.Mutex // serialises Set and Invalidate
 	mu    sync.Mutex // guards index; never held while calling lru
 	index map[scopeID]map[[32]byte]struct{}
 }
 
+type memShard struct {
+	lru    *lru.Cache[[32]byte, *memEntry]
+	bytes  atomic.Int64
+	budget int64
+	_      [40]byte // keep shards on separate cache lines
+}
+
 // memEntryOverhead approximates the per-entry memory outside body and
 // header: the list element, map slots, CacheEntry, index slot.
 const memEntryOverhead = 320
 
-func newMemCache(entries int, budget int64) (*memCache, error) {
-	c := &memCache{budget: budget, index: make(map[scopeID]map[[32]byte]struct{})}
-	l, err := lru.NewWithEvict(entries, c.onEvict)
-	if err != nil {
-		return nil, err
+// NewMemoryCache returns a MemoryCache holding at most entries entries and
+// about maxBytes bytes (bodies, headers and a per-entry overhead). Large
+// caches are split into up to 16 shards for parallel reads, each with an
+// equal share of both bounds, and only while a share keeps room for four
+// bodies of DefaultMaxBodyBytes; an entry larger than its shard's share is
+// not stored.
+func NewMemoryCache(entries int, maxBytes int64) (*MemoryCache, error) {
+	return newMemoryCache(entries, maxBytes, 4*DefaultMaxBodyBytes)
+}
+
+// newMemoryCache shards the cache for parallel hits when the budget leaves
+// each shard room for at least minShardBytes.
+func newMemoryCache(entries int, maxBytes, minShardBytes int64) (*MemoryCache, error) {
+	if entries <= 0 || maxBytes <= 0 {
+		return nil, errors.New("httpexec: cache bounds must be positive")
 	}
-	c.lru = l
+	n := 1
+	for n < 16 && int64(n*2)*minShardBytes <= maxBytes && n*2*64 <= entries {
+		n *= 2
+	}
+	c := &MemoryCache{shards: make([]memShard, n), index: make(map[scopeID]map[[32]byte]struct{})}
+	for i := range c.shards {
+		sh := &c.shards[i]
+		sh.budget = maxBytes / int64(n)
+		l, err := lru.NewWithEvict(max(1, entries/n), func(d [32]byte, me *memEntry) { c.onEvict(sh, d, me) })
+		if err != nil {
+			return nil, err
+		}
+		sh.lru = l
+	}
 	return c, nil
 }
 
+func (c *MemoryCache) shard(d [32]byte) *memShard {
+	return &c.shards[int(d[0])&(len(c.shards)-1)]
+}
+
 // onEvict runs outside the lru lock for every removed entry.
-func (c *memCache) onEvict(d [32]byte, me *memEntry) {
-	c.bytes.Add(-me.size)
+func (c *MemoryCache) onEvict(sh *memShard, d [32]byte, me *memEntry) {
+	sh.bytes.Add(-me.size)
 	sid := scopeID{me.key.Team, me.key.Integration}
 	c.mu.Lock()
 	if set, ok := c.index[sid]; ok {
@@ -100,12 +135,10 @@ func (c *memCache) onEvict(d [32]byte, me *memEntry) {
 	c.mu.Unlock()
 }
 
-func (c *memCache) Get(_ context.Context, key CacheKey) (*CacheEntry, error) {
-	me, ok := c.lru.Get(key.Digest)
-	if !ok {
-		return nil, nil
-	}
-	if me.key != key { // a digest collision is practically impossible; be exact anyway
+// Get implements [Cache].
+func (c *MemoryCache) Get(_ context.Context, key CacheKey) (*CacheEntry, error) {
+	me, ok := c.shard(key.Digest).lru.Get(key.Digest)
+	if !ok || me.key != key { // a digest collision is practically impossible; be exact anyway
 		return nil, nil
 	}
 	return me.e, nil
@@ -122,15 +155,20 @@ func entrySize(e *CacheEntry) int64 {
 	return n
 }
 
-func (c *memCache) Set(_ context.Context, key CacheKey, e *CacheEntry) error {
+// Set implements [Cache].
+func (c *MemoryCache) Set(_ context.Context, key CacheKey, e *CacheEntry) error {
+	if e == nil {
+		return errors.New("httpexec: nil cache entry")
+	}
 	me := &memEntry{e: e, key: key, size: entrySize(e)}
 	sid := scopeID{key.Team, key.Integration}
+	sh := c.shard(key.Digest)
 	c.setMu.Lock()
 	defer c.setMu.Unlock()
 	// Remove first so that a replaced entry's bytes and index slot are
 	// released through onEvict (lru.Add does not call it on replacement).
-	c.lru.Remove(key.Digest)
-	if me.size > c.budget {
+	sh.lru.Remove(key.Digest)
+	if me.size > sh.budget {
 		return nil
 	}
 	c.mu.Lock()
@@ -141,17 +179,18 @@ func (c *memCache) Set(_ context.Context, key CacheKey, e *CacheEntry) error {
 	}
 	set[key.Digest] = struct{}{}
 	c.mu.Unlock()
-	c.bytes.Add(me.size)
-	c.lru.Add(key.Digest, me)
-	for c.bytes.Load() > c.budget {
-		if _, _, ok := c.lru.RemoveOldest(); !ok {
+	sh.bytes.Add(me.size)
+	sh.lru.Add(key.Digest, me)
+	for sh.bytes.Load() > sh.budget {
+		if _, _, ok := sh.lru.RemoveOldest(); !ok {
 			break
 		}
 	}
 	return nil
 }
 
-func (c *memCache) Invalidate(_ context.Context, team, integration string) error {
+// Invalidate implements [Cache].
+func (c *MemoryCache) Invalidate(_ context.Context, team, integration string) error {
 	sid := scopeID{team, integration}
 	c.setMu.Lock()
 	defer c.setMu.Unlock()
@@ -160,7 +199,25 @@ func (c *memCache) Invalidate(_ context.Context, team, integration string) error
 	delete(c.index, sid)
 	c.mu.Unlock()
 	for d := range set {
-		c.lru.Remove(d)
+		c.shard(d).lru.Remove(d)
 	}
 	return nil
+}
+
+// Len returns the number of entries held.
+func (c *MemoryCache) Len() int {
+	n := 0
+	for i := range c.shards {
+		n += c.shards[i].lru.Len()
+	}
+	return n
+}
+
+// Bytes returns the accounted size of the entries held.
+func (c *MemoryCache) Bytes() int64 {
+	var n int64
+	for i := range c.shards {
+		n += c.shards[i].bytes.Load()
+	}
+	return n
 }

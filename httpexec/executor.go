@@ -68,7 +68,8 @@ func New(opts Options) (*Executor, error) {
 		if budget == 0 {
 			budget = DefaultCacheBytes
 		}
-		mc, err := newMemCache(entries, budget)
+		// Shard only when every shard can still hold several maximal bodies.
+		mc, err := newMemoryCache(entries, budget, 4*cfg.maxBody)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,122 @@
+package httpexec_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"time"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+)
+
+func ExampleExecutor_Do() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"plan":"pro"}`)
+	}))
+	defer srv.Close()
+
+	// httptest listens on loopback, which the guarded transport refuses
+	// unless the host allows it explicitly.
+	exec, err := httpexec.New(httpexec.Options{
+		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer exec.Close()
+	resp, err := exec.Do(context.Background(), &httpexec.Request{Method: "GET", URL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode, string(resp.Body))
+	// Output: 200 {"plan":"pro"}
+}
+
+func ExampleExecutor_Do_cached() {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		fmt.Fprintf(w, `{"call":%d}`, calls)
+	}))
+	defer srv.Close()
+	exec, err := httpexec.New(httpexec.Options{AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer exec.Close()
+
+	req := &httpexec.Request{
+		URL:      srv.URL + "/contacts/42",
+		CacheTTL: 5 * time.Minute,
+		Scope:    httpexec.Scope{Team: "t_42", Integration: "crm", Version: 1},
+	}
+	for range 2 {
+		resp, err := exec.Do(context.Background(), req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+	}
+	// The integration was edited: drop its cached responses.
+	if err := exec.Invalidate(context.Background(), "t_42", "crm"); err != nil {
+		log.Fatal(err)
+	}
+	resp, _ := exec.Do(context.Background(), req)
+	fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+	// Output:
+	// {"call":1} from cache: false
+	// {"call":1} from cache: true
+	// {"call":2} from cache: false
+}
+
+func ExampleExecutor_Do_blocked() {
+	exec, err := httpexec.New(httpexec.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, u := range []string{
+		"http://169.254.169.254/latest/meta-data/",
+		"http://[::ffff:127.0.0.1]/admin",
+		"http://2130706433/",
+		"gopher://example.com/",
+	} {
+		_, err := exec.Do(context.Background(), &httpexec.Request{URL: u + "?token=secret"})
+		fmt.Println(httpexec.CategoryOf(err), "-", err)
+	}
+	// Output:
+	// blocked - httpexec: GET http://169.254.169.254/latest/meta-data/: blocked: metadata address
+	// blocked - httpexec: GET http://[::ffff:127.0.0.1]/admin: blocked: loopback address
+	// invalid_url - httpexec: GET http://2130706433/: invalid_url: non-canonical IP address
+	// invalid_url - httpexec: GET gopher://example.com/: invalid_url: scheme must be http or https
+}
+
+func ExampleCategoryOf() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"error":"no such contact"}`, http.StatusNotFound)
+	}))
+	defer srv.Close()
+	exec, err := httpexec.New(httpexec.Options{AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer exec.Close()
+
+	// Agent-safe messages keyed by category.
+	messages := map[httpexec.Category]string{
+		httpexec.CategoryUpstream4xx: "The service did not find this contact.",
+		httpexec.CategoryTimeout:     "The service is slow to answer.",
+		httpexec.CategoryBlocked:     "This address is not allowed.",
+	}
+	resp, err := exec.Do(context.Background(), &httpexec.Request{URL: srv.URL + "/contacts/7"})
+	fmt.Println(resp.StatusCode, messages[httpexec.CategoryOf(err)])
+	if se, ok := errors.AsType[*httpexec.StatusError](err); ok {
+		fmt.Printf("%s", se.Body)
+	}
+	// Output:
+	// 404 The service did not find this contact.
+	// {"error":"no such contact"}
+}
