@@ -298,7 +298,7 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 		item := scope{root: sc.root}
 		var slots [maxRowKeys]gjson.Result
 		keys := s.rowKeys
-		arr.ForEach(func(_, row gjson.Result) bool {
+		forEachRow(arr.Raw, keys, slots[:len(keys)], func(row gjson.Result) bool {
 			total++
 			if total > limit || r.full {
 				return true // keep counting
@@ -307,7 +307,6 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 				return true
 			}
 			item.cur, item.index = row, total-1
-			readRow(row, keys, slots[:len(keys)])
 			if len(cells)+len(s.columns) > cap(cells) {
 				cells = make([]Value, 0, min(limit, tableChunkRows)*len(s.columns))
 			}
@@ -372,26 +371,3 @@ func (r *renderer) repeat(s *section, sc *scope, n *Node) {
 
 // tableChunkRows is how many rows of cells a table allocates at once.
 const tableChunkRows = 64
-
-// readRow sets vals[i] to the value of keys[i] in row, reading the row
-// once; keys that are missing (or a row that is not an object) leave a
-// missing result.
-func readRow(row gjson.Result, keys []string, vals []gjson.Result) {
-	clear(vals)
-	if len(keys) == 0 || !row.IsObject() {
-		return
-	}
-	var found uint64
-	left := len(keys)
-	row.ForEach(func(k, v gjson.Result) bool {
-		for i, key := range keys {
-			if found&(1<<i) == 0 && k.Str == key {
-				vals[i] = v
-				found |= 1 << i
-				left--
-				break
-			}
-		}
-		return left > 0
-	})
-}

@@ -2,6 +2,7 @@ package template
 
 import (
 	"encoding/json"
+	"github.com/tidwall/gjson"
 	"strings"
 	"testing"
 )
@@ -36,4 +37,47 @@ func TestValidateDepth(t *testing.T) {
 			t.Errorf("validate(%s, %d) = %v, want %v", tt.in, tt.max, got, tt.want)
 		}
 	}
+}
+
+// FuzzScanRows checks the one-pass row scanner against gjson.
+func FuzzScanRows(f *testing.F) {
+	for _, s := range []string{`[{"a":1,"b":"x"},{"b":"y\"z","a":[1,{"a":2}]},3,"s",null,{"a\u0062":true,"a":false,"a":1}]`, `[]`, `[ { } , [ ] ]`, `[{"b":{"a":"]"},"a":-1.5e3}]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if validate([]byte(s), 64) != nil || !gjson.Parse(s).IsArray() {
+			return
+		}
+		arr := gjson.Parse(s)
+		arr.Raw = strings.TrimSpace(arr.Raw)
+		var want []gjson.Result
+		arr.ForEach(func(_, v gjson.Result) bool {
+			want = append(want, v)
+			return true
+		})
+		keys := []string{"a", "b"}
+		vals := make([]gjson.Result, 2)
+		i := 0
+		forEachRow(arr.Raw, keys, vals, func(row gjson.Result) bool {
+			if i >= len(want) {
+				t.Fatalf("more rows than gjson: %q", row.Raw)
+			}
+			if row.Raw != want[i].Raw || row.Type != want[i].Type || row.Str != want[i].Str {
+				t.Fatalf("row %d = %+v, gjson %+v", i, row, want[i])
+			}
+			if row.IsObject() {
+				for k, key := range keys {
+					g := row.Get(key)
+					if vals[k].Raw != g.Raw || vals[k].Type != g.Type || vals[k].Str != g.Str {
+						t.Fatalf("row %d key %q = %+v, gjson %+v", i, key, vals[k], g)
+					}
+				}
+			}
+			i++
+			return true
+		})
+		if i != len(want) {
+			t.Fatalf("%d rows, gjson %d", i, len(want))
+		}
+	})
 }

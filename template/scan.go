@@ -1,0 +1,139 @@
+package template
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// The table renderer reads each row in one pass with the small scanner
+// below instead of gjson.ForEach over the array plus gjson.ForEach over
+// the row. It runs only on JSON that validate accepted, which is why it
+// can skip values by their first byte.
+
+func scanSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at s[i] == '"'.
+func skipString(s string, i int) int {
+	for i++; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// skipValue returns the index after the value starting at s[i].
+func skipValue(s string, i int) int {
+	switch s[i] {
+	case '"':
+		return skipString(s, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(s); i++ {
+			switch s[i] {
+			case '"':
+				i = skipString(s, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(s)
+	}
+	for i < len(s) {
+		switch s[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// resultOf returns the gjson result of the raw JSON value raw.
+func resultOf(raw string) gjson.Result {
+	switch raw[0] {
+	case '"':
+		if strings.IndexByte(raw, '\\') >= 0 {
+			return gjson.Parse(raw)
+		}
+		return gjson.Result{Type: gjson.String, Raw: raw, Str: raw[1 : len(raw)-1]}
+	case '{', '[':
+		return gjson.Result{Type: gjson.JSON, Raw: raw}
+	case 't':
+		return gjson.Result{Type: gjson.True, Raw: raw}
+	case 'f':
+		return gjson.Result{Type: gjson.False, Raw: raw}
+	case 'n':
+		return gjson.Result{Type: gjson.Null, Raw: raw}
+	}
+	n, _ := strconv.ParseFloat(raw, 64)
+	return gjson.Result{Type: gjson.Number, Raw: raw, Num: n}
+}
+
+// scanObject reads the object starting at s[i] == '{', setting vals[k]
+// to the first value of keys[k], and returns the index after it.
+func scanObject(s string, i int, keys []string, vals []gjson.Result) int {
+	clear(vals)
+	i = scanSpace(s, i+1)
+	for i < len(s) && s[i] != '}' {
+		ks := i
+		i = skipString(s, i)
+		key := s[ks+1 : i-1]
+		if strings.IndexByte(key, '\\') >= 0 {
+			key = gjson.Parse(s[ks:i]).Str
+		}
+		i = scanSpace(s, i)
+		i = scanSpace(s, i+1) // ':'
+		vs := i
+		i = skipValue(s, i)
+		for k, want := range keys {
+			if key == want && vals[k].Type == gjson.Null && vals[k].Raw == "" {
+				vals[k] = resultOf(s[vs:i])
+				break
+			}
+		}
+		i = scanSpace(s, i)
+		if i < len(s) && s[i] == ',' {
+			i = scanSpace(s, i+1)
+		}
+	}
+	return i + 1
+}
+
+// forEachRow calls fn with each element of the JSON array arr; for object
+// elements, vals holds the values of keys, read in the same pass. fn
+// returning false stops the iteration.
+func forEachRow(arr string, keys []string, vals []gjson.Result, fn func(row gjson.Result) bool) {
+	i := scanSpace(arr, 1)
+	for i < len(arr) && arr[i] != ']' {
+		start := i
+		if arr[i] == '{' && len(keys) > 0 {
+			i = scanObject(arr, i, keys, vals)
+		} else {
+			clear(vals)
+			i = skipValue(arr, i)
+		}
+		if !fn(resultOf(arr[start:i])) {
+			return
+		}
+		i = scanSpace(arr, i)
+		if i < len(arr) && arr[i] == ',' {
+			i = scanSpace(arr, i+1)
+		}
+	}
+}
