@@ -3,9 +3,12 @@ package httpexec_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -184,4 +187,27 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestEndToEndTLS: the guarded transport speaks TLS with the host's roots
+// (Options.TLSConfig) and reports the handshake time.
+func TestEndToEndTLS(t *testing.T) {
+	checkNoLeaks(t)
+	srv := httptest.NewTLSServer(httpHandlerString(`{"tls":true}`))
+	t.Cleanup(srv.Close)
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	ex := mustNew(t, httpexec.Options{AllowPrivate: loopback, TLSConfig: &tls.Config{RootCAs: roots}})
+	resp, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL + "/x"})
+	if err != nil || string(resp.Body) != `{"tls":true}` {
+		t.Fatalf("Do = %v, %v", resp, err)
+	}
+	if resp.Timing.TLS <= 0 || resp.Timing.Connect <= 0 {
+		t.Errorf("timing = %+v, want TLS and connect phases", resp.Timing)
+	}
+	// Without the roots the certificate is refused: a network error.
+	plain := mustNew(t, httpexec.Options{AllowPrivate: loopback, Retry: httpexec.RetryPolicy{MaxAttempts: 1}})
+	if _, err := plain.Do(t.Context(), &httpexec.Request{URL: srv.URL + "/x"}); httpexec.CategoryOf(err) != httpexec.CategoryNetwork {
+		t.Errorf("untrusted certificate: %v, want network", err)
+	}
 }

@@ -58,6 +58,9 @@ func New(opts Options) (*Executor, error) {
 			DisableCompression:     true, // gzip is decoded by the Executor, under the body cap
 			MaxResponseHeaderBytes: 64 << 10,
 		}
+		if opts.TLSConfig != nil {
+			e.own.TLSClientConfig = opts.TLSConfig.Clone()
+		}
 		e.transport = e.own
 	}
 	if e.cache == nil {

@@ -122,6 +122,21 @@ func TestFaults(t *testing.T) {
 			want: httpexec.CategoryTooLarge,
 		},
 		{
+			name: "oversized 503 page keeps its status",
+			handler: func(string) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					w.WriteHeader(500)
+					w.Write(make([]byte, 3<<20))
+				}
+			},
+			want: httpexec.CategoryUpstream5xx,
+			check: func(t *testing.T, resp *httpexec.Response) {
+				if resp == nil || resp.StatusCode != 500 || len(resp.Body) != httpexec.DefaultMaxBodyBytes {
+					t.Errorf("resp = %v, want the 500 with its body cut at the cap", resp)
+				}
+			},
+		},
+		{
 			name: "gzip bomb",
 			handler: func(string) http.HandlerFunc {
 				return func(w http.ResponseWriter, r *http.Request) {

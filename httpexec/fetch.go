@@ -262,6 +262,11 @@ func (e *Executor) readBody(ctx context.Context, hresp *http.Response, p *prepar
 		return nil, nil
 	}
 	body, err := readCapped(r, max, hint)
+	if errors.Is(err, errTooLarge) && (hresp.StatusCode < 200 || hresp.StatusCode > 299) {
+		// An oversized error page: the status is the news, keep the
+		// first MaxBodyBytes.
+		return body, nil
+	}
 	if err != nil {
 		return nil, e.readError(ctx, err, p)
 	}
@@ -271,7 +276,8 @@ func (e *Executor) readBody(ctx context.Context, hresp *http.Response, p *prepar
 var errTooLarge = errors.New("too large")
 
 // readCapped reads r to EOF into a slice sized by hint when hint is known
-// and within max, failing with errTooLarge past max bytes.
+// and within max, failing with errTooLarge past max bytes (the first max
+// bytes are returned with it).
 func readCapped(r io.Reader, max, hint int64) ([]byte, error) {
 	size := int64(16 << 10)
 	if hint >= 0 && hint <= max {
@@ -291,7 +297,7 @@ func readCapped(r io.Reader, max, hint int64) ([]byte, error) {
 				return buf, err
 			}
 			if int64(len(buf)) >= max {
-				return nil, errTooLarge
+				return buf, errTooLarge
 			}
 			buf = append(buf, one[0])
 			continue
@@ -299,7 +305,7 @@ func readCapped(r io.Reader, max, hint int64) ([]byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > max {
-			return nil, errTooLarge
+			return buf[:max], errTooLarge
 		}
 		if err == io.EOF {
 			return buf, nil
@@ -350,6 +356,10 @@ func (e *Executor) networkError(err error, p *prepared, what string) *Error {
 			}
 			detail += ": " + lastColon(inner.Error())
 		}
+	} else if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
+		detail = "TLS certificate not trusted"
+	} else if _, ok := errors.AsType[tls.RecordHeaderError](err); ok {
+		detail = "TLS handshake failed"
 	} else if de, ok := errors.AsType[*net.DNSError](err); ok {
 		detail = "DNS lookup failed: " + de.Err
 	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

@@ -2,6 +2,7 @@ package httpexec
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -76,6 +77,10 @@ type Options struct {
 	// Tests reach httptest servers with 127.0.0.1/32 here.
 	AllowPrivate []netip.Prefix
 
+	// TLSConfig, if not nil, is cloned into the guarded transport (custom
+	// root CAs, client certificates). It is ignored when Transport is set.
+	TLSConfig *tls.Config
+
 	// Resolver resolves host names for the guarded transport. If nil,
 	// the system resolver (a zero net.Resolver) is used.
 	Resolver Resolver
@@ -121,7 +126,7 @@ type Event struct {
 	Host       string // host[:port] of the request URL
 	StatusCode int    // 0 when no response was received
 	Duration   time.Duration
-	Attempts   int  // upstream attempts made by this call (0 for a cache hit or a shared result)
+	Attempts   int  // upstream attempts of the execution whose result this is (0 for a cache hit)
 	FromCache  bool // served from the cache, fresh or stale
 	Stale      bool
 	Shared     bool // the result of a concurrent caller's upstream call
