@@ -9,8 +9,12 @@ import (
 )
 
 // BenchmarkRenderFixture is P3 (PERFORMANCE.md): the 200-row fixture to a
-// node tree, safety checks included. Compare with the encoding/json ->
-// map walk baseline in /tmp/bench-template.
+// node tree, safety checks included (validation with the depth check,
+// text sanitizing, URL allow-list). The encoding/json -> map[string]any
+// walk baseline lives outside the module (a scratch module with a
+// replace directive, /tmp/bench-template/baseline); on a shared 2-vCPU
+// machine, best of 8 alternating runs, Render was about 2.4x faster with
+// 32 allocs/op against 6,847 (0.005x).
 func BenchmarkRenderFixture(b *testing.B) {
 	def, err := os.ReadFile("testdata/cases/perf_fixture_200/template.json")
 	if err != nil {

@@ -108,8 +108,9 @@
 // values), contains (substring, or element of an array), starts_with,
 // ends_with, matches (a Go regular expression of at most 256 bytes,
 // compiled at parse time, run on at most 4096 bytes of the value).
-// Every op but ne is false when the path is missing. A condition that
-// fails hides its section or field; in a table it empties that cell.
+// When the path is missing, empty and ne are true and every other op is
+// false. A condition that fails hides its section or field; on a table
+// column it is evaluated per row and empties that cell.
 //
 // # Safety
 //

@@ -257,9 +257,8 @@ func (r *renderer) fieldValue(f *field, sc *scope) Value {
 // url returns the safe URL of b in sc, or "" with a diagnostic.
 func (r *renderer) url(b *binding, sc *scope, ptr string, httpsOnly bool) string {
 	s := r.expand(b, sc, ptr)
-	if s == "" && b.tmpl != nil {
-		r.diag("unsafe_url", ptr, "link dropped: the URL is empty")
-		return ""
+	if s == "" {
+		return "" // a missing value was diagnosed; an empty one means no link
 	}
 	if p := urlProblem(s, httpsOnly); p != "" {
 		r.diag("unsafe_url", ptr, "link dropped: ", p)
