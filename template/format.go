@@ -156,13 +156,15 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		out.Kind = KindText
 		return plainString(v)
 	}
+	// Resolve the currency before taking arena space: expand uses the
+	// arena too, and arena strings are built one at a time.
+	code := f.currency
+	if f.kind == KindCurrency && f.currencyArg != nil {
+		code = r.expand(f.currencyArg, sc, ptr)
+	}
 	b := r.arena.begin(32)
 	switch f.kind {
 	case KindCurrency:
-		code := f.currency
-		if f.currencyArg != nil {
-			code = r.expand(f.currencyArg, sc, ptr)
-		}
 		cur, known := currencyOf(code)
 		if !known {
 			r.diag("invalid_currency", ptr, "unknown currency code; shown as a number")

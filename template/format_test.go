@@ -60,6 +60,8 @@ func TestFormats(t *testing.T) {
 		{`{"type":"currency","currency":"KWD"}`, `1.5`, "KWD 1.500", template.KindCurrency},
 		{`{"type":"currency","currency":"usd","minor_units":true}`, `123456`, "$1,234.56", template.KindCurrency},
 		{`{"type":"currency","currency":"{{cur}}"}`, `10`, "€10.00", template.KindCurrency},
+		{`{"type":"currency","currency":"{{cur | upper}}"}`, `1234.5`, "€1,234.50", template.KindCurrency},
+		{`{"type":"currency","currency":"{{cur | upper}}","compact":true}`, `1234.5`, "€1.2K", template.KindCurrency},
 		{`{"type":"currency","currency":"USD","compact":true}`, `1250000`, "$1.3M", template.KindCurrency},
 		{`{"type":"currency","currency":"USD"}`, `1e400`, "$1" + commaZeros(400) + ".00", template.KindCurrency},
 		{`"percent"`, `0.256`, "25.6%", template.KindPercent},

@@ -70,6 +70,7 @@ func fuzzTemplates(t testing.TB) []*template.Template {
 	out = append(out, mustParse(t, `{"version":1,"sections":[{"type":"keyvalue","items":[
 		{"label":"n","value":"{{s}}","format":{"type":"number","compact":true}},
 		{"label":"c","value":"{{s}}","format":{"type":"currency","currency":"{{cur}}","minor_units":true}},
+		{"label":"c2","value":"{{s}} {{cur}}","format":{"type":"currency","currency":"{{cur | upper}}","compact":true}},
 		{"label":"p","value":"{{s}}","format":"percent"},
 		{"label":"d","value":"{{s}}","format":"datetime"},
 		{"label":"r","value":"{{s}}","format":"relative"},

@@ -8,6 +8,9 @@ import (
 // arena hands out strings built in large shared chunks, so that a render
 // allocates per chunk rather than per formatted value.
 //
+// Only one string may be under construction at a time: nothing may call
+// begin, str or clean between a begin and its end.
+//
 // Invariant: bytes of a chunk below len(a.buf) are never written again,
 // so strings made from them stay immutable. begin returns the spare
 // capacity of the current chunk; whatever the caller appends there
