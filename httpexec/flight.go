@@ -42,6 +42,11 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 	select {
 	case <-c.done:
 	case <-ctx.Done():
+		select {
+		case <-c.done: // finished as well: prefer the result
+			return c.result(joined)
+		default:
+		}
 		f.mu.Lock()
 		c.waiters--
 		if c.waiters == 0 && f.m[key.Digest] == c {
@@ -55,6 +60,11 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 			return nil, joined, e.ctxError(ctx, p)
 		}
 	}
+	return c.result(joined)
+}
+
+// result returns the call's outcome to one caller, with its own Response.
+func (c *call) result(joined bool) (*Response, bool, error) {
 	if c.resp == nil {
 		return nil, joined, c.err
 	}
@@ -64,36 +74,41 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 }
 
 // run is the body of a shared execution. It stores a 2xx response in the
-// cache before it unregisters the call, so that a later caller either joins
-// the call or finds the entry.
+// cache before it publishes the result, and unregisters the call last, so
+// that a caller that comes after Do returned finds the entry (FromCache) and
+// a concurrent one joins the call.
 func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) {
 	defer c.cancel()
 	resp, err := e.execute(ctx, p)
+	var ent *CacheEntry
 	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		now := time.Now()
-		body := resp.Body
-		if cap(body)-len(body) > len(body)/16+512 {
-			body = append(make([]byte, 0, len(body)), body...)
-			resp.Body = body
+		if cap(resp.Body)-len(resp.Body) > len(resp.Body)/16+512 {
+			resp.Body = append(make([]byte, 0, len(resp.Body)), resp.Body...)
 		}
 		expires := now.Add(p.ttl)
-		ent := &CacheEntry{
+		ent = &CacheEntry{
 			StatusCode: resp.StatusCode,
 			Header:     resp.Header,
-			Body:       body,
+			Body:       resp.Body,
 			StoredAt:   now,
 			Expires:    expires,
 			StaleUntil: expires.Add(e.cfg.staleGrace),
 		}
-		if serr := e.cache.Set(context.WithoutCancel(ctx), key, ent); serr != nil {
+	}
+	if ent != nil {
+		// Detached from the callers (they may all have gone) but bounded.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
+		if serr := e.cache.Set(sctx, key, ent); serr != nil {
 			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, serr)
 		}
+		cancel()
 	}
+	c.resp, c.err = resp, err
+	close(c.done)
 	e.flights.mu.Lock()
 	if e.flights.m[key.Digest] == c {
 		delete(e.flights.m, key.Digest)
 	}
-	c.resp, c.err = resp, err
 	e.flights.mu.Unlock()
-	close(c.done)
 }
