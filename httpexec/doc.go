@@ -51,6 +51,10 @@
 // Teredo addresses are refused. net.Dialer.Control then checks the address
 // actually dialled. The environment proxy is ignored.
 //
+// Hosts with their own certificate authorities set [Options.TLSConfig],
+// which keeps the guard; an injected [Options.Transport] replaces the whole
+// guarded transport.
+//
 // Before any request, the URL must use http or https, have a host, no
 // userinfo and a numeric port; a host that a browser or inet_aton would read
 // as an IPv4 number without being a canonical dotted quad (2130706433,
@@ -86,13 +90,26 @@
 // is still within [Options.StaleGrace] (10 min), Do returns it with Stale
 // set, together with the error.
 //
-// The default [Cache] is a golang-lru/v2 lru.Cache bounded by
+// The default [Cache] is a [MemoryCache]: golang-lru/v2 lru.Cache shards
+// (plain lru.Cache, not expirable: no goroutine) bounded by
 // [Options.CacheEntries] and by [Options.CacheBytes] (bodies, headers and a
 // per-entry overhead), with expiry stored in each entry and checked on read;
 // it keeps a per-scope index for invalidation. A shared store (Redis)
 // implements the three-method [Cache] interface; [CacheKey] carries the team
 // and integration in clear so that the store can index them (a set per
-// scope, or a generation number per scope folded into its own keys).
+// scope, or a generation number per scope folded into its own keys, as the
+// package's shared-cache example does). A store must keep an entry until
+// its StaleUntil, not only until Expires. The conformance suite in
+// [github.com/inboxkit/inboxkit/httpexec/httpexectest] checks an
+// implementation. Cache errors never fail an execution: a failed Get is a
+// miss, a failed Set is logged.
+//
+// A cache hit neither parses nor re-validates the URL: the key covers the
+// exact URL string, which was validated before its response was stored.
+// Concurrent callers of one key share the first caller's CacheTTL and
+// Timeout. An execution that started before [Executor.Invalidate] may
+// still store its result afterwards; bump [Scope.Version] on an edit that
+// changes responses to rule that out.
 //
 // # Herd collapse
 //

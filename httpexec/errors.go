@@ -61,6 +61,7 @@ type Error struct {
 	Err      error
 }
 
+// Error returns "httpexec: METHOD scheme://host/path: category: detail".
 func (e *Error) Error() string {
 	msg := "httpexec: "
 	if e.Method != "" {
@@ -96,6 +97,7 @@ type StatusError struct {
 // maxStatusSnippet caps StatusError.Body.
 const maxStatusSnippet = 4 << 10
 
+// Error returns "httpexec: METHOD scheme://host/path: status N".
 func (e *StatusError) Error() string {
 	if e.URL == "" {
 		return fmt.Sprintf("httpexec: status %d", e.StatusCode)

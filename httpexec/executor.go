@@ -117,16 +117,21 @@ type prepared struct {
 // normalizeMethod returns the method with the standard ones upper-cased,
 // and whether it is idempotent.
 func normalizeMethod(m string) (string, bool, bool) {
-	if m == "" {
+	switch m {
+	case "", http.MethodGet:
 		return http.MethodGet, true, true
+	case http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return m, true, true
+	case http.MethodPost, http.MethodPatch:
+		return m, false, true
 	}
 	for _, s := range [...]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions} {
-		if m == s || strings.EqualFold(m, s) {
+		if strings.EqualFold(m, s) {
 			return s, true, true
 		}
 	}
 	for _, s := range [...]string{http.MethodPost, http.MethodPatch} {
-		if m == s || strings.EqualFold(m, s) {
+		if strings.EqualFold(m, s) {
 			return s, false, true
 		}
 	}

@@ -10,19 +10,19 @@ import (
 	"time"
 )
 
-// Defaults applied to zero Options fields.
+// Defaults applied to zero Options fields, and the TTL cap.
 const (
-	DefaultTimeout       = 10 * time.Second
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultMaxRedirects  = 3
-	DefaultCacheEntries  = 4096
-	DefaultCacheBytes    = 64 << 20
-	DefaultStaleGrace    = 10 * time.Minute
-	MaxCacheTTL          = 24 * time.Hour
-	DefaultMaxAttempts   = 3
-	DefaultBaseDelay     = 100 * time.Millisecond
-	DefaultMaxDelay      = 2 * time.Second
-	DefaultMaxRetryAfter = 5 * time.Second
+	DefaultTimeout       = 10 * time.Second       // Options.Timeout
+	DefaultMaxBodyBytes  = 1 << 20                // Options.MaxBodyBytes
+	DefaultMaxRedirects  = 3                      // Options.MaxRedirects
+	DefaultCacheEntries  = 4096                   // Options.CacheEntries
+	DefaultCacheBytes    = 64 << 20               // Options.CacheBytes
+	DefaultStaleGrace    = 10 * time.Minute       // Options.StaleGrace
+	MaxCacheTTL          = 24 * time.Hour         // longer Request.CacheTTL values are cut to this
+	DefaultMaxAttempts   = 3                      // RetryPolicy.MaxAttempts
+	DefaultBaseDelay     = 100 * time.Millisecond // RetryPolicy.BaseDelay
+	DefaultMaxDelay      = 2 * time.Second        // RetryPolicy.MaxDelay
+	DefaultMaxRetryAfter = 5 * time.Second        // RetryPolicy.MaxRetryAfter
 )
 
 // Options configures an [Executor]. The zero value is valid: the SSRF-guarded
@@ -62,7 +62,9 @@ type Options struct {
 
 	// CacheBytes bounds the approximate memory of the default cache
 	// (bodies, headers and per-entry overhead). If zero, DefaultCacheBytes
-	// is used.
+	// is used. The default cache is split into up to 16 shards for
+	// parallel hits while each shard keeps room for four bodies of
+	// MaxBodyBytes; a body larger than a shard's share is not cached.
 	CacheBytes int64
 
 	// StaleGrace is how long after its expiry an entry may still be served,
