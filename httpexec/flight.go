@@ -74,9 +74,9 @@ func (c *call) result(joined bool) (*Response, bool, error) {
 }
 
 // run is the body of a shared execution. It stores a 2xx response in the
-// cache before it publishes the result, and unregisters the call last, so
-// that a caller that comes after Do returned finds the entry (FromCache) and
-// a concurrent one joins the call.
+// cache, then unregisters the call, then publishes the result, so that a
+// caller that comes after Do returned finds the entry (FromCache) or starts
+// a new call, and a concurrent one joins this call.
 func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) {
 	defer c.cancel()
 	resp, err := e.execute(ctx, p)
@@ -104,11 +104,14 @@ func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) 
 		}
 		cancel()
 	}
-	c.resp, c.err = resp, err
-	close(c.done)
+	// Unregister before publishing: once Do has returned, no later call
+	// (after an Invalidate, or after a result that was not stored) may join
+	// this finished call.
 	e.flights.mu.Lock()
 	if e.flights.m[key.Digest] == c {
 		delete(e.flights.m, key.Digest)
 	}
 	e.flights.mu.Unlock()
+	c.resp, c.err = resp, err
+	close(c.done)
 }
