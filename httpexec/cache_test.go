@@ -219,6 +219,9 @@ func TestStaleIfError(t *testing.T) {
 		if resp == nil || !resp.Stale || !resp.FromCache || string(resp.Body) != `{"s":200}` || !resp.StoredAt.Equal(stored) {
 			t.Fatalf("resp = %+v, want the stale 200", resp)
 		}
+		if resp.Attempts != 3 {
+			t.Errorf("stale resp.Attempts = %d, want the 3 failed attempts", resp.Attempts)
+		}
 		status = 0 // connection error
 		resp, err = ex.Do(t.Context(), req)
 		if httpexec.CategoryOf(err) != httpexec.CategoryNetwork || resp == nil || !resp.Stale {

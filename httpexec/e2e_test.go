@@ -211,3 +211,28 @@ func TestEndToEndTLS(t *testing.T) {
 		t.Errorf("untrusted certificate: %v, want network", err)
 	}
 }
+
+func TestEmptyBodies(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	gz := func(code int) httpmock.Responder {
+		return func(*http.Request) (*http.Response, error) {
+			r := httpmock.NewStringResponse(code, "")
+			r.Header.Set("Content-Encoding", "gzip")
+			return r, nil
+		}
+	}
+	mt.RegisterResponder("GET", "https://api.example.com/empty", gz(200))
+	mt.RegisterResponder("HEAD", "https://api.example.com/empty", gz(200))
+	mt.RegisterResponder("GET", "https://api.example.com/none", gz(204))
+	ex := mustNew(t, httpexec.Options{Transport: mt})
+	for _, r := range []*httpexec.Request{
+		{URL: "https://api.example.com/empty"},
+		{Method: "HEAD", URL: "https://api.example.com/empty"},
+		{URL: "https://api.example.com/none"},
+	} {
+		resp, err := ex.Do(t.Context(), r)
+		if err != nil || len(resp.Body) != 0 || resp.Header.Get("Content-Encoding") != "" && r.Method != "HEAD" && resp.StatusCode != 204 {
+			t.Errorf("%s %s: %+v, %v", r.Method, r.URL, resp, err)
+		}
+	}
+}

@@ -298,7 +298,13 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	resp, shared, err := e.shared(ctx, key, p)
 	if err != nil && stale != nil && staleEligible(err) {
+		attempts, dur := attemptsOf(resp, err), time.Duration(0)
+		if resp != nil {
+			dur = resp.Duration
+		}
 		resp = &Response{
+			Attempts:   attempts,
+			Duration:   dur,
 			StatusCode: stale.StatusCode,
 			Header:     stale.Header,
 			Body:       stale.Body,
@@ -309,6 +315,17 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	e.finish(ctx, method, r.URL, resp, err, shared)
 	return resp, err
+}
+
+// attemptsOf returns the upstream attempts behind a result.
+func attemptsOf(resp *Response, err error) int {
+	if resp != nil {
+		return resp.Attempts
+	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Attempts
+	}
+	return 0
 }
 
 // staleEligible reports whether err is an upstream failure that a stale
@@ -327,15 +344,13 @@ func (e *Executor) finish(ctx context.Context, method, rawURL string, resp *Resp
 		return
 	}
 	ev := Event{Method: method, Host: hostOf(rawURL), Category: CategoryOf(err), Shared: shared}
+	ev.Attempts = attemptsOf(resp, err)
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
 		ev.Duration = resp.Duration
-		ev.Attempts = resp.Attempts
 		ev.FromCache = resp.FromCache
 		ev.Stale = resp.Stale
 		ev.Bytes = len(resp.Body)
-	} else if ee, ok := errors.AsType[*Error](err); ok {
-		ev.Attempts = ee.Attempts
 	}
 	if e.observe != nil {
 		e.observe(ctx, ev)

@@ -248,18 +248,21 @@ func (e *Executor) readBody(ctx context.Context, hresp *http.Response, p *prepar
 	max := e.cfg.maxBody
 	var r io.Reader = hresp.Body
 	hint := hresp.ContentLength
+	if p.method == http.MethodHead || hresp.StatusCode == http.StatusNoContent || hresp.StatusCode == http.StatusNotModified {
+		return nil, nil
+	}
 	if ce := strings.ToLower(strings.TrimSpace(hresp.Header.Get("Content-Encoding"))); ce == "gzip" || ce == "x-gzip" {
+		hresp.Header.Del("Content-Encoding")
+		hresp.Header.Del("Content-Length")
 		zr, err := gzip.NewReader(hresp.Body)
+		if err == io.EOF {
+			return []byte{}, nil // an empty body labelled gzip
+		}
 		if err != nil {
 			return nil, e.readError(ctx, err, p)
 		}
 		defer zr.Close()
 		r, hint = zr, -1
-		hresp.Header.Del("Content-Encoding")
-		hresp.Header.Del("Content-Length")
-	}
-	if p.method == http.MethodHead {
-		return nil, nil
 	}
 	body, err := readCapped(r, max, hint)
 	if errors.Is(err, errTooLarge) && (hresp.StatusCode < 200 || hresp.StatusCode > 299) {

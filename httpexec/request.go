@@ -52,11 +52,11 @@ type Response struct {
 	Body       []byte // decoded (gzip), at most MaxBodyBytes
 
 	// Duration is the wall time of the upstream execution, all attempts
-	// included. It is zero for a response served from the cache: the hit
-	// path reads the clock once.
+	// included. It is zero for a fresh cache hit (the hit path reads the
+	// clock once); a stale response carries the failed execution's.
 	Duration time.Duration
 	Timing   Timing
-	Attempts int  // upstream attempts (0 when served from the cache)
+	Attempts int  // upstream attempts (0 for a fresh cache hit; for a stale response, the failed attempts)
 	Shared   bool // the result of a concurrent caller's upstream call (herd collapse)
 
 	FromCache bool
