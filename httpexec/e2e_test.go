@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -234,5 +235,18 @@ func TestEmptyBodies(t *testing.T) {
 		if err != nil || len(resp.Body) != 0 || resp.Header.Get("Content-Encoding") != "" && r.Method != "HEAD" && resp.StatusCode != 204 {
 			t.Errorf("%s %s: %+v, %v", r.Method, r.URL, resp, err)
 		}
+	}
+}
+
+// TestDialFallsBackToNextAddress: a name with several addresses is dialled
+// in order until one answers; every one is checked first.
+func TestDialFallsBackToNextAddress(t *testing.T) {
+	srv := newServer(t, httpHandlerString("ok"))
+	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
+	res := newFakeResolver("multi.test", "127.0.0.3,127.0.0.1") // nothing listens on 127.0.0.3
+	ex := mustNew(t, httpexec.Options{Resolver: res, AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	resp, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://multi.test" + port + "/"})
+	if err != nil || string(resp.Body) != "ok" {
+		t.Fatalf("Do = %v, %v", resp, err)
 	}
 }

@@ -337,9 +337,14 @@ func (e *Executor) readError(ctx context.Context, err error, p *prepared) *Error
 // deadline) or a cancellation.
 func (e *Executor) ctxError(ctx context.Context, p *prepared) *Error {
 	out := &Error{Method: p.method, URL: p.redacted}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(context.Cause(ctx), errExecutionTimedOut) {
+	if errors.Is(context.Cause(ctx), errExecutionTimedOut) {
 		out.Category, out.Err = CategoryTimeout, context.DeadlineExceeded
 		out.Detail = "no complete response within " + p.timeout.String()
+		return out
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		out.Category, out.Err = CategoryTimeout, context.DeadlineExceeded
+		out.Detail = "the caller's deadline passed"
 		return out
 	}
 	out.Category, out.Err = CategoryCanceled, context.Canceled

@@ -208,8 +208,18 @@ func (g *guard) dialContext(ctx context.Context, network, address string) (net.C
 		}
 	}
 	var firstErr error
-	for _, a := range addrs {
-		c, err := g.dialer.DialContext(ctx, network, net.JoinHostPort(a.WithZone("").Unmap().String(), port))
+	for i, a := range addrs {
+		// Like net's dialSerial: share the remaining time among the
+		// addresses left (at least 2 s each), so that one black-holed
+		// address does not eat the whole budget.
+		actx := ctx
+		if dl, ok := ctx.Deadline(); ok && len(addrs)-i > 1 {
+			share := max(time.Until(dl)/time.Duration(len(addrs)-i), 2*time.Second)
+			var cancel context.CancelFunc
+			actx, cancel = context.WithTimeout(ctx, share)
+			defer cancel()
+		}
+		c, err := g.dialer.DialContext(actx, network, net.JoinHostPort(a.WithZone("").Unmap().String(), port))
 		if err == nil {
 			return c, nil
 		}
