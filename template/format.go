@@ -13,11 +13,12 @@ type format struct {
 	kind        Kind
 	precision   int // -1: default
 	compact     bool
-	currency    string   // literal ISO 4217 code
-	currencyArg *binding // or a binding that yields it
-	minorUnits  bool     // currency amounts are in minor units (cents)
-	ratio       bool     // percent: the value is a ratio (0.25 = 25%)
-	unit        string   // date/datetime/relative: "", "s", "ms"; duration: "ms","s","m","h","d"
+	currency    string       // literal ISO 4217 code
+	cur         currencyInfo // its details, looked up at parse time
+	currencyArg *binding     // or a binding that yields it
+	minorUnits  bool         // currency amounts are in minor units (cents)
+	ratio       bool         // percent: the value is a ratio (0.25 = 25%)
+	unit        string       // date/datetime/relative: "", "s", "ms"; duration: "ms","s","m","h","d"
 	trueLabel   string
 	falseLabel  string
 	tones       map[string]Tone
@@ -165,7 +166,10 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 	b := r.arena.begin(32)
 	switch f.kind {
 	case KindCurrency:
-		cur, known := currencyOf(code)
+		cur, known := f.cur, f.cur.code != ""
+		if f.currencyArg != nil {
+			cur, known = currencyOf(code)
+		}
 		if !known {
 			r.diag("invalid_currency", ptr, "unknown currency code; shown as a number")
 			out.Kind = KindNumber
@@ -361,11 +365,25 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 		if !dateOnly {
 			t = t.In(r.o.Location)
 		}
-		b = t.AppendFormat(b, layoutDate)
+		b = appendDate(b, t)
 	default:
 		b = t.In(r.o.Location).AppendFormat(b, layoutDateTime)
 	}
 	return r.arena.end(b)
+}
+
+// appendDate appends t as "Jan 2, 2006" (layoutDate) without parsing
+// the layout on every call.
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	b = append(b, m.String()[:3]...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(d), 10)
+	b = append(b, ", "...)
+	for p := 1000; p > 1 && y < p; p /= 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(y), 10)
 }
 
 // appendRelative appends d as "just now", "3 days ago" or "in 2 hours".

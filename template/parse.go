@@ -576,7 +576,7 @@ func (p *parser) format(v gjson.Result, ptr string, inRepeat bool) *format {
 			if !ok {
 				p.add("invalid_currency", ptr+"/currency", "not an ISO 4217 currency code: "+quoteShort(b.src))
 			}
-			f.currency = c.code
+			f.currency, f.cur = c.code, c
 		}
 	case "percent":
 		f.ratio = true

@@ -34,9 +34,11 @@ const (
 // path is a validated binding path. gj is the gjson path relative to
 // the base; "" means the base value itself.
 type path struct {
-	base pathBase
-	gj   string
-	src  string
+	base  pathBase
+	gj    string
+	src   string
+	first string // the first segment of gj when it is a plain key, else ""
+	rest  string // gj after first and its dot
 }
 
 // pathError is why a path was rejected; it is what the variables
@@ -92,6 +94,9 @@ func compilePath(s string, inRepeat bool) (path, error) {
 		return path{}, err
 	}
 	p.gj = rest
+	if first, tail, _ := strings.Cut(rest, "."); isPlainKey(first) {
+		p.first, p.rest = first, tail
+	}
 	return p, nil
 }
 
@@ -154,9 +159,11 @@ func isPathSpecial(c byte) bool {
 
 // scope is where bindings are evaluated.
 type scope struct {
-	cur   gjson.Result
-	root  gjson.Result
-	index int // -1 outside a repeat
+	cur     gjson.Result
+	root    gjson.Result
+	index   int       // -1 outside a repeat
+	idx     *objIndex // top-level keys of cur, or nil
+	rootIdx *objIndex // top-level keys of root, or nil
 }
 
 // get evaluates p in sc. A result whose Exists reports false is missing.
@@ -175,12 +182,81 @@ func (p *path) get(sc *scope) gjson.Result {
 		if p.gj == "" {
 			return sc.root
 		}
-		return getIn(sc.root, p.gj)
+		return p.getIndexed(sc.rootIdx, sc.root)
 	}
 	if p.gj == "" {
 		return sc.cur
 	}
-	return getIn(sc.cur, p.gj)
+	return p.getIndexed(sc.idx, sc.cur)
+}
+
+// getIndexed evaluates p in v, using idx (the top-level keys of v, when
+// not nil) for the first segment.
+func (p *path) getIndexed(idx *objIndex, v gjson.Result) gjson.Result {
+	if idx == nil || p.first == "" {
+		return getIn(v, p.gj)
+	}
+	f := idx.get(p.first)
+	if p.rest == "" {
+		return f
+	}
+	return getIn(f, p.rest)
+}
+
+// maxIndexKeys bounds the keys of an objIndex.
+const maxIndexKeys = 64
+
+// objIndex holds the top-level keys and values of the response object,
+// read in one pass, so that bindings into a large response do not make
+// gjson skip over the same big arrays for every lookup.
+type objIndex struct {
+	keys []string
+	vals []gjson.Result
+}
+
+// build indexes the object raw (valid JSON); false when it has more than
+// maxIndexKeys keys or a duplicate key.
+func (x *objIndex) build(raw string) bool {
+	i := scanSpace(raw, 1)
+	for i < len(raw) && raw[i] != '}' {
+		if len(x.keys) == maxIndexKeys {
+			return false
+		}
+		ks := i
+		i = skipString(raw, i)
+		key := raw[ks+1 : i-1]
+		if strings.IndexByte(key, '\\') >= 0 {
+			key = gjson.Parse(raw[ks:i]).Str
+		}
+		i = scanSpace(raw, i)
+		i = scanSpace(raw, i+1) // ':'
+		vs := i
+		i = skipValue(raw, i)
+		for _, k := range x.keys {
+			if k == key {
+				// gjson resolves a.b through a later duplicate "a" when the
+				// first is not an object: leave such objects to gjson.
+				return false
+			}
+		}
+		x.keys = append(x.keys, key)
+		x.vals = append(x.vals, resultOf(raw[vs:i]))
+		i = scanSpace(raw, i)
+		if i < len(raw) && raw[i] == ',' {
+			i = scanSpace(raw, i+1)
+		}
+	}
+	return true
+}
+
+// get returns the value of the first occurrence of key, as gjson would.
+func (x *objIndex) get(key string) gjson.Result {
+	for i, k := range x.keys {
+		if k == key {
+			return x.vals[i]
+		}
+	}
+	return gjson.Result{}
 }
 
 func getIn(v gjson.Result, gj string) gjson.Result {

@@ -109,6 +109,14 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 	r := &renderer{t: t, o: o}
 	root := gjson.Parse(string(data))
 	sc := scope{cur: root, root: root, index: -1}
+	if root.IsObject() {
+		sc.idx = &objIndex{}
+		if sc.idx.build(root.Raw) {
+			sc.rootIdx = sc.idx
+		} else {
+			sc.idx = nil
+		}
+	}
 	out := &Output{Version: OutputVersion}
 	out.Nodes = r.sections(t.sections, &sc, make([]Node, 0, len(t.sections)))
 	out.Diagnostics = r.diags
@@ -294,7 +302,7 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 	total := 0
 	var cells []Value // rows, in chunks that never move once written
 	if ok {
-		item := scope{root: sc.root}
+		item := scope{root: sc.root, rootIdx: sc.rootIdx}
 		var slots [maxRowKeys]gjson.Result
 		keys := s.rowKeys
 		forEachRow(arr.Raw, keys, slots[:len(keys)], func(row gjson.Result) bool {
@@ -349,7 +357,7 @@ func (r *renderer) repeat(s *section, sc *scope, n *Node) {
 	limit := min(s.limit, r.o.MaxRepeatItems)
 	total, shown := 0, 0
 	if ok {
-		item := scope{root: sc.root}
+		item := scope{root: sc.root, rootIdx: sc.rootIdx}
 		items := []*section{s.item}
 		arr.ForEach(func(_, v gjson.Result) bool {
 			total++

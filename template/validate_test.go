@@ -5,6 +5,7 @@ import (
 	"github.com/tidwall/gjson"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzValidate checks the iterative validator against encoding/json.
@@ -78,6 +79,48 @@ func FuzzScanRows(f *testing.F) {
 		})
 		if i != len(want) {
 			t.Fatalf("%d rows, gjson %d", i, len(want))
+		}
+	})
+}
+
+func TestAppendDateMatchesLayout(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), time.Date(1, 12, 31, 23, 0, 0, 0, time.UTC),
+		time.Date(999, 2, 3, 0, 0, 0, 0, time.UTC), time.Date(9999, 9, 9, 0, 0, 0, 0, time.UTC), time.Date(42, 5, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		if got, want := string(appendDate(nil, d)), d.Format(layoutDate); got != want {
+			t.Errorf("appendDate(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// FuzzIndex checks indexed lookups against gjson.Get.
+func FuzzIndex(f *testing.F) {
+	for _, s := range []string{`{"a":{"b":[1,2]},"b":[{"x":1}],"a":2,"c":"s"}`, `{}`, `{"a\u002eb":1,"a":{"b":"y"}}`, `{"c":[1,2,3],"b":{"0":"zero"}}`} {
+		f.Add(s)
+	}
+	paths := []string{"a", "a.b", "a.b.1", "b.0", "b.0.x", "c.#", "b.#.x", "c", "x", "a\\.b"}
+	f.Fuzz(func(t *testing.T, s string) {
+		if validate([]byte(s), 64) != nil {
+			return
+		}
+		root := gjson.Parse(s)
+		if !root.IsObject() {
+			return
+		}
+		var idx objIndex
+		if !idx.build(strings.TrimSpace(root.Raw)) {
+			return
+		}
+		for _, ps := range paths {
+			p, err := compilePath(ps, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := p.getIndexed(&idx, root), gjson.Get(s, ps)
+			if got.Raw != want.Raw || got.Type != want.Type || got.Str != want.Str {
+				t.Fatalf("path %q in %s: got %+v, gjson %+v", ps, s, got, want)
+			}
 		}
 	})
 }

@@ -1,10 +1,10 @@
 package render
 
 import (
-	"html/template"
+	htmltemplate "html/template"
 	"io"
 
-	tmpl "github.com/inboxkit/inboxkit/template"
+	"github.com/inboxkit/inboxkit/template"
 )
 
 // htmlSource is the HTML renderer's template. Every string of the tree
@@ -36,11 +36,11 @@ const htmlSource = `{{define "value"}}{{if .Href}}<a class="ik-value ik-{{.Kind}
 // element per node (section, dl, table, p, hr, a, img) and ik- class
 // names a stylesheet can target. All text is escaped; links open in a new
 // tab with rel="noopener noreferrer nofollow". A nil out writes nothing.
-func HTML(w io.Writer, out *tmpl.Output) error {
+func HTML(w io.Writer, out *template.Output) error {
 	if out == nil {
 		return nil
 	}
-	t, err := template.New("render").Parse(htmlSource)
+	t, err := htmltemplate.New("render").Parse(htmlSource)
 	if err != nil {
 		return err
 	}
