@@ -44,8 +44,8 @@
 //   - text (default): the value as written; objects and arrays as JSON.
 //   - number: "precision" (0-10; default: as written), "compact" (1.2K,
 //     3.4M, 5.6B, 7.8T).
-//   - currency: "currency" (an ISO 4217 code, any case, or one binding
-//     that yields it), "precision" (default: the currency's minor
+//   - currency: "currency" (an ISO 4217 code, any case, or a binding
+//     string that yields one, such as "{{currency | upper}}"), "precision" (default: the currency's minor
 //     units), "compact", "minor_units" (amounts are in cents, as in
 //     Stripe). Amounts are formatted from the JSON number's digits, never
 //     through float64: 12345678901234567.89 stays exact. Strings holding
@@ -54,7 +54,7 @@
 //     or "percent": 25 is 25%).
 //   - date, datetime, relative ("3 days ago", "in 2 hours", from
 //     RenderOptions.Now): values are RFC 3339 timestamps (with or without
-//     fraction, zone, or 'T'), plain dates (2024-01-15, never shifted
+//     fraction or 'T'; without a zone they are UTC), plain dates (2024-01-15, never shifted
 //     between zones) or Unix times as numbers or numeric strings; "unit"
 //     ("s" or "ms") forces the Unix unit, otherwise values of 1e11 and
 //     more are milliseconds. Shown in RenderOptions.Location.

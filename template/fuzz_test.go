@@ -27,7 +27,7 @@ func addSeedFiles(f *testing.F, pattern string) {
 // documented shape, and that whatever it accepts renders safely.
 func FuzzParse(f *testing.F) {
 	for _, p := range template.Presets() {
-		f.Add(p.Template)
+		f.Add([]byte(p.Template))
 	}
 	addSeedFiles(f, "testdata/cases/*/template.json")
 	f.Add([]byte(allSectionsTemplate))
@@ -90,7 +90,7 @@ func fuzzTemplates(t testing.TB) []*template.Template {
 // no URL outside the allow-list, and encodes as JSON.
 func FuzzRender(f *testing.F) {
 	for _, p := range template.Presets() {
-		f.Add(p.Sample)
+		f.Add([]byte(p.Sample))
 	}
 	addSeedFiles(f, "testdata/cases/*/data.json")
 	f.Add([]byte(`{"s":"12345678901234567890.5","cur":"jpy","rows":[{"a":1e400,"b":{"c":"\u202ex"},"url":"java\tscript:x"}]}`))

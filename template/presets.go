@@ -15,10 +15,11 @@ type Preset struct {
 	// Title and Description are for people choosing a preset.
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	// Template is the template definition (JSON); Sample is data shaped
-	// like the API response it expects.
-	Template []byte `json:"-"`
-	Sample   []byte `json:"-"`
+	// Template is the template definition; Sample is data shaped like
+	// the API response it expects. Both encode as embedded JSON, so a
+	// host can serve the presets to its editor as they are.
+	Template json.RawMessage `json:"template"`
+	Sample   json.RawMessage `json:"sample"`
 }
 
 // Presets returns the preset templates: customer_profile,
