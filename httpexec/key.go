@@ -39,7 +39,11 @@ func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, bo
 	var arr [16]headerRef
 	refs := arr[:0]
 	for k := range h {
-		refs = append(refs, headerRef{http.CanonicalHeaderKey(k), k})
+		c := k
+		if !isCanonicalKey(k) {
+			c = http.CanonicalHeaderKey(k)
+		}
+		refs = append(refs, headerRef{c, k})
 	}
 	slices.SortFunc(refs, func(x, y headerRef) int {
 		if c := strings.Compare(x.canon, y.canon); c != 0 {
@@ -75,4 +79,36 @@ func (k *keyer) key(s Scope, method, rawURL string, h http.Header, body []byte) 
 		k.pool.Put(kb)
 	}
 	return CacheKey{Team: s.Team, Integration: s.Integration, Version: s.Version, Digest: d}
+}
+
+// isCanonicalKey reports whether k is already in canonical MIME header form
+// (upper case at the start and after each hyphen, lower case elsewhere,
+// token characters only), a cheaper check than CanonicalHeaderKey's.
+func isCanonicalKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case c >= 'a' && c <= 'z':
+			if upper {
+				return false
+			}
+		case c >= '0' && c <= '9', c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
+			c == '+', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
+		case c == '-':
+			upper = true
+			continue
+		default:
+			return false
+		}
+		upper = false
+	}
+	return true
 }

@@ -72,3 +72,16 @@ func BenchmarkCacheKey(b *testing.B) {
 		k.key(s, "POST", "https://api.example.com/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com", h, body)
 	}
 }
+
+func TestIsCanonicalKey(t *testing.T) {
+	for _, k := range []string{"A", "X-Api-Key", "Content-Type", "X-1a", "X--A", "Www-Authenticate", "X_a", "a", "x-api-key", "X-API-KEY", "X Y", "", "Ä", "X-", "-A", "1a", "X.y"} {
+		got := isCanonicalKey(k)
+		want := k != "" && http.CanonicalHeaderKey(k) == k && validToken(k)
+		if got && !want {
+			t.Errorf("isCanonicalKey(%q) = true, but CanonicalHeaderKey gives %q", k, http.CanonicalHeaderKey(k))
+		}
+		if !got && want && strings.ContainsAny(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			t.Errorf("isCanonicalKey(%q) = false for a canonical key", k)
+		}
+	}
+}
