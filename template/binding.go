@@ -1,6 +1,7 @@
 package template
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/inboxkit/inboxkit/variables"
@@ -17,7 +18,31 @@ type binding struct {
 	src    string
 	tmpl   *variables.Template // nil for plain literal text
 	single bool
-	path   path // when single
+	path   path     // when single
+	quiet  []string // names with a default filter: missing is not worth a diagnostic
+}
+
+// defaultedNames returns the names of the placeholders in src that use
+// the default filter. It is a light scan for diagnostics only; the
+// variables package does the real parsing.
+func defaultedNames(src string) []string {
+	var out []string
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			return out
+		}
+		src = src[i+2:]
+		j := strings.Index(src, "}}")
+		if j < 0 {
+			return out
+		}
+		inner := src[:j]
+		src = src[j+2:]
+		if name, filters, ok := strings.Cut(inner, "|"); ok && strings.Contains(filters, "default") {
+			out = append(out, strings.TrimSpace(name))
+		}
+	}
 }
 
 // compileBinding compiles s with the variables parser, validating every
@@ -51,6 +76,7 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 		return nil, err
 	}
 	b.tmpl = t
+	b.quiet = defaultedNames(s)
 	for _, name := range t.Names() {
 		if _, ok := paths[name]; ok {
 			continue
@@ -84,9 +110,10 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 // resolver looks names up as paths in the current scope for the
 // variables package, recording misses as diagnostics.
 type resolver struct {
-	r   *renderer
-	sc  *scope
-	ptr string
+	r     *renderer
+	sc    *scope
+	ptr   string
+	quiet []string
 }
 
 // Lookup implements variables.Resolver.
@@ -97,7 +124,9 @@ func (x *resolver) Lookup(name string) (string, bool) {
 	}
 	v := p.get(x.sc)
 	if !v.Exists() {
-		x.r.diag("missing_value", x.ptr, "no value at path ", name)
+		if !slices.Contains(x.quiet, name) {
+			x.r.diag("missing_value", x.ptr, "no value at path ", name)
+		}
 		return "", false
 	}
 	return plainString(v), true
@@ -116,7 +145,7 @@ func (r *renderer) expand(b *binding, sc *scope, ptr string) string {
 		}
 		return plainString(v)
 	}
-	r.res = resolver{r: r, sc: sc, ptr: ptr}
+	r.res = resolver{r: r, sc: sc, ptr: ptr, quiet: b.quiet}
 	buf := r.arena.begin(len(b.src) + 64)
 	buf, err := b.tmpl.AppendExpand(buf, &r.res)
 	if err != nil {

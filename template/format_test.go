@@ -194,3 +194,17 @@ func TestMissingAndNull(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+func TestDefaultFilterIsNotMissing(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"text","text":"{{ nick | default:\"friend\" }} / {{name}}"}]}`)
+	out, err := tp.Render([]byte(`{}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Nodes[0].Text; got != "friend / " {
+		t.Errorf("text = %q", got)
+	}
+	if len(out.Diagnostics) != 1 || out.Diagnostics[0].Message != "no value at path name" {
+		t.Errorf("diagnostics = %+v, want one for name only", out.Diagnostics)
+	}
+}
