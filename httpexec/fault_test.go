@@ -44,7 +44,9 @@ func gzipped(s string) []byte {
 // with the expected category, and leave no goroutine behind.
 func TestFaults(t *testing.T) {
 	bomb := gzipBomb(t, 64) // 64 MiB inflated, ~64 KiB on the wire
-	const timeout = 500 * time.Millisecond
+	// Slow faults run against a short timeout; the others get room for a
+	// loaded machine (megabyte bodies under -race) and must not time out.
+	const short, long = 500 * time.Millisecond, 5 * time.Second
 	metadataResolver := newFakeResolver(
 		"internal.corp.example", "10.0.0.7",
 		"rebind.example", "127.0.0.1",
@@ -57,6 +59,7 @@ func TestFaults(t *testing.T) {
 		method   string
 		want     httpexec.Category
 		attempts int // 0: not checked
+		timeout  time.Duration
 		check    func(t *testing.T, resp *httpexec.Response)
 	}{
 		{
@@ -64,7 +67,7 @@ func TestFaults(t *testing.T) {
 			handler: func(string) http.HandlerFunc {
 				return func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
 			},
-			want: httpexec.CategoryTimeout, attempts: 1,
+			want: httpexec.CategoryTimeout, attempts: 1, timeout: short,
 		},
 		{
 			name: "trickling body",
@@ -85,7 +88,7 @@ func TestFaults(t *testing.T) {
 					}
 				}
 			},
-			want: httpexec.CategoryTimeout,
+			want: httpexec.CategoryTimeout, timeout: short,
 		},
 		{
 			name:    "500",
@@ -253,6 +256,10 @@ func TestFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			checkNoLeaks(t)
+			timeout := tt.timeout
+			if timeout == 0 {
+				timeout = long
+			}
 			var hits atomic.Int32
 			var srvURL string
 			h := tt.handler("")
