@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -248,5 +249,26 @@ func TestDialFallsBackToNextAddress(t *testing.T) {
 	resp, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://multi.test" + port + "/"})
 	if err != nil || string(resp.Body) != "ok" {
 		t.Fatalf("Do = %v, %v", resp, err)
+	}
+}
+
+// TestEnvironmentProxyIgnored: a proxy set in the environment is never used
+// by the guarded transport (it would be an SSRF bypass and a leak).
+func TestEnvironmentProxyIgnored(t *testing.T) {
+	var proxied atomic.Bool
+	proxy := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Store(true)
+		w.Write([]byte("via proxy"))
+	}))
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"} {
+		t.Setenv(k, proxy.URL)
+	}
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
+	srv := newServer(t, httpHandlerString("direct"))
+	ex := mustNew(t, httpexec.Options{AllowPrivate: loopback})
+	resp, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL})
+	if err != nil || string(resp.Body) != "direct" || proxied.Load() {
+		t.Fatalf("Do = %v, %v (proxied %v), want a direct connection", resp, err, proxied.Load())
 	}
 }

@@ -37,7 +37,8 @@ type Request struct {
 	// reach the cache key only through its SHA-256 digest.
 	SecretHeaders []string
 
-	// Refresh skips the cache read; a 2xx response is still stored.
+	// Refresh skips the cache read (and so stale-if-error); a 2xx
+	// response is still stored.
 	Refresh bool
 
 	// Timeout bounds this execution. Zero: the Executor's.
