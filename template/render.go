@@ -315,7 +315,15 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 			}
 			item.cur, item.index = row, total-1
 			if len(cells)+len(s.columns) > cap(cells) {
-				cells = make([]Value, 0, min(limit, tableChunkRows)*len(s.columns))
+				rows := tableChunkRows
+				if total == 1 {
+					// Guess the row count from the first row's size, so that
+					// uniform arrays get their cells and rows in one allocation.
+					rows = len(arr.Raw)/(len(row.Raw)+2) + 1
+					rows = max(1, min(rows+rows/8, limit, CapMaxRepeatItems))
+					n.Rows = make([][]Value, 0, rows)
+				}
+				cells = make([]Value, 0, rows*len(s.columns))
 			}
 			rowStart := len(cells)
 			for _, c := range s.columns {
