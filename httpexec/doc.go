@@ -72,6 +72,8 @@
 // port, Authorization, Proxy-Authorization, WWW-Authenticate, Cookie and
 // every header in [Request.SecretHeaders] are dropped.
 //
+// # Errors and observability
+//
 // Errors are an [*Error] (no response) or a [*StatusError] (non-2xx,
 // returned with the response); [CategoryOf] maps any error to a [Category].
 // No error, log record or [Event] contains a query string, a header value or
