@@ -85,7 +85,13 @@
 // A claim is a lease. If a worker dies after Send but before its ledger
 // write, the key is taken over when the lease expires and the message may
 // be sent again; [Message.Key] is stable for a (delivery, contact) pair so a
-// host whose Send deduplicates on it closes this window too.
+// host whose Send deduplicates on it closes this window too. The same
+// happens when one Sync outlives its lease (a Send slower than the lease):
+// a redelivery takes the key over and both may send. Once the key is
+// claimed, Sync therefore bounds its host calls with [Options.Timeout]
+// (default [DefaultTimeout]), which must stay well below the ledger's lease,
+// and no longer stops when its caller's ctx is cancelled: a sender hanging
+// up mid-delivery does not leave a half-done Send to be repeated.
 //
 // # Policies
 //
@@ -99,8 +105,9 @@
 //
 // # Errors and HTTP statuses
 //
-// Host errors wrapping [ErrTemporary] (and context cancellation) leave the
-// delivery retryable: Sync returns an error wrapping ErrTemporary and the
+// Host errors wrapping [ErrTemporary] (and context cancellation before the
+// claim, or any error once Options.Timeout has run out) leave the delivery
+// retryable: Sync returns an error wrapping ErrTemporary and the
 // [Handler] answers 503 with Retry-After. Any ledger error is treated as
 // temporary: nothing is sent without a claim. Other host errors are
 // permanent: recorded, 200. A host returning an empty id with a nil error

@@ -7,7 +7,12 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 )
+
+// DefaultTimeout bounds the work of one [Syncer.Sync] after the claim when
+// Options.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
 
 // NoMatch is the policy when no contact has the event's email address.
 type NoMatch uint8
@@ -74,7 +79,9 @@ type Options struct {
 	ManyMatch ManyMatch
 	// Hold keeps an event no contact matches (NoMatchHold). An error
 	// wrapping ErrTemporary leaves the delivery retryable; any other error
-	// is a permanent failure. Hold must not retain ev.
+	// is a permanent failure. Hold must not retain ev. Hold should be
+	// idempotent per [Event.Key]: when the ledger write after a successful
+	// Hold fails, the redelivery calls Hold again.
 	Hold func(ctx context.Context, ev *Event) error
 	// Choose picks among several matching contacts (ManyChoose); it must
 	// return a subset of ids (an empty result skips the delivery). Errors
@@ -82,6 +89,14 @@ type Options struct {
 	Choose func(ctx context.Context, ev *Event, ids []string) ([]string, error)
 	// Logger receives one debug record per delivery; nil is silent.
 	Logger *slog.Logger
+	// Timeout bounds the host calls of one Sync once its key is claimed
+	// (contacts, conversations, messages, hooks), and separately the final
+	// ledger write; zero means [DefaultTimeout]. Those calls run on a
+	// context that keeps ctx's values but not its cancellation, so that a
+	// sender hanging up does not abort a half-done delivery. Keep it well
+	// below the ledger's lease: a Sync still running when its lease expires
+	// may race a redelivery that took the key over, and both may send.
+	Timeout time.Duration
 }
 
 // A Syncer brings events into the host's inbox, exactly once per
@@ -104,6 +119,11 @@ func New(o Options) (*Syncer, error) {
 		return nil, errors.New("inbox: options: Messages is required")
 	case o.Ledger == nil:
 		return nil, errors.New("inbox: options: Ledger is required")
+	case o.Timeout < 0:
+		return nil, errors.New("inbox: options: negative Timeout")
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
 	}
 	s := &Syncer{o: o}
 	switch o.NoMatch {
@@ -161,9 +181,11 @@ type Outcome struct {
 // Outcome says whether it was sent, a duplicate, ignored, skipped, held or
 // a permanent failure (recorded in the ledger with the event, for replay).
 // An error wrapping [ErrTemporary] (host temporary errors, any ledger error,
-// [ErrInProgress], a cancelled ctx) means the key is left retryable and the
-// event must be delivered again later; the Outcome is then StatusRetry or
-// StatusBusy. An error wrapping [ErrMalformed] rejects an invalid event
+// [ErrInProgress], ctx done before the claim, Options.Timeout running out)
+// means the key is left retryable and the event must be delivered again
+// later; the Outcome is then StatusRetry or StatusBusy. ctx is honoured up
+// to the claim; after it, cancelling ctx no longer stops the delivery,
+// which runs to its end within Options.Timeout (see there). An error wrapping [ErrMalformed] rejects an invalid event
 // (no source name or an invalid one, no idempotency key, no email, no text);
 // nothing is recorded.
 //
@@ -220,13 +242,21 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		s.log(ctx, out)
 		return out, fmt.Errorf("%w: %w", ErrTemporary, ErrInProgress)
 	}
-	rec, tempErr := s.run(ctx, ev, email, claim.Record, out)
+	// Once the key is claimed, finish the delivery within the timeout even
+	// if the caller goes away: aborting halfway (a Send that reached the
+	// host but reports ctx's cancellation) is what risks a double message.
+	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.Timeout)
+	rec, tempErr := s.run(runCtx, ev, email, claim.Record, out)
+	cancel()
 	out.Deliveries = slices.Clone(rec.Deliveries)
+	// The ledger write gets its own budget, detached from ctx: it must
+	// happen even when ctx is done, and must not hang forever either.
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.Timeout)
+	defer cancel()
 	if tempErr != nil {
 		rec.Status = StatusRetry
 		out.Status, out.Reason = StatusRetry, rec.Reason
-		// A fresh context: the release must happen even when ctx is done.
-		if rerr := s.o.Ledger.Release(context.WithoutCancel(ctx), out.Key, rec); rerr != nil {
+		if rerr := s.o.Ledger.Release(lctx, out.Key, rec); rerr != nil {
 			tempErr = errors.Join(tempErr, fmt.Errorf("ledger: release: %w", rerr))
 		}
 		s.log(ctx, out)
@@ -238,11 +268,11 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		rec.Event = &evCopy
 	}
 	out.Status, out.Reason = rec.Status, rec.Reason
-	if err := s.o.Ledger.Complete(context.WithoutCancel(ctx), out.Key, rec); err != nil {
+	if err := s.o.Ledger.Complete(lctx, out.Key, rec); err != nil {
 		// Save the progress so that the retry does not send again.
 		progress := *rec
 		progress.Status = StatusRetry
-		rerr := s.o.Ledger.Release(context.WithoutCancel(ctx), out.Key, &progress)
+		rerr := s.o.Ledger.Release(lctx, out.Key, &progress)
 		out.Status, out.Reason = StatusRetry, "ledger complete failed"
 		s.log(ctx, out)
 		return out, fmt.Errorf("%w: ledger: complete: %w", ErrTemporary, errors.Join(err, rerr))
@@ -279,8 +309,11 @@ func isTemporary(err error) bool {
 }
 
 // step classifies a host error: temporary (returned) or permanent (reason).
-func step(err error, what string) (temp error, reason string) {
-	if isTemporary(err) {
+// Any error once ctx is done (the Sync timeout) is temporary: a host call
+// cut short by the deadline may report it as anything ("connection reset"),
+// and recording it as a permanent failure would drop the delivery.
+func step(ctx context.Context, err error, what string) (temp error, reason string) {
+	if isTemporary(err) || ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", what, err), what + ": temporary failure"
 	}
 	return nil, what + ": " + err.Error()
@@ -295,7 +328,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 	}
 	ids, err := s.o.Contacts.FindByEmail(ctx, email)
 	if err != nil {
-		temp, reason := step(err, "contacts: find")
+		temp, reason := step(ctx, err, "contacts: find")
 		rec.Reason = reason
 		if temp != nil {
 			return rec, temp
@@ -321,7 +354,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 			return rec, nil
 		case NoMatchHold:
 			if err := s.o.Hold(ctx, ev); err != nil {
-				temp, reason := step(err, "hold")
+				temp, reason := step(ctx, err, "hold")
 				rec.Reason = reason
 				if temp != nil {
 					return rec, temp
@@ -340,7 +373,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 					err = fmt.Errorf("%T.CreateContact returned an empty id and no error", s.creator)
 				}
 				if err != nil {
-					temp, reason := step(err, "contacts: create")
+					temp, reason := step(ctx, err, "contacts: create")
 					rec.Reason = reason
 					if temp != nil {
 						return rec, temp
@@ -365,7 +398,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 		case ManyChoose:
 			chosen, err := s.o.Choose(ctx, ev, slices.Clone(ids))
 			if err != nil {
-				temp, reason := step(err, "choose")
+				temp, reason := step(ctx, err, "choose")
 				rec.Reason = reason
 				if temp != nil {
 					return rec, temp
@@ -419,7 +452,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 				err = fmt.Errorf("%T.GetOrCreate returned an empty conversation id and no error", s.o.Conversations)
 			}
 			if err != nil {
-				temp, reason := step(err, "conversations: get or create")
+				temp, reason := step(ctx, err, "conversations: get or create")
 				if temp != nil {
 					rec.Reason = reason
 					return rec, temp
@@ -437,7 +470,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 			err = fmt.Errorf("%T.Send returned an empty message id and no error", s.o.Messages)
 		}
 		if err != nil {
-			temp, reason := step(err, "messages: send")
+			temp, reason := step(ctx, err, "messages: send")
 			if temp != nil {
 				rec.Reason = reason
 				return rec, temp
