@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -270,5 +271,19 @@ func TestEnvironmentProxyIgnored(t *testing.T) {
 	resp, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL})
 	if err != nil || string(resp.Body) != "direct" || proxied.Load() {
 		t.Fatalf("Do = %v, %v (proxied %v), want a direct connection", resp, err, proxied.Load())
+	}
+}
+
+// TestUnknownHostNotRetried: NXDOMAIN is a network error a retry cannot fix.
+func TestUnknownHostNotRetried(t *testing.T) {
+	res := newFakeResolver()
+	ex := mustNew(t, httpexec.Options{Resolver: res, Retry: httpexec.RetryPolicy{Jitter: noJitter}})
+	_, err := ex.Do(t.Context(), &httpexec.Request{URL: "https://no-such-host.example/x"})
+	e, ok := errors.AsType[*httpexec.Error](err)
+	if !ok || e.Category != httpexec.CategoryNetwork || e.Attempts != 1 || !strings.Contains(e.Detail, "DNS") {
+		t.Fatalf("err = %#v, want one network attempt with a DNS detail", err)
+	}
+	if len(res.lookups) != 1 {
+		t.Fatalf("lookups = %v, want 1", res.lookups)
 	}
 }

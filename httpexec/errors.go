@@ -59,6 +59,8 @@ type Error struct {
 	Attempts int
 	Detail   string // a short redacted explanation, may be empty
 	Err      error
+
+	permanent bool // a network failure that a retry cannot fix (unknown host)
 }
 
 // Error returns "httpexec: METHOD scheme://host/path: category: detail".

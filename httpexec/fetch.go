@@ -73,7 +73,7 @@ func (e *Executor) retryWait(p *prepared, attempt int, resp *Response, err *Erro
 		return 0, false
 	}
 	if err != nil {
-		if err.Category != CategoryNetwork {
+		if err.Category != CategoryNetwork || err.permanent {
 			return 0, false
 		}
 		return e.backoff(attempt), true
@@ -368,12 +368,15 @@ func (e *Executor) networkError(err error, p *prepared, what string) *Error {
 		detail = "TLS certificate not trusted"
 	} else if _, ok := errors.AsType[tls.RecordHeaderError](err); ok {
 		detail = "TLS handshake failed"
-	} else if de, ok := errors.AsType[*net.DNSError](err); ok {
+	}
+	permanent := false
+	if de, ok := errors.AsType[*net.DNSError](err); ok {
 		detail = "DNS lookup failed: " + de.Err
+		permanent = de.IsNotFound
 	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		detail = what + ": connection closed early"
 	}
-	return &Error{Category: CategoryNetwork, Method: p.method, URL: p.redacted, Detail: detail, Err: ErrNetwork}
+	return &Error{Category: CategoryNetwork, Method: p.method, URL: p.redacted, Detail: detail, Err: ErrNetwork, permanent: permanent}
 }
 
 // lastColon keeps the text after the last ": " (the system error).
