@@ -241,7 +241,9 @@ func (e *Executor) detailError(method, redacted string, err error) *Error {
 // the stale grace exists, Do returns that entry (Stale set) with the error.
 func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r == nil {
-		return nil, &Error{Category: CategoryInvalidRequest, Detail: "nil request", Err: ErrInvalidRequest}
+		err := &Error{Category: CategoryInvalidRequest, Detail: "nil request", Err: ErrInvalidRequest}
+		e.finish(ctx, "", "", nil, err, false)
+		return nil, err
 	}
 	now := time.Now()
 	method, idempotent, ok := normalizeMethod(r.Method)
