@@ -21,9 +21,10 @@ func requireAdmin(a Actor) error {
 }
 
 // Create validates in and stores it as a new integration of the actor's team, with a new ID
-// (unless in.ID is set), Version 1 and the creation time; secret values are sealed. in is not
-// modified. It returns the stored integration with secret values [Redacted], a
-// *ValidationError listing every problem, ErrForbidden for a non-admin, or ErrNotFound when
+// from [Options].NewID (in.ID is ignored: a caller-chosen ID would tell an admin whether
+// another team's integration has that ID), Version 1 and the creation time; secret values are
+// sealed. in is not modified. It returns the stored integration with secret values [Redacted],
+// a *ValidationError listing every problem, ErrForbidden for a non-admin, or ErrNotFound when
 // in.TeamID names another team.
 func (s *Service) Create(ctx context.Context, actor Actor, in *Integration) (*Integration, error) {
 	if err := requireAdmin(actor); err != nil {
@@ -36,10 +37,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, in *Integration) (*In
 		return nil, fmt.Errorf("integration: team %q: %w", in.TeamID, ErrNotFound)
 	}
 	c := in.Clone()
-	c.TeamID = actor.TeamID
-	if c.ID == "" {
-		c.ID = s.newID()
-	}
+	c.TeamID, c.ID = actor.TeamID, s.newID()
 	keepSecrets(nil, c)
 	if _, err := compile(c); err != nil {
 		return nil, err

@@ -101,7 +101,11 @@
 //   - A failed cache invalidation after a saved edit is logged, not returned: the new version
 //     already keeps old entries from being served.
 //   - Compiled request and display templates are cached per (team, ID, version) in a bounded
-//     LRU ([Options].CompiledEntries), so a profile load compiles nothing.
+//     LRU ([Options].CompiledEntries), so a profile load compiles nothing. A cached form is
+//     used only for the configuration it was compiled from, so an ID that a host's store hands
+//     out again after a delete never runs the deleted integration's request.
+//   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
+//     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend
 //     ([ErrConfirmationRequired]); a dry run never needs it.
 //   - The [Store] has four methods (get, list, compare-and-swap save, delete), one more than

@@ -128,9 +128,12 @@ func randomID() string {
 }
 
 // compile returns the compiled form of a stored integration, cached per team, ID and version.
+// A cached form is used only if it was compiled from the same configuration: a host whose
+// store hands out a deleted integration's ID again (or another process that saved a different
+// integration under the same ID and version) must not get the old URL, headers or display.
 func (s *Service) compile(in *Integration) (*compiled, error) {
 	k := compiledKey{in.TeamID, in.ID, in.Version}
-	if c, ok := s.compiled.Get(k); ok {
+	if c, ok := s.compiled.Get(k); ok && c.compiledFrom(in) {
 		return c, nil
 	}
 	c, err := compile(in)

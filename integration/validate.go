@@ -48,7 +48,8 @@ type compiled struct {
 	body     *variables.Template // nil: no body
 	display  *template.Template  // nil: display off
 	required []string
-	secrets  []string // names of secret.* variables referenced by headers
+	secrets  []string     // names of secret.* variables referenced by headers
+	src      *Integration // what was compiled, for compiledFrom
 }
 
 type compiledParam struct {
@@ -221,7 +222,52 @@ func compile(in *Integration) (*compiled, error) {
 	if len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
 	}
+	c.src = compiledSource(in)
 	return c, nil
+}
+
+// compiledSource returns a copy of the fields of in that compile reads, without secret values.
+func compiledSource(in *Integration) *Integration {
+	src := &Integration{
+		Method: in.Method, URL: in.URL, Body: in.Body, Display: in.Display,
+		Headers: make([]Header, len(in.Headers)), Secrets: make([]Secret, len(in.Secrets)),
+		Query: slices.Clone(in.Query), RequiredVariables: slices.Clone(in.RequiredVariables),
+	}
+	src.Display.Template = slices.Clone(in.Display.Template)
+	for i, h := range in.Headers {
+		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
+		if !h.Secret {
+			src.Headers[i].Value = h.Value
+		}
+	}
+	for i, sc := range in.Secrets {
+		src.Secrets[i] = Secret{Name: sc.Name}
+	}
+	return src
+}
+
+// compiledFrom reports whether c was compiled from a configuration equal to in's (secret values
+// and sealed forms aside, which c does not hold).
+func (c *compiled) compiledFrom(in *Integration) bool {
+	src := c.src
+	if src == nil || src.Method != in.Method || src.URL != in.URL || src.Body != in.Body ||
+		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
+		!slices.Equal(src.Query, in.Query) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
+		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
+		return false
+	}
+	for i, h := range in.Headers {
+		s := src.Headers[i]
+		if s.Name != h.Name || s.Secret != h.Secret || (!h.Secret && s.Value != h.Value) {
+			return false
+		}
+	}
+	for i, sc := range in.Secrets {
+		if src.Secrets[i].Name != sc.Name {
+			return false
+		}
+	}
+	return true
 }
 
 func compileURL(ps *problems, src string, opts *variables.Options) *variables.Template {

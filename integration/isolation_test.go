@@ -1,0 +1,77 @@
+package integration_test
+
+import (
+	"testing"
+
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+// An admin of another team cannot learn whether an integration ID exists by creating an
+// integration with that ID: Create always assigns a new ID.
+func TestCreateIgnoresCallerID(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	a := e.create(t, &integration.Integration{Name: "CRM", URL: "https://crm.example.com/x", Active: true}, 0)
+	got, err := e.svc.Create(ctx, adminB, &integration.Integration{ID: a.ID, Name: "probe", URL: "https://probe.example.com/"})
+	if err != nil {
+		t.Fatalf("Create by team-b with team-a's ID = %v, want success with a new ID (no existence oracle)", err)
+	}
+	if got.ID == a.ID || got.ID == "" || got.TeamID != "team-b" {
+		t.Errorf("Create by team-b with team-a's ID returned ID %q team %q; want a new ID of team-b", got.ID, got.TeamID)
+	}
+	own, err := e.svc.Create(ctx, adminA, &integration.Integration{ID: "chosen", Name: "x", URL: "https://x.example.com/"})
+	if err != nil || own.ID == "chosen" {
+		t.Errorf("Create with ID %q = %v, %v; want a Service-assigned ID", "chosen", own, err)
+	}
+	if cur, err := e.svc.Get(ctx, adminA, a.ID); err != nil || cur.Name != "CRM" {
+		t.Errorf("team-a's integration after the probe = %+v, %v", cur, err)
+	}
+}
+
+// A host whose store hands out a deleted integration's ID again (NewID below) gets the new
+// integration's request, not the compiled form of the deleted one cached under the same
+// team, ID and version.
+func TestReusedIDDoesNotReuseCompiledRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	svc, err := integration.NewService(integration.Options{
+		Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec,
+		NewID: func() string { return "int-1" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldUp := newUpstream(t, jsonReply(`{"who":"old"}`))
+	newUp := newUpstream(t, jsonReply(`{"who":"new"}`))
+	load := func() integration.Card {
+		t.Helper()
+		cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+		if err != nil || len(cards) != 1 {
+			t.Fatalf("Profile = %v, %v", cards, err)
+		}
+		return cards[0]
+	}
+	for i, up := range []*upstream{oldUp, newUp} {
+		in, err := svc.Create(ctx, adminA, &integration.Integration{Name: "CRM", URL: up.URL + "/c", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Attach(ctx, adminA, in.ID, "a1", 0); err != nil {
+			t.Fatal(err)
+		}
+		load()
+		if i == 0 {
+			if err := svc.Delete(ctx, adminA, in.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if oldUp.calls() != 1 || newUp.calls() != 1 {
+		t.Errorf("upstream calls old %d, new %d; want 1, 1 (the re-created integration must call its own URL)", oldUp.calls(), newUp.calls())
+	}
+	if c := load(); string(c.Raw) != `{"who":"new"}` {
+		t.Errorf("card = %s, want the new integration's response", c.Raw)
+	}
+}
