@@ -107,3 +107,29 @@ func BenchmarkDoLoopbackMiss(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDoCacheHitParallelSameKey: every goroutine reads one hot key
+// (500 agents on one VIP contact): the worst case for the shard lock.
+func BenchmarkDoCacheHitParallelSameKey(b *testing.B) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"plan":"pro"}`))
+	ex, err := httpexec.New(httpexec.Options{Transport: mt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := benchRequest(benchURL)
+	if _, err := ex.Do(b.Context(), req); err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if resp, err := ex.Do(ctx, req); err != nil || !resp.FromCache {
+				b.Errorf("Do = %+v, %v", resp, err)
+				return
+			}
+		}
+	})
+}
