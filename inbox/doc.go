@@ -54,8 +54,11 @@
 //
 // Untrusted bodies are capped (default 1 MiB), checked for nesting depth
 // iteratively and validated with gjson.ValidBytes before any path is read.
-// Errors name fields, never values; HTTP responses never echo headers,
-// secrets or body contents.
+// Ids, the event type, the email and attachment names with control
+// characters or invalid UTF-8 reject the payload (they reach ledger keys and
+// host logs); message text is cleaned rather than rejected (see
+// [Syncer.Sync]). Errors name fields, never values; HTTP responses never
+// echo headers, secrets or body contents.
 //
 // # Verification
 //

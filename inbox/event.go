@@ -106,6 +106,7 @@ type Event struct {
 	Direction  Direction  `json:"direction"`
 	Visibility Visibility `json:"visibility"`
 	// Text is the message text, or the activity line of a MINIMAL message.
+	// Sync cleans it before sending (see [Syncer.Sync]).
 	Text string `json:"text,omitempty"`
 	// Icon and Link decorate a MINIMAL message; both may be empty.
 	Icon string `json:"icon,omitempty"`

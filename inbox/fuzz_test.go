@@ -22,6 +22,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`))
 	f.Add([]byte(`{"type":"message.received","id":"\u0000","data":{"email":"\"@\"","text":"\\"}}`))
 	f.Add([]byte(`{"type":"order.placed","id":"e","data":{"email":"a@b.c","order":{"number":"{{x}}"}}}`))
+	f.Add([]byte(`{"type":"message.received","id":"e\r\n","data":{"message_id":"m\u0000","email":"a\n@b.c","text":"\u202e"}}`))
+	f.Add([]byte(`]]]]]]]]]][[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`))
 	d := mustDecoder(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 64<<10 {
@@ -41,7 +43,7 @@ func FuzzDecode(f *testing.F) {
 		if ev.Kind == inbox.KindNone {
 			return
 		}
-		if ev.Key() == "" || !strings.Contains(inbox.NormalizeEmail(ev.Email), "@") {
+		if ev.Key() == "" || !strings.Contains(inbox.NormalizeEmail(ev.Email), "@") || strings.ContainsAny(ev.MessageID+ev.DeliveryID+ev.Email, "\x00\r\n") {
 			t.Fatalf("mapped event without key or email: %+v", ev)
 		}
 		if ev.Kind == inbox.KindMinimal && (ev.Text == "" || ev.Link != "" && !strings.HasPrefix(ev.Link, "https://shop.example.com/orders/")) {

@@ -328,6 +328,9 @@ func checkDepth(b []byte, max int) bool {
 			}
 		case ']', '}':
 			depth--
+			if depth < 0 {
+				return false // unbalanced: not JSON, and never seen by gjson
+			}
 		}
 	}
 	return true
@@ -361,6 +364,9 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if ev.Type == "" {
 		return nil, malformed("type", "missing")
 	}
+	if !validID(ev.Type) {
+		return nil, malformed("type", errIDChars)
+	}
 	ct := d.events[ev.Type]
 	if ct == nil {
 		return ev, nil
@@ -376,6 +382,9 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 		if len(ev.DeliveryID) > maxIDLen {
 			return nil, malformed("delivery_id", "longer than "+strconv.Itoa(maxIDLen)+" bytes")
 		}
+		if !validID(ev.DeliveryID) {
+			return nil, malformed("delivery_id", errIDChars)
+		}
 	}
 	if ev.MessageID == "" && ev.DeliveryID == "" {
 		return nil, malformed("message_id", "missing (and no delivery id)")
@@ -383,7 +392,7 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if ev.Email, err = str(root, m.Email, "email", maxEmailLen); err != nil {
 		return nil, err
 	}
-	if e := NormalizeEmail(ev.Email); e == "" || !strings.Contains(e, "@") {
+	if !validEmail(NormalizeEmail(ev.Email)) {
 		return nil, malformed("email", "missing or not an email address")
 	}
 	if ev.Text, err = str(root, m.Text, "text", 0); err != nil {
@@ -479,8 +488,14 @@ func id(root gjson.Result, path, field string) (string, error) {
 	if len(s) > maxIDLen {
 		return "", malformed(field, "longer than "+strconv.Itoa(maxIDLen)+" bytes")
 	}
+	if !validID(s) {
+		return "", malformed(field, errIDChars)
+	}
 	return s, nil
 }
+
+// errIDChars is the message for an id or type that validID rejects.
+const errIDChars = "contains control characters or invalid UTF-8"
 
 func timeAt(root gjson.Result, path string) (time.Time, error) {
 	r := root.Get(path)
@@ -535,7 +550,15 @@ func (d *Decoder) attachments(root gjson.Result) ([]Attachment, error) {
 		if a.Name, err = str(v, np, field+".name", 1024); err != nil {
 			return false
 		}
+		if !validID(a.Name) {
+			err = malformed(field+".name", errIDChars)
+			return false
+		}
 		if a.ContentType, err = str(v, tp, field+".content_type", 256); err != nil {
+			return false
+		}
+		if !validID(a.ContentType) {
+			err = malformed(field+".content_type", errIDChars)
 			return false
 		}
 		out = append(out, a)

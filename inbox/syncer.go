@@ -213,12 +213,35 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if out.Key == "" {
 		return nil, malformed("message_id", "missing (and no delivery id)")
 	}
+	for _, f := range [...]struct{ name, v string }{{"message_id", ev.MessageID}, {"delivery_id", ev.DeliveryID}} {
+		if len(f.v) > maxIDLen {
+			return nil, malformed(f.name, "longer than "+itoa(maxIDLen)+" bytes")
+		}
+		if !validID(f.v) {
+			return nil, malformed(f.name, errIDChars)
+		}
+	}
 	email := NormalizeEmail(ev.Email)
 	if email == "" {
 		return nil, malformed("email", "missing")
 	}
-	if ev.Text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
+	if !validEmail(email) {
+		return nil, malformed("email", "not an email address")
+	}
+	text := cleanText(ev.Text, ev.Kind == KindMinimal)
+	if text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
 		return nil, malformed("text", "missing")
+	}
+	for i, a := range ev.Attachments {
+		field := "attachments[" + itoa(i) + "]"
+		switch {
+		case !validLink(a.URL):
+			return nil, malformed(field+".url", "not an absolute http or https URL")
+		case !validID(a.Name):
+			return nil, malformed(field+".name", errIDChars)
+		case !validID(a.ContentType):
+			return nil, malformed(field+".content_type", errIDChars)
+		}
 	}
 	claim, err := s.o.Ledger.Claim(ctx, out.Key)
 	if err == nil {
@@ -246,7 +269,7 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	// if the caller goes away: aborting halfway (a Send that reached the
 	// host but reports ctx's cancellation) is what risks a double message.
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.Timeout)
-	rec, tempErr := s.run(runCtx, ev, email, claim.Record, out)
+	rec, tempErr := s.run(runCtx, ev, email, text, claim.Record, out)
 	cancel()
 	out.Deliveries = slices.Clone(rec.Deliveries)
 	// The ledger write gets its own budget, detached from ctx: it must
@@ -321,7 +344,7 @@ func step(ctx context.Context, err error, what string) (temp error, reason strin
 
 // run does the contact, conversation and message steps. It returns the
 // record to complete, or a temporary error with the progress to release.
-func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Record, out *Outcome) (*Record, error) {
+func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progress *Record, out *Outcome) (*Record, error) {
 	rec := &Record{}
 	if progress != nil {
 		rec.Deliveries = slices.Clone(progress.Deliveries)
@@ -420,7 +443,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email string, progress *Rec
 		}
 	}
 	msg := Message{
-		Kind: ev.Kind, Direction: ev.Direction, Visibility: ev.Visibility, Text: ev.Text,
+		Kind: ev.Kind, Direction: ev.Direction, Visibility: ev.Visibility, Text: text,
 		OccurredAt: ev.OccurredAt, Source: ev.Source, ExternalID: ev.MessageID,
 	}
 	if msg.ExternalID == "" {
