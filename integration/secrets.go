@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/httpexec"
 )
 
 // keepSecrets prepares the secret fields of c, an admin's edit of prev (nil for a new or an
@@ -170,6 +172,30 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 	}
 	return o, nil
 }
+
+// sentSecrets returns what must be scrubbed from anything shown after r was sent with the
+// secrets in o: every clear secret value; the value, as sent, of every header that carries one,
+// which may be a filter's transformation of it ("Basic {{secret.creds | base64}}"); and the
+// credential after an authorization scheme ("tok_1" of "Bearer tok_1"), which an upstream may
+// echo alone.
+func sentSecrets(o *opened, r *httpexec.Request) []string {
+	vs := o.values()
+	if r != nil {
+		for _, name := range r.SecretHeaders {
+			vs = append(vs, r.Header.Values(name)...)
+		}
+	}
+	for _, v := range vs {
+		if _, cred, ok := strings.Cut(v, " "); ok && len(strings.TrimSpace(cred)) >= minScrubbedPart {
+			vs = append(vs, strings.TrimSpace(cred))
+		}
+	}
+	return vs
+}
+
+// minScrubbedPart is the shortest part of a secret value scrubbed on its own: shorter parts
+// would redact ordinary words of a response.
+const minScrubbedPart = 6
 
 // scrub replaces every secret value in s with Redacted.
 func scrub(s string, secrets []string) string {

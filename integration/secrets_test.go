@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -255,4 +256,54 @@ func TestUnopenableSecretIsAConfigurationError(t *testing.T) {
 		t.Errorf("sent %d requests without the secret", up.calls())
 	}
 	_ = created
+}
+
+// An upstream that echoes a secret in another form than the stored value (a header built with
+// a filter, or only the credential after "Bearer ") gets it redacted too, in cards and in test
+// results.
+func TestTransformedSecretEchoRedacted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	const creds = "svc-user:pa55-w0rd-x"
+	b64 := base64.StdEncoding.EncodeToString([]byte(creds))
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Seen-Basic", r.Header.Get("X-Basic"))
+		json.NewEncoder(w).Encode(map[string]string{
+			"basic": r.Header.Get("X-Basic"),
+			"b64":   strings.TrimPrefix(r.Header.Get("X-Basic"), "Basic "),
+			"token": strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+		})
+	})
+	in := &integration.Integration{
+		Name: "Echo", URL: up.URL + "/echo", Active: true,
+		Headers: []integration.Header{
+			{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true},
+			{Name: "X-Basic", Value: "Basic {{secret.creds | base64}}"},
+		},
+		Secrets: []integration.Secret{{Name: "creds", Value: creds}},
+	}
+	created := e.create(t, in, 0, "a1")
+	cards, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil || len(cards) != 1 || cards[0].Status != integration.StatusOK {
+		t.Fatalf("Profile = %s, %v", mustJSON(t, cards), err)
+	}
+	if got := up.last(t).Header.Get("X-Basic"); got != "Basic "+b64 {
+		t.Fatalf("upstream X-Basic = %q, want the encoded credentials", got)
+	}
+	leaks := func(what, s string) {
+		t.Helper()
+		for _, secret := range []string{b64, testSecret, creds} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s contains %q:\n%s", what, secret, s)
+			}
+		}
+	}
+	leaks("profile card", mustJSON(t, cards))
+	res, err := e.svc.Test(ctx, adminA, &integration.TestRequest{Integration: created, Contact: ada, Live: true})
+	if err != nil || !res.Sent {
+		t.Fatalf("Test = %v, %v", res, err)
+	}
+	leaks("test result", mustJSON(t, res))
 }

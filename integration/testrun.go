@@ -136,6 +136,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
 		return res, nil
 	}
+	secrets = sentSecrets(o, req)
 	req.CacheTTL, req.Refresh = 0, true // never read (nor write) the cache
 	start := s.now()
 	res.Sent = true

@@ -147,8 +147,12 @@ func compile(in *Integration) (*compiled, error) {
 			ps.add(path+".name", CodeDuplicate, "secret %q is defined twice", s.Name)
 		}
 		secretNames[s.Name] = true
-		if s.Value == "" && s.Sealed == "" {
+		switch {
+		case s.Value == "" && s.Sealed == "":
 			ps.add(path+".value", CodeRequired, "secret value is required")
+		case s.Value != "" && s.Value != Redacted && !validHeaderValue(s.Value):
+			// Secrets are expanded into header values only.
+			ps.add(path+".value", CodeInvalid, "secret value contains control characters")
 		}
 	}
 

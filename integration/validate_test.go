@@ -108,6 +108,10 @@ func TestValidate(t *testing.T) {
 		{"secret problems", func(in *integration.Integration) {
 			in.Secrets = []integration.Secret{{Name: "a b", Value: "x"}, {Name: "t", Value: "1"}, {Name: "t", Value: "2"}, {Name: "e"}}
 		}, []pathCode{{"secrets[0].name", "invalid"}, {"secrets[2].name", "duplicate"}, {"secrets[3].value", "required"}}},
+		{"secret value with a line break", func(in *integration.Integration) {
+			in.Headers = []integration.Header{{Name: "X-Key", Value: "{{secret.k}}"}}
+			in.Secrets = []integration.Secret{{Name: "k", Value: "abc\r\nX-Injected: 1"}}
+		}, []pathCode{{"secrets[0].value", "invalid"}}},
 		{"required variables", func(in *integration.Integration) {
 			in.RequiredVariables = []string{"contact.email", "secret.token", "order.id"}
 		}, []pathCode{{"required_variables[1]", "unknown_variable"}, {"required_variables[2]", "unknown_variable"}}},
