@@ -101,3 +101,19 @@ func TestDecodeActivityOneLine(t *testing.T) {
 		t.Errorf("activity text %q spans several lines", got)
 	}
 }
+
+// TestDecoderOwnsItsSource: a Decoder is immutable; editing the Source's
+// maps afterwards (or the copy Source returns) does not change it.
+func TestDecoderOwnsItsSource(t *testing.T) {
+	src := chatSource(nil)
+	d, err := inbox.NewDecoder(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Mapping.Directions["inbound"] = inbox.BusinessToParticipant
+	d.Source().Mapping.Directions["inbound"] = inbox.BusinessToParticipant
+	ev, err := d.Decode(nil, []byte(`{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"hi","direction":"inbound"}}`))
+	if err != nil || ev.Direction != inbox.ParticipantToBusiness {
+		t.Errorf("Decode after editing the source = %+v, %v; want the direction mapped when the decoder was made", ev, err)
+	}
+}

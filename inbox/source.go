@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -147,6 +148,7 @@ func (s *Source) Validate() error {
 // NewDecoder validates src and compiles its templates. The error is a
 // *[SourceError] naming every offending field.
 func NewDecoder(src Source) (*Decoder, error) {
+	src = src.clone() // the Decoder is immutable: later edits of src's maps must not reach it
 	var probs []*FieldError
 	add := func(field, msg string) { probs = append(probs, &FieldError{Field: field, Msg: msg}) }
 	if src.Name == "" {
@@ -291,8 +293,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Source returns the source the decoder was built from.
-func (d *Decoder) Source() Source { return d.src }
+// Source returns a copy of the source the decoder was built from.
+func (d *Decoder) Source() Source { return d.src.clone() }
+
+// clone copies s with its own maps.
+func (s Source) clone() Source {
+	s.Events = maps.Clone(s.Events)
+	s.Mapping.Directions = maps.Clone(s.Mapping.Directions)
+	s.Mapping.Visibilities = maps.Clone(s.Mapping.Visibilities)
+	s.Mapping.Fields = maps.Clone(s.Mapping.Fields)
+	return s
+}
 
 // MaxBodyBytes returns the effective body cap.
 func (d *Decoder) MaxBodyBytes() int64 { return d.maxBody }

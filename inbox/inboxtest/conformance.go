@@ -136,7 +136,6 @@ func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages,
 		if err != nil || id == "" {
 			t.Fatalf("Send = %q, %v; want an id", id, err)
 		}
-		m.Text = "changed after Send"
 		id2, err := ms.Send(t.Context(), conv, &inbox.Message{Kind: inbox.KindMinimal, Text: "Order placed", Key: "conformance/m/x2/c1"})
 		if err != nil || id2 == "" || id2 == id {
 			t.Errorf("second Send = %q, %v; want a new id other than %q", id2, err, id)
@@ -222,6 +221,41 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		c := claim(t, l, "k", inbox.ClaimDone)
 		if c.Record == nil || c.Record.Status != inbox.StatusFailed || c.Record.Reason == "" || c.Record.Event == nil || c.Record.Event.MessageID != "1" {
 			t.Errorf("failed record = %+v; want status, reason and event kept", c.Record)
+		}
+	})
+	t.Run("done is final", func(t *testing.T) {
+		// A worker whose Complete timed out after it was stored, or whose
+		// lease expired while another completed the key, may still call
+		// Release or Complete: neither may reopen or rewrite a done key,
+		// or a redelivery would send again.
+		l, _, _ := newLedger(t)
+		claim(t, l, "k", inbox.ClaimNew)
+		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}}}
+		if err := l.Complete(t.Context(), "k", rec); err != nil {
+			t.Fatalf("Complete: %v", err)
+		}
+		_ = l.Release(t.Context(), "k", &inbox.Record{Status: inbox.StatusRetry})
+		_ = l.Complete(t.Context(), "k", &inbox.Record{Status: inbox.StatusFailed, Reason: "stale"})
+		c := claim(t, l, "k", inbox.ClaimDone)
+		if c.Record == nil || c.Record.Status != inbox.StatusSent || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m1" {
+			t.Errorf("record after a stale Release and Complete = %+v; want the first completed record", c.Record)
+		}
+	})
+	t.Run("lease expiry keeps progress", func(t *testing.T) {
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		claim(t, l, "k", inbox.ClaimNew)
+		progress := &inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}}}
+		if err := l.Release(t.Context(), "k", progress); err != nil {
+			t.Fatalf("Release: %v", err)
+		}
+		claim(t, l, "k", inbox.ClaimNew) // this worker crashes
+		advance(lease + time.Second)
+		c := claim(t, l, "k", inbox.ClaimNew)
+		if c.Record == nil || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m1" {
+			t.Errorf("Claim after an expired lease record = %+v; want the progress saved by the last Release", c.Record)
 		}
 	})
 	t.Run("lease expiry", func(t *testing.T) {
