@@ -74,8 +74,7 @@ func (s *Service) Update(ctx context.Context, actor Actor, in *Integration) (*In
 	}
 	c := in.Clone()
 	c.TeamID, c.CreatedAt = prev.TeamID, prev.CreatedAt
-	keepSecrets(prev, c)
-	if _, err := compile(c); err != nil {
+	if _, err := compileEdit(c, keepSecrets(prev, c)); err != nil {
 		return nil, err
 	}
 	if err := s.seal(ctx, c); err != nil {

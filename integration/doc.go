@@ -85,9 +85,16 @@
 // # Decisions
 //
 //   - Secret values in the JSON encoding are [Redacted] and the sealed form is included as
-//     "sealed", so a host may keep the encoding in a document column. On Create and Update a
+//     "sealed", so a host may keep the encoding in a document column. On Update and Test a
 //     secret whose value is empty or Redacted keeps the stored sealed value of the same name;
 //     incoming "sealed" fields are ignored, so a sealed value cannot be pasted from elsewhere.
+//   - A stored secret is kept only while the URL's scheme, host and port stay the same: an
+//     edit or test run that points the integration at another server must enter its secrets
+//     again (a [ValidationError] says so), so a credential is never sent where its author did
+//     not send it, even by a hijacked admin session that never saw it.
+//   - Update opens every kept secret and seals it again with the [Sealer]'s current key, so
+//     saving each integration once completes a key rotation; a kept value that no key opens
+//     any more must be entered again.
 //   - Secret header values are literals, never templates: a contact's data can never reach a
 //     credential. Use a plain header with {{secret.NAME}} to build "Bearer {{secret.token}}".
 //   - The inbox to team mapping comes from the host ([Inboxes]); Profile takes an inbox ID,

@@ -9,8 +9,9 @@ import (
 // Redacted is what a secret value looks like everywhere outside the moment a request is sent:
 // in JSON encodings of the model, test results, errors and logs. When an admin saves an
 // integration whose secret header or secret carries the value Redacted (or an empty value), the
-// stored sealed value of the same name is kept, so a form that round-trips the JSON encoding does
-// not erase the credentials it never saw.
+// stored sealed value of the same name is kept (while the URL's scheme, host and port are
+// unchanged), so a form that round-trips the JSON encoding does not erase the credentials it
+// never saw.
 const Redacted = "••••"
 
 // HTTP methods an integration may use.

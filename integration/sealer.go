@@ -38,7 +38,8 @@ type Key struct {
 // AESGCM is the default Sealer: AES-256-GCM with a random 96-bit nonce. A sealed value reads
 // "v1.<key id>.<base64url(nonce || ciphertext || tag)>". The first key seals; any key opens the
 // values sealed with it, so a host rotates by putting the new key first and keeping the old ones
-// until every integration has been saved again. An AESGCM is safe for concurrent use.
+// until every integration has been saved again (Service.Update seals kept values again with the
+// first key). An AESGCM is safe for concurrent use.
 type AESGCM struct {
 	keys  []aesKey // keys[0] seals
 	index map[string]cipher.AEAD

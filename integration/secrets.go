@@ -3,18 +3,41 @@ package integration
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/variables"
 )
 
 // keepSecrets prepares the secret fields of c, an admin's edit of prev (nil for a new or an
 // unsaved integration): incoming Sealed fields are ignored; a secret with an empty or Redacted
 // value keeps the sealed value of prev's secret of the same name (header names compare
-// case-insensitively).
-func keepSecrets(prev, c *Integration) {
+// case-insensitively), but only while the URL's origin (scheme, host and port) is prev's: a
+// stored credential is never sent to a server its author did not send it to. It returns the
+// field paths ("headers[0].value", "secrets[1].value") of the values not kept because the
+// origin changed.
+func keepSecrets(prev, c *Integration) (refused []string) {
+	if prev != nil && !sameOrigin(prev.URL, c.URL) {
+		stored := prev
+		defer func() {
+			for i, h := range c.Headers {
+				if h.Secret && h.Value == "" && storedHeader(stored, h.Name) != "" {
+					refused = append(refused, fmt.Sprintf("headers[%d].value", i))
+				}
+			}
+			for i, sc := range c.Secrets {
+				if sc.Value == "" && storedSecret(stored, sc.Name) != "" {
+					refused = append(refused, fmt.Sprintf("secrets[%d].value", i))
+				}
+			}
+		}()
+		prev = nil
+	}
 	for i := range c.Headers {
 		h := &c.Headers[i]
 		h.Sealed = ""
@@ -22,14 +45,8 @@ func keepSecrets(prev, c *Integration) {
 			continue
 		}
 		h.Value = ""
-		if prev == nil {
-			continue
-		}
-		for _, p := range prev.Headers {
-			if p.Secret && p.Sealed != "" && strings.EqualFold(p.Name, h.Name) {
-				h.Sealed = p.Sealed
-				break
-			}
+		if prev != nil {
+			h.Sealed = storedHeader(prev, h.Name)
 		}
 	}
 	for i := range c.Secrets {
@@ -39,16 +56,76 @@ func keepSecrets(prev, c *Integration) {
 			continue
 		}
 		sc.Value = ""
-		if prev == nil {
-			continue
+		if prev != nil {
+			sc.Sealed = storedSecret(prev, sc.Name)
 		}
-		for _, p := range prev.Secrets {
-			if p.Sealed != "" && p.Name == sc.Name {
-				sc.Sealed = p.Sealed
-				break
+	}
+	return refused
+}
+
+// storedHeader returns the sealed value of prev's secret header name, or "".
+func storedHeader(prev *Integration, name string) string {
+	for _, p := range prev.Headers {
+		if p.Secret && p.Sealed != "" && strings.EqualFold(p.Name, name) {
+			return p.Sealed
+		}
+	}
+	return ""
+}
+
+// storedSecret returns the sealed value of prev's secret name, or "".
+func storedSecret(prev *Integration, name string) string {
+	for _, p := range prev.Secrets {
+		if p.Sealed != "" && p.Name == name {
+			return p.Sealed
+		}
+	}
+	return ""
+}
+
+// sameOrigin reports whether the URL templates a and b have the same scheme, host and port
+// (placeholders cannot appear there). Templates that do not compile are not the same.
+func sameOrigin(a, b string) bool {
+	oa, ok := urlOrigin(a)
+	if !ok {
+		return false
+	}
+	ob, ok := urlOrigin(b)
+	return ok && oa == ob
+}
+
+func urlOrigin(src string) (string, bool) {
+	t, err := variables.Compile(src, variables.URL, varOptions())
+	if err != nil {
+		return "", false
+	}
+	s, err := t.Expand(variables.Map{})
+	if err != nil {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port, true
+}
+
+// compileEdit is compile for an edit whose refused secrets (see keepSecrets) are reported with
+// the reason they must be entered again.
+func compileEdit(c *Integration, refused []string) (*compiled, error) {
+	cp, err := compile(c)
+	if ve, ok := errors.AsType[*ValidationError](err); ok {
+		for i, p := range ve.Problems {
+			if p.Code == CodeRequired && slices.Contains(refused, p.Path) {
+				ve.Problems[i].Message = "enter the secret again: a stored secret is kept only while the URL's scheme, host and port stay the same"
 			}
 		}
 	}
+	return cp, err
 }
 
 // hasSecrets reports whether in has any secret value.
@@ -61,7 +138,10 @@ func hasSecrets(in *Integration) bool {
 	return len(in.Secrets) > 0
 }
 
-// seal seals every clear secret value of c (whose ID is final) and clears it.
+// seal seals every secret value of c (whose ID is final) and clears the clear ones. A value
+// kept from the stored integration is opened and sealed again, so that saving an integration
+// moves its secrets to the Sealer's current key (completing a key rotation); one that no key
+// opens any more is a validation problem: the admin enters it again.
 func (s *Service) seal(ctx context.Context, c *Integration) error {
 	if !hasSecrets(c) {
 		return nil
@@ -70,27 +150,44 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 		return ErrNoSealer
 	}
 	aad := sealAAD(c.ID)
-	for i := range c.Headers {
-		h := &c.Headers[i]
-		if !h.Secret || h.Value == "" {
-			continue
+	var ps problems
+	sealOne := func(value, sealed *string, path string) error {
+		if *value == "" {
+			if *sealed == "" {
+				return nil
+			}
+			plain, err := s.sealer.Open(ctx, *sealed, aad)
+			if errors.Is(err, ErrSealed) {
+				ps.add(path, CodeRequired, "the stored secret cannot be opened with the current keys: enter it again")
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("integration: open %s: %w", path, err)
+			}
+			*value = string(plain)
 		}
-		sealed, err := s.sealer.Seal(ctx, []byte(h.Value), aad)
+		out, err := s.sealer.Seal(ctx, []byte(*value), aad)
 		if err != nil {
-			return fmt.Errorf("integration: seal headers[%d]: %w", i, err)
+			return fmt.Errorf("integration: seal %s: %w", path, err)
 		}
-		h.Sealed, h.Value = sealed, ""
+		*sealed, *value = out, ""
+		return nil
+	}
+	for i := range c.Headers {
+		if h := &c.Headers[i]; h.Secret {
+			if err := sealOne(&h.Value, &h.Sealed, fmt.Sprintf("headers[%d].value", i)); err != nil {
+				return err
+			}
+		}
 	}
 	for i := range c.Secrets {
 		sc := &c.Secrets[i]
-		if sc.Value == "" {
-			continue
+		if err := sealOne(&sc.Value, &sc.Sealed, fmt.Sprintf("secrets[%d].value", i)); err != nil {
+			return err
 		}
-		sealed, err := s.sealer.Seal(ctx, []byte(sc.Value), aad)
-		if err != nil {
-			return fmt.Errorf("integration: seal secrets[%d]: %w", i, err)
-		}
-		sc.Sealed, sc.Value = sealed, ""
+	}
+	if len(ps) > 0 {
+		return &ValidationError{Problems: ps}
 	}
 	return nil
 }

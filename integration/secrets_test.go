@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -306,4 +307,112 @@ func TestTransformedSecretEchoRedacted(t *testing.T) {
 		t.Fatalf("Test = %v, %v", res, err)
 	}
 	leaks("test result", mustJSON(t, res))
+}
+
+// Saving an integration again moves its kept secrets to the sealer's current key, so a host can
+// retire the old key after every integration has been saved; a kept value that no key opens
+// must be entered again.
+func TestUpdateResealsWithCurrentKey(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t) // seals with key k1
+	ctx := t.Context()
+	up := newUpstream(t, echo(http.StatusOK))
+	created := e.create(t, secretIntegration(up.URL), 0, "a1")
+	withSealer := func(keys ...integration.Key) *integration.Service {
+		t.Helper()
+		sealer, err := integration.NewAESGCM(keys...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, Sealer: sealer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	k1, k2 := key("k1", 7), key("k2", 8) // key("k1", 7) is newEnv's key
+
+	// Without k1 the kept values cannot be re-sealed: the admin is asked for them again.
+	edit, _ := e.svc.Get(ctx, adminA, created.ID)
+	_, err := withSealer(k2).Update(ctx, adminA, edit)
+	if got := problemPaths(err, "cannot be opened"); got != "headers[0].value secrets[0].value" {
+		t.Fatalf("Update with a kept value no key opens = %v, want problems at headers[0].value and secrets[0].value", err)
+	}
+
+	// Rotation: k2 seals, k1 still opens; one save moves both values to k2.
+	if _, err := withSealer(k2, k1).Update(ctx, adminA, edit); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := e.store.Get(ctx, "team-a", created.ID)
+	if !strings.HasPrefix(stored.Headers[0].Sealed, "v1.k2.") || !strings.HasPrefix(stored.Secrets[0].Sealed, "v1.k2.") {
+		t.Errorf("after saving, sealed values %q, %q; want both sealed with k2", stored.Headers[0].Sealed, stored.Secrets[0].Sealed)
+	}
+	// k1 is retired.
+	cards, err := withSealer(k2).Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil || len(cards) != 1 || cards[0].Status != integration.StatusOK {
+		t.Fatalf("Profile with k2 only = %s, %v", mustJSON(t, cards), err)
+	}
+	if got := up.last(t).Header.Get("Authorization"); got != "Bearer "+testSecret {
+		t.Errorf("Authorization after rotation = %q", got)
+	}
+}
+
+// A stored secret is never sent to another server than the one it was configured for: an edit
+// or a test run that changes the URL's scheme, host or port must enter the secrets again.
+func TestStoredSecretNotSentToNewHost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	crm := newUpstream(t, echo(http.StatusOK))
+	attacker := newUpstream(t, echo(http.StatusOK))
+	created := e.create(t, secretIntegration(crm.URL), 0, "a1")
+
+	moved, _ := e.svc.Get(ctx, adminA, created.ID) // secret values Redacted: "keep"
+	moved.URL = attacker.URL + "/clients"
+	wantRefused := func(what string, err error) {
+		t.Helper()
+		if got := problemPaths(err, "enter the secret again"); got != "headers[0].value secrets[0].value" {
+			t.Errorf("%s with a kept secret and a new host = %v, want both secrets to be entered again", what, err)
+		}
+	}
+	res, err := e.svc.Test(ctx, adminA, &integration.TestRequest{Integration: moved, Contact: ada, Live: true, ConfirmSend: true})
+	wantRefused("Test", err)
+	if res != nil && res.Sent {
+		t.Errorf("Test sent the request")
+	}
+	_, err = e.svc.Update(ctx, adminA, moved)
+	wantRefused("Update", err)
+	if attacker.calls() != 0 {
+		t.Fatalf("the new host received %d requests", attacker.calls())
+	}
+
+	// Same origin, other path: kept. New host with the secrets typed again: fine.
+	samePlace, _ := e.svc.Get(ctx, adminA, created.ID)
+	samePlace.URL = crm.URL + "/v2/clients"
+	if _, err := e.svc.Update(ctx, adminA, samePlace); err != nil {
+		t.Errorf("Update of the path only = %v, want the secrets kept", err)
+	}
+	retyped, _ := e.svc.Get(ctx, adminA, created.ID)
+	retyped.URL = attacker.URL + "/clients"
+	retyped.Headers[0].Value, retyped.Secrets[0].Value = "Bearer new-token-1", "new-key-1"
+	if _, err := e.svc.Update(ctx, adminA, retyped); err != nil {
+		t.Errorf("Update to a new host with the secrets entered again = %v", err)
+	}
+}
+
+// problemPaths returns the sorted paths of err's validation problems whose message contains
+// msg, or "not a ValidationError".
+func problemPaths(err error, msg string) string {
+	ve, ok := errors.AsType[*integration.ValidationError](err)
+	if !ok {
+		return "not a ValidationError"
+	}
+	var paths []string
+	for _, p := range ve.Problems {
+		if strings.Contains(p.Message, msg) {
+			paths = append(paths, p.Path)
+		}
+	}
+	slices.Sort(paths)
+	return strings.Join(paths, " ")
 }

@@ -103,8 +103,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		prev = p
 	}
 	in.TeamID = actor.TeamID
-	keepSecrets(prev, in)
-	c, err := compile(in)
+	c, err := compileEdit(in, keepSecrets(prev, in))
 	if err != nil {
 		return nil, err
 	}
