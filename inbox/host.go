@@ -122,6 +122,12 @@ type Claim struct {
 // JSON-encodable); the caller does not modify a Record after passing it.
 // Any error from the ledger leaves the delivery retryable (the Handler
 // answers 503): nothing is sent without a claim.
+//
+// Complete and Release carry no claim token, so an implementation cannot
+// tell the current holder of a key from a worker whose lease expired and
+// was taken over. They must never reopen or rewrite a completed key (see
+// inboxtest.RunLedger), and the lease must stay well above the Syncer's
+// Options.Timeout, which bounds how long a worker holds a claim.
 type Ledger interface {
 	// Claim claims key, or reports that it is busy or done.
 	Claim(ctx context.Context, key string) (Claim, error)

@@ -268,13 +268,14 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	// Once the key is claimed, finish the delivery within the timeout even
 	// if the caller goes away: aborting halfway (a Send that reached the
 	// host but reports ctx's cancellation) is what risks a double message.
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.Timeout)
+	detached := context.WithoutCancel(ctx)
+	runCtx, cancel := context.WithTimeout(detached, s.o.Timeout)
 	rec, tempErr := s.run(runCtx, ev, email, text, claim.Record, out)
 	cancel()
 	out.Deliveries = slices.Clone(rec.Deliveries)
 	// The ledger write gets its own budget, detached from ctx: it must
 	// happen even when ctx is done, and must not hang forever either.
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.Timeout)
+	lctx, cancel := context.WithTimeout(detached, s.o.Timeout)
 	defer cancel()
 	if tempErr != nil {
 		rec.Status = StatusRetry
