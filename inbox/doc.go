@@ -92,7 +92,8 @@
 // happens when one Sync outlives its lease (a Send slower than the lease):
 // a redelivery takes the key over and both may send. Once the key is
 // claimed, Sync therefore bounds its host calls with [Options.Timeout]
-// (default [DefaultTimeout]), which must stay well below the ledger's lease,
+// (default [DefaultTimeout]; the claim is held for at most about twice
+// that, which must stay below the ledger's lease),
 // and no longer stops when its caller's ctx is cancelled: a sender hanging
 // up mid-delivery does not leave a half-done Send to be repeated.
 //

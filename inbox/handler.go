@@ -83,12 +83,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reply(w, r, http.StatusMethodNotAllowed, "method not allowed", nil, nil)
 		return
 	}
-	max := h.dec.maxBody
-	if r.ContentLength > max {
+	limit := h.dec.maxBody
+	if r.ContentLength > limit {
 		h.reply(w, r, http.StatusRequestEntityTooLarge, "payload too large", nil, ErrTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			h.reply(w, r, http.StatusRequestEntityTooLarge, "payload too large", nil, ErrTooLarge)

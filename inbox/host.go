@@ -126,7 +126,7 @@ type Claim struct {
 // Complete and Release carry no claim token, so an implementation cannot
 // tell the current holder of a key from a worker whose lease expired and
 // was taken over. They must never reopen or rewrite a completed key (see
-// inboxtest.RunLedger), and the lease must stay well above the Syncer's
+// inboxtest.RunLedger), and the lease must stay above twice the Syncer's
 // Options.Timeout, which bounds how long a worker holds a claim.
 type Ledger interface {
 	// Claim claims key, or reports that it is busy or done.

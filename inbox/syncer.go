@@ -12,7 +12,7 @@ import (
 
 // DefaultTimeout bounds the work of one [Syncer.Sync] after the claim when
 // Options.Timeout is zero.
-const DefaultTimeout = 30 * time.Second
+const DefaultTimeout = 20 * time.Second
 
 // NoMatch is the policy when no contact has the event's email address.
 type NoMatch uint8
@@ -93,8 +93,9 @@ type Options struct {
 	// (contacts, conversations, messages, hooks), and separately the final
 	// ledger write; zero means [DefaultTimeout]. Those calls run on a
 	// context that keeps ctx's values but not its cancellation, so that a
-	// sender hanging up does not abort a half-done delivery. Keep it well
-	// below the ledger's lease: a Sync still running when its lease expires
+	// sender hanging up does not abort a half-done delivery. A Sync thus
+	// holds its claim for at most about twice Timeout; the ledger's lease
+	// must be longer than that: a Sync still running when its lease expires
 	// may race a redelivery that took the key over, and both may send.
 	Timeout time.Duration
 }

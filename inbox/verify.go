@@ -269,7 +269,11 @@ type HMACOptions struct {
 }
 
 // HMAC verifies a hex-encoded HMAC-SHA256 of the raw body carried in one
-// header, as GitHub's X-Hub-Signature-256 does. It is safe for concurrent use.
+// header, as GitHub's X-Hub-Signature-256 does. The scheme signs no
+// timestamp, so a captured delivery stays valid forever: only the ledger's
+// idempotency key stops its replay, for as long as the ledger keeps the key.
+// Prefer [StandardWebhooks] or [Stripe] when the source offers them. It is
+// safe for concurrent use.
 // The zero value rejects every delivery; use [NewHMAC].
 type HMAC struct {
 	keys   []*macKey
