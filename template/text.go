@@ -65,16 +65,26 @@ func (a *arena) str(parts ...string) string {
 // controls (except newline and tab, which text sections keep), DEL,
 // bidirectional embedding, override and isolate controls, the Arabic
 // letter mark, directional marks, line/paragraph separators, the byte
-// order mark and U+FFFE/U+FFFF.
+// order mark and U+FFFE/U+FFFF; and the invisible characters that can
+// hide or disguise text: the zero-width space U+200B, the word joiner
+// and invisible operators U+2060-U+2064, the deprecated format controls
+// U+206A-U+206F, the Mongolian vowel separator U+180E, the interlinear
+// annotation controls U+FFF9-U+FFFB and the tag characters
+// U+E0000-U+E007F (invisible ASCII look-alikes used to smuggle text; a
+// subdivision flag such as England's degrades to a plain black flag).
+// The zero-width non-joiner and joiner U+200C/U+200D stay: scripts such
+// as Persian and Devanagari and emoji sequences need them.
 func isStripped(r rune, keepNewlines bool) bool {
 	switch {
 	case r == '\n' || r == '\t':
 		return !keepNewlines
 	case r < 0x20, r >= 0x7f && r <= 0x9f:
 		return true
-	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e,
-		r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029, r == 0xfeff,
-		r == 0xfffe, r == 0xffff:
+	case r < 0x61c:
+		return false
+	case r == 0x061c, r == 0x180e, r == 0x200b, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x2064, r >= 0x2066 && r <= 0x206f, r == 0x2028, r == 0x2029, r == 0xfeff,
+		r >= 0xfff9 && r <= 0xfffb, r == 0xfffe, r == 0xffff, r >= 0xe0000 && r <= 0xe007f:
 		return true
 	}
 	return false

@@ -14,9 +14,11 @@ const maxURLLen = 2048
 // A URL is safe when it is at most 2048 bytes, contains no control,
 // space, backslash, bidirectional or other invisible formatting
 // character, is absolute with a scheme from the allow-list (http, https,
-// mailto, tel; https only for images), and, for http and https, has a
-// host and no user information. Relative and protocol-relative URLs are
-// refused: the front end's base URL is unknown here.
+// mailto, tel; https only for images), has well-formed percent escapes
+// and none of " < > `, and, for http and https, has a well-formed host
+// and port and no user information (see httpURLProblem, telProblem and
+// mailtoProblem). Relative and protocol-relative URLs are refused: the
+// front end's base URL is unknown here.
 func urlProblem(s string, httpsOnly bool) string {
 	if s == "" {
 		return "empty URL"
@@ -54,30 +56,89 @@ func urlProblem(s string, httpsOnly bool) string {
 	default:
 		return "scheme " + quoteShort(scheme) + " is not allowed (http, https, mailto, tel)"
 	}
-	if ascii && (strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "http")) {
-		return httpURLProblem(s[colon+1:])
+	if strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "http") {
+		return httpURLProblem(s[colon+1:], ascii)
+	}
+	if p := tailProblem(s[colon+1:]); p != "" {
+		return p
 	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return "malformed URL"
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-		if u.Opaque != "" || u.Host == "" || !strings.HasPrefix(s[colon+1:], "//") {
-			return "http(s) URL without a host"
+	if u.Opaque == "" || strings.HasPrefix(s[colon+1:], "/") {
+		return "malformed " + strings.ToLower(scheme) + " URL"
+	}
+	if strings.EqualFold(scheme, "tel") {
+		return telProblem(s[colon+1:])
+	}
+	return mailtoProblem(s[colon+1:])
+}
+
+// telProblem checks the part of a tel: URL after the colon: the
+// characters of RFC 3966 numbers and parameters only (digits, letters,
+// + - . ( ) * ; = and percent escapes of anything but control
+// characters), so that nothing else (another scheme, '@', '/', '?')
+// rides along.
+func telProblem(rest string) string {
+	if hasEscapedControl(rest) {
+		return "tel URL with an escaped control character"
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("+-.()*;=%", c) >= 0) {
+			return "malformed tel URL"
 		}
-		if u.User != nil {
-			return "URL with user information"
+	}
+	return ""
+}
+
+// mailtoProblem checks the part of a mailto: URL after the colon: no
+// percent-escaped control character (an escaped CR or LF could add a
+// header in some mail clients) in the addresses or in any header field
+// but the body, where line breaks are legitimate.
+func mailtoProblem(rest string) string {
+	addrs, query, _ := strings.Cut(rest, "?")
+	if hasEscapedControl(addrs) {
+		return "mailto URL with an escaped control character"
+	}
+	for query != "" {
+		var hf string
+		hf, query, _ = strings.Cut(query, "&")
+		name, value, _ := strings.Cut(hf, "=")
+		if hasEscapedControl(name) || (!strings.EqualFold(name, "body") && hasEscapedControl(value)) {
+			return "mailto URL with an escaped control character in a header field"
 		}
-		if strings.HasPrefix(u.Host, ".") || strings.HasPrefix(u.Host, ":") {
-			return "malformed host"
+	}
+	return ""
+}
+
+// hasEscapedControl reports whether s holds a percent escape of a C0
+// control character or DEL (s has well-formed escapes).
+func hasEscapedControl(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0 && i+2 < len(s); i = strings.IndexByte(s, '%') {
+		if s[i+1] <= '1' || (s[i+1] == '7' && (s[i+2] == 'f' || s[i+2] == 'F')) {
+			return true
 		}
-	case "mailto", "tel":
-		if u.Opaque == "" || strings.HasPrefix(s[colon+1:], "/") {
-			return "malformed " + u.Scheme + " URL"
+		s = s[i+3:]
+	}
+	return false
+}
+
+// tailProblem checks the path, query and fragment of a URL (or the
+// opaque part of a mailto: or tel: URL): well-formed percent escapes and
+// none of the characters that must always be escaped in a URL.
+func tailProblem(tail string) string {
+	for j := 0; j < len(tail); j++ {
+		c := tail[j]
+		if c == '%' {
+			if j+2 >= len(tail) || !isHex(tail[j+1]) || !isHex(tail[j+2]) {
+				return "malformed percent escape"
+			}
 		}
-	default:
-		return "scheme is not allowed"
+		if c == '"' || c == '<' || c == '>' || c == '`' {
+			return "URL contains a character that must be escaped"
+		}
 	}
 	return ""
 }
@@ -138,11 +199,14 @@ func checkURLTemplate(src string, single bool, httpsOnly bool) string {
 	return ""
 }
 
-// httpURLProblem checks the part of an ASCII http(s) URL after the
-// scheme's colon without allocating: "//", a host of letters, digits,
-// '-' and '.' (or a bracketed IPv6 address), an optional numeric port,
-// no user information, and well-formed percent escapes everywhere.
-func httpURLProblem(rest string) string {
+// httpURLProblem checks the part of an http(s) URL after the scheme's
+// colon without allocating: "//", a host of letters, digits, '-', '_'
+// and '.' (non-ASCII letters, marks and digits too, for internationalized
+// names; never non-ASCII punctuation such as a fullwidth '/' or '@'), or
+// a bracketed IPv6 address, an optional port up to 65535, no user
+// information, and a path, query and fragment that pass tailProblem.
+// ascii reports whether the URL is all ASCII.
+func httpURLProblem(rest string, ascii bool) string {
 	if !strings.HasPrefix(rest, "//") {
 		return "http(s) URL without a host"
 	}
@@ -178,8 +242,19 @@ func httpURLProblem(rest string) string {
 		return "http(s) URL without a host"
 	}
 	if !strings.HasPrefix(auth, "[") {
+		if strings.Contains(host, "..") {
+			return "malformed host"
+		}
 		for j := 0; j < len(host); j++ {
 			c := host[j]
+			if c >= 0x80 && !ascii {
+				r, n := utf8.DecodeRuneInString(host[j:])
+				if !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) {
+					return "malformed host"
+				}
+				j += n - 1
+				continue
+			}
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
 				return "malformed host"
 			}
@@ -189,25 +264,18 @@ func httpURLProblem(rest string) string {
 		if len(port) < 2 || len(port) > 6 {
 			return "malformed port"
 		}
+		n := 0
 		for j := 1; j < len(port); j++ {
 			if port[j] < '0' || port[j] > '9' {
 				return "malformed port"
 			}
+			n = n*10 + int(port[j]-'0')
+		}
+		if n > 65535 {
+			return "malformed port"
 		}
 	}
-	tail := rest[end:]
-	for j := 0; j < len(tail); j++ {
-		c := tail[j]
-		if c == '%' {
-			if j+2 >= len(tail) || !isHex(tail[j+1]) || !isHex(tail[j+2]) {
-				return "malformed percent escape"
-			}
-		}
-		if c == '"' || c == '<' || c == '>' || c == '`' {
-			return "URL contains a character that must be escaped"
-		}
-	}
-	return ""
+	return tailProblem(rest[end:])
 }
 
 func isHex(c byte) bool {

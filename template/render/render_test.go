@@ -96,6 +96,8 @@ func TestHTMLEscapes(t *testing.T) {
 	out := &template.Output{Version: 1, Nodes: []template.Node{
 		{Type: template.NodeText, Text: `<script>alert(1)</script>`},
 		{Type: template.NodeLink, Text: `<b>x</b>`, Href: `javascript:alert(1)`},
+		{Type: template.NodeLink, Text: "tel", Href: `tel:javascript:alert(1)`},
+		{Type: template.NodeLink, Text: "tel", Href: `TEL:"><script>alert(1)</script>`},
 		{Type: template.NodeKeyValue, Title: `"><img src=x onerror=alert(1)>`, Items: []template.Item{{Label: "<i>", Value: template.Value{Text: "<u>", Kind: template.KindBadge, Tone: `x" onclick="y`}}}},
 	}}
 	var b bytes.Buffer
@@ -107,6 +109,27 @@ func TestHTMLEscapes(t *testing.T) {
 		if strings.Contains(s, bad) {
 			t.Errorf("HTML output contains %q:\n%s", bad, s)
 		}
+	}
+}
+
+// TestHTMLTelLinks checks that phone links survive html/template's URL
+// filter, which knows only http, https and mailto.
+func TestHTMLTelLinks(t *testing.T) {
+	out := &template.Output{Version: 1, Nodes: []template.Node{
+		{Type: template.NodeKeyValue, Items: []template.Item{{Label: "Phone", Value: template.Value{Text: "+1 555 0100", Kind: template.KindPhone, Href: "tel:+15550100"}}}},
+		{Type: template.NodeButton, Text: "Call", Href: "tel:+1-555-0100;ext=2", Style: "primary"},
+	}}
+	var b bytes.Buffer
+	if err := render.HTML(&b, out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="tel:&#43;15550100"`, `href="tel:&#43;1-555-0100;ext=2"`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("HTML lacks %s:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "ZgotmplZ") {
+		t.Errorf("a tel: link was filtered:\n%s", b.String())
 	}
 }
 
