@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -365,5 +366,27 @@ func TestTargetString(t *testing.T) {
 	want := []string{"text", "url", "query", "header", "json", "target(9)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestCompileLinear compiles long templates of many placeholders in one URL path segment, a
+// shape whose layout was once quadratic (about 10 s for these sizes); linear work takes
+// milliseconds.
+func TestCompileLinear(t *testing.T) {
+	t.Parallel()
+	const n = 60000
+	for _, src := range []string{
+		"https://x.test/" + strings.Repeat("{{a}}", n),
+		"/" + strings.Repeat("{{a}}", n) + "/x",
+		"https://x.test/" + strings.Repeat("{{a}}.", n) + "/x",
+		"https://x.test/" + strings.Repeat("{{a}}/", n),
+	} {
+		start := time.Now()
+		if _, err := variables.Compile(src, variables.URL, nil); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("Compile of %d bytes took %v", len(src), d)
+		}
 	}
 }

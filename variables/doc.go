@@ -33,8 +33,13 @@
 //     userinfo, host or port, or in the first segment of a relative URL (where a ':' could make a
 //     scheme), is a compile error wrapping [ErrPlacement] unless
 //     [Options].AllowHostPlaceholders is set; such values are then query-escaped. A path segment
-//     made only of placeholders (and literal dots) whose values make it "." or ".." is an
-//     expansion error wrapping [ErrDotSegment]; in a URL without a host, a first path segment
+//     whose values make it, or a piece of it, "." or ".." is an expansion error wrapping
+//     [ErrDotSegment]. Pieces are what a server may read after decoding: the segment split at
+//     '/' and '\' (a value writes them as %2F and %5C, but nginx, IIS and others decode them
+//     before they resolve dot segments), with a literal %2e read as '.', each piece cut at its
+//     first ';' (Tomcat strips path parameters before resolving). So the values "../../admin",
+//     "a\.." and "..;x" in "/{{id}}/", or "." in "/.{{id}}/" and "/%2e{{id}}/", are refused,
+//     while "a/b" and "..." are not. In a URL without a host, a first path segment
 //     made only of placeholders that all expand empty ("/{{a}}/b" becoming "//b", where b would
 //     be a host) is an error wrapping [ErrEmptySegment]. Fragment placeholders are path-escaped
 //     too: a fragment is not form-decoded, so a space must be %20 rather than the query's '+'.

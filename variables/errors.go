@@ -15,8 +15,8 @@ var ErrUndefined = errors.New("variables: undefined variable")
 var ErrInvalidHeaderValue = errors.New("variables: invalid header value")
 
 // ErrDotSegment is wrapped by the error Expand returns when the values expanded into a URL
-// template would make a whole path segment "." or "..", which would change the path's structure
-// once a server resolves it.
+// template would make a path segment, or a piece of one between decoded slashes or backslashes,
+// "." or "..", which would change the path's structure once a server resolves it.
 var ErrDotSegment = errors.New("variables: dot segment in url path")
 
 // ErrEmptySegment is wrapped by the error Expand returns when the values expanded into a URL

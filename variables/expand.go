@@ -59,8 +59,8 @@ func (t *Template) expand(dst []byte, r Resolver) ([]byte, error) {
 	if len(t.nonEmpty) > 0 && allEmpty(t.nonEmpty, vals) {
 		return dst, &ValueError{Name: t.slots[t.nonEmpty[0]].name, Err: ErrEmptySegment}
 	}
-	for _, g := range t.dots {
-		if err := checkDots(g, vals, t.slots); err != nil {
+	for i := range t.segs {
+		if err := t.segs[i].check(vals, t.slots); err != nil {
 			return dst, err
 		}
 	}
@@ -113,26 +113,6 @@ func (t *Template) value(s *slot, r Resolver) (string, error) {
 		return "", &ValueError{Name: s.name, Err: ErrInvalidHeaderValue}
 	}
 	return v, nil
-}
-
-// checkDots reports an error when the path segment of group g would expand to "." or "..".
-func checkDots(g dotGroup, vals []string, slots []slot) error {
-	n := g.dots
-	for _, i := range g.slots {
-		n += len(vals[i])
-		if n > 2 {
-			return nil
-		}
-		for j := 0; j < len(vals[i]); j++ {
-			if vals[i][j] != '.' {
-				return nil
-			}
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	return &ValueError{Name: slots[g.slots[0]].name, Err: ErrDotSegment}
 }
 
 // allEmpty reports whether the values of all the given slots are empty.

@@ -88,7 +88,7 @@ func TestExpandURL(t *testing.T) {
 	runExpand(t, variables.URL, []expandCase{
 		{"workload", workload, nil, nil,
 			"https://api.example.com/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com", nil},
-		{"traversal stays one segment", "https://x.test/a/{{dotdot}}/b", nil, nil, "https://x.test/a/..%2F..%2Fadmin/b", nil},
+		{"slash stays in one segment", "https://x.test/a/{{contact.id}}/b", nil, nil, "https://x.test/a/c%2F1001%20x/b", nil},
 		{"reserved in path", "https://x.test/{{reserved}}", nil, nil, "https://x.test/%3F%23&=+%20%2F%3B%2C:@$", nil},
 		{"space in query", "https://x.test/{{sp}}?q={{sp}}", nil, variables.Map{"sp": "a b"}, "https://x.test/a%20b?q=a+b", nil},
 		{"reserved in query", "https://x.test/?k={{reserved}}&z=1", nil, nil, "https://x.test/?k=%3F%23%26%3D%2B+%2F%3B%2C%3A%40%24&z=1", nil},
@@ -110,6 +110,27 @@ func TestExpandURL(t *testing.T) {
 		{"dots inside a segment ok", "https://x.test/a/v{{dots}}", nil, nil, "https://x.test/a/v..", nil},
 		{"dots in query ok", "https://x.test/a?x={{dots}}", nil, nil, "https://x.test/a?x=..", nil},
 		{"three dots ok", "https://x.test/{{dot}}{{dots}}", nil, nil, "https://x.test/...", nil},
+		// A server that decodes %2F or %5C before resolving dot segments (nginx normalising a
+		// URI it proxies, IIS, Tomcat with ALLOW_BACKSLASH) would climb out of the segment.
+		{"encoded slash traversal", "https://x.test/a/{{dotdot}}", nil, nil, "", variables.ErrDotSegment},
+		{"encoded backslash traversal", "https://x.test/a/{{x}}/b", nil, variables.Map{"x": `..\..\admin`}, "", variables.ErrDotSegment},
+		{"traversal after text", "https://x.test/a/{{x}}", nil, variables.Map{"x": "c/../../admin"}, "", variables.ErrDotSegment},
+		{"single dot piece", "https://x.test/a/{{x}}", nil, variables.Map{"x": "c/./d"}, "", variables.ErrDotSegment},
+		{"trailing dot piece", "https://x.test/a/{{x}}/b", nil, variables.Map{"x": "c/.."}, "", variables.ErrDotSegment},
+		{"literal dots after a value separator", "https://x.test/a/{{x}}../b", nil, variables.Map{"x": "c/"}, "", variables.ErrDotSegment},
+		{"literal text then traversal", "https://x.test/a/v{{x}}", nil, variables.Map{"x": `\..`}, "", variables.ErrDotSegment},
+		// Tomcat strips path parameters before resolving dot segments: "..;v=1" is "..".
+		{"dots before a path parameter", "https://x.test/a/{{dots}};v=1/b", nil, nil, "", variables.ErrDotSegment},
+		{"dots before an escaped semicolon", "https://x.test/a/{{x}}", nil, variables.Map{"x": "..;x"}, "", variables.ErrDotSegment},
+		// A literal %2e is a dot once the server decodes it.
+		{"literal escaped dot plus dot", "https://x.test/%2e{{dot}}/b", nil, nil, "", variables.ErrDotSegment},
+		{"literal escaped dot upper case", "https://x.test/%2E{{dot}}/b", nil, nil, "", variables.ErrDotSegment},
+		{"literal escaped dot alone", "https://x.test/%2e{{empty}}/b", nil, nil, "", variables.ErrDotSegment},
+		{"slash without dots ok", "https://x.test/a/{{x}}", nil, variables.Map{"x": "a/b\\c//"}, "https://x.test/a/a%2Fb%5Cc%2F%2F", nil},
+		{"dots within pieces ok", "https://x.test/a/{{x}}", nil, variables.Map{"x": "a../...b/.c/..."}, "https://x.test/a/a..%2F...b%2F.c%2F...", nil},
+		{"dots in a parameter ok", "https://x.test/a/x;{{dots}}/b", nil, nil, "https://x.test/a/x;../b", nil},
+		{"traversal in fragment ok", "https://x.test/a#{{dotdot}}", nil, nil, "https://x.test/a#..%2F..%2Fadmin", nil},
+		{"traversal in query ok", "https://x.test/a?p={{dotdot}}", nil, nil, "https://x.test/a?p=..%2F..%2Fadmin", nil},
 		{"relative empty first segment", "/{{empty}}/x", nil, nil, "", variables.ErrEmptySegment},
 		{"relative empty first segments", "/{{empty}}{{nope}}/x", nil, nil, "", variables.ErrEmptySegment},
 		{"no authority empty first segment", "https:/{{empty}}/x", nil, nil, "", variables.ErrEmptySegment},

@@ -20,6 +20,7 @@ func all(v string) variables.Resolver {
 var hostileSeeds = []string{
 	"", "x", `"`, `\`, "\u2028", "\xff", "\x00", "\r\n", "../", "..", ".", "?#&=", "a/b c",
 	"Zoë \"Z\" O'Brien\n", "}}{{", `{"k":1}`, "%2F%00", strings.Repeat("\"\\", 50),
+	"../../admin", `..\..\admin`, "a/..", "c/./d", "..;x", "/.", "%2e%2e", ".%2e",
 }
 
 // FuzzParse checks that Compile never panics on any source and target, that every compile
@@ -128,6 +129,7 @@ type urlShape struct {
 	HasQuery           bool
 	QueryPairs         int
 	HasFragment        bool
+	DotPieces          int // "." and ".." pieces of the path as a server that decodes %2F, %5C and %2E may read it
 }
 
 func shapeOf(t *testing.T, s string) urlShape {
@@ -143,7 +145,21 @@ func shapeOf(t *testing.T, s string) urlShape {
 		HasQuery:       u.ForceQuery || u.RawQuery != "",
 		QueryPairs:     strings.Count(u.RawQuery, "&") + strings.Count(u.RawQuery, ";"),
 		HasFragment:    strings.Contains(s, "#"),
+		DotPieces:      dotPieces(u.Opaque + u.EscapedPath()),
 	}
+}
+
+// dotPieces counts the pieces "." and ".." of an escaped path once %2F, %5C and %2E are decoded,
+// the path is split at '/' and '\\' and each piece is cut at ';'.
+func dotPieces(path string) int {
+	path = strings.NewReplacer("%2F", "/", "%2f", "/", "%5C", "/", "%5c", "/", "%2E", ".", "%2e", ".").Replace(path)
+	n := 0
+	for _, p := range strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if p, _, _ = strings.Cut(p, ";"); p == "." || p == ".." {
+			n++
+		}
+	}
+	return n
 }
 
 func cmpOr(a, b string) string {
@@ -160,6 +176,8 @@ func FuzzExpandURL(f *testing.F) {
 		"https://api.example.com/v1/teams/{{team.id}}/contacts/{{contact.id}}?email={{contact.email}}",
 		"https://u:p@x.test:8443/{{a}}/b{{a}}/{{a}}{{a}}?{{a}}={{a}}&k={{a}}#frag{{a}}",
 		"/relative/{{a}}?q={{a}}", "mailto:{{a}}", "https://x.test/.{{a}}/", "/{{a}}/x", "https:/{{a}}{{a}}/x",
+		"https://x.test/%2e{{a}}/x", "https://x.test/{{a}};v=1/x", "https://x.test/{{a}}../x", "https://x.test/v{{a}}",
+		"https://[::1]:8443/{{a}}", "https://x.test?q={{a}}#{{a}}",
 	}
 	for _, tmpl := range templates {
 		for _, v := range hostileSeeds {

@@ -61,9 +61,8 @@ func (t *Template) layoutURL(allowHost bool) error {
 		}
 	}
 
-	isPH := func(p int) bool { return slices.Contains(pos, p) }
-	var inHost []int        // skeleton positions of placeholders in the scheme or authority
-	groups := map[int]int{} // segment start -> index in t.dots, or -1 when not a dot group
+	var inHost []int // skeleton positions of placeholders in the scheme or authority
+	segEnd := -1     // end of the path segment of the last path placeholder
 	for i := range t.slots {
 		p := pos[i]
 		s := &t.slots[i]
@@ -80,57 +79,46 @@ func (t *Template) layoutURL(allowHost bool) error {
 			inHost = append(inHost, p)
 		case p < qStart:
 			s.esc = escPath
+			if p < segEnd {
+				g := &t.segs[len(t.segs)-1]
+				g.lits = append(g.lits, decodeSegment(skel[pos[g.slots[len(g.slots)-1]]+1:p]))
+				g.slots = append(g.slots, i)
+				continue
+			}
+			// A new segment: the scans below cover disjoint parts of the skeleton, so the
+			// layout stays linear in the template's length.
 			segStart := authEnd
-			if i := strings.LastIndexByte(skel[authEnd:p], '/'); i >= 0 {
-				segStart = authEnd + i + 1
+			if j := strings.LastIndexByte(skel[authEnd:p], '/'); j >= 0 {
+				segStart = authEnd + j + 1
 			}
-			g, seen := groups[segStart]
-			if !seen {
-				segEnd := qStart
-				if i := strings.IndexByte(skel[p:qStart], '/'); i >= 0 {
-					segEnd = p + i
-				}
-				g = len(t.dots)
-				dg := dotGroup{}
-				for c := segStart; c < segEnd; c++ {
-					if isPH(c) {
-						continue
-					}
-					if skel[c] != '.' {
-						g = -1
-						break
-					}
-					dg.dots++
-				}
-				if g >= 0 {
-					t.dots = append(t.dots, dg)
-				}
-				groups[segStart] = g
+			segEnd = qStart
+			if j := strings.IndexByte(skel[p:qStart], '/'); j >= 0 {
+				segEnd = p + j
 			}
-			if g >= 0 {
-				t.dots[g].slots = append(t.dots[g].slots, i)
-			}
+			t.segs = append(t.segs, segCheck{lits: []string{decodeSegment(skel[segStart:p])}, slots: []int{i}, end: segEnd})
 		case p < fragStart:
 			s.esc = escQuery
 		default:
 			s.esc = escPath
 		}
 	}
+	for k := range t.segs {
+		g := &t.segs[k]
+		g.lits = append(g.lits, decodeSegment(skel[pos[g.slots[len(g.slots)-1]]+1:g.end]))
+	}
 	// Without an authority, a first path segment made only of placeholders must not expand
 	// empty: "/{{a}}/b" would become "//b", whose "b" is a host.
 	if authEnd == schemeEnd && strings.HasPrefix(pre[schemeEnd:], "/") {
 		segStart := schemeEnd + 1
-		if i := strings.IndexByte(pre[segStart:], '/'); i > 0 {
-			var group []int
-			for c := segStart; c < segStart+i; c++ {
-				k := slices.Index(pos, c)
-				if k < 0 {
-					group = nil
-					break
+		if n := strings.IndexByte(pre[segStart:], '/'); n > 0 {
+			// The positions are sorted and distinct: n placeholders in n bytes fill the segment.
+			first, _ := slices.BinarySearch(pos, segStart)
+			last, _ := slices.BinarySearch(pos, segStart+n)
+			if last-first == n {
+				for k := first; k < last; k++ {
+					t.nonEmpty = append(t.nonEmpty, k)
 				}
-				group = append(group, k)
 			}
-			t.nonEmpty = group
 		}
 	}
 	// The template must parse as a URL. In the authority the dummy is '0' so that a placeholder
@@ -148,4 +136,96 @@ func (t *Template) layoutURL(allowHost bool) error {
 		return &SyntaxError{Offset: 0, Msg: "expected a valid URL: " + err.Error()}
 	}
 	return nil
+}
+
+// segCheck is a URL path segment that holds placeholders. Once the values are in, no piece of
+// the segment may read as "." or "..", where pieces are what a server may see after decoding:
+// the segment split at '/' and '\' (which a value contributes only percent-encoded, but which
+// some servers and proxies decode before they resolve dot segments), each piece ending at its
+// first ';' (a path parameter, which Tomcat strips before resolving).
+type segCheck struct {
+	lits  []string // len(slots)+1 literal pieces of the segment around the slots, see decodeSegment
+	slots []int
+	end   int // skeleton offset of the segment's end (layout only)
+}
+
+// decodeSegment returns the literal text lit of a path segment with the escapes that matter to
+// dot segments decoded: %2e as '.', %2f and %5c as '/'.
+func decodeSegment(lit string) string {
+	if !strings.Contains(lit, "%") {
+		return lit
+	}
+	b := make([]byte, 0, len(lit))
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c == '%' && i+2 < len(lit) {
+			switch strings.ToLower(lit[i+1 : i+3]) {
+			case "2e":
+				c = '.'
+			case "2f", "5c":
+				c = '/'
+			}
+			if c != '%' {
+				i += 2
+			}
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// check reports an ErrDotSegment error when the values vals make a piece of segment g "." or
+// "..". Only pieces that a placeholder touches count: a dot piece that the template writes
+// with separators of its own is the template's.
+func (g *segCheck) check(vals []string, slots []slot) error {
+	var p piece
+	for k, i := range g.slots {
+		if p.scan(g.lits[k], false) || p.scan(vals[i], true) {
+			return &ValueError{Name: slots[i].name, Err: ErrDotSegment}
+		}
+	}
+	if p.scan(g.lits[len(g.slots)], false) || p.end() {
+		return &ValueError{Name: slots[g.slots[len(g.slots)-1]].name, Err: ErrDotSegment}
+	}
+	return nil
+}
+
+// piece follows the current piece of a path segment during segCheck.check.
+type piece struct {
+	dots    int  // the number of dots in the piece's name
+	other   bool // the name has a byte other than '.'
+	param   bool // after ';': the rest of the piece is a path parameter
+	touched bool // a placeholder stands in the piece or starts or ends it
+}
+
+// scan feeds s, a value when value is set, and reports whether a piece that ended in s was a
+// dot piece touched by a placeholder.
+func (p *piece) scan(s string, value bool) bool {
+	if value {
+		p.touched = true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '/' || c == '\\':
+			if p.end() {
+				return true
+			}
+			p.touched = value
+		case p.param:
+		case c == ';':
+			p.param = true
+		case c == '.':
+			p.dots++
+		default:
+			p.other = true
+		}
+	}
+	return false
+}
+
+// end closes the current piece and reports whether it was a dot piece touched by a placeholder.
+func (p *piece) end() bool {
+	dot := p.touched && !p.other && (p.dots == 1 || p.dots == 2)
+	*p = piece{}
+	return dot
 }

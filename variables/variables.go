@@ -77,9 +77,9 @@ type Template struct {
 	litLen   int
 	names    []string
 	single   bool
-	dots     []dotGroup
-	nonEmpty []int // slots that must not all expand empty (URL without authority)
-	hasCheck bool  // some slot needs a value check beyond escaping (header)
+	segs     []segCheck // URL path segments with placeholders
+	nonEmpty []int      // slots that must not all expand empty (URL without authority)
+	hasCheck bool       // some slot needs a value check beyond escaping (header)
 }
 
 // slot is one placeholder occurrence.
@@ -108,13 +108,6 @@ const (
 	escJSONString                // inside a JSON string literal
 	escJSONValue                 // a whole JSON value: written as a JSON string
 )
-
-// dotGroup is a URL path segment made only of placeholders and literal dots; its expansion must
-// not be "." or "..".
-type dotGroup struct {
-	dots  int
-	slots []int
-}
 
 // Compile parses src as a template for target. opts may be nil. Every error is a *SyntaxError
 // with the byte offset of the problem; errors.Is tells the reasons apart (ErrUnknownName,
