@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
@@ -351,5 +352,45 @@ func testCacheByteBudget(t *testing.T, knownLength bool) {
 	}
 	if hits == 0 || hits > budget/size {
 		t.Errorf("retained entries = %d, want 1..%d", hits, budget/size)
+	}
+}
+
+// failingCache fails every operation with an error that carries a secret.
+type failingCache struct{}
+
+var errCacheDown = errors.New("redis: AUTH s3cr3t-password failed")
+
+func (failingCache) Get(context.Context, httpexec.CacheKey) (*httpexec.CacheEntry, error) {
+	return nil, errCacheDown
+}
+func (failingCache) Set(context.Context, httpexec.CacheKey, *httpexec.CacheEntry) error {
+	return errCacheDown
+}
+func (failingCache) Invalidate(context.Context, string, string) error { return errCacheDown }
+
+// TestFailingCache: a broken cache never fails an execution; it is logged
+// without its error text; Invalidate reports it.
+func TestFailingCache(t *testing.T) {
+	var logs strings.Builder
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, "ok"))
+	ex := mustNew(t, httpexec.Options{Transport: mt, Cache: failingCache{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for range 2 {
+		resp, err := ex.Do(t.Context(), &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute})
+		if err != nil || string(resp.Body) != "ok" || resp.FromCache {
+			t.Fatalf("Do = %+v, %v", resp, err)
+		}
+	}
+	if mt.GetTotalCallCount() != 2 {
+		t.Fatalf("upstream calls = %d, want 2", mt.GetTotalCallCount())
+	}
+	if !strings.Contains(logs.String(), "cache get failed") || !strings.Contains(logs.String(), "cache set failed") {
+		t.Errorf("cache failures not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "s3cr3t") {
+		t.Errorf("log leaks the cache error text:\n%s", logs.String())
+	}
+	if err := ex.Invalidate(t.Context(), "t", "i"); !errors.Is(err, errCacheDown) {
+		t.Errorf("Invalidate = %v, want the cache's error wrapped", err)
 	}
 }

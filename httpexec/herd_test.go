@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -216,6 +217,51 @@ func TestHerdAllCallersLeave(t *testing.T) {
 		}
 		if got := mt.GetTotalCallCount(); got != 2 {
 			t.Fatalf("upstream calls = %d, want 2", got)
+		}
+	})
+}
+
+type traceKey struct{}
+
+// TestHerdKeepsContextValues: the shared call runs on a detached context
+// that keeps the first caller's values (trace IDs), and every caller's
+// Event says whether it shared.
+func TestHerdKeepsContextValues(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var shared, own int
+		mt := httpmock.NewMockTransport()
+		var seen atomic.Value
+		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			seen.Store(r.Context().Value(traceKey{}))
+			advance(time.Second)
+			return httpmock.NewStringResponse(200, "ok"), nil
+		})
+		ex := mustNew(t, httpexec.Options{Transport: mt, Observe: func(_ context.Context, ev httpexec.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			if ev.Shared {
+				shared++
+			} else {
+				own++
+			}
+		}})
+		req := &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute}
+		var wg sync.WaitGroup
+		for i := range 5 {
+			wg.Go(func() {
+				ctx := context.WithValue(t.Context(), traceKey{}, fmt.Sprint("trace-", i))
+				if _, err := ex.Do(ctx, req); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if v, _ := seen.Load().(string); !strings.HasPrefix(v, "trace-") {
+			t.Errorf("upstream saw trace value %q, want the first caller's", v)
+		}
+		if own != 1 || shared != 4 || mt.GetTotalCallCount() != 1 {
+			t.Errorf("events: %d own, %d shared, %d upstream calls; want 1, 4, 1", own, shared, mt.GetTotalCallCount())
 		}
 	})
 }
