@@ -52,6 +52,9 @@ func TestSyncRejectsBadIDs(t *testing.T) {
 		"email no at":         func(ev *inbox.Event) { ev.Email = "ada" },
 		"relative attachment": func(ev *inbox.Event) { ev.Attachments = []inbox.Attachment{{URL: "/etc/passwd"}} },
 		"only control text":   func(ev *inbox.Event) { ev.Text = "\x00\x01" },
+		"javascript link": func(ev *inbox.Event) {
+			ev.Kind, ev.Link = inbox.KindMinimal, "javascript:alert(1)"
+		},
 	} {
 		ev := basicEvent("m1", "ada@example.com")
 		mod(ev)

@@ -186,9 +186,15 @@ type Outcome struct {
 // means the key is left retryable and the event must be delivered again
 // later; the Outcome is then StatusRetry or StatusBusy. ctx is honoured up
 // to the claim; after it, cancelling ctx no longer stops the delivery,
-// which runs to its end within Options.Timeout (see there). An error wrapping [ErrMalformed] rejects an invalid event
-// (no source name or an invalid one, no idempotency key, no email, no text);
-// nothing is recorded.
+// which runs to its end within Options.Timeout (see there).
+//
+// An error wrapping [ErrMalformed] rejects an invalid event (no source name
+// or an invalid one, no idempotency key, an id longer than 256 bytes or with
+// control characters or invalid UTF-8, no email or an implausible one, no
+// text, a link or an attachment without an absolute http or https URL);
+// nothing is recorded. The text sent is cleaned: invalid UTF-8 becomes
+// U+FFFD, control characters and bidi overrides are dropped (a BASIC
+// message keeps tabs and line breaks; a MINIMAL one is kept on one line).
 //
 // A temporary failure after some contacts of a ManyAll delivery were sent
 // releases the key with that progress, so a retry sends only to the rest.
@@ -232,6 +238,9 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	text := cleanText(ev.Text, ev.Kind == KindMinimal)
 	if text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
 		return nil, malformed("text", "missing")
+	}
+	if ev.Kind == KindMinimal && ev.Link != "" && !validLink(ev.Link) {
+		return nil, malformed("link", "not an absolute http or https URL")
 	}
 	for i, a := range ev.Attachments {
 		field := "attachments[" + itoa(i) + "]"
