@@ -353,6 +353,18 @@ func step(ctx context.Context, err error, what string) (temp error, reason strin
 	return nil, what + ": " + err.Error()
 }
 
+// stepFailed ends run after a failed step: a temporary error is returned
+// for a release, a permanent one marks rec failed with its reason.
+func stepFailed(ctx context.Context, rec *Record, err error, what string) (*Record, error) {
+	temp, reason := step(ctx, err, what)
+	rec.Reason = reason
+	if temp != nil {
+		return rec, temp
+	}
+	rec.Status = StatusFailed
+	return rec, nil
+}
+
 // run does the contact, conversation and message steps. It returns the
 // record to complete, or a temporary error with the progress to release.
 func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progress *Record, out *Outcome) (*Record, error) {
@@ -362,13 +374,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 	}
 	ids, err := s.o.Contacts.FindByEmail(ctx, email)
 	if err != nil {
-		temp, reason := step(ctx, err, "contacts: find")
-		rec.Reason = reason
-		if temp != nil {
-			return rec, temp
-		}
-		rec.Status = StatusFailed
-		return rec, nil
+		return stepFailed(ctx, rec, err, "contacts: find")
 	}
 	for _, id := range ids {
 		if id == "" {
@@ -388,13 +394,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 			return rec, nil
 		case NoMatchHold:
 			if err := s.o.Hold(ctx, ev); err != nil {
-				temp, reason := step(ctx, err, "hold")
-				rec.Reason = reason
-				if temp != nil {
-					return rec, temp
-				}
-				rec.Status = StatusFailed
-				return rec, nil
+				return stepFailed(ctx, rec, err, "hold")
 			}
 			rec.Status, rec.Reason = StatusHeld, "no contact with this email; held by the host"
 			return rec, nil
@@ -407,13 +407,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 					err = fmt.Errorf("%T.CreateContact returned an empty id and no error", s.creator)
 				}
 				if err != nil {
-					temp, reason := step(ctx, err, "contacts: create")
-					rec.Reason = reason
-					if temp != nil {
-						return rec, temp
-					}
-					rec.Status = StatusFailed
-					return rec, nil
+					return stepFailed(ctx, rec, err, "contacts: create")
 				}
 				targets = []string{id}
 			}
@@ -432,13 +426,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 		case ManyChoose:
 			chosen, err := s.o.Choose(ctx, ev, slices.Clone(ids))
 			if err != nil {
-				temp, reason := step(ctx, err, "choose")
-				rec.Reason = reason
-				if temp != nil {
-					return rec, temp
-				}
-				rec.Status = StatusFailed
-				return rec, nil
+				return stepFailed(ctx, rec, err, "choose")
 			}
 			for _, c := range chosen {
 				if !slices.Contains(ids, c) {
