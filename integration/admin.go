@@ -1,10 +1,12 @@
 package integration
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 )
 
 var errNilIntegration = errors.New("integration: nil Integration")
@@ -177,6 +179,11 @@ func (s *Service) attached(ctx context.Context, ib Inbox) ([]Attachment, map[str
 	if len(atts) == 0 {
 		return nil, nil, nil
 	}
+	// Cards come in position order whatever order the host's store returns.
+	atts = slices.Clone(atts)
+	slices.SortStableFunc(atts, func(a, b Attachment) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.IntegrationID, b.IntegrationID))
+	})
 	list, err := s.store.List(ctx, ib.TeamID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("integration: list team: %w", err)

@@ -78,7 +78,9 @@
 // [Service.Profile] runs the cards concurrently, each under its integration's timeout and all
 // under the caller's context, and returns them in attachment order. A card's failure is
 // reported in the card ([StatusError], with an agent-safe [CardError] message and a
-// [Category]); it never fails the load or hides the other cards. When the upstream fails and
+// [Category]); it never fails the load or hides the other cards, not even when host code it
+// calls panics. Cards are ordered by attachment position (then integration ID) whatever order
+// the [Attachments] store returns. When the upstream fails and
 // the executor still holds a stale response, the card is [StatusOK] with Stale set and the
 // error attached.
 //

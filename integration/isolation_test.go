@@ -1,9 +1,14 @@
 package integration_test
 
 import (
+	"context"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/memstore"
 )
 
 // An admin of another team cannot learn whether an integration ID exists by creating an
@@ -73,5 +78,67 @@ func TestReusedIDDoesNotReuseCompiledRequest(t *testing.T) {
 	}
 	if c := load(); string(c.Raw) != `{"who":"new"}` {
 		t.Errorf("card = %s, want the new integration's response", c.Raw)
+	}
+}
+
+// panicky is a host Executor that panics for one URL.
+type panicky struct{ integration.Executor }
+
+func (p panicky) Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error) {
+	if strings.HasSuffix(r.URL, "/panic") {
+		panic("host executor bug")
+	}
+	return p.Executor.Do(ctx, r)
+}
+
+// reversed is a host attachment store that ignores the documented order.
+type reversed struct{ *memstore.Store }
+
+func (r reversed) ListAttachments(ctx context.Context, inboxID string) ([]integration.Attachment, error) {
+	atts, err := r.Store.ListAttachments(ctx, inboxID)
+	slices.Reverse(atts)
+	return atts, err
+}
+
+// One card's panic (in host code) fails that card only, and cards keep the position order
+// even when the host's store returns attachments in another order.
+func TestProfileSurvivesPanicAndSortsCards(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	svc, err := integration.NewService(integration.Options{
+		Store: e.store, Attachments: reversed{e.store}, Inboxes: e.store, Executor: panicky{e.exec},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := newUpstream(t, jsonReply(`{"ok":true}`))
+	for i, name := range []string{"first", "panics", "third"} {
+		path := "/" + name
+		if name == "panics" {
+			path = "/panic"
+		}
+		in, err := svc.Create(ctx, adminA, &integration.Integration{Name: name, URL: up.URL + path, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Attach(ctx, adminA, in.ID, "a1", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cards {
+		s := c.Name + ":" + string(c.Status)
+		if c.Error != nil {
+			s += ":" + string(c.Error.Category)
+		}
+		got = append(got, s)
+	}
+	if want := "first:ok panics:error:internal third:ok"; strings.Join(got, " ") != want {
+		t.Errorf("cards = %v, want %s", got, want)
 	}
 }

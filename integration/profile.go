@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -74,7 +75,16 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card) {
 	start := s.now()
 	*out = Card{IntegrationID: in.ID, Name: in.Name}
-	defer func() { out.Duration = s.now().Sub(start) }()
+	defer func() {
+		// A panic in host code (Executor, Sealer) or a renderer fails this card, not the
+		// process: the card runs on its own goroutine, where nothing else would recover it.
+		if v := recover(); v != nil {
+			*out = Card{IntegrationID: in.ID, Name: in.Name, Status: StatusError, Error: cardError(errPanic)}
+			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked",
+				slog.String("team", in.TeamID), slog.String("integration", in.ID), slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))
+		}
+		out.Duration = s.now().Sub(start)
+	}()
 
 	fail := func(err error) {
 		out.Status, out.Error = StatusError, cardError(err)
@@ -148,3 +158,6 @@ func (s *Service) render(c *compiled, body []byte, now time.Time, out *Card) err
 	out.Output = o
 	return nil
 }
+
+// errPanic is the error of a card whose run panicked.
+var errPanic = errors.New("integration: card panicked")

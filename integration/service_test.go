@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -521,8 +522,43 @@ func TestSlowAndFailingNextToHealthy(t *testing.T) {
 	}
 }
 
-// P7: five integrations whose upstreams each take 100 ms load in about 100 ms, not 500 ms.
+// The cards of a load run at the same time: every upstream waits until all five requests have
+// arrived, which a sequential load never achieves. No clock is involved, so a loaded machine
+// cannot make this fail.
 func TestProfileRunsConcurrently(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const n = 5
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	for i := range n {
+		up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+			if arrived.Add(1) == n {
+				close(all)
+			}
+			together := true
+			select {
+			case <-all:
+			case <-time.After(5 * time.Second): // a sequential load: give up waiting, say so
+				together = false
+			}
+			fmt.Fprintf(w, `{"i":%d,"together":%v}`, i, together)
+		})
+		e.create(t, &integration.Integration{Name: fmt.Sprint("card ", i), URL: up.URL, Active: true}, i, "a1")
+	}
+	cards, err := e.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cards {
+		if c.Status != integration.StatusOK || string(c.Raw) != fmt.Sprintf(`{"i":%d,"together":true}`, i) {
+			t.Errorf("card %d = %s, want ok with all %d requests in flight together", i, mustJSON(t, c), n)
+		}
+	}
+}
+
+// P7: five integrations whose upstreams each take 100 ms load in about 100 ms, not 500 ms.
+func TestProfileP7Latency(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	const delay = 100 * time.Millisecond
@@ -533,8 +569,9 @@ func TestProfileRunsConcurrently(t *testing.T) {
 		})
 		e.create(t, &integration.Integration{Name: fmt.Sprint("slow ", i), URL: up.URL, Active: true}, i, "a1")
 	}
-	// The machine is shared and noisy: take the best of three loads (nothing is cached, every
-	// load goes upstream). A sequential load can never beat 5 x 100 ms, whatever the noise.
+	// The machine is shared and noisy (-race, 2 cores, other packages' tests): take the best of
+	// three loads (nothing is cached, every load goes upstream). A sequential load can never
+	// beat 5 x 100 ms, whatever the noise.
 	best := time.Hour
 	for range 3 {
 		start := time.Now()
@@ -550,12 +587,12 @@ func TestProfileRunsConcurrently(t *testing.T) {
 		}
 		best = min(best, elapsed)
 	}
-	elapsed := best
-	t.Logf("5 x %v upstreams loaded in %v (best of 3)", delay, elapsed)
-	// Target P7 is 1.5x the slowest upstream; allow scheduling noise under -race on 2 cores,
-	// still far below the 500 ms a sequential load takes.
-	if elapsed > 2*delay {
-		t.Errorf("Profile took %v for 5 concurrent %v upstreams, want < %v", elapsed, delay, 2*delay)
+	t.Logf("5 x %v upstreams loaded in %v (best of 3; P7 target %v)", delay, best, delay*3/2)
+	// The P7 target is 1.5x the slowest upstream; the assertion leaves room for a loaded CI
+	// machine and still fails any load that is sequential even in part (>= 2 x 100 ms). That
+	// the cards run concurrently at all is proven without a clock by TestProfileRunsConcurrently.
+	if best >= 2*delay {
+		t.Errorf("Profile took %v for 5 concurrent %v upstreams, want < %v", best, delay, 2*delay)
 	}
 }
 
