@@ -280,6 +280,13 @@ func TestCompileJSON(t *testing.T) {
 		{"trailing comma", `{"a":"{{x}}",}`, true, false, 13},
 		{"empty", ``, true, false, 0},
 		{"unterminated", `{"a":"{{x}}`, true, false, 11},
+		// Parsers disagree on which of two equal keys wins.
+		{"duplicate key", `{"a":"{{x}}","a":1}`, true, false, 13},
+		{"duplicate escaped key", `{"a":1, "b":{"c":2}, "\u0061":"{{x}}"}`, true, false, 21},
+		{"duplicate key after a placeholder", `{"k":{{x}}, "v":[{"k":1}], "k":2}`, true, false, 27},
+		{"same key in two objects", `[{"a":1},{"a":"{{x}}"}]`, false, false, 0},
+		{"same key nested", `{"a":{"a":{{x}}}}`, false, false, 0},
+		{"duplicate key in invalid json", `{"a":1,"a":}`, true, false, 11},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

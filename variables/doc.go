@@ -52,7 +52,8 @@
 //     [ErrInvalidHeaderValue]; such characters in the literal text are a compile error.
 //   - [JSON]: a JSON document. A placeholder must stand inside a string literal that is not an
 //     object key, or alone where a value is expected; the template with placeholders replaced by a
-//     dummy must be valid JSON. Inside a string, a value is escaped like encoding/json without
+//     dummy must be valid JSON in which no object repeats a key (parsers disagree on which of
+//     two equal keys wins). Inside a string, a value is escaped like encoding/json without
 //     HTML escaping: quotes, backslashes and control characters escaped, U+2028 and U+2029 written
 //     as \u2028 and \u2029, invalid UTF-8 replaced by \ufffd. Standing alone, a value is always
 //     written as a JSON string: "42" stays the string "42" (a zip code or phone number must not

@@ -3,13 +3,14 @@ package variables
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 )
 
 // layoutJSON checks that the template is JSON-shaped and decides for each slot whether it stands
 // inside a string literal or alone as a value. Placeholders in object keys, after a backslash, or
 // where a key is expected are refused. The template with every placeholder replaced by a dummy
-// must be valid JSON.
+// must be valid JSON, and no object may repeat a key.
 func (t *Template) layoutJSON() error {
 	var (
 		stack     []byte // '{' or '['
@@ -18,7 +19,10 @@ func (t *Template) layoutJSON() error {
 		isKey     bool
 		escaped   bool
 		skel      []byte
-		skelStart []int // skeleton offset where lit i / slot i starts, interleaved
+		skelStart []int             // skeleton offset where lit i / slot i starts, interleaved
+		keys      []map[string]bool // the keys seen in each open object, nil until its first key
+		keyStart  = -1              // offset in the current literal of the key being read
+		dup       *SyntaxError      // the first duplicate key, reported once the JSON is valid
 	)
 	for i, l := range t.lits {
 		skelStart = append(skelStart, len(skel))
@@ -33,6 +37,9 @@ func (t *Template) layoutJSON() error {
 					escaped = true
 				case c == '"':
 					inString = false
+					if isKey && dup == nil && len(keys) > 0 {
+						dup = checkKey(&keys[len(keys)-1], l[keyStart:j+1], t.litOffset(i)+keyStart)
+					}
 				}
 				continue
 			}
@@ -40,14 +47,19 @@ func (t *Template) layoutJSON() error {
 			case '"':
 				inString = true
 				isKey = len(stack) > 0 && stack[len(stack)-1] == '{' && expectKey
+				keyStart = j
 			case '{':
 				stack = append(stack, c)
+				keys = append(keys, nil)
 				expectKey = true
 			case '[':
 				stack = append(stack, c)
 				expectKey = false
 			case '}', ']':
 				if len(stack) > 0 {
+					if stack[len(stack)-1] == '{' && len(keys) > 0 {
+						keys = keys[:len(keys)-1]
+					}
 					stack = stack[:len(stack)-1]
 				}
 				expectKey = false
@@ -90,6 +102,27 @@ func (t *Template) layoutJSON() error {
 		}
 		return &SyntaxError{Offset: off, Msg: msg}
 	}
+	if dup != nil {
+		return dup
+	}
+	return nil
+}
+
+// checkKey records the object key whose JSON string literal is raw (quotes included) in seen
+// and returns an error when the object already has it: parsers disagree on which of two equal
+// keys wins, so a body must say each key once. off is the key's offset in the source.
+func checkKey(seen *map[string]bool, raw string, off int) *SyntaxError {
+	key := raw[1 : len(raw)-1]
+	if strings.IndexByte(key, '\\') >= 0 && json.Unmarshal([]byte(raw), &key) != nil {
+		return nil // not a valid string: the JSON check reports it
+	}
+	if *seen == nil {
+		*seen = map[string]bool{}
+	}
+	if (*seen)[key] {
+		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("duplicate key %q in a JSON object; expected each key once", key)}
+	}
+	(*seen)[key] = true
 	return nil
 }
 
