@@ -129,7 +129,13 @@ func (x *resolver) Lookup(name string) (string, bool) {
 		}
 		return "", false
 	}
-	return plainString(v), true
+	s := plainString(v)
+	// The value is copied into the expansion: {{$root}} in every row
+	// would otherwise copy the whole response per row.
+	if !x.sc.w.spend(len(s)) {
+		return "", false
+	}
+	return s, true
 }
 
 // expand returns the text of b in sc, not yet sanitized.

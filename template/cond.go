@@ -140,6 +140,9 @@ func (c *cond) eval(sc *scope) bool {
 		}
 		return false
 	case opContains:
+		if !sc.w.spend(len(v.Raw)) {
+			return false
+		}
 		if v.IsArray() {
 			found := false
 			v.ForEach(func(_, e gjson.Result) bool {
@@ -161,7 +164,7 @@ func (c *cond) eval(sc *scope) bool {
 		if len(s) > maxMatchTarget {
 			s = s[:maxMatchTarget]
 		}
-		return c.re.MatchString(s)
+		return sc.w.spend(len(s)) && c.re.MatchString(s)
 	}
 	return false
 }

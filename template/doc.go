@@ -117,17 +117,25 @@
 // The tree carries text, never HTML. Display text has C0 and C1 control
 // characters (except line breaks and tabs in text sections), DEL,
 // bidirectional embeddings, overrides, isolates and marks, line and
-// paragraph separators and byte order marks removed; invalid UTF-8
-// becomes U+FFFD; text longer than the limit is cut with "…".
+// paragraph separators, byte order marks and invisible characters (the
+// zero-width space, word joiner, invisible operators, deprecated format
+// controls, interlinear annotation controls and the tag characters
+// U+E0000-U+E007F) removed; the zero-width joiner and non-joiner stay,
+// as scripts and emoji need them. Invalid UTF-8 becomes U+FFFD; text
+// longer than the limit is cut with "…".
 //
 // Every URL that reaches an Href (links, buttons, images, link, email and
 // phone values) is absolute with an allowed scheme (http, https, mailto,
 // tel; https only for images), at most 2048 bytes, without spaces,
 // control, invisible formatting or bidi characters, backslashes, user
-// information or malformed hosts or escapes. javascript:, data:,
-// vbscript:, protocol-relative and relative URLs in any spelling are
-// dropped with an "unsafe_url" diagnostic (the node is omitted; a link
-// value renders empty).
+// information, malformed hosts, ports or escapes, or any of " < > `.
+// Internationalized hosts may use non-ASCII letters, marks and digits,
+// never non-ASCII punctuation (a fullwidth '/' or '@'). A tel: URL holds
+// only phone number characters; a mailto: URL no escaped control
+// character outside its body field (an escaped CR or LF could add a mail
+// header). javascript:, data:, vbscript:, protocol-relative and
+// relative URLs in any spelling are dropped with an "unsafe_url"
+// diagnostic (the node is omitted; a link value renders empty).
 //
 // A binding may not supply the scheme or host of a URL template: the
 // literal text must fix them ("https://crm.example.com/c/{{id}}"), and
@@ -146,6 +154,16 @@
 // each table or repeat, MaxTextLength every text; each has a default and
 // a hard cap (the Default* and Cap* constants). At most [MaxDiagnostics]
 // diagnostics are kept, each with a Count of its occurrences.
+//
+// The work of a render is bounded too: every path lookup is charged the
+// size of the JSON it searches, every table or repeat the size of its
+// array, every condition operand and expanded value its size, against a
+// budget of 64 times the data's size (data under 64 KiB counts as
+// 64 KiB). Ordinary templates use a small fraction of it; a template
+// whose lookups re-read one large value per row (a repeat over $root.big
+// inside another repeat, or $root lookups when the response repeats a
+// top-level key, which turns off the top-level index) stops there with a
+// "work_limit" diagnostic instead of scanning the response once per node.
 //
 // # Output encoding
 //
@@ -168,7 +186,8 @@
 // Render diagnostics: missing_value, not_array, unsafe_url,
 // invalid_number, invalid_currency, invalid_date, invalid_duration,
 // invalid_boolean, invalid_email, invalid_phone, expand_failed,
-// text_truncated, repeat_truncated, node_limit, diagnostics_truncated.
+// text_truncated, repeat_truncated, node_limit, work_limit,
+// diagnostics_truncated.
 // Their pointers name the template element (for example
 // /sections/1/columns/2/value), not the data.
 //

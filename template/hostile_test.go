@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -416,5 +418,92 @@ func TestDiagnosticsBounded(t *testing.T) {
 	}
 	if n := len(out.Diagnostics); n != template.MaxDiagnostics+1 || out.Diagnostics[n-1].Code != "diagnostics_truncated" {
 		t.Errorf("%d diagnostics, last %+v", n, out.Diagnostics[n-1])
+	}
+}
+
+// repeatedReadData is a response built to make lookups re-read a large
+// value: a big array first, then a duplicate top-level key (so the
+// top-level index is off and every $root lookup scans the whole
+// response), then many small rows.
+func repeatedReadData(bigItems, rows int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"big":[`)
+	for i := range bigItems {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"xxxxxxxxxxxxxxxx"`)
+	}
+	b.WriteString(`],"dup":1,"dup":2,"rows":[`)
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"a":` + strconv.Itoa(i) + `}`)
+	}
+	b.WriteString(`],"cur":"USD"}`)
+	return []byte(b.String())
+}
+
+// TestWorkBudget checks that templates whose lookups re-read the same
+// large value stop at the work budget with a work_limit diagnostic
+// instead of multiplying the scan by the node count (before the budget,
+// the first case took about 10 s on 900 KB of data).
+func TestWorkBudget(t *testing.T) {
+	data := repeatedReadData(20_000, 1000)
+	cols := make([]string, 10)
+	for i := range cols {
+		cols[i] = `{"label":"c","value":"{{$root.cur}}"}`
+	}
+	tests := []struct{ name, def string }{
+		{"root lookup per cell", `{"version":1,"sections":[{"type":"table","path":"rows","limit":1000,"columns":[` + strings.Join(cols, ",") + `]}]}`},
+		{"root array per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
+			{"type":"repeat","path":"$root.big","limit":1000,"item":{"type":"text","text":"x","when":{"path":"$this","op":"matches","value":"^y"}}}}]}`},
+		{"root copy per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":{"type":"text","text":"{{a}} {{$root}}"}}]}`},
+		{"contains per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
+			{"type":"text","text":"{{a}}","when":{"path":"$root.big","op":"contains","value":"y"}}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tp := mustParse(t, tt.def)
+			out, err := tp.Render(data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, d := range out.Diagnostics {
+				codes = append(codes, d.Code)
+			}
+			// work_limit, and nothing from lookups that failed after it
+			// (missing_value), which would blame the data.
+			if !slices.Contains(codes, "work_limit") || slices.Contains(codes, "missing_value") {
+				t.Errorf("diagnostics %v, want work_limit and no missing_value", codes)
+			}
+			checkOutput(t, out, template.DefaultMaxNodes, template.DefaultMaxTextLength)
+		})
+	}
+}
+
+// TestWorkBudgetWideRoot checks that a response with many top-level keys
+// stays indexed: a $root lookup per cell must not spend the budget.
+func TestWorkBudgetWideRoot(t *testing.T) {
+	data := repeatedReadData(20_000, 1000)
+	var extra strings.Builder
+	for i := range 500 {
+		fmt.Fprintf(&extra, `,"k%d":%d`, i, i)
+	}
+	data = bytes.Replace(data, []byte(`"dup":1,"dup":2`), []byte(`"dup":1`+extra.String()), 1)
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"table","path":"rows","limit":1000,"columns":[
+		{"label":"a","value":"{{a}}"},{"label":"c","value":"{{$root.cur}}"},{"label":"k","value":"{{$root.k499}}"}]}]}`)
+	out, err := tp.Render(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Diagnostics) != 0 {
+		t.Errorf("diagnostics %v, want none", out.Diagnostics)
+	}
+	if rows := out.Nodes[0].Rows; len(rows) != 1000 || rows[999][1].Text != "USD" || rows[999][2].Text != "499" {
+		t.Errorf("got %d rows, last %v", len(rows), rows[len(rows)-1])
 	}
 }

@@ -2,6 +2,7 @@ package template
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,9 +165,46 @@ type scope struct {
 	index   int       // -1 outside a repeat
 	idx     *objIndex // top-level keys of cur, or nil
 	rootIdx *objIndex // top-level keys of root, or nil
+	w       *work     // the render's work budget; nil: unlimited
 }
 
-// get evaluates p in sc. A result whose Exists reports false is missing.
+// work is the scan budget of one render: the bytes that path lookups,
+// list iterations, condition operands and expanded values may still
+// read. Each lookup is charged the size of the JSON it searches, an
+// upper bound of what gjson scans. Without it, lookups that re-read the
+// same large value (a $root binding in every row when the response has
+// duplicate top-level keys, a repeat over $root.big nested in another
+// repeat) multiply the work by the node count: seconds per render from
+// under 1 MiB of data.
+type work struct {
+	left int
+}
+
+// spend charges n bytes and reports whether the budget still holds.
+// A nil *work is unlimited.
+func (w *work) spend(n int) bool {
+	if w == nil {
+		return true
+	}
+	w.left -= n
+	return w.left >= 0
+}
+
+// workBudget is the work budget of a render of n bytes of data.
+func workBudget(n int) int {
+	return workFactor * max(n, minWorkBase)
+}
+
+// The work budget is workFactor times the data size, counting data
+// smaller than minWorkBase as that size: 64 MiB of scanning for a
+// 1 MiB response, 4 MiB for a small one.
+const (
+	workFactor  = 64
+	minWorkBase = 64 << 10
+)
+
+// get evaluates p in sc. A result whose Exists reports false is missing,
+// which is also what every lookup returns once the work budget is spent.
 func (p *path) get(sc *scope) gjson.Result {
 	switch p.base {
 	case baseIndex, baseNumber:
@@ -182,28 +220,29 @@ func (p *path) get(sc *scope) gjson.Result {
 		if p.gj == "" {
 			return sc.root
 		}
-		return p.getIndexed(sc.rootIdx, sc.root)
+		return p.getIndexed(sc.rootIdx, sc.root, sc.w)
 	}
 	if p.gj == "" {
 		return sc.cur
 	}
-	return p.getIndexed(sc.idx, sc.cur)
+	return p.getIndexed(sc.idx, sc.cur, sc.w)
 }
 
 // getIndexed evaluates p in v, using idx (the top-level keys of v, when
-// not nil) for the first segment.
-func (p *path) getIndexed(idx *objIndex, v gjson.Result) gjson.Result {
+// not nil) for the first segment, and charges w for the scan.
+func (p *path) getIndexed(idx *objIndex, v gjson.Result, w *work) gjson.Result {
 	if idx == nil || p.first == "" {
-		return getIn(v, p.gj)
+		return getIn(v, p.gj, w)
 	}
 	f := idx.get(p.first)
 	if p.rest == "" {
 		return f
 	}
-	return getIn(f, p.rest)
+	return getIn(f, p.rest, w)
 }
 
-// maxIndexKeys bounds the keys of an objIndex.
+// maxIndexKeys is how many keys an objIndex searches linearly; larger
+// objects get a map.
 const maxIndexKeys = 64
 
 // objIndex holds the top-level keys and values of the response object,
@@ -212,16 +251,14 @@ const maxIndexKeys = 64
 type objIndex struct {
 	keys []string
 	vals []gjson.Result
+	m    map[string]int // key -> index, when there are more than maxIndexKeys keys
 }
 
-// build indexes the object raw (valid JSON); false when it has more than
-// maxIndexKeys keys or a duplicate key.
+// build indexes the object raw (valid JSON); false when it has a
+// duplicate key.
 func (x *objIndex) build(raw string) bool {
 	i := scanSpace(raw, 1)
 	for i < len(raw) && raw[i] != '}' {
-		if len(x.keys) == maxIndexKeys {
-			return false
-		}
 		ks := i
 		i = skipString(raw, i)
 		key := raw[ks+1 : i-1]
@@ -232,12 +269,21 @@ func (x *objIndex) build(raw string) bool {
 		i = scanSpace(raw, i+1) // ':'
 		vs := i
 		i = skipValue(raw, i)
-		for _, k := range x.keys {
-			if k == key {
-				// gjson resolves a.b through a later duplicate "a" when the
-				// first is not an object: leave such objects to gjson.
+		// gjson resolves a.b through a later duplicate "a" when the first
+		// is not an object: leave objects with duplicate keys to gjson.
+		if x.m == nil && len(x.keys) == maxIndexKeys {
+			x.m = make(map[string]int, 2*maxIndexKeys)
+			for j, k := range x.keys {
+				x.m[k] = j
+			}
+		}
+		if x.m != nil {
+			if _, dup := x.m[key]; dup {
 				return false
 			}
+			x.m[key] = len(x.keys)
+		} else if slices.Contains(x.keys, key) {
+			return false
 		}
 		x.keys = append(x.keys, key)
 		x.vals = append(x.vals, resultOf(raw[vs:i]))
@@ -249,8 +295,14 @@ func (x *objIndex) build(raw string) bool {
 	return true
 }
 
-// get returns the value of the first occurrence of key, as gjson would.
+// get returns the value of key, as gjson would.
 func (x *objIndex) get(key string) gjson.Result {
+	if x.m != nil {
+		if i, ok := x.m[key]; ok {
+			return x.vals[i]
+		}
+		return gjson.Result{}
+	}
 	for i, k := range x.keys {
 		if k == key {
 			return x.vals[i]
@@ -259,8 +311,9 @@ func (x *objIndex) get(key string) gjson.Result {
 	return gjson.Result{}
 }
 
-func getIn(v gjson.Result, gj string) gjson.Result {
-	if v.Type != gjson.JSON {
+// getIn evaluates the gjson path gj in v, charging w the size of v.
+func getIn(v gjson.Result, gj string, w *work) gjson.Result {
+	if v.Type != gjson.JSON || !w.spend(len(v.Raw)) {
 		return gjson.Result{}
 	}
 	return gjson.Get(v.Raw, gj)

@@ -87,6 +87,7 @@ type renderer struct {
 	nodes int
 	full  bool
 	res   resolver
+	w     work
 }
 
 // Render renders data, a JSON document, with the template. It fails only
@@ -106,9 +107,9 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 		}
 		return nil, err
 	}
-	r := &renderer{t: t, o: o}
+	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
 	root := gjson.Parse(string(data))
-	sc := scope{cur: root, root: root, index: -1}
+	sc := scope{cur: root, root: root, index: -1, w: &r.w}
 	if root.IsObject() {
 		sc.idx = &objIndex{}
 		if sc.idx.build(root.Raw) {
@@ -126,6 +127,9 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 // diag records a diagnostic; msg is the concatenation of parts, built
 // only for the first occurrence of code at ptr.
 func (r *renderer) diag(code, ptr string, parts ...string) {
+	if r.w.left < 0 && code != "work_limit" {
+		return // lookups fail once the budget is spent: not worth reporting
+	}
 	for i := range r.diags {
 		if r.diags[i].Code == code && r.diags[i].Pointer == ptr {
 			r.diags[i].Count++
@@ -156,9 +160,20 @@ func cleanMessage(s string) string {
 	return out
 }
 
+// stopped reports whether rendering stopped at the node limit or the
+// work budget; the first time the budget is found spent, it says so with
+// a "work_limit" diagnostic at ptr.
+func (r *renderer) stopped(ptr string) bool {
+	if !r.full && r.w.left < 0 {
+		r.full = true
+		r.diag("work_limit", ptr, "the template read more than ", strconv.Itoa(workFactor), " times the data's size; the rest was not rendered")
+	}
+	return r.full
+}
+
 // take counts n nodes against the node limit.
 func (r *renderer) take(n int, ptr string) bool {
-	if r.full {
+	if r.stopped(ptr) {
 		return false
 	}
 	r.nodes += n
@@ -179,7 +194,7 @@ func (r *renderer) text(b *binding, sc *scope, ptr string) string {
 
 func (r *renderer) sections(secs []*section, sc *scope, dst []Node) []Node {
 	for _, s := range secs {
-		if r.full {
+		if r.stopped(s.ptr) {
 			break
 		}
 		if s.when != nil && !s.when.eval(sc) {
@@ -287,6 +302,8 @@ func (r *renderer) array(s *section, sc *scope) (gjson.Result, bool) {
 	case !arr.IsArray():
 		r.diag("not_array", s.ptr+"/path", "the value at path ", s.path.src, " is not an array")
 		return arr, false
+	case !r.w.spend(len(arr.Raw)):
+		return arr, false // iterating it would overspend the work budget
 	}
 	return arr, true
 }
@@ -302,7 +319,7 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 	total := 0
 	var cells []Value // rows, in chunks that never move once written
 	if ok {
-		item := scope{root: sc.root, rootIdx: sc.rootIdx}
+		item := scope{root: sc.root, rootIdx: sc.rootIdx, w: sc.w}
 		var slots [maxRowKeys]gjson.Result
 		keys := s.rowKeys
 		forEachRow(arr.Raw, keys, slots[:len(keys)], func(row gjson.Result) bool {
@@ -365,7 +382,7 @@ func (r *renderer) repeat(s *section, sc *scope, n *Node) {
 	limit := min(s.limit, r.o.MaxRepeatItems)
 	total, shown := 0, 0
 	if ok {
-		item := scope{root: sc.root, rootIdx: sc.rootIdx}
+		item := scope{root: sc.root, rootIdx: sc.rootIdx, w: sc.w}
 		items := []*section{s.item}
 		arr.ForEach(func(_, v gjson.Result) bool {
 			total++

@@ -2,6 +2,7 @@ package template
 
 import (
 	"encoding/json"
+	"fmt"
 	"github.com/tidwall/gjson"
 	"strings"
 	"testing"
@@ -99,6 +100,15 @@ func FuzzIndex(f *testing.F) {
 	for _, s := range []string{`{"a":{"b":[1,2]},"b":[{"x":1}],"a":2,"c":"s"}`, `{}`, `{"a\u002eb":1,"a":{"b":"y"}}`, `{"c":[1,2,3],"b":{"0":"zero"}}`} {
 		f.Add(s)
 	}
+	// More keys than the linear search takes: the index uses a map.
+	var many strings.Builder
+	many.WriteString(`{"c":[1]`)
+	for i := range 70 {
+		fmt.Fprintf(&many, `,"k%d":%d`, i, i)
+	}
+	many.WriteString(`,"a":{"b":[5,6]},"x":true}`)
+	f.Add(many.String())
+	f.Add(strings.Replace(many.String(), `"k69"`, `"k3"`, 1)) // a duplicate beyond the linear part
 	paths := []string{"a", "a.b", "a.b.1", "b.0", "b.0.x", "c.#", "b.#.x", "c", "x", "a\\.b"}
 	f.Fuzz(func(t *testing.T, s string) {
 		if validate([]byte(s), 64) != nil {
@@ -117,7 +127,7 @@ func FuzzIndex(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, want := p.getIndexed(&idx, root), gjson.Get(s, ps)
+			got, want := p.getIndexed(&idx, root, nil), gjson.Get(s, ps)
 			if got.Raw != want.Raw || got.Type != want.Type || got.Str != want.Str {
 				t.Fatalf("path %q in %s: got %+v, gjson %+v", ps, s, got, want)
 			}
