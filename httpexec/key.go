@@ -11,13 +11,17 @@ import (
 
 // keyVersion starts every canonical encoding so that a future change of the
 // encoding never matches old entries in a shared store.
-const keyVersion = "inboxkit/httpexec cache key v1\x00"
+// It is short: every byte is hashed on the hit path.
+const keyVersion = "ihk1"
 
 // keyBufPool holds encoding buffers; a buffer is cleared before it returns
 // to the pool because it held header values.
 type keyBuf struct{ b []byte }
 
-type headerRef struct{ canon, orig string }
+type headerRef struct {
+	canon, orig string
+	values      []string
+}
 
 // appendField appends a length-prefixed field.
 func appendField(b []byte, s string) []byte {
@@ -33,17 +37,17 @@ func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, bo
 	b = append(b, keyVersion...)
 	b = appendField(b, s.Team)
 	b = appendField(b, s.Integration)
-	b = binary.BigEndian.AppendUint64(b, uint64(s.Version))
+	b = binary.AppendVarint(b, s.Version)
 	b = appendField(b, method)
 	b = appendField(b, rawURL)
 	var arr [16]headerRef
 	refs := arr[:0]
-	for k := range h {
+	for k, vv := range h {
 		c := k
 		if !isCanonicalKey(k) {
 			c = http.CanonicalHeaderKey(k)
 		}
-		refs = append(refs, headerRef{c, k})
+		refs = append(refs, headerRef{c, k, vv})
 	}
 	slices.SortFunc(refs, func(x, y headerRef) int {
 		if c := strings.Compare(x.canon, y.canon); c != 0 {
@@ -53,7 +57,7 @@ func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, bo
 	})
 	b = binary.AppendUvarint(b, uint64(len(refs)))
 	for _, r := range refs {
-		vv := h[r.orig]
+		vv := r.values
 		b = appendField(b, r.canon)
 		b = binary.AppendUvarint(b, uint64(len(vv)))
 		for _, v := range vv {
@@ -91,21 +95,24 @@ func isCanonicalKey(k string) bool {
 	upper := true
 	for i := 0; i < len(k); i++ {
 		c := k[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			if !upper {
-				return false
-			}
-		case c >= 'a' && c <= 'z':
+		if 'a' <= c && c <= 'z' {
 			if upper {
 				return false
 			}
-		case c >= '0' && c <= '9', c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
-			c == '+', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
-		case c == '-':
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			if !upper {
+				return false
+			}
+			upper = false
+			continue
+		}
+		if c == '-' {
 			upper = true
 			continue
-		default:
+		}
+		if !('0' <= c && c <= '9') && strings.IndexByte("!#$%&'*+.^_`|~", c) < 0 {
 			return false
 		}
 		upper = false
