@@ -52,7 +52,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, in *Integration) (*In
 	if err := s.store.Save(ctx, c, 0); err != nil {
 		return nil, fmt.Errorf("integration %q: create: %w", c.ID, err)
 	}
-	return c.Redact(), nil
+	return c.view(), nil
 }
 
 // Update validates in and replaces the stored integration in.ID of the actor's team with it.
@@ -87,13 +87,18 @@ func (s *Service) Update(ctx context.Context, actor Actor, in *Integration) (*In
 		return nil, fmt.Errorf("integration %q: update: %w", c.ID, err)
 	}
 	s.invalidate(ctx, c.TeamID, c.ID)
-	return c.Redact(), nil
+	return c.view(), nil
 }
 
 // Delete removes the integration id of the actor's team (and, through the store, its
 // attachments) and invalidates its cached responses.
 func (s *Service) Delete(ctx context.Context, actor Actor, id string) error {
 	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	// The Service checks the team itself, as for every other operation, rather than trust the
+	// host's store with it.
+	if _, err := s.get(ctx, actor.TeamID, id); err != nil {
 		return err
 	}
 	if err := s.store.Delete(ctx, actor.TeamID, id); err != nil {
@@ -112,8 +117,8 @@ func (s *Service) invalidate(ctx context.Context, team, id string) {
 	}
 }
 
-// Get returns the integration id of the actor's team, secret values [Redacted]. Any member of
-// the team may read it.
+// Get returns the integration id of the actor's team, secret values [Redacted] and without
+// sealed forms (as every integration the Service returns). Any member of the team may read it.
 func (s *Service) Get(ctx context.Context, actor Actor, id string) (*Integration, error) {
 	if actor.TeamID == "" {
 		return nil, ErrNotFound
@@ -122,7 +127,7 @@ func (s *Service) Get(ctx context.Context, actor Actor, id string) (*Integration
 	if err != nil {
 		return nil, err
 	}
-	return in.Redact(), nil
+	return in.view(), nil
 }
 
 // ListForTeam returns the integrations of the actor's team ordered by ID, secret values
@@ -138,7 +143,7 @@ func (s *Service) ListForTeam(ctx context.Context, actor Actor) ([]*Integration,
 	out := make([]*Integration, 0, len(list))
 	for _, in := range list {
 		if in != nil && in.TeamID == actor.TeamID {
-			out = append(out, in.Redact())
+			out = append(out, in.view())
 		}
 	}
 	return out, nil
@@ -164,7 +169,7 @@ func (s *Service) ListForInbox(ctx context.Context, actor Actor, inboxID string)
 	out := make([]Attached, 0, len(atts))
 	for _, a := range atts {
 		if in := byID[a.IntegrationID]; in != nil {
-			out = append(out, Attached{Attachment: a, Integration: in.Redact()})
+			out = append(out, Attached{Attachment: a, Integration: in.view()})
 		}
 	}
 	return out, nil

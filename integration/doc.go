@@ -87,7 +87,8 @@
 // # Decisions
 //
 //   - Secret values in the JSON encoding are [Redacted] and the sealed form is included as
-//     "sealed", so a host may keep the encoding in a document column. On Update and Test a
+//     "sealed", so a host may keep the encoding in a document column; the integrations the
+//     [Service] returns carry no sealed forms (any member may read them). On Update and Test a
 //     secret whose value is empty or Redacted keeps the stored sealed value of the same name;
 //     incoming "sealed" fields are ignored, so a sealed value cannot be pasted from elsewhere.
 //   - A stored secret is kept only while the URL's scheme, host and port stay the same: an

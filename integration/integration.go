@@ -168,3 +168,18 @@ func redactedValue(value, sealed string) string {
 	}
 	return Redacted
 }
+
+// view returns what the Service hands out: a copy of in with secret values [Redacted] and no
+// sealed forms. Ciphertext stays between the Service and the Store: a front end has no use for
+// it (an edit that round-trips the view keeps the stored values by name), and any member may
+// read an integration.
+func (in *Integration) view() *Integration {
+	c := in.Redact()
+	for i := range c.Headers {
+		c.Headers[i].Sealed = ""
+	}
+	for i := range c.Secrets {
+		c.Secrets[i].Sealed = ""
+	}
+	return c
+}

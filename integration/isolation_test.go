@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -140,5 +141,35 @@ func TestProfileSurvivesPanicAndSortsCards(t *testing.T) {
 	}
 	if want := "first:ok panics:error:internal third:ok"; strings.Join(got, " ") != want {
 		t.Errorf("cards = %v, want %s", got, want)
+	}
+}
+
+// teamBlind is a host store whose Delete ignores the team (a missing WHERE clause).
+type teamBlind struct{ *memstore.Store }
+
+func (s teamBlind) Delete(ctx context.Context, _, id string) error {
+	for _, team := range []string{"team-a", "team-b"} {
+		if err := s.Store.Delete(ctx, team, id); err == nil {
+			return nil
+		}
+	}
+	return integration.ErrNotFound
+}
+
+// The Service refuses another team's integration itself, even when the host's store would not.
+func TestDeleteChecksTeamBeforeTheStore(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	svc, err := integration.NewService(integration.Options{Store: teamBlind{e.store}, Attachments: e.store, Inboxes: e.store, Executor: e.exec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e.create(t, &integration.Integration{Name: "CRM", URL: "https://crm.example.com/x", Active: true}, 0, "a1")
+	if err := svc.Delete(ctx, adminB, in.ID); !errors.Is(err, integration.ErrNotFound) {
+		t.Errorf("Delete by team-b = %v, want ErrNotFound", err)
+	}
+	if _, err := e.svc.Get(ctx, adminA, in.ID); err != nil {
+		t.Errorf("team-a's integration after team-b's Delete: %v", err)
 	}
 }

@@ -94,6 +94,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	list, _ := e.svc.ListForTeam(ctx, adminA)
 	inbox, _ := e.svc.ListForInbox(ctx, adminA, "a1")
+	for what, v := range map[string]any{"Create": created, "Get": got, "ListForTeam": list, "ListForInbox": inbox} {
+		if s := mustJSON(t, v); strings.Contains(s, `"sealed"`) || strings.Contains(s, "v1.k1.") {
+			t.Errorf("%s hands out sealed forms: %s", what, s)
+		}
+	}
 	assertNoSecret(t, "JSON of Create result", mustJSON(t, created))
 	assertNoSecret(t, "JSON of Get", mustJSON(t, got))
 	assertNoSecret(t, "JSON of ListForTeam", mustJSON(t, list))
@@ -212,9 +217,13 @@ func TestSecretKeptOnRedactedUpdate(t *testing.T) {
 	}
 	// A sealed value pasted from another integration does not carry over: incoming sealed
 	// fields are ignored, so the missing value is a validation problem.
+	stored, err := e.store.Get(ctx, "team-a", created.ID)
+	if err != nil || stored.Headers[0].Sealed == "" {
+		t.Fatalf("stored = %+v, %v; want a sealed header", stored, err)
+	}
 	other := secretIntegration(up.URL)
-	other.Headers[0].Value, other.Headers[0].Sealed = "", cur.Headers[0].Sealed
-	_, err := e.svc.Create(ctx, adminA, other)
+	other.Headers[0].Value, other.Headers[0].Sealed = "", stored.Headers[0].Sealed
+	_, err = e.svc.Create(ctx, adminA, other)
 	var ve *integration.ValidationError
 	if !errors.As(err, &ve) || ve.Problems[0].Path != "headers[0].value" {
 		t.Errorf("Create with a foreign sealed value = %v, want a headers[0].value problem", err)
