@@ -287,6 +287,8 @@ func TestCompileJSON(t *testing.T) {
 		{"same key in two objects", `[{"a":1},{"a":"{{x}}"}]`, false, false, 0},
 		{"same key nested", `{"a":{"a":{{x}}}}`, false, false, 0},
 		{"duplicate key in invalid json", `{"a":1,"a":}`, true, false, 11},
+		{"invalid utf-8 in a string", "{\"a\":\"{{x}}\xff\"}", true, false, 11},
+		{"invalid utf-8 after a placeholder", "{\"a\":{{x}}, \"b\":\"\u00e9\xe9\"}", true, false, 19},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

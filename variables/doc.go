@@ -51,14 +51,14 @@
 //     control character except horizontal tab (or DEL) is an expansion error wrapping
 //     [ErrInvalidHeaderValue]; such characters in the literal text are a compile error.
 //   - [JSON]: a JSON document. A placeholder must stand inside a string literal that is not an
-//     object key, or alone where a value is expected; the template with placeholders replaced by a
-//     dummy must be valid JSON in which no object repeats a key (parsers disagree on which of
-//     two equal keys wins). Inside a string, a value is escaped like encoding/json without
-//     HTML escaping: quotes, backslashes and control characters escaped, U+2028 and U+2029 written
-//     as \u2028 and \u2029, invalid UTF-8 replaced by \ufffd. Standing alone, a value is always
-//     written as a JSON string: "42" stays the string "42" (a zip code or phone number must not
-//     lose its leading zeros or plus sign because of what a contact typed), and a missing value is
-//     "". The result is always valid JSON with the template's keys.
+//     object key, or alone where a value is expected; the template with placeholders replaced by
+//     a dummy must be valid JSON, in UTF-8, in which no object repeats a key (parsers disagree on
+//     which of two equal keys wins). Inside a string, a value is escaped like encoding/json
+//     without HTML escaping: quotes, backslashes and control characters escaped, U+2028 and
+//     U+2029 written as \u2028 and \u2029, invalid UTF-8 replaced by \ufffd. Standing alone, a
+//     value is always written as a JSON string: "42" stays the string "42" (a zip code or phone
+//     number must not lose its leading zeros or plus sign because of what a contact typed), and a
+//     missing value is "". The result is always valid JSON with the template's keys.
 //
 // # Names
 //
@@ -79,15 +79,16 @@
 // # Missing values and errors
 //
 // By default a missing value expands as "". With [Options].Strict it is an error wrapping
-// [ErrUndefined]; a placeholder with a default filter is never missing. Compile errors are
-// [*SyntaxError] values with a byte offset; expansion errors are [*ValueError] values naming the
+// [ErrUndefined]; a placeholder with a default filter is never missing. Compile errors in a
+// template are [*SyntaxError] values with a byte offset; expansion errors are [*ValueError] values naming the
 // variable. No error text contains a value. Nothing in this package panics on any input.
 //
 // # Concurrency and performance
 //
-// A [Template] is immutable and safe for concurrent use. Expand looks each value up once,
-// computes the exact length of the escaped result and makes one allocation of that size (plus
-// whatever filters allocate, and one more for templates with over 16 placeholders);
+// A [Template] is immutable and safe for concurrent use. Expand looks up the value of each
+// placeholder once, computes the exact length of the escaped result and makes one allocation of
+// that size (plus whatever filters allocate, and two more for templates with over 16
+// placeholders);
 // [Template.AppendExpand] into a buffer with room makes none. The escapers are hand-written
 // append-style equivalents of url.PathEscape, url.QueryEscape and encoding/json's string
 // escaping, tested byte for byte against them. The package keeps no global state.

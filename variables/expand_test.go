@@ -326,3 +326,37 @@ func TestConcurrentExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandResultsIndependent checks that a string returned by Expand, which shares its bytes
+// with the buffer the expansion wrote, never changes: not through later expansions of the same
+// template, nor through AppendExpand into a buffer of the caller's.
+func TestExpandResultsIndependent(t *testing.T) {
+	t.Parallel()
+	tpl, err := variables.Compile(`{"n":"{{v}}"}`, variables.JSON, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tpl.Expand(variables.Map{"v": "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 64)
+	for _, v := range []string{"second", "x\"y", strings.Repeat("z", 100)} {
+		if _, err := tpl.Expand(variables.Map{"v": v}); err != nil {
+			t.Fatal(err)
+		}
+		if buf, err = tpl.AppendExpand(buf[:0], variables.Map{"v": v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if first != `{"n":"first"}` {
+		t.Errorf("first expansion changed to %q", first)
+	}
+	empty, err := variables.Compile("{{v}}", variables.Text, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := empty.Expand(nil); got != "" || err != nil {
+		t.Errorf("Expand(nil) = %q, %v", got, err)
+	}
+}

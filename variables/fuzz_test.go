@@ -17,6 +17,27 @@ func all(v string) variables.Resolver {
 	return variables.ResolverFunc(func(string) (string, bool) { return v, true })
 }
 
+// two returns a Resolver that gives names of even length the value v and the others w, so that
+// neighbouring placeholders such as {{ab}}{{a}} can hold different values.
+func two(v, w string) variables.Resolver {
+	return variables.ResolverFunc(func(name string) (string, bool) {
+		if len(name)%2 == 0 {
+			return v, true
+		}
+		return w, true
+	})
+}
+
+// addSeeds adds each template with each hostile value, for all names and for some of them.
+func addSeeds(f *testing.F, templates []string) {
+	for _, tmpl := range templates {
+		for _, v := range hostileSeeds {
+			f.Add(tmpl, v, v)
+			f.Add(tmpl, v, "")
+		}
+	}
+}
+
 var hostileSeeds = []string{
 	"", "x", `"`, `\`, "\u2028", "\xff", "\x00", "\r\n", "../", "..", ".", "?#&=", "a/b c",
 	"Zoë \"Z\" O'Brien\n", "}}{{", `{"k":1}`, "%2F%00", strings.Repeat("\"\\", 50),
@@ -92,14 +113,10 @@ func FuzzExpandJSON(f *testing.F) {
 	templates := []string{
 		`{"name":"{{contact.name}}","email":"{{contact.email}}","phone":"{{contact.phone_number}}"}`,
 		`{"a":{{v}},"b":["x{{v}}y",{{v}}],"c":{"d":"\n{{v}}\\"}}`,
-		`[{{v}}]`, `{{v}}`, `"{{v}}{{v}}"`,
+		`[{{v}}]`, `{{v}}`, `"{{v}}{{v}}"`, `{"a":"{{ab}}\\{{v}}","b":[{{ab}},{"c":"\u2028{{v}}"}]}`,
 	}
-	for _, tmpl := range templates {
-		for _, v := range hostileSeeds {
-			f.Add(tmpl, v)
-		}
-	}
-	f.Fuzz(func(t *testing.T, src, v string) {
+	addSeeds(f, templates)
+	f.Fuzz(func(t *testing.T, src, v, w string) {
 		tpl, err := variables.Compile(src, variables.JSON, nil)
 		if err != nil {
 			return
@@ -108,15 +125,15 @@ func FuzzExpandJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
 		}
-		got, err := tpl.Expand(all(v))
+		got, err := tpl.Expand(two(v, w))
 		if err != nil {
 			t.Fatalf("Expand(%q): %v", src, err)
 		}
 		if !json.Valid([]byte(got)) {
-			t.Fatalf("Expand(%q) with %q = %q, not valid JSON", src, v, got)
+			t.Fatalf("Expand(%q) with %q, %q = %q, not valid JSON", src, v, w, got)
 		}
 		if diff := cmp.Diff(jsonShape(t, base), jsonShape(t, got)); diff != "" {
-			t.Fatalf("Expand(%q) with %q changed the structure (-base +got):\n%s", src, v, diff)
+			t.Fatalf("Expand(%q) with %q, %q changed the structure (-base +got):\n%s", src, v, w, diff)
 		}
 	})
 }
@@ -177,14 +194,13 @@ func FuzzExpandURL(f *testing.F) {
 		"https://u:p@x.test:8443/{{a}}/b{{a}}/{{a}}{{a}}?{{a}}={{a}}&k={{a}}#frag{{a}}",
 		"/relative/{{a}}?q={{a}}", "mailto:{{a}}", "https://x.test/.{{a}}/", "/{{a}}/x", "https:/{{a}}{{a}}/x",
 		"https://x.test/%2e{{a}}/x", "https://x.test/{{a}};v=1/x", "https://x.test/{{a}}../x", "https://x.test/v{{a}}",
-		"https://[::1]:8443/{{a}}", "https://x.test?q={{a}}#{{a}}",
+		"https://[::1]:8443/{{a}}", "https://x.test?q={{a}}#{{a}}", "https://x.test/{{ab}}{{a}}/x",
+		"https://x.test/{{ab}}..{{a}};{{ab}}/x", "/{{ab}}{{a}}/x",
 	}
-	for _, tmpl := range templates {
-		for _, v := range hostileSeeds {
-			f.Add(tmpl, v)
-		}
-	}
-	f.Fuzz(func(t *testing.T, src, v string) {
+	addSeeds(f, templates)
+	f.Add("https://x.test/{{ab}}{{a}}/x", "c/", "..")
+	f.Add("https://x.test/{{ab}}{{a}}/x", ".", ".")
+	f.Fuzz(func(t *testing.T, src, v, w string) {
 		tpl, err := variables.Compile(src, variables.URL, nil)
 		if err != nil {
 			return
@@ -193,7 +209,7 @@ func FuzzExpandURL(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
 		}
-		got, err := tpl.Expand(all(v))
+		got, err := tpl.Expand(two(v, w))
 		if errors.Is(err, variables.ErrDotSegment) || errors.Is(err, variables.ErrEmptySegment) {
 			return
 		}
@@ -201,7 +217,7 @@ func FuzzExpandURL(f *testing.F) {
 			t.Fatalf("Expand(%q): %v", src, err)
 		}
 		if diff := cmp.Diff(shapeOf(t, base), shapeOf(t, got)); diff != "" {
-			t.Fatalf("Expand(%q) with %q = %q changed the URL (-base +got):\n%s", src, v, got, diff)
+			t.Fatalf("Expand(%q) with %q, %q = %q changed the URL (-base +got):\n%s", src, v, w, got, diff)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // layoutJSON checks that the template is JSON-shaped and decides for each slot whether it stands
@@ -87,6 +88,21 @@ func (t *Template) layoutJSON() error {
 		default:
 			s.esc = escJSONValue
 			skel = append(skel, `"x"`...)
+		}
+	}
+	// JSON text is UTF-8 (RFC 8259); encoding/json would pass invalid bytes of the template
+	// through to parsers that reject them. Values are made valid when they are escaped.
+	for i, l := range t.lits {
+		if !utf8.ValidString(l) {
+			off := t.litOffset(i)
+			for len(l) > 0 {
+				r, size := utf8.DecodeRuneInString(l)
+				if r == utf8.RuneError && size == 1 {
+					break
+				}
+				l, off = l[size:], off+size
+			}
+			return &SyntaxError{Offset: off, Msg: "expected UTF-8 text in a JSON template"}
 		}
 	}
 	var raw json.RawMessage

@@ -109,9 +109,11 @@ const (
 	escJSONValue                 // a whole JSON value: written as a JSON string
 )
 
-// Compile parses src as a template for target. opts may be nil. Every error is a *SyntaxError
-// with the byte offset of the problem; errors.Is tells the reasons apart (ErrUnknownName,
-// ErrHeaderOnly, ErrUnknownFilter, ErrPlacement).
+// Compile parses src as a template for target. opts may be nil. Every error about src is a
+// *SyntaxError with the byte offset of the problem; errors.Is tells the reasons apart
+// (ErrUnknownName, ErrHeaderOnly, ErrUnknownFilter, ErrPlacement, ErrInvalidHeaderValue). An
+// unknown target or a custom filter in opts that shadows a built-in filter or has no Apply
+// function is a plain error.
 func Compile(src string, target Target, opts *Options) (*Template, error) {
 	if target > JSON {
 		return nil, fmt.Errorf("variables: unknown target %d", target)
