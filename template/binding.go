@@ -22,27 +22,35 @@ type binding struct {
 	quiet  []string // names with a default filter: missing is not worth a diagnostic
 }
 
-// defaultedNames returns the names of the placeholders in src that use
-// the default filter. It is a light scan for diagnostics only; the
-// variables package does the real parsing.
-func defaultedNames(src string) []string {
+// quietNames returns the names of t (compiled from src with target and
+// opts) whose every placeholder has a default filter, so that a missing
+// value is expected and not worth a diagnostic. It asks the variables
+// package rather than scanning src: src compiled strict expands without
+// error with name undefined (and every other name defined) exactly when
+// no placeholder of name counts as missing.
+func quietNames(src string, target variables.Target, opts *variables.Options, t *variables.Template) []string {
+	if !strings.Contains(src, "default") {
+		return nil // no placeholder can have a default filter
+	}
+	strict := *opts
+	strict.Strict = true
+	st, err := variables.Compile(src, target, &strict)
+	if err != nil {
+		return nil
+	}
 	var out []string
-	for {
-		i := strings.Index(src, "{{")
-		if i < 0 {
-			return out
-		}
-		src = src[i+2:]
-		j := strings.Index(src, "}}")
-		if j < 0 {
-			return out
-		}
-		inner := src[:j]
-		src = src[j+2:]
-		if name, filters, ok := strings.Cut(inner, "|"); ok && strings.Contains(filters, "default") {
-			out = append(out, strings.TrimSpace(name))
+	for _, name := range t.Names() {
+		_, err := st.Expand(variables.ResolverFunc(func(n string) (string, bool) {
+			if n == name {
+				return "", false
+			}
+			return "x", true
+		}))
+		if err == nil {
+			out = append(out, name)
 		}
 	}
+	return out
 }
 
 // compileBinding compiles s with the variables parser, validating every
@@ -69,6 +77,9 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 			t, err = variables.Compile(s, target, opts)
 		}
 	}
+	if err == nil {
+		target = t.Target()
+	}
 	if err != nil {
 		if perr != nil {
 			return nil, perr
@@ -76,7 +87,7 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 		return nil, err
 	}
 	b.tmpl = t
-	b.quiet = defaultedNames(s)
+	b.quiet = quietNames(s, target, opts, t)
 	for _, name := range t.Names() {
 		if _, ok := paths[name]; ok {
 			continue

@@ -208,3 +208,29 @@ func TestDefaultFilterIsNotMissing(t *testing.T) {
 		t.Errorf("diagnostics = %+v, want one for name only", out.Diagnostics)
 	}
 }
+
+// TestDefaultFilterPerPlaceholder checks that a default filter quiets
+// only names whose every placeholder has one, as the variables package
+// decides it (not a scan of the text).
+func TestDefaultFilterPerPlaceholder(t *testing.T) {
+	tests := []struct {
+		text  string
+		quiet bool
+	}{
+		{`{{ a | default:\"x\" }} / {{ a }}`, false},
+		{`{{ a }} / {{ a | default:\"x\" }}`, false},
+		{`{{ a | upper | default:\"x\" }}!`, true},
+		{`{{ a | default:\"}}\" }} {{ a | default:\"|\" }}`, true},
+		{`{{\"{{\"}} a | default:\"x\" }} {{ a }}`, false},
+	}
+	for _, tt := range tests {
+		tp := mustParse(t, `{"version":1,"sections":[{"type":"text","text":"`+tt.text+`"}]}`)
+		out, err := tp.Render([]byte(`{}`), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if quiet := len(out.Diagnostics) == 0; quiet != tt.quiet {
+			t.Errorf("%s: diagnostics %v, want quiet %v", tt.text, out.Diagnostics, tt.quiet)
+		}
+	}
+}

@@ -507,3 +507,60 @@ func TestWorkBudgetWideRoot(t *testing.T) {
 		t.Errorf("got %d rows, last %v", len(rows), rows[len(rows)-1])
 	}
 }
+
+// TestSuggestHostileSamples checks that Suggest gives a template that
+// parses and renders the sample, the same bytes every time, for samples
+// too wide or with keys too long for a literal translation (before the
+// section cap, the wide ones failed with "suggestion does not validate").
+func TestSuggestHostileSamples(t *testing.T) {
+	object := func(n int, key func(int) string, val string) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(key(i))
+			b.Write(k)
+			b.WriteString(":" + val)
+		}
+		b.WriteString("}")
+		return b.String()
+	}
+	num := func(i int) string { return "k" + strconv.Itoa(i) }
+	dots := func(i int) string { return strings.Repeat(".", 60) + strconv.Itoa(i) }
+	inner := object(40, num, `"v"`)
+	samples := map[string]string{
+		"many scalars":        object(2000, num, `1`),
+		"many tables":         object(2000, num, `[{"a":1,"b":"2024-01-15","status":"paid"}]`),
+		"many objects":        object(300, num, inner),
+		"many nested objects": object(300, num, `{"x":`+inner+`}`),
+		"long escaped keys":   `{"id":1,"n":` + object(3, dots, object(3, dots, `{"amount":1,"currency":"EUR"}`)) + `}`,
+		"hostile keys":        `{"a\u202eb":1,"\u0000":2,"x.y":3,"#":4,"@m":5,"a|b":6,"{{x}}":7,"$root":8,"` + strings.Repeat("k", 100) + `":9}`,
+	}
+	for name, sample := range samples {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			def, err := template.Suggest([]byte(sample))
+			if err != nil {
+				t.Fatalf("Suggest: %v", err)
+			}
+			again, err := template.Suggest([]byte(sample))
+			if err != nil || !bytes.Equal(def, again) {
+				t.Errorf("Suggest is not deterministic")
+			}
+			tp, err := template.Parse(def)
+			if err != nil {
+				t.Fatalf("Parse(suggestion): %v", err)
+			}
+			out, err := tp.Render([]byte(sample), nil)
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			checkOutput(t, out, template.DefaultMaxNodes, template.DefaultMaxTextLength)
+			if len(out.Nodes) == 0 {
+				t.Error("the suggestion renders nothing")
+			}
+		})
+	}
+}

@@ -17,6 +17,10 @@ const (
 	suggestMaxColumns = 6  // table columns
 	suggestMaxDepth   = 2  // nested objects turned into sections
 	suggestLimit      = 10 // rows or items shown by suggested tables and repeats
+	// suggestMaxSections bounds the sections of a suggestion, so that it
+	// stays within the definition limits (size, maxElements) whatever
+	// the sample's width: 20 sections of at most 31 elements each.
+	suggestMaxSections = 20
 )
 
 // Suggest returns a starting template for data shaped like sample: its
@@ -24,8 +28,10 @@ const (
 // and values (money, dates and times, statuses as badges, URLs as links,
 // emails, phone numbers, booleans, percentages), nested objects become
 // titled key-value lists, arrays of objects become tables and arrays of
-// scalars repeated badges or text. The result is indented JSON that
-// [Parse] accepts and that renders sample; an admin edits it from there.
+// scalars repeated badges or text. The result, at most 20 sections in
+// the sample's key order, is indented JSON that [Parse] accepts and that
+// renders sample; an admin edits it from there. Keys that cannot be
+// written as a binding path are left out.
 //
 // sample is subject to the default render limits: ErrTooLarge, ErrTooDeep
 // or ErrInvalidJSON (wrapped) report unusable samples.
@@ -51,6 +57,7 @@ func Suggest(sample []byte) ([]byte, error) {
 	if secs == nil {
 		secs = []sugSection{}
 	}
+	secs = secs[:min(len(secs), suggestMaxSections)]
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -127,6 +134,18 @@ func join(prefix, seg string) string {
 	return prefix + "." + seg
 }
 
+// suggestPath joins prefix and the path segment for key, or returns
+// false when the key cannot be written as a binding or the path would
+// exceed the path allow-list's length.
+func suggestPath(prefix, key string) (string, bool) {
+	seg, ok := suggestKey(key)
+	if !ok {
+		return "", false
+	}
+	p := join(prefix, seg)
+	return p, len(p) <= maxPathLen
+}
+
 // humanize turns a JSON key into a label: "last_purchase_at" ->
 // "Last purchase at", "customerId" -> "Customer ID".
 func humanize(key string) string {
@@ -177,11 +196,10 @@ func suggestObject(obj gjson.Result, prefix, title string, depth int) []sugSecti
 	kv := sugSection{Type: "keyvalue", Title: title}
 	var more []sugSection
 	obj.ForEach(func(k, v gjson.Result) bool {
-		seg, ok := suggestKey(k.String())
+		p, ok := suggestPath(prefix, k.String())
 		if !ok {
 			return true
 		}
-		p := join(prefix, seg)
 		switch {
 		case v.IsObject():
 			if depth < suggestMaxDepth {
@@ -361,7 +379,7 @@ func guessFormat(key string, v, obj gjson.Result, prefix string, vals []gjson.Re
 			f := &sugFormat{Type: "currency", Currency: "USD"}
 			for _, ck := range []string{"currency", "currency_code", "currencyCode"} {
 				if c := obj.Get(ck); c.Type == gjson.String {
-					if _, ok := currencyOf(c.Str); ok {
+					if _, ok := currencyOf(c.Str); ok && len(join(prefix, ck)) <= maxPathLen {
 						f.Currency = "{{" + join(prefix, ck) + "}}"
 					}
 				}
@@ -412,7 +430,7 @@ func guessFormat(key string, v, obj gjson.Result, prefix string, vals []gjson.Re
 			if _, ok := parseNum(strings.TrimSpace(s), scratch[:0]); ok {
 				f := &sugFormat{Type: "currency", Currency: "USD"}
 				if c := obj.Get("currency"); c.Type == gjson.String {
-					if _, ok := currencyOf(c.Str); ok {
+					if _, ok := currencyOf(c.Str); ok && len(join(prefix, "currency")) <= maxPathLen {
 						f.Currency = "{{" + join(prefix, "currency") + "}}"
 					}
 				}
