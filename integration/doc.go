@@ -66,8 +66,8 @@
 // A [Header] marked Secret holds a literal credential (it is not a template), and [Secret]
 // values are referenced as {{secret.NAME}} from header values. Both are sealed by the
 // [Sealer] before they reach the [Store] (Header.Sealed, Secret.Sealed; the clear Value is
-// emptied), bound to the integration's ID as additional authenticated data, and opened only to
-// send a request. The default sealer [AESGCM] uses AES-256-GCM with host-supplied keys; the
+// emptied), bound to the integration's team and ID as additional authenticated data, and
+// opened only to send a request. The default sealer [AESGCM] uses AES-256-GCM with host-supplied keys; the
 // key ID inside each sealed value lets old keys keep opening values after a rotation. Outside
 // the request itself a secret is [Redacted] ("••••"): in the JSON encoding, in what the
 // Service returns, in test results (including where the upstream echoes it back, in response

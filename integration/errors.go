@@ -17,7 +17,7 @@ var (
 	// ErrForbidden reports that the actor is a member of the team but not an admin.
 	ErrForbidden = errors.New("integration: admin role required")
 	// ErrConfirmationRequired reports a live test run of a method other than GET without
-	// TestOptions.ConfirmSend.
+	// TestRequest.ConfirmSend.
 	ErrConfirmationRequired = errors.New("integration: live test of a non-GET method requires confirmation")
 	// ErrNoSealer reports an integration with secret values on a Service without a Sealer.
 	ErrNoSealer = errors.New("integration: secrets need a sealer")
@@ -57,6 +57,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists the number of problems and the first three, each as "path: message".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "integration: %d validation problem", len(e.Problems))

@@ -8,12 +8,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // Sealer seals secret values at rest and opens them at send time. The Service passes, as
-// additional data, a value that binds the ciphertext to the integration's ID, so a sealed value
-// copied into another integration does not open. A host replaces the default [AESGCM] with its
+// additional data, a value that binds the ciphertext to the integration's team and ID, so a
+// sealed value copied into another integration (of any team) does not open. A host replaces the default [AESGCM] with its
 // KMS by implementing Sealer.
 //
 // Implementations must be safe for concurrent use by multiple goroutines and must not retain the
@@ -119,7 +120,14 @@ func (s *AESGCM) Open(_ context.Context, sealed string, aad []byte) ([]byte, err
 	return plain, nil
 }
 
-// sealAAD is the additional data binding a sealed value to its integration.
-func sealAAD(integrationID string) []byte {
-	return []byte("inboxkit/integration/v1\x00" + integrationID)
+// sealAAD is the additional data binding a sealed value to its integration: the team and the
+// ID, length-prefixed so that no two pairs share an encoding. The team is included because a
+// host's store may key integrations by (team, ID), where two teams can hold the same ID.
+func sealAAD(teamID, integrationID string) []byte {
+	b := make([]byte, 0, 32+len(teamID)+len(integrationID))
+	b = append(b, "inboxkit/integration/v1\x00"...)
+	b = strconv.AppendInt(b, int64(len(teamID)), 10)
+	b = append(b, ':')
+	b = append(b, teamID...)
+	return append(b, integrationID...)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/memstore"
 )
 
 func key(id string, b byte) integration.Key {
@@ -104,5 +105,63 @@ func TestSealedValueBoundToIntegration(t *testing.T) {
 	if cards[0].Status != integration.StatusOK || cards[1].Status != integration.StatusError ||
 		cards[1].Error.Category != integration.CategoryConfiguration {
 		t.Errorf("cards = %s; want a ok, b configuration error", mustJSON(t, cards))
+	}
+}
+
+// A host store keyed by (team, ID) may hold the same ID for two teams: a sealed value moved
+// from one team's integration to the other's (by whoever can write the database) does not open.
+func TestSealedValueBoundToTeam(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	up := newUpstream(t, echo(200))
+	sealer, err := integration.NewAESGCM(key("k1", 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	svcFor := func(store *memstore.Store) *integration.Service {
+		t.Helper()
+		svc, err := integration.NewService(integration.Options{
+			Store: store, Attachments: store, Inboxes: store, Executor: e.exec, Sealer: sealer,
+			NewID: func() string { return "int-1" },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	storeA, storeB := memstore.New(), memstore.New() // one database table per team, as it were
+	storeA.AddInbox(integration.Inbox{ID: "a1", TeamID: "team-a"})
+	storeB.AddInbox(integration.Inbox{ID: "b1", TeamID: "team-b"})
+	svcA, svcB := svcFor(storeA), svcFor(storeB)
+	inA, err := svcA.Create(ctx, adminA, secretIntegration(up.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	weak := secretIntegration(up.URL)
+	weak.Headers[0].Value, weak.Secrets[0].Value = "Bearer team-b-token", "team-b-key"
+	inB, err := svcB.Create(ctx, adminB, weak)
+	if err != nil || inB.ID != inA.ID {
+		t.Fatalf("Create(team-b) = %v, %v; want the same ID as team-a's", inB, err)
+	}
+	if err := svcB.Attach(ctx, adminB, inB.ID, "b1", 0); err != nil {
+		t.Fatal(err)
+	}
+	storedA, _ := storeA.Get(ctx, "team-a", inA.ID)
+	storedB, _ := storeB.Get(ctx, "team-b", inB.ID)
+	storedB.Headers[0].Sealed = storedA.Headers[0].Sealed
+	storedB.Version++
+	if err := storeB.Save(ctx, storedB, storedB.Version-1); err != nil {
+		t.Fatal(err)
+	}
+	cards, err := svcB.Profile(ctx, adminB, &integration.ProfileRequest{InboxID: "b1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cards) != 1 || cards[0].Status != integration.StatusError || cards[0].Error.Category != integration.CategoryConfiguration {
+		t.Errorf("team-b card with team-a's sealed token = %s; want a configuration error", mustJSON(t, cards))
+	}
+	if up.calls() != 0 {
+		t.Errorf("team-b sent %d requests, Authorization %q", up.calls(), up.last(t).Header.Get("Authorization"))
 	}
 }

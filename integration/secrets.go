@@ -149,7 +149,7 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 	if s.sealer == nil {
 		return ErrNoSealer
 	}
-	aad := sealAAD(c.ID)
+	aad := sealAAD(c.TeamID, c.ID)
 	var ps problems
 	sealOne := func(value, sealed *string, path string) error {
 		if *value == "" {
@@ -220,7 +220,7 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 		return nil, nil
 	}
 	o := &opened{}
-	aad := sealAAD(in.ID)
+	aad := sealAAD(in.TeamID, in.ID)
 	openOne := func(value, sealed, field string, i int) (string, error) {
 		if value != "" {
 			return value, nil
