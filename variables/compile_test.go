@@ -34,6 +34,12 @@ func TestCompileSyntaxErrors(t *testing.T) {
 		{"unterminated literal", `{{"{{}}`, 2, `expected a closing '"'`},
 		{"single brace close", "{{a}", 3, `expected "|" or "}}"`},
 		{"pipe at end", "{{a |", 5, "expected a filter name"},
+		{"byte offsets after multibyte text", "é日 {{ a |", 12, "expected a filter name"},
+		{"multibyte name unterminated", "{{ é", 5, `expected "|" or "}}"`},
+		{"ideographic space then nothing", "x{{\u3000", 6, "expected a variable name"},
+		{"unterminated after multibyte arg", `{{a | default:"日`, 14, `expected a closing '"'`},
+		{"triple close", "{{a}}}{{", 8, "expected a variable name"},
+		{"nested open", "{{ {{a}} }}", 3, "expected a variable name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

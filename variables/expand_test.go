@@ -3,6 +3,7 @@ package variables_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -182,7 +183,34 @@ func TestExpandHeader(t *testing.T) {
 		{"default empty", `{{empty | default:"none"}}`, nil, nil, "none", nil},
 		{"default after filters", `{{nope | trim | default:"x y"}}`, &variables.Options{Strict: true}, nil, "x y", nil},
 		{"strict", "{{nope}}", &variables.Options{Strict: true}, nil, "", variables.ErrUndefined},
+		{"obs-fold", "{{v}}", nil, variables.Map{"v": "a\r\n b"}, "", variables.ErrInvalidHeaderValue},
+		{"custom filter adds a line", "{{contact.email | line}}", &variables.Options{Filters: map[string]variables.Filter{
+			"line": {Apply: func(v, _ string) (string, error) { return v + "\r\nX-Injected: 1", nil }}}}, nil, "", variables.ErrInvalidHeaderValue},
+		{"filter output checked, not input", "{{v | line}}", &variables.Options{Filters: map[string]variables.Filter{
+			"line": {Apply: func(v, _ string) (string, error) { return strings.ReplaceAll(v, "\n", " "), nil }}}},
+			variables.Map{"v": "a\nb"}, "a b", nil},
 	})
+}
+
+// TestExpandHeaderControlBytes checks every byte value: ASCII controls other than tab, and DEL,
+// are refused; everything else, UTF-8 or not, is written as is.
+func TestExpandHeaderControlBytes(t *testing.T) {
+	t.Parallel()
+	tpl, err := variables.Compile("v {{v}}", variables.Header, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 256 {
+		v := "a" + string([]byte{byte(i)}) + "b"
+		got, err := tpl.Expand(variables.Map{"v": v})
+		if refuse := i < 0x20 && i != '\t' || i == 0x7f; refuse {
+			if !errors.Is(err, variables.ErrInvalidHeaderValue) || got != "" {
+				t.Errorf("byte %#x: Expand = %q, %v, want ErrInvalidHeaderValue", i, got, err)
+			}
+		} else if err != nil || got != "v "+v {
+			t.Errorf("byte %#x: Expand = %q, %v, want %q", i, got, err, "v "+v)
+		}
+	}
 }
 
 func TestExpandText(t *testing.T) {
@@ -358,5 +386,54 @@ func TestExpandResultsIndependent(t *testing.T) {
 	}
 	if got, err := empty.Expand(nil); got != "" || err != nil {
 		t.Errorf("Expand(nil) = %q, %v", got, err)
+	}
+}
+
+// TestExpandManyPlaceholders covers templates with more placeholders than Expand resolves on
+// the stack.
+func TestExpandManyPlaceholders(t *testing.T) {
+	t.Parallel()
+	vals := variables.Map{}
+	var url, body, want, wantBody strings.Builder
+	url.WriteString("https://x.test/p")
+	want.WriteString("https://x.test/p")
+	body.WriteString(`{"a":[`)
+	wantBody.WriteString(`{"a":[`)
+	for i := range 40 {
+		name := fmt.Sprintf("v%d", i)
+		vals[name] = fmt.Sprintf("%d/\"%d", i, i)
+		fmt.Fprintf(&url, "/{{%s}}", name)
+		fmt.Fprintf(&want, "/%d%%2F%%22%d", i, i)
+		if i > 0 {
+			body.WriteString(",")
+			wantBody.WriteString(",")
+		}
+		fmt.Fprintf(&body, "{{%s}}", name)
+		fmt.Fprintf(&wantBody, `"%d/\"%d"`, i, i)
+	}
+	body.WriteString("]}")
+	wantBody.WriteString("]}")
+	for _, c := range []struct {
+		src    string
+		target variables.Target
+		want   string
+	}{
+		{url.String(), variables.URL, want.String()},
+		{body.String(), variables.JSON, wantBody.String()},
+	} {
+		tpl, err := variables.Compile(c.src, c.target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tpl.Expand(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("Expand(%q) mismatch (-want +got):\n%s", c.src, diff)
+		}
+		if _, err := tpl.Expand(variables.Map{"v39": ".."}); c.target == variables.URL && !errors.Is(err, variables.ErrDotSegment) {
+			t.Errorf("Expand(%q) with v39 \"..\": error %v, want ErrDotSegment", c.src, err)
+		}
 	}
 }

@@ -28,6 +28,21 @@ func two(v, w string) variables.Resolver {
 	})
 }
 
+// compileWithBase compiles src for target and expands it with a harmless value, the base that
+// a hostile expansion is compared with. ok is false when src does not compile.
+func compileWithBase(t *testing.T, src string, target variables.Target) (tpl *variables.Template, base string, ok bool) {
+	t.Helper()
+	tpl, err := variables.Compile(src, target, nil)
+	if err != nil {
+		return nil, "", false
+	}
+	base, err = tpl.Expand(all("x"))
+	if err != nil {
+		t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
+	}
+	return tpl, base, true
+}
+
 // addSeeds adds each template with each hostile value, for all names and for some of them.
 func addSeeds(f *testing.F, templates []string) {
 	for _, tmpl := range templates {
@@ -117,13 +132,9 @@ func FuzzExpandJSON(f *testing.F) {
 	}
 	addSeeds(f, templates)
 	f.Fuzz(func(t *testing.T, src, v, w string) {
-		tpl, err := variables.Compile(src, variables.JSON, nil)
-		if err != nil {
+		tpl, base, ok := compileWithBase(t, src, variables.JSON)
+		if !ok {
 			return
-		}
-		base, err := tpl.Expand(all("x"))
-		if err != nil {
-			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
 		}
 		got, err := tpl.Expand(two(v, w))
 		if err != nil {
@@ -201,13 +212,9 @@ func FuzzExpandURL(f *testing.F) {
 	f.Add("https://x.test/{{ab}}{{a}}/x", "c/", "..")
 	f.Add("https://x.test/{{ab}}{{a}}/x", ".", ".")
 	f.Fuzz(func(t *testing.T, src, v, w string) {
-		tpl, err := variables.Compile(src, variables.URL, nil)
-		if err != nil {
+		tpl, base, ok := compileWithBase(t, src, variables.URL)
+		if !ok {
 			return
-		}
-		base, err := tpl.Expand(all("x"))
-		if err != nil {
-			t.Fatalf("Expand(%q) with a harmless value: %v", src, err)
 		}
 		got, err := tpl.Expand(two(v, w))
 		if errors.Is(err, variables.ErrDotSegment) || errors.Is(err, variables.ErrEmptySegment) {
