@@ -173,3 +173,27 @@ func TestDeleteChecksTeamBeforeTheStore(t *testing.T) {
 		t.Errorf("team-a's integration after team-b's Delete: %v", err)
 	}
 }
+
+// The raw JSON of a card belongs to the host: changing it does not change what the cache serves
+// to the next load (another agent, maybe another contact).
+func TestCardRawIsNotTheCachedBody(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(`{"plan":"pro"}`))
+	e.create(t, &integration.Integration{Name: "CRM", URL: up.URL, CacheMinutes: 10, Active: true}, 0, "a1")
+	load := func() integration.Card {
+		t.Helper()
+		cards, err := e.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+		if err != nil || len(cards) != 1 {
+			t.Fatalf("Profile = %v, %v", cards, err)
+		}
+		return cards[0]
+	}
+	for range 2 {
+		c := load()
+		if string(c.Raw) != `{"plan":"pro"}` {
+			t.Fatalf("card Raw = %s (from cache %v), want the upstream's body", c.Raw, c.FromCache)
+		}
+		copy(c.Raw, `{"plan":"xxx"}`) // a host scribbling on its result
+	}
+}

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -145,7 +146,9 @@ func (s *Service) render(c *compiled, body []byte, now time.Time, out *Card) err
 		if !json.Valid(body) {
 			return template.ErrInvalidJSON
 		}
-		out.Raw = json.RawMessage(body)
+		// A copy: body may be the executor's cached entry, shared with every later load, and
+		// the host owns what Profile returns.
+		out.Raw = json.RawMessage(bytes.Clone(body))
 		return nil
 	}
 	o, err := c.display.Render(body, &template.RenderOptions{Now: now, Location: s.loc})
