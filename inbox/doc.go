@@ -10,7 +10,7 @@
 //	  -> Contacts.FindByEmail                0 / 1 / many -> NoMatch / ManyMatch policy
 //	  -> Conversations.GetOrCreate(contact)
 //	  -> Messages.Send(conversation, BASIC or MINIMAL message)
-//	  -> Ledger.Complete                     temporary failure -> Release, 503; permanent -> recorded, 2xx
+//	  -> Ledger.Complete(key, claim token)   temporary failure -> Release, 503; permanent -> recorded, 2xx
 //
 // The host implements four small interfaces, [Contacts] (optionally
 // [ContactCreator]), [Conversations], [Messages] and [Ledger]. Package
@@ -90,7 +90,13 @@
 // be sent again; [Message.Key] is stable for a (delivery, contact) pair so a
 // host whose Send deduplicates on it closes this window too. The same
 // happens when one Sync outlives its lease (a Send slower than the lease):
-// a redelivery takes the key over and both may send. Once the key is
+// a redelivery takes the key over and both may send. Each claim carries a
+// token ([Claim.Token]) that Complete and Release must present, so the
+// ledger refuses the late worker's writes with [ErrLeaseLost]: it can
+// neither overwrite the new owner's record nor release the key to a third
+// worker while the new owner is still sending. Sync then leaves the key
+// alone, logs a warning naming it, and reports what it sent (200; see
+// [Syncer.Sync]). Once the key is
 // claimed, Sync therefore bounds its host calls with [Options.Timeout]
 // (default [DefaultTimeout]; the claim is held for at most about twice
 // that, which must stay below the ledger's lease),
@@ -113,7 +119,9 @@
 // claim, or any error once Options.Timeout has run out) leave the delivery
 // retryable: Sync returns an error wrapping ErrTemporary and the
 // [Handler] answers 503 with Retry-After. Any ledger error is treated as
-// temporary: nothing is sent without a claim. Other host errors are
+// temporary (nothing is sent without a claim), except [ErrLeaseLost] from
+// the final Complete: the messages were sent, the new owner of the key
+// records its own result, and the sender gets 200. Other host errors are
 // permanent: recorded, 200. A host returning an empty id with a nil error
 // is a bug, recorded as a permanent failure naming its type. 401 for
 // verification failures, 400 for malformed payloads, 413 for oversized

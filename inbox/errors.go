@@ -16,6 +16,15 @@ var ErrTemporary = errors.New("inbox: temporary failure")
 // expired.
 var ErrInProgress = errors.New("inbox: delivery in progress elsewhere")
 
+// ErrLeaseLost is wrapped by the error of [Ledger.Complete] and
+// [Ledger.Release] when the token passed is not the key's current claim:
+// the claim's lease expired and another worker claimed the key, or the
+// claim was already completed or released. The ledger changed nothing.
+// A refused Complete does not fail the delivery: the messages of that
+// attempt were already sent, and the worker that now holds the key records
+// its own result (see [Syncer.Sync]).
+var ErrLeaseLost = errors.New("inbox: ledger claim lost to another worker")
+
 // ErrInvalidSignature is wrapped by every verification failure of a
 // [Verifier]. The [Handler] answers it with 401.
 var ErrInvalidSignature = errors.New("inbox: invalid signature")

@@ -33,7 +33,8 @@ type HandlerOptions struct {
 //   - 400 for a malformed payload, naming the offending field;
 //   - 200 when the event was sent, was a duplicate, was ignored, skipped
 //     or held, or failed permanently (recorded in the ledger for replay:
-//     the sender retrying would not help);
+//     the sender retrying would not help), also when the attempt's claim
+//     was taken over before it could record its result ([ErrLeaseLost]);
 //   - 503 with Retry-After when a temporary failure (or a concurrent
 //     attempt at the same delivery) means the sender should retry.
 type Handler struct {

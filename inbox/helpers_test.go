@@ -162,18 +162,18 @@ func (l faultyLedger) Claim(ctx context.Context, key string) (inbox.Claim, error
 	return l.e.ledger.Claim(ctx, key)
 }
 
-func (l faultyLedger) Complete(ctx context.Context, key string, r *inbox.Record) error {
+func (l faultyLedger) Complete(ctx context.Context, key, token string, r *inbox.Record) error {
 	if err := l.e.faults.next(&l.e.faults.complete); err != nil {
 		return err
 	}
-	return l.e.ledger.Complete(ctx, key, r)
+	return l.e.ledger.Complete(ctx, key, token, r)
 }
 
-func (l faultyLedger) Release(ctx context.Context, key string, r *inbox.Record) error {
+func (l faultyLedger) Release(ctx context.Context, key, token string, r *inbox.Record) error {
 	if err := l.e.faults.next(&l.e.faults.release); err != nil {
 		return err
 	}
-	return l.e.ledger.Release(ctx, key, r)
+	return l.e.ledger.Release(ctx, key, token, r)
 }
 
 // newEnv builds an env; mod may set policies and hooks on the options.

@@ -103,6 +103,13 @@ func (s ClaimState) String() string {
 // A Claim is the answer of [Ledger.Claim].
 type Claim struct {
 	State ClaimState
+	// Token identifies this claim when State is ClaimNew, and is empty
+	// otherwise. It is opaque to the caller, who passes it back to
+	// [Ledger.Complete] or [Ledger.Release]. Every ClaimNew of a key
+	// returns a token that differs from all earlier tokens of that key,
+	// so that a worker whose claim was taken over cannot write with its
+	// old one (a fencing token).
+	Token string
 	// Record is the completed record when State is ClaimDone, and the
 	// progress saved by Release (or nil) when State is ClaimNew.
 	Record *Record
@@ -117,27 +124,53 @@ type Claim struct {
 // Claim calls for one key, at most one returns ClaimNew. A claim is a
 // lease: when it is neither completed nor released within the
 // implementation's lease duration (the worker crashed), the next Claim
-// returns ClaimNew again with the progress last saved by Release. The
-// ledger owns the records it is given and may serialize them (Record is
-// JSON-encodable); the caller does not modify a Record after passing it.
-// Any error from the ledger leaves the delivery retryable (the Handler
-// answers 503): nothing is sent without a claim.
+// returns ClaimNew again, with a new token and the progress last saved by
+// Release. The ledger owns the records it is given and may serialize them
+// (Record is JSON-encodable); the caller does not modify a Record after
+// passing it. Any error from the ledger leaves the delivery retryable (the
+// Handler answers 503): nothing is sent without a claim. The one exception
+// is ErrLeaseLost from Complete, after the messages were sent (see
+// [Syncer.Sync]).
 //
-// Complete and Release carry no claim token, so an implementation cannot
-// tell the current holder of a key from a worker whose lease expired and
-// was taken over. They must never reopen or rewrite a completed key (see
-// inboxtest.RunLedger), and the lease must stay above twice the Syncer's
-// Options.Timeout, which bounds how long a worker holds a claim.
+// Complete and Release are fenced by the claim's token. The token of a
+// ClaimNew is the key's current claim until that claim is
+// completed, released, or replaced by a later ClaimNew (a takeover after
+// its lease expired). Complete and Release must write only while token is
+// the current claim of key, and check and write in one atomic step; in
+// every other case (a stale token after a takeover, a token already
+// completed or released, a key that is done, unclaimed or unknown) they
+// must change nothing and return an error wrapping [ErrLeaseLost]. An
+// expired lease that nobody has taken over is still the current claim: its
+// holder may complete or release it. In SQL this is one conditional
+// statement whose affected-row count decides:
+//
+//	UPDATE ledger SET state = 'done', record = $3, token = NULL
+//	 WHERE key = $1 AND state = 'claimed' AND token = $2
+//	-- 0 rows: return ErrLeaseLost
+//
+// while Claim sets a fresh token (a random or sequence value) whenever it
+// inserts the key or takes over an expired claim. In Redis, a Lua script
+// compares the stored token with ARGV and writes only when they are
+// equal (compare-and-set); a plain GET then SET races. The lease must still
+// stay above twice the Syncer's Options.Timeout, which bounds how long a
+// worker holds a claim: fencing stops a stale worker's ledger writes, not
+// its messages, which it may have sent before it learns that its claim was
+// taken over.
 type Ledger interface {
-	// Claim claims key, or reports that it is busy or done.
+	// Claim claims key, or reports that it is busy or done. A ClaimNew
+	// carries a non-empty Token.
 	Claim(ctx context.Context, key string) (Claim, error)
-	// Complete marks key done with its final record. A record with
-	// Status StatusFailed is a permanent failure the host may replay by
-	// reopening the key (see inboxtest.Ledger.Reopen).
-	Complete(ctx context.Context, key string, r *Record) error
+	// Complete marks key done with its final record, if token is the
+	// current claim of key; otherwise it returns an error wrapping
+	// ErrLeaseLost and changes nothing. A record with Status StatusFailed
+	// is a permanent failure the host may replay by reopening the key
+	// (see inboxtest.Ledger.Reopen).
+	Complete(ctx context.Context, key, token string, r *Record) error
 	// Release gives up the claim after a temporary failure, saving progress
-	// (which may be nil) for the next ClaimNew of key.
-	Release(ctx context.Context, key string, progress *Record) error
+	// (which may be nil) for the next ClaimNew of key, if token is the
+	// current claim of key; otherwise it returns an error wrapping
+	// ErrLeaseLost and changes nothing.
+	Release(ctx context.Context, key, token string, progress *Record) error
 }
 
 // Status is the result of one delivery.

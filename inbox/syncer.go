@@ -87,7 +87,9 @@ type Options struct {
 	// return a subset of ids (an empty result skips the delivery). Errors
 	// follow the Hold rule.
 	Choose func(ctx context.Context, ev *Event, ids []string) ([]string, error)
-	// Logger receives one debug record per delivery; nil is silent.
+	// Logger receives one debug record per delivery, and a warning naming
+	// only the key when the ledger reports [ErrLeaseLost] (the lease is too
+	// short for the host's calls); nil is silent.
 	Logger *slog.Logger
 	// Timeout bounds the host calls of one Sync once its key is claimed
 	// (contacts, conversations, messages, hooks), and separately the final
@@ -170,9 +172,15 @@ type Outcome struct {
 	// Deliveries lists the chosen contacts and what each got; for a
 	// duplicate, what the first completed attempt recorded.
 	Deliveries []Delivery `json:"deliveries,omitempty"`
-	// Reason explains a skipped, held, retry or failed status.
+	// Reason explains a skipped, held, retry or failed status, and says
+	// when the result was not recorded because the claim was lost to
+	// another worker (see [Syncer.Sync]).
 	Reason string `json:"reason,omitempty"`
 }
+
+// reasonLeaseLost is the Outcome.Reason (or its suffix) of an attempt whose
+// Complete found the claim taken over.
+const reasonLeaseLost = "ledger: claim lost to another worker; this result was not recorded"
 
 // Sync brings one event into the inbox: claim its key in the ledger, find
 // the contacts, apply the policy, get or create each conversation, send,
@@ -198,6 +206,18 @@ type Outcome struct {
 //
 // A temporary failure after some contacts of a ManyAll delivery were sent
 // releases the key with that progress, so a retry sends only to the rest.
+//
+// When the ledger refuses the final Complete with [ErrLeaseLost], this
+// attempt outlived its lease and another worker has claimed the key since.
+// What this attempt sent is already in the host and cannot be taken back;
+// Sync does not release the key (the other worker owns it), logs a warning
+// naming the key, and returns a nil error with the status of what this
+// attempt did (StatusSent when it sent) and a Reason saying that the
+// result was not recorded. The sender thus gets 200: its delivery reached
+// the inbox, and the worker now holding the key settles or retries it on
+// its own (and may send again unless Messages deduplicates on
+// [Message.Key]). A Release refused with ErrLeaseLost after a temporary
+// failure is logged the same way and still returns ErrTemporary.
 func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if s == nil || s.o.Ledger == nil {
 		return nil, errors.New("inbox: Sync on a Syncer not made by New")
@@ -290,7 +310,8 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if tempErr != nil {
 		rec.Status = StatusRetry
 		out.Status, out.Reason = StatusRetry, rec.Reason
-		if rerr := s.o.Ledger.Release(lctx, out.Key, rec); rerr != nil {
+		if rerr := s.o.Ledger.Release(lctx, out.Key, claim.Token, rec); rerr != nil {
+			s.warnLeaseLost(ctx, out.Key, rerr)
 			tempErr = errors.Join(tempErr, fmt.Errorf("ledger: release: %w", rerr))
 		}
 		s.log(ctx, out)
@@ -302,11 +323,25 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		rec.Event = &evCopy
 	}
 	out.Status, out.Reason = rec.Status, rec.Reason
-	if err := s.o.Ledger.Complete(lctx, out.Key, rec); err != nil {
+	if err := s.o.Ledger.Complete(lctx, out.Key, claim.Token, rec); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			// Another worker owns the key: what was sent stays sent, and
+			// releasing would hand the key to a third worker while the
+			// second may still be sending.
+			s.warnLeaseLost(ctx, out.Key, err)
+			if out.Reason == "" {
+				out.Reason = reasonLeaseLost
+			} else {
+				out.Reason += "; " + reasonLeaseLost
+			}
+			s.log(ctx, out)
+			return out, nil
+		}
 		// Save the progress so that the retry does not send again.
 		progress := *rec
 		progress.Status = StatusRetry
-		rerr := s.o.Ledger.Release(lctx, out.Key, &progress)
+		rerr := s.o.Ledger.Release(lctx, out.Key, claim.Token, &progress)
+		s.warnLeaseLost(ctx, out.Key, rerr)
 		out.Status, out.Reason = StatusRetry, "ledger complete failed"
 		s.log(ctx, out)
 		return out, fmt.Errorf("%w: ledger: complete: %w", ErrTemporary, errors.Join(err, rerr))
@@ -317,7 +352,12 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 
 func checkClaim(l Ledger, c Claim) error {
 	switch c.State {
-	case ClaimNew, ClaimBusy:
+	case ClaimNew:
+		if c.Token == "" {
+			return fmt.Errorf("inbox: %T.Claim returned ClaimNew with an empty Token", l)
+		}
+		return nil
+	case ClaimBusy:
 		return nil
 	case ClaimDone:
 		if c.Record == nil {
@@ -336,6 +376,15 @@ func (s *Syncer) log(ctx context.Context, out *Outcome) {
 		slog.String("source", out.Source), slog.String("type", out.Type),
 		slog.String("status", string(out.Status)), slog.String("rule", out.Rule),
 		slog.Int("deliveries", len(out.Deliveries)), slog.String("reason", out.Reason))
+}
+
+// warnLeaseLost logs, at warn level and with the key only, a ledger write
+// refused with ErrLeaseLost.
+func (s *Syncer) warnLeaseLost(ctx context.Context, key string, err error) {
+	if s.o.Logger == nil || !errors.Is(err, ErrLeaseLost) {
+		return
+	}
+	s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "inbox sync: ledger claim lost to another worker", slog.String("key", key))
 }
 
 func isTemporary(err error) bool {

@@ -19,10 +19,11 @@ func BenchmarkLedgerClaimComplete(b *testing.B) {
 	for b.Loop() {
 		key := "k" + strconv.Itoa(n)
 		n++
-		if c, err := l.Claim(ctx, key); err != nil || c.State != inbox.ClaimNew {
+		c, err := l.Claim(ctx, key)
+		if err != nil || c.State != inbox.ClaimNew {
 			b.Fatal(c, err)
 		}
-		if err := l.Complete(ctx, key, rec); err != nil {
+		if err := l.Complete(ctx, key, c.Token, rec); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -32,8 +33,8 @@ func BenchmarkLedgerClaimComplete(b *testing.B) {
 func BenchmarkLedgerClaimParallel(b *testing.B) {
 	l := inboxtest.NewLedger(inboxtest.LedgerOptions{})
 	ctx := context.Background()
-	l.Claim(ctx, "hot")
-	l.Complete(ctx, "hot", &inbox.Record{Status: inbox.StatusSent})
+	c, _ := l.Claim(ctx, "hot")
+	l.Complete(ctx, "hot", c.Token, &inbox.Record{Status: inbox.StatusSent})
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

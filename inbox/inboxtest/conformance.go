@@ -2,6 +2,7 @@ package inboxtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -169,7 +170,12 @@ func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages,
 
 // RunLedger tests an [inbox.Ledger] implementation. newLedger returns a
 // fresh ledger whose claims last lease, and advance, which moves the
-// ledger's clock forward (nil skips the lease-expiry tests).
+// ledger's clock forward (nil skips the lease-expiry and takeover tests).
+//
+// Besides claims, leases and records, it checks the fencing of Complete and
+// Release by the claim token: a token that is not the key's current claim
+// (taken over, already used, unknown) writes nothing and gets an error
+// wrapping [inbox.ErrLeaseLost].
 func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease time.Duration, advance func(time.Duration))) {
 	t.Helper()
 	claim := func(t *testing.T, l inbox.Ledger, key string, want inbox.ClaimState) inbox.Claim {
@@ -181,17 +187,28 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		if c.State != want {
 			t.Fatalf("Claim(%q) state = %v; want %v", key, c.State, want)
 		}
+		if (c.Token != "") != (want == inbox.ClaimNew) {
+			t.Fatalf("Claim(%q) = %v with token %q; want a token exactly when new", key, c.State, c.Token)
+		}
 		return c
+	}
+	// lost checks that a fenced write was refused with ErrLeaseLost.
+	lost := func(t *testing.T, what string, err error) {
+		t.Helper()
+		if !errors.Is(err, inbox.ErrLeaseLost) {
+			t.Errorf("%s = %v; want an error wrapping inbox.ErrLeaseLost", what, err)
+		}
 	}
 	t.Run("new busy done", func(t *testing.T) {
 		l, _, _ := newLedger(t)
-		if c := claim(t, l, "k1", inbox.ClaimNew); c.Record != nil {
-			t.Errorf("first Claim record = %+v; want nil", c.Record)
+		c1 := claim(t, l, "k1", inbox.ClaimNew)
+		if c1.Record != nil {
+			t.Errorf("first Claim record = %+v; want nil", c1.Record)
 		}
 		claim(t, l, "k1", inbox.ClaimBusy)
 		claim(t, l, "k2", inbox.ClaimNew)
 		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", ConversationID: "v1", MessageID: "m1"}}}
-		if err := l.Complete(t.Context(), "k1", rec); err != nil {
+		if err := l.Complete(t.Context(), "k1", c1.Token, rec); err != nil {
 			t.Fatalf("Complete: %v", err)
 		}
 		c := claim(t, l, "k1", inbox.ClaimDone)
@@ -201,21 +218,24 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 	})
 	t.Run("release keeps progress", func(t *testing.T) {
 		l, _, _ := newLedger(t)
-		claim(t, l, "k", inbox.ClaimNew)
+		first := claim(t, l, "k", inbox.ClaimNew)
 		progress := &inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}, {ContactID: "c2"}}}
-		if err := l.Release(t.Context(), "k", progress); err != nil {
+		if err := l.Release(t.Context(), "k", first.Token, progress); err != nil {
 			t.Fatalf("Release: %v", err)
 		}
 		c := claim(t, l, "k", inbox.ClaimNew)
 		if c.Record == nil || len(c.Record.Deliveries) != 2 || c.Record.Deliveries[0].MessageID != "m1" {
 			t.Errorf("Claim after Release record = %+v; want the released progress", c.Record)
 		}
+		if c.Token == first.Token {
+			t.Errorf("Claim after Release reused token %q", c.Token)
+		}
 	})
 	t.Run("failed record", func(t *testing.T) {
 		l, _, _ := newLedger(t)
-		claim(t, l, "k", inbox.ClaimNew)
+		cl := claim(t, l, "k", inbox.ClaimNew)
 		ev := &inbox.Event{Source: "s", MessageID: "1", Email: "a@example.com", Kind: inbox.KindBasic, Text: "hi"}
-		if err := l.Complete(t.Context(), "k", &inbox.Record{Status: inbox.StatusFailed, Reason: "messages: send: rejected", Event: ev}); err != nil {
+		if err := l.Complete(t.Context(), "k", cl.Token, &inbox.Record{Status: inbox.StatusFailed, Reason: "messages: send: rejected", Event: ev}); err != nil {
 			t.Fatalf("Complete: %v", err)
 		}
 		c := claim(t, l, "k", inbox.ClaimDone)
@@ -229,13 +249,13 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		// Release or Complete: neither may reopen or rewrite a done key,
 		// or a redelivery would send again.
 		l, _, _ := newLedger(t)
-		claim(t, l, "k", inbox.ClaimNew)
+		cl := claim(t, l, "k", inbox.ClaimNew)
 		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}}}
-		if err := l.Complete(t.Context(), "k", rec); err != nil {
+		if err := l.Complete(t.Context(), "k", cl.Token, rec); err != nil {
 			t.Fatalf("Complete: %v", err)
 		}
-		_ = l.Release(t.Context(), "k", &inbox.Record{Status: inbox.StatusRetry})
-		_ = l.Complete(t.Context(), "k", &inbox.Record{Status: inbox.StatusFailed, Reason: "stale"})
+		lost(t, "Release after Complete", l.Release(t.Context(), "k", cl.Token, &inbox.Record{Status: inbox.StatusRetry}))
+		lost(t, "second Complete", l.Complete(t.Context(), "k", cl.Token, &inbox.Record{Status: inbox.StatusFailed, Reason: "stale"}))
 		c := claim(t, l, "k", inbox.ClaimDone)
 		if c.Record == nil || c.Record.Status != inbox.StatusSent || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m1" {
 			t.Errorf("record after a stale Release and Complete = %+v; want the first completed record", c.Record)
@@ -246,9 +266,9 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		if advance == nil {
 			t.Skip("no clock to advance")
 		}
-		claim(t, l, "k", inbox.ClaimNew)
+		first := claim(t, l, "k", inbox.ClaimNew)
 		progress := &inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}}}
-		if err := l.Release(t.Context(), "k", progress); err != nil {
+		if err := l.Release(t.Context(), "k", first.Token, progress); err != nil {
 			t.Fatalf("Release: %v", err)
 		}
 		claim(t, l, "k", inbox.ClaimNew) // this worker crashes
@@ -269,6 +289,110 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		advance(lease/2 + time.Second)
 		claim(t, l, "k", inbox.ClaimNew)
 		claim(t, l, "k", inbox.ClaimBusy)
+	})
+	t.Run("stale token cannot complete after takeover", func(t *testing.T) {
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		a := claim(t, l, "k", inbox.ClaimNew) // worker A outlives its lease
+		advance(lease + time.Second)
+		b := claim(t, l, "k", inbox.ClaimNew) // worker B takes the key over
+		if a.Token == b.Token {
+			t.Fatalf("takeover Claim reused token %q", a.Token)
+		}
+		lost(t, "Complete with the taken-over token", l.Complete(t.Context(), "k", a.Token,
+			&inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m-a"}}}))
+		claim(t, l, "k", inbox.ClaimBusy) // still B's
+		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m-b"}}}
+		if err := l.Complete(t.Context(), "k", b.Token, rec); err != nil {
+			t.Fatalf("Complete by the new owner: %v", err)
+		}
+		lost(t, "Complete with the taken-over token after the new owner's", l.Complete(t.Context(), "k", a.Token,
+			&inbox.Record{Status: inbox.StatusFailed, Reason: "stale"}))
+		c := claim(t, l, "k", inbox.ClaimDone)
+		if c.Record == nil || c.Record.Status != inbox.StatusSent || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m-b" {
+			t.Errorf("record = %+v; want the new owner's", c.Record)
+		}
+	})
+	t.Run("stale token cannot release after takeover", func(t *testing.T) {
+		// A stale Release must neither free the key (a third worker would
+		// claim it and send while the new owner is still sending) nor
+		// overwrite its progress.
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		a := claim(t, l, "k", inbox.ClaimNew)
+		advance(lease + time.Second)
+		b := claim(t, l, "k", inbox.ClaimNew)
+		lost(t, "Release with the taken-over token", l.Release(t.Context(), "k", a.Token,
+			&inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m-a"}}}))
+		claim(t, l, "k", inbox.ClaimBusy)
+		progress := &inbox.Record{Status: inbox.StatusRetry, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m-b"}}}
+		if err := l.Release(t.Context(), "k", b.Token, progress); err != nil {
+			t.Fatalf("Release by the new owner: %v", err)
+		}
+		lost(t, "Release with the taken-over token after the new owner's", l.Release(t.Context(), "k", a.Token,
+			&inbox.Record{Status: inbox.StatusRetry}))
+		c := claim(t, l, "k", inbox.ClaimNew)
+		if c.Record == nil || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].MessageID != "m-b" {
+			t.Errorf("Claim after the releases record = %+v; want the new owner's progress", c.Record)
+		}
+		if c.Token == a.Token || c.Token == b.Token {
+			t.Errorf("third Claim reused token %q", c.Token)
+		}
+	})
+	t.Run("expired lease not taken over", func(t *testing.T) {
+		// Expiry alone does not end a claim: until another Claim takes the
+		// key over, the slow holder may still complete it.
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		a := claim(t, l, "k", inbox.ClaimNew)
+		advance(lease + time.Second)
+		if err := l.Complete(t.Context(), "k", a.Token, &inbox.Record{Status: inbox.StatusSent}); err != nil {
+			t.Fatalf("Complete after expiry without takeover: %v", err)
+		}
+		claim(t, l, "k", inbox.ClaimDone)
+	})
+	t.Run("token is used once", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		a := claim(t, l, "k", inbox.ClaimNew)
+		if err := l.Release(t.Context(), "k", a.Token, nil); err != nil {
+			t.Fatalf("Release: %v", err)
+		}
+		lost(t, "second Release", l.Release(t.Context(), "k", a.Token, &inbox.Record{Status: inbox.StatusRetry}))
+		lost(t, "Complete after Release", l.Complete(t.Context(), "k", a.Token, &inbox.Record{Status: inbox.StatusSent}))
+		if c := claim(t, l, "k", inbox.ClaimNew); c.Record != nil {
+			t.Errorf("Claim after refused writes record = %+v; want nil", c.Record)
+		}
+	})
+	t.Run("unknown token", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		rec := &inbox.Record{Status: inbox.StatusSent, Deliveries: []inbox.Delivery{{ContactID: "c1", MessageID: "m1"}}}
+		// A key nobody claimed.
+		lost(t, "Complete of an unclaimed key", l.Complete(t.Context(), "never", "no-such-token", rec))
+		lost(t, "Release of an unclaimed key", l.Release(t.Context(), "never", "no-such-token", rec))
+		lost(t, "Complete with an empty token", l.Complete(t.Context(), "never", "", rec))
+		if c := claim(t, l, "never", inbox.ClaimNew); c.Record != nil {
+			t.Errorf("Claim after refused writes record = %+v; want nil", c.Record)
+		}
+		// A claimed key, and a released one, with a token that is not theirs.
+		b := claim(t, l, "k", inbox.ClaimNew)
+		wrong := b.Token + "x"
+		lost(t, "Complete of a claimed key with another token", l.Complete(t.Context(), "k", wrong, rec))
+		lost(t, "Release of a claimed key with another token", l.Release(t.Context(), "k", wrong, rec))
+		lost(t, "Complete of a claimed key with an empty token", l.Complete(t.Context(), "k", "", rec))
+		claim(t, l, "k", inbox.ClaimBusy)
+		if err := l.Release(t.Context(), "k", b.Token, nil); err != nil {
+			t.Fatalf("Release: %v", err)
+		}
+		lost(t, "Complete of a released key with another token", l.Complete(t.Context(), "k", wrong, rec))
+		if c := claim(t, l, "k", inbox.ClaimNew); c.Record != nil {
+			t.Errorf("Claim after refused writes record = %+v; want nil", c.Record)
+		}
 	})
 	t.Run("concurrent claims", func(t *testing.T) {
 		l, _, _ := newLedger(t)

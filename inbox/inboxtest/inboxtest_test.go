@@ -39,15 +39,15 @@ func TestLedgerReopen(t *testing.T) {
 	if err := l.Reopen("k"); err == nil {
 		t.Error("Reopen(unknown) = nil; want an error")
 	}
-	l.Claim(ctx, "k")
-	l.Complete(ctx, "k", &inbox.Record{Status: inbox.StatusFailed, Deliveries: []inbox.Delivery{{ContactID: "a", MessageID: "m1"}, {ContactID: "b", Error: "x"}}})
+	c, _ := l.Claim(ctx, "k")
+	l.Complete(ctx, "k", c.Token, &inbox.Record{Status: inbox.StatusFailed, Deliveries: []inbox.Delivery{{ContactID: "a", MessageID: "m1"}, {ContactID: "b", Error: "x"}}})
 	if got := len(l.Failed()); got != 1 {
 		t.Fatalf("Failed() has %d entries; want 1", got)
 	}
 	if err := l.Reopen("k"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := l.Claim(ctx, "k")
+	c, _ = l.Claim(ctx, "k")
 	if c.State != inbox.ClaimNew || len(c.Record.Deliveries) != 1 || c.Record.Deliveries[0].ContactID != "a" {
 		t.Errorf("Claim after Reopen = %v %+v; want new with the sent delivery only", c.State, c.Record)
 	}

@@ -3,6 +3,7 @@ package inboxtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -226,13 +227,15 @@ type LedgerOptions struct {
 	Now func() time.Time
 }
 
-// Ledger is an in-memory [inbox.Ledger] with leases. It is safe for
-// concurrent use; use [NewLedger].
+// Ledger is an in-memory [inbox.Ledger] with leases. Its claim tokens come
+// from a counter, unique within one Ledger. It is safe for concurrent use;
+// use [NewLedger].
 type Ledger struct {
 	lease time.Duration
 	now   func() time.Time
 	mu    sync.Mutex
 	m     map[string]*entry
+	seq   uint64 // the last token issued
 }
 
 var _ inbox.Ledger = (*Ledger)(nil)
@@ -240,13 +243,17 @@ var _ inbox.Ledger = (*Ledger)(nil)
 type entry struct {
 	done    bool
 	claimed bool
+	token   string // of the current claim, while claimed
 	expires time.Time
 	rec     *inbox.Record
 }
 
-// ErrNotClaimed is returned by Complete and Release for a key that is not
-// claimed, and by Reopen for a key that is not a failed record.
+// ErrNotClaimed is returned by Reopen for a key that is not a failed record.
 var ErrNotClaimed = errors.New("inboxtest: key not claimed")
+
+// errLeaseLost is returned by Complete and Release for a token that is not
+// the key's current claim.
+var errLeaseLost = fmt.Errorf("inboxtest: %w", inbox.ErrLeaseLost)
 
 // NewLedger returns an empty ledger.
 func NewLedger(o LedgerOptions) *Ledger {
@@ -278,31 +285,44 @@ func (l *Ledger) Claim(ctx context.Context, key string) (inbox.Claim, error) {
 	case e.claimed && now.Before(e.expires):
 		return inbox.Claim{State: inbox.ClaimBusy}, nil
 	}
-	e.claimed, e.expires = true, now.Add(l.lease)
-	return inbox.Claim{State: inbox.ClaimNew, Record: e.rec}, nil
+	l.seq++
+	e.claimed, e.expires, e.token = true, now.Add(l.lease), strconv.FormatUint(l.seq, 10)
+	return inbox.Claim{State: inbox.ClaimNew, Token: e.token, Record: e.rec}, nil
 }
 
-// Complete implements [inbox.Ledger].
-func (l *Ledger) Complete(ctx context.Context, key string, r *inbox.Record) error {
+// current returns the entry of key if token is its current claim (even
+// with an expired lease nobody took over). l.mu must be held.
+func (l *Ledger) current(key, token string) *entry {
+	e := l.m[key]
+	if e == nil || e.done || !e.claimed || token == "" || e.token != token {
+		return nil
+	}
+	return e
+}
+
+// Complete implements [inbox.Ledger]. It returns an error wrapping
+// [inbox.ErrLeaseLost] when token is not the key's current claim.
+func (l *Ledger) Complete(ctx context.Context, key, token string, r *inbox.Record) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e := l.m[key]
-	if e == nil || e.done {
-		return ErrNotClaimed
+	e := l.current(key, token)
+	if e == nil {
+		return errLeaseLost
 	}
-	e.done, e.claimed, e.rec = true, false, r
+	e.done, e.claimed, e.token, e.rec = true, false, "", r
 	return nil
 }
 
-// Release implements [inbox.Ledger].
-func (l *Ledger) Release(ctx context.Context, key string, progress *inbox.Record) error {
+// Release implements [inbox.Ledger]. It returns an error wrapping
+// [inbox.ErrLeaseLost] when token is not the key's current claim.
+func (l *Ledger) Release(ctx context.Context, key, token string, progress *inbox.Record) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e := l.m[key]
-	if e == nil || e.done {
-		return ErrNotClaimed
+	e := l.current(key, token)
+	if e == nil {
+		return errLeaseLost
 	}
-	e.claimed = false
+	e.claimed, e.token = false, ""
 	if progress != nil {
 		e.rec = progress
 	}
