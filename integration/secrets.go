@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -285,6 +286,21 @@ func sentSecrets(o *opened, r *httpexec.Request) []string {
 	for _, v := range vs {
 		if _, cred, ok := strings.Cut(v, " "); ok && len(strings.TrimSpace(cred)) >= minScrubbedPart {
 			vs = append(vs, strings.TrimSpace(cred))
+		}
+	}
+	// An upstream echoes a value inside a JSON string, escaped: '"', '\\', control and (as Go
+	// does) HTML characters, and '/' as "\/" (as PHP does by default; base64 tokens have '/').
+	for _, v := range vs {
+		b, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		e := string(b[1 : len(b)-1])
+		if e != v {
+			vs = append(vs, e)
+		}
+		if strings.Contains(e, "/") {
+			vs = append(vs, strings.ReplaceAll(e, "/", `\/`))
 		}
 	}
 	return vs

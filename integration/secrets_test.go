@@ -425,3 +425,33 @@ func problemPaths(err error, msg string) string {
 	slices.Sort(paths)
 	return strings.Join(paths, " ")
 }
+
+// An upstream that echoes a secret JSON-escaped ("\/" as PHP writes it, "\u003c" as Go does)
+// gets it redacted too.
+func TestJSONEscapedSecretEchoRedacted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const token = `ab/cd+ef<gh"ij=` // base64-ish, with characters JSON encoders escape
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := json.Marshal(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		php := strings.ReplaceAll(string(b), "/", `\/`)
+		fmt.Fprintf(w, `{"go":%s,"php":%s}`, b, php)
+	})
+	e.create(t, &integration.Integration{
+		Name: "Echo", URL: up.URL, Active: true,
+		Headers: []integration.Header{{Name: "Authorization", Value: "Bearer " + token, Secret: true}},
+	}, 0, "a1")
+	cards, err := e.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil || len(cards) != 1 || cards[0].Status != integration.StatusOK {
+		t.Fatalf("Profile = %s, %v", mustJSON(t, cards), err)
+	}
+	var echoed map[string]string
+	if err := json.Unmarshal(cards[0].Raw, &echoed); err != nil {
+		t.Fatalf("card Raw %s: %v", cards[0].Raw, err)
+	}
+	for k, v := range echoed {
+		if strings.Contains(v, token) {
+			t.Errorf("card Raw field %q = %q: the token, unredacted", k, v)
+		}
+	}
+}
