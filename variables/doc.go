@@ -36,12 +36,16 @@
 //     whose values make it, or a piece of it, "." or ".." is an expansion error wrapping
 //     [ErrDotSegment]. Pieces are what a server may read after decoding: the segment split at
 //     '/' and '\' (a value writes them as %2F and %5C, but nginx, IIS and others decode them
-//     before they resolve dot segments), with a literal %2e read as '.', each piece cut at its
-//     first ';' (Tomcat strips path parameters before resolving). So the values "../../admin",
+//     before they resolve dot segments; the template's own %2F and %5C count too), with %2e in
+//     the template read as '.', each piece cut at its first ';' (Tomcat strips path parameters
+//     before resolving). Only pieces a placeholder touches count. So the values "../../admin",
 //     "a\.." and "..;x" in "/{{id}}/", or "." in "/.{{id}}/" and "/%2e{{id}}/", are refused,
 //     while "a/b" and "..." are not. In a URL without a host, a first path segment
 //     made only of placeholders that all expand empty ("/{{a}}/b" becoming "//b", where b would
-//     be a host) is an error wrapping [ErrEmptySegment]. Fragment placeholders are path-escaped
+//     be a host) is an error wrapping [ErrEmptySegment]; with a host, an empty value leaves an
+//     empty segment ("/a/{{id}}/b" becoming "/a//b", which some servers merge into "/a/b"), so a
+//     caller for whom that matters refuses empty values first (Strict, [Template.Names]).
+//     Fragment placeholders are path-escaped
 //     too: a fragment is not form-decoded, so a space must be %20 rather than the query's '+'.
 //     The template, with each placeholder replaced by a dummy, must parse with net/url.
 //   - [Query]: the whole template is one query parameter value and the whole result is

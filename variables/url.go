@@ -105,6 +105,7 @@ func (t *Template) layoutURL(allowHost bool) error {
 	for k := range t.segs {
 		g := &t.segs[k]
 		g.lits = append(g.lits, decodeSegment(skel[pos[g.slots[len(g.slots)-1]]+1:g.end]))
+		g.litDots = slices.ContainsFunc(g.lits, func(l string) bool { return strings.Contains(l, ".") })
 	}
 	// Without an authority, a first path segment made only of placeholders must not expand
 	// empty: "/{{a}}/b" would become "//b", whose "b" is a host.
@@ -144,9 +145,10 @@ func (t *Template) layoutURL(allowHost bool) error {
 // some servers and proxies decode before they resolve dot segments), each piece ending at its
 // first ';' (a path parameter, which Tomcat strips before resolving).
 type segCheck struct {
-	lits  []string // len(slots)+1 literal pieces of the segment around the slots, see decodeSegment
-	slots []int
-	end   int // skeleton offset of the segment's end (layout only)
+	lits    []string // len(slots)+1 literal pieces of the segment around the slots, see decodeSegment
+	slots   []int
+	litDots bool // some literal piece has a '.'
+	end     int  // skeleton offset of the segment's end (layout only)
 }
 
 // decodeSegment returns the literal text lit of a path segment with the escapes that matter to
@@ -178,6 +180,9 @@ func decodeSegment(lit string) string {
 // "..". Only pieces that a placeholder touches count: a dot piece that the template writes
 // with separators of its own is the template's.
 func (g *segCheck) check(vals []string, slots []slot) error {
+	if !g.litDots && !anyDot(g.slots, vals) {
+		return nil // the common case: no dot at all
+	}
 	var p piece
 	for k, i := range g.slots {
 		if p.scan(g.lits[k], false) || p.scan(vals[i], true) {
@@ -188,6 +193,16 @@ func (g *segCheck) check(vals []string, slots []slot) error {
 		return &ValueError{Name: slots[g.slots[len(g.slots)-1]].name, Err: ErrDotSegment}
 	}
 	return nil
+}
+
+// anyDot reports whether the value of one of the given slots has a '.'.
+func anyDot(slots []int, vals []string) bool {
+	for _, i := range slots {
+		if strings.IndexByte(vals[i], '.') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // piece follows the current piece of a path segment during segCheck.check.
