@@ -160,6 +160,9 @@ func (r *renderer) expand(b *binding, sc *scope, ptr string) string {
 			r.diag("missing_value", ptr, "no value at path ", b.path.src)
 			return ""
 		}
+		if !r.w.spend(len(v.Raw)) {
+			return "" // sanitizing reads the whole value
+		}
 		return plainString(v)
 	}
 	r.res = resolver{r: r, sc: sc, ptr: ptr, quiet: b.quiet}

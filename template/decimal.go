@@ -19,6 +19,10 @@ const (
 // parseNum parses a JSON number (or the same syntax in a string, with
 // optional leading zeros and a leading '+') into n, using buf as storage.
 func parseNum(s string, buf []byte) (num, bool) {
+	if len(s) > 2*maxNumDigits+2*maxNumExponent {
+		// Beyond the bounds whatever its zeros: never scan or copy it.
+		return num{}, false
+	}
 	var n num
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {

@@ -157,13 +157,14 @@
 //
 // The work of a render is bounded too: every path lookup is charged the
 // size of the JSON it searches, every table or repeat the size of its
-// array, every condition operand and expanded value its size, against a
+// array, every value shown and every condition operand its size, against a
 // budget of 64 times the data's size (data under 64 KiB counts as
 // 64 KiB). Ordinary templates use a small fraction of it; a template
 // whose lookups re-read one large value per row (a repeat over $root.big
 // inside another repeat, or $root lookups when the response repeats a
-// top-level key, which turns off the top-level index) stops there with a
-// "work_limit" diagnostic instead of scanning the response once per node.
+// top-level key, which turns off the top-level index, or one huge value
+// shown in every row) stops there with a "work_limit" diagnostic instead
+// of scanning the response once per node.
 //
 // # Output encoding
 //

@@ -54,7 +54,9 @@ func plainString(v gjson.Result) string {
 // formatValue renders v with f. ptr names the template field for
 // diagnostics.
 func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string) Value {
-	if !v.Exists() {
+	if !v.Exists() || !r.w.spend(len(v.Raw)) {
+		// Formatting reads the whole value: a large value shown in every
+		// row is charged like a lookup that scans it.
 		return Value{Kind: KindEmpty}
 	}
 	out := Value{Kind: f.kind, Raw: rawOf(v, r.o.MaxTextLength)}

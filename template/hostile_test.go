@@ -485,6 +485,36 @@ func TestWorkBudget(t *testing.T) {
 	}
 }
 
+// TestWorkBudgetLargeValue checks that showing one large value in every
+// cell is charged: before, 10 columns of a 900 KB string over 1000 rows
+// took over a minute (every cell scanned the whole string to sanitize
+// it, or to parse it as a number).
+func TestWorkBudgetLargeValue(t *testing.T) {
+	rows := strings.Repeat(`{},`, 1000)
+	for _, big := range []string{`"` + strings.Repeat("x", 200_000) + `"`, strings.Repeat("1", 200_000)} {
+		data := []byte(`{"big":` + big + `,"rows":[` + rows[:len(rows)-1] + `]}`)
+		for _, f := range []string{`"text"`, `"number"`} {
+			cols := make([]string, 10)
+			for i := range cols {
+				cols[i] = `{"label":"c","value":"{{$root.big}}","format":` + f + `}`
+			}
+			tp := mustParse(t, `{"version":1,"sections":[{"type":"table","path":"rows","limit":1000,"columns":[`+strings.Join(cols, ",")+`]},
+				{"type":"repeat","path":"rows","limit":1000,"item":{"type":"text","text":"{{$root.big}}"}}]}`)
+			out, err := tp.Render(data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, d := range out.Diagnostics {
+				codes = append(codes, d.Code)
+			}
+			if !slices.Contains(codes, "work_limit") {
+				t.Errorf("%s of %.10s…: diagnostics %v, want work_limit", f, big, codes)
+			}
+		}
+	}
+}
+
 // TestWorkBudgetWideRoot checks that a response with many top-level keys
 // stays indexed: a $root lookup per cell must not spend the budget.
 func TestWorkBudgetWideRoot(t *testing.T) {

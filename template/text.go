@@ -127,7 +127,9 @@ func needsCleanUnicode(s string, keepNewlines bool) bool {
 // boundary, with "…" appended). truncated reports whether it was cut.
 // Outside text sections, newlines and tabs become spaces.
 func (a *arena) clean(s string, max int, keepNewlines bool) (out string, truncated bool) {
-	if !needsClean(s, keepNewlines) {
+	// Only the first max bytes can be kept when none of them is
+	// stripped: check no further (a long value costs O(max), not O(len)).
+	if !needsClean(s[:min(len(s), max+utf8.UTFMax)], keepNewlines) {
 		if len(s) <= max {
 			return s, false
 		}
