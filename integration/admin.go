@@ -185,10 +185,12 @@ func (s *Service) attached(ctx context.Context, ib Inbox) ([]Attachment, map[str
 		return nil, nil, nil
 	}
 	// Cards come in position order whatever order the host's store returns.
-	atts = slices.Clone(atts)
-	slices.SortStableFunc(atts, func(a, b Attachment) int {
+	if byPosition := func(a, b Attachment) int {
 		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.IntegrationID, b.IntegrationID))
-	})
+	}; !slices.IsSortedFunc(atts, byPosition) {
+		atts = slices.Clone(atts)
+		slices.SortStableFunc(atts, byPosition)
+	}
 	list, err := s.store.List(ctx, ib.TeamID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("integration: list team: %w", err)

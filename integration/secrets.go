@@ -204,7 +204,7 @@ func (o *opened) values() []string {
 	if o == nil {
 		return nil
 	}
-	var vs []string
+	vs := make([]string, 0, 4*(len(o.headers)+len(o.secrets))) // room for sentSecrets
 	for _, v := range o.headers {
 		vs = append(vs, v)
 	}
@@ -278,7 +278,10 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 // echo alone.
 func sentSecrets(o *opened, r *httpexec.Request) []string {
 	vs := o.values()
-	if r != nil {
+	if r != nil && len(r.SecretHeaders) > 0 {
+		if vs == nil {
+			vs = make([]string, 0, 4*len(r.SecretHeaders))
+		}
 		for _, name := range r.SecretHeaders {
 			vs = append(vs, r.Header.Values(name)...)
 		}
@@ -291,6 +294,9 @@ func sentSecrets(o *opened, r *httpexec.Request) []string {
 	// An upstream echoes a value inside a JSON string, escaped: '"', '\\', control and (as Go
 	// does) HTML characters, and '/' as "\/" (as PHP does by default; base64 tokens have '/').
 	for _, v := range vs {
+		if !needsJSONEscape(v) {
+			continue
+		}
 		b, err := json.Marshal(v)
 		if err != nil {
 			continue
@@ -304,6 +310,16 @@ func sentSecrets(o *opened, r *httpexec.Request) []string {
 		}
 	}
 	return vs
+}
+
+// needsJSONEscape reports whether a JSON encoder may write v differently inside a string.
+func needsJSONEscape(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f || strings.IndexByte(`"\/<>&`, c) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // minScrubbedPart is the shortest part of a secret value scrubbed on its own: shorter parts
