@@ -27,14 +27,31 @@
 //
 // # Profile cards
 //
-// The host calls integration.Service.Profile for an inbox and a contact. Each attached integration
-// runs concurrently: its URL, query, headers and body are expanded for the contact, the request goes
-// through httpexec (a cache hit is served without a call; concurrent misses make one upstream call),
-// and the response is rendered through its display template into a card.
+// The host calls [github.com/inboxkit/inboxkit/integration.Service.Profile] for an inbox and a contact. Every active
+// integration attached to the inbox runs concurrently: its URL, query, headers and body are
+// expanded for the contact with the escaping their positions need, the request goes through an
+// [github.com/inboxkit/inboxkit/httpexec.Executor] (a cache hit is served without a call; concurrent misses of one key make one
+// upstream call; a failing upstream may be answered from a stale entry), and the JSON response is
+// rendered through the integration's display template into a card. The cards come back in
+// attachment order, each with its own status, so one failing integration never hides the others.
+// The package example below runs this flow against an in-process server; so does
+// examples/profilesheet, at length.
 //
 // # Inbox sync
 //
-// The host mounts an inbox handler per source. A delivery is verified on its raw body, mapped to an
-// event, claimed in the host's ledger so that a redelivery sends nothing twice, matched to contacts
-// by email, and sent as a message into each contact's conversation.
+// The host builds a [github.com/inboxkit/inboxkit/inbox.Syncer] from its contact, conversation, message and ledger stores
+// and mounts [github.com/inboxkit/inboxkit/inbox.Syncer.Handler] for each webhook source. A delivery is verified on its raw
+// body, mapped to an event by the source's gjson paths, claimed in the ledger so that a
+// redelivery sends nothing twice, matched to contacts by email under an explicit policy, and sent
+// as a message (BASIC) or activity (MINIMAL) into each contact's conversation. A temporary
+// failure answers 5xx so the sender retries; a permanent one is recorded for replay. Hosts that
+// receive events another way call [github.com/inboxkit/inboxkit/inbox.Syncer.Sync]. examples/inboxsync shows the whole flow.
+//
+// # Conventions
+//
+// Every package follows the same rules: configuration is an Options struct whose zero value
+// means the defaults; host interfaces are small, take a context first and ship with an
+// in-memory implementation and a conformance suite; nothing keeps global state, registers
+// itself in init, or starts a goroutine without a Close; errors name the offending field and
+// never carry secrets, header values or bodies.
 package inboxkit
