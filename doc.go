@@ -29,7 +29,7 @@
 //
 // The host calls [github.com/inboxkit/inboxkit/integration.Service.Profile] for an inbox and a contact. Every active
 // integration attached to the inbox runs concurrently: its URL, query, headers and body are
-// expanded for the contact with the escaping their positions need, the request goes through an
+// expanded for the contact with the escaping their positions need, the request goes through the
 // [github.com/inboxkit/inboxkit/httpexec.Executor] (a cache hit is served without a call; concurrent misses of one key make one
 // upstream call; a failing upstream may be answered from a stale entry), and the JSON response is
 // rendered through the integration's display template into a card. The cards come back in
