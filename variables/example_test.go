@@ -59,10 +59,15 @@ func ExampleTemplate_Expand_url() {
 	}
 	fmt.Println(u)
 
+	// A server that decodes %2F before resolving ".." would read contacts/../../admin.
+	_, err = t.Expand(variables.Map{"team.id": "t_42", "contact.id": "../../admin"})
+	fmt.Println(err)
+
 	_, err = variables.Compile("https://{{tenant}}.example.com/", variables.URL, nil)
 	fmt.Println(errors.Is(err, variables.ErrPlacement))
 	// Output:
 	// https://api.example.com/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com
+	// variables: variable contact.id: dot segment in url path
 	// true
 }
 
