@@ -102,8 +102,9 @@
 //     credential. Use a plain header with {{secret.NAME}} to build "Bearer {{secret.token}}".
 //   - The inbox to team mapping comes from the host ([Inboxes]); Profile takes an inbox ID,
 //     not a team, so a caller cannot run another team's integrations by passing a wrong team.
-//   - A non-admin member of the right team gets [ErrForbidden]; a user of another team gets
-//     [ErrNotFound] for everything.
+//   - A non-admin gets [ErrForbidden] for every admin operation, decided from the [Actor]
+//     alone before any lookup, so it reveals nothing about the record; an admin of another
+//     team gets [ErrNotFound] for everything, exactly as for a record that does not exist.
 //   - Missing (empty) variables expand as "" unless listed as required.
 //   - Host, Content-Length, Transfer-Encoding, Connection and other hop-by-hop headers cannot be
 //     configured. Accept defaults to application/json, and Content-Type to application/json

@@ -40,7 +40,8 @@ type Key struct {
 // "v1.<key id>.<base64url(nonce || ciphertext || tag)>". The first key seals; any key opens the
 // values sealed with it, so a host rotates by putting the new key first and keeping the old ones
 // until every integration has been saved again (Service.Update seals kept values again with the
-// first key). An AESGCM is safe for concurrent use.
+// first key). An AESGCM is safe for concurrent use. The zero value has no key: it seals and
+// opens nothing; use NewAESGCM.
 type AESGCM struct {
 	keys  []aesKey // keys[0] seals
 	index map[string]cipher.AEAD
@@ -83,8 +84,13 @@ func NewAESGCM(keys ...Key) (*AESGCM, error) {
 
 const sealPrefix = "v1."
 
+var errNoKeys = errors.New("integration: AESGCM without keys (use NewAESGCM)")
+
 // Seal implements Sealer with the first key.
 func (s *AESGCM) Seal(_ context.Context, plaintext, aad []byte) (string, error) {
+	if len(s.keys) == 0 {
+		return "", errNoKeys
+	}
 	k := s.keys[0]
 	buf := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(plaintext)+k.aead.Overhead())
 	if _, err := rand.Read(buf); err != nil {

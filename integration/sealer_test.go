@@ -165,3 +165,15 @@ func TestSealedValueBoundToTeam(t *testing.T) {
 		t.Errorf("team-b sent %d requests, Authorization %q", up.calls(), up.last(t).Header.Get("Authorization"))
 	}
 }
+
+// The zero AESGCM reports an error instead of panicking.
+func TestZeroAESGCM(t *testing.T) {
+	t.Parallel()
+	var s integration.AESGCM
+	if _, err := s.Seal(t.Context(), []byte("x"), nil); err == nil {
+		t.Error("zero AESGCM Seal = nil error")
+	}
+	if _, err := s.Open(t.Context(), "v1.k.AAAA", nil); !errors.Is(err, integration.ErrSealed) {
+		t.Errorf("zero AESGCM Open = %v, want ErrSealed", err)
+	}
+}

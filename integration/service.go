@@ -53,9 +53,9 @@ type Options struct {
 	CompiledEntries int
 }
 
-// Service is the integration feature: admin operations, test runs and profile loads. A Service
-// is safe for concurrent use by multiple goroutines; it starts no goroutine that outlives a
-// call.
+// Service is the integration feature: admin operations, test runs and profile loads. Create
+// one with NewService; the zero value is not usable. A Service is safe for concurrent use by
+// multiple goroutines; it starts no goroutine that outlives a call.
 type Service struct {
 	store       Store
 	attachments Attachments
