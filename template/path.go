@@ -48,6 +48,7 @@ type pathError struct {
 	msg string
 }
 
+// Error returns the reason the path was rejected.
 func (e *pathError) Error() string { return e.msg }
 
 // compilePath validates s against the path allow-list and compiles it.
@@ -259,16 +260,8 @@ type objIndex struct {
 func (x *objIndex) build(raw string) bool {
 	i := scanSpace(raw, 1)
 	for i < len(raw) && raw[i] != '}' {
-		ks := i
-		i = skipString(raw, i)
-		key := raw[ks+1 : i-1]
-		if strings.IndexByte(key, '\\') >= 0 {
-			key = gjson.Parse(raw[ks:i]).Str
-		}
-		i = scanSpace(raw, i)
-		i = scanSpace(raw, i+1) // ':'
-		vs := i
-		i = skipValue(raw, i)
+		var key, val string
+		key, val, i = member(raw, i)
 		// gjson resolves a.b through a later duplicate "a" when the first
 		// is not an object: leave objects with duplicate keys to gjson.
 		if x.m == nil && len(x.keys) == maxIndexKeys {
@@ -286,11 +279,7 @@ func (x *objIndex) build(raw string) bool {
 			return false
 		}
 		x.keys = append(x.keys, key)
-		x.vals = append(x.vals, resultOf(raw[vs:i]))
-		i = scanSpace(raw, i)
-		if i < len(raw) && raw[i] == ',' {
-			i = scanSpace(raw, i+1)
-		}
+		x.vals = append(x.vals, resultOf(val))
 	}
 	return true
 }

@@ -85,31 +85,41 @@ func resultOf(raw string) gjson.Result {
 	return gjson.Result{Type: gjson.Number, Raw: raw, Num: n}
 }
 
+// member reads the object member whose key starts at s[i] (valid
+// JSON): it returns the key (unescaped), the raw value and the index of
+// the next member or of the closing brace.
+func member(s string, i int) (key, raw string, next int) {
+	ks := i
+	i = skipString(s, i)
+	key = s[ks+1 : i-1]
+	if strings.IndexByte(key, '\\') >= 0 {
+		key = gjson.Parse(s[ks:i]).Str
+	}
+	i = scanSpace(s, i)
+	i = scanSpace(s, i+1) // ':'
+	vs := i
+	i = skipValue(s, i)
+	raw = s[vs:i]
+	i = scanSpace(s, i)
+	if i < len(s) && s[i] == ',' {
+		i = scanSpace(s, i+1)
+	}
+	return key, raw, i
+}
+
 // scanObject reads the object starting at s[i] == '{', setting vals[k]
 // to the first value of keys[k], and returns the index after it.
 func scanObject(s string, i int, keys []string, vals []gjson.Result) int {
 	clear(vals)
 	i = scanSpace(s, i+1)
 	for i < len(s) && s[i] != '}' {
-		ks := i
-		i = skipString(s, i)
-		key := s[ks+1 : i-1]
-		if strings.IndexByte(key, '\\') >= 0 {
-			key = gjson.Parse(s[ks:i]).Str
-		}
-		i = scanSpace(s, i)
-		i = scanSpace(s, i+1) // ':'
-		vs := i
-		i = skipValue(s, i)
+		var key, raw string
+		key, raw, i = member(s, i)
 		for k, want := range keys {
 			if key == want && vals[k].Type == gjson.Null && vals[k].Raw == "" {
-				vals[k] = resultOf(s[vs:i])
+				vals[k] = resultOf(raw)
 				break
 			}
-		}
-		i = scanSpace(s, i)
-		if i < len(s) && s[i] == ',' {
-			i = scanSpace(s, i+1)
 		}
 	}
 	return i + 1
