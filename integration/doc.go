@@ -75,8 +75,9 @@
 //
 // # Profile loads
 //
-// [Service.Profile] runs the cards concurrently, each under its integration's timeout and all
-// under the caller's context, and returns them in attachment order. A card's failure is
+// [Service.Profile] runs the cards concurrently (at most [Options].MaxConcurrentCards at a
+// time), each under its integration's timeout and all under the caller's context, and returns
+// them in attachment order. A card's failure is
 // reported in the card ([StatusError], with an agent-safe [CardError] message and a
 // [Category]); it never fails the load or hides the other cards, not even when host code it
 // calls panics. Cards are ordered by attachment position (then integration ID) whatever order

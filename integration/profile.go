@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/inboxkit/inboxkit/template"
@@ -31,7 +32,8 @@ type ProfileRequest struct {
 }
 
 // Profile loads the profile cards of r.Contact in the inbox r.InboxID: every active integration
-// attached and enabled there runs concurrently, each under its own timeout and all under ctx.
+// attached and enabled there runs concurrently (at most Options.MaxConcurrentCards at a time),
+// each under its own timeout and all under ctx.
 // The cards come back in attachment order; one card's failure is reported in that card and
 // never hides the others. Profile itself fails only when the inbox is unknown or of another
 // team (ErrNotFound), when the host's stores fail, or when r.IntegrationID names no runnable
@@ -64,9 +66,18 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 		s.card(ctx, &ib, jobs[0], r, &cards[0])
 		return cards, nil
 	}
-	var wg sync.WaitGroup
-	for i, in := range jobs {
-		wg.Go(func() { s.card(ctx, &ib, in, r, &cards[i]) })
+	// At most maxCards workers take the cards in order; every worker returns when the cards
+	// run out, and a card returns when its request does (its timeout, or ctx).
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range min(len(jobs), s.maxCards) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				s.card(ctx, &ib, jobs[i], r, &cards[i])
+			}
+		})
 	}
 	wg.Wait()
 	return cards, nil

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -51,6 +52,10 @@ type Options struct {
 	// CompiledEntries bounds the cache of compiled integrations (per ID and version). If zero,
 	// 1024 is used.
 	CompiledEntries int
+	// MaxConcurrentCards bounds how many cards of one profile load run at the same time, so
+	// an inbox with many attachments does not open as many upstream connections at once. If
+	// zero, 16 is used.
+	MaxConcurrentCards int
 }
 
 // Service is the integration feature: admin operations, test runs and profile loads. Create
@@ -67,6 +72,7 @@ type Service struct {
 	loc         *time.Location
 	newID       func() string
 	maxTestBody int
+	maxCards    int
 	compiled    *lru.Cache[compiledKey, *compiled]
 }
 
@@ -86,13 +92,13 @@ func NewService(opts Options) (*Service, error) {
 		return nil, errors.New("integration: Options.Inboxes is required")
 	case opts.Executor == nil:
 		return nil, errors.New("integration: Options.Executor is required")
-	case opts.MaxTestBodyBytes < 0 || opts.CompiledEntries < 0:
+	case opts.MaxTestBodyBytes < 0 || opts.CompiledEntries < 0 || opts.MaxConcurrentCards < 0:
 		return nil, errors.New("integration: negative limit in Options")
 	}
 	s := &Service{
 		store: opts.Store, attachments: opts.Attachments, inboxes: opts.Inboxes, exec: opts.Executor,
 		sealer: opts.Sealer, log: opts.Logger, now: opts.Now, loc: opts.Location, newID: opts.NewID,
-		maxTestBody: opts.MaxTestBodyBytes,
+		maxTestBody: opts.MaxTestBodyBytes, maxCards: cmp.Or(opts.MaxConcurrentCards, 16),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -623,5 +624,60 @@ func TestProfileHonoursCallerContext(t *testing.T) {
 		if c.Status != integration.StatusError || c.Error.Category != integration.CategoryTimeout {
 			t.Errorf("card %s = %s, want a timeout", c.Name, mustJSON(t, c))
 		}
+	}
+}
+
+// A load with more cards than Options.MaxConcurrentCards never has more requests in flight.
+func TestProfileBoundsConcurrentCards(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	svc, err := integration.NewService(integration.Options{
+		Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, MaxConcurrentCards: 3,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	more := make(chan struct{}) // closed when a 4th request is in flight
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if inFlight == 4 {
+			close(more)
+		}
+		mu.Unlock()
+		// Hold the request so that an unbounded load piles up; a bounded one moves on after
+		// the wait. The bound holds whatever the timing: only the failure needs the wait.
+		select {
+		case <-more:
+		case <-time.After(20 * time.Millisecond):
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		fmt.Fprint(w, `{}`)
+	})
+	for i := range 12 {
+		in, err := svc.Create(t.Context(), adminA, &integration.Integration{Name: fmt.Sprint("c", i), URL: up.URL + fmt.Sprint("/", i), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Attach(t.Context(), adminA, in.ID, "a1", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cards, err := svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cards {
+		if c.Status != integration.StatusOK || c.Name != fmt.Sprint("c", i) {
+			t.Errorf("card %d = %s", i, mustJSON(t, c))
+		}
+	}
+	if len(cards) != 12 || most > 3 {
+		t.Errorf("%d cards, at most %d requests in flight; want 12, <= 3", len(cards), most)
 	}
 }
