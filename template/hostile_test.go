@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -601,4 +602,30 @@ func diagCodes(out *template.Output) []string {
 		codes = append(codes, d.Code)
 	}
 	return codes
+}
+
+// TestWideTableAllocation checks that a wide table over a long array of
+// tiny rows allocates cells only for the rows the node limit leaves room
+// for (before: 22 MB of cells for a render that stops after 50 rows).
+func TestWideTableAllocation(t *testing.T) {
+	cols := make([]string, 200)
+	for i := range cols {
+		cols[i] = `{"label":"c","value":"{{a}}"}`
+	}
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"table","path":"rows","limit":1000,"columns":[`+strings.Join(cols, ",")+`]}]}`)
+	rows := strings.Repeat(`{},`, 1000)
+	data := []byte(`{"rows":[` + rows[:len(rows)-1] + `]}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	out, err := tp.Render(data, nil)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(out.Nodes[0].Rows); n != template.DefaultMaxNodes/200-1 {
+		t.Errorf("%d rows rendered", n)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("render allocated %d bytes, want under 4 MiB", alloc)
+	}
 }

@@ -337,7 +337,11 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 					// Guess the row count from the first row's size, so that
 					// uniform arrays get their cells and rows in one allocation.
 					rows = len(arr.Raw)/(len(row.Raw)+2) + 1
-					rows = max(1, min(rows+rows/8, limit, CapMaxRepeatItems))
+					// Never more rows than the node limit leaves room for:
+					// a wide table over a long array of tiny rows would
+					// otherwise allocate cells it can never fill.
+					room := (r.o.MaxNodes-r.nodes)/len(s.columns) + 1
+					rows = max(1, min(rows+rows/8, limit, CapMaxRepeatItems, room))
 					n.Rows = make([][]Value, 0, rows)
 				}
 				cells = make([]Value, 0, rows*len(s.columns))
