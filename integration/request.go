@@ -105,6 +105,12 @@ func (c *compiled) build(in *Integration, v *vars, o *opened) (*httpexec.Request
 			if val, err = h.value.Expand(v); err != nil {
 				return nil, &requestError{err}
 			}
+			if h.secret && v.redact && !strings.Contains(val, Redacted) {
+				// A filter transformed the redacted secret ("Basic {{secret.c | base64}}"):
+				// what it made of "••••" would look like a credential. Show the whole value
+				// redacted instead.
+				val = Redacted
+			}
 		}
 		r.Header.Add(h.name, val)
 		if h.secret {

@@ -164,3 +164,26 @@ func TestTestRunReportsFailuresAndValidation(t *testing.T) {
 		t.Errorf("header injection run = %s, %v", mustJSON(t, res), err)
 	}
 }
+
+// A header that transforms a secret with a filter is shown redacted as a whole, not as the
+// filter's output of "••••" (which would look like a real credential).
+func TestTestRunShowsFilteredSecretRedacted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	res, err := e.svc.Test(t.Context(), adminA, &integration.TestRequest{Integration: &integration.Integration{
+		Name: "Basic", URL: "https://crm.example.com/x",
+		Headers: []integration.Header{
+			{Name: "Authorization", Value: "Basic {{secret.creds | base64}}"},
+			{Name: "X-Key", Value: "k-{{secret.key}}"},
+		},
+		Secrets: []integration.Secret{{Name: "creds", Value: "user:pass"}, {Name: "key", Value: "abc"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"Authorization": integration.Redacted, "X-Key": "k-" + integration.Redacted} {
+		if got := res.Request.Header.Get(name); got != want {
+			t.Errorf("dry run %s = %q, want %q", name, got, want)
+		}
+	}
+}
