@@ -34,9 +34,9 @@ type ProfileRequest struct {
 // Profile loads the profile cards of r.Contact in the inbox r.InboxID: every active integration
 // attached and enabled there runs concurrently (at most Options.MaxConcurrentCards at a time),
 // each under its own timeout and all under ctx. The cards come back in attachment order; one
-// card's failure is reported in that card and never hides the others. Profile itself fails only when the inbox is unknown or of another
-// team (ErrNotFound), when the host's stores fail, or when r.IntegrationID names no runnable
-// card (ErrNotFound).
+// card's failure is reported in that card and never hides the others. Profile itself fails
+// only when the inbox is unknown or of another team (ErrNotFound), when the host's stores fail,
+// or when r.IntegrationID names no runnable card (ErrNotFound).
 func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) ([]Card, error) {
 	if r == nil {
 		return nil, errors.New("integration: nil ProfileRequest")

@@ -170,6 +170,10 @@ func compile(in *Integration) (*compiled, error) {
 				ps.add(path+".value", CodeRequired, "secret header value is required")
 			case h.Value != "" && h.Value != Redacted && !validHeaderValue(h.Value):
 				ps.add(path+".value", CodeInvalid, "header value contains control characters")
+			case strings.Contains(h.Value, "{{"):
+				// A secret header is a literal: "Bearer {{secret.token}}" would be sent as typed.
+				ps.add(path+".value", CodeInvalid, "a secret header's value is sent as typed, placeholders included; "+
+					"to put a secret into a larger value, use a plain header with {{secret.NAME}}")
 			}
 			c.headers = append(c.headers, compiledHeader{name: h.Name, secret: true, index: i})
 			continue

@@ -108,6 +108,10 @@ func TestValidate(t *testing.T) {
 		{"secret problems", func(in *integration.Integration) {
 			in.Secrets = []integration.Secret{{Name: "a b", Value: "x"}, {Name: "t", Value: "1"}, {Name: "t", Value: "2"}, {Name: "e"}}
 		}, []pathCode{{"secrets[0].name", "invalid"}, {"secrets[2].name", "duplicate"}, {"secrets[3].value", "required"}}},
+		{"placeholder in a secret header", func(in *integration.Integration) {
+			in.Headers = []integration.Header{{Name: "Authorization", Value: "Bearer {{secret.token}}", Secret: true}}
+			in.Secrets = []integration.Secret{{Name: "token", Value: "t"}}
+		}, []pathCode{{"headers[0].value", "invalid"}}},
 		{"secret value with a line break", func(in *integration.Integration) {
 			in.Headers = []integration.Header{{Name: "X-Key", Value: "{{secret.k}}"}}
 			in.Secrets = []integration.Secret{{Name: "k", Value: "abc\r\nX-Injected: 1"}}
