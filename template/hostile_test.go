@@ -464,7 +464,7 @@ func TestWorkBudget(t *testing.T) {
 	tests := []struct{ name, def string }{
 		{"root lookup per cell", `{"version":1,"sections":[{"type":"table","path":"rows","limit":1000,"columns":[` + strings.Join(cols, ",") + `]}]}`},
 		{"root array per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
-			{"type":"repeat","path":"$root.big","limit":1000,"item":{"type":"text","text":"x","when":{"path":"$this","op":"matches","value":"^y"}}}}]}`},
+			{"type":"repeat","path":"$root.big","limit":1000,"empty":"EMPTY","item":{"type":"text","text":"x","when":{"path":"$this","op":"matches","value":"^y"}}}}]}`},
 		{"root copy per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":{"type":"text","text":"{{a}} {{$root}}"}}]}`},
 		{"contains per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
 			{"type":"text","text":"{{a}}","when":{"path":"$root.big","op":"contains","value":"y"}}}]}`},
@@ -484,6 +484,12 @@ func TestWorkBudget(t *testing.T) {
 				t.Errorf("diagnostics %v, want work_limit and no missing_value", codes)
 			}
 			checkOutput(t, out, template.DefaultMaxNodes, template.DefaultMaxTextLength)
+			// A list left unread at the budget is not shown as empty.
+			walkOutput(out, func(s string) {
+				if s == "EMPTY" {
+					t.Error("a list cut by the work budget shows its empty text")
+				}
+			}, func(string) {})
 		})
 	}
 }

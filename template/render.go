@@ -375,7 +375,8 @@ func (r *renderer) finishList(s *section, sc *scope, n *Node, shown, total, limi
 	if total > limit && limit < s.limit {
 		r.diag("repeat_truncated", s.ptr, "more than ", strconv.Itoa(limit), " items; the rest were not rendered")
 	}
-	if total == 0 && s.empty != nil {
+	if total == 0 && s.empty != nil && r.w.left >= 0 {
+		// (Past the work budget the list was not read: it is not empty.)
 		n.Text = r.text(s.empty, sc, s.ptr+"/empty")
 	}
 }
