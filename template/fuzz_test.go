@@ -100,6 +100,7 @@ func FuzzRender(f *testing.F) {
 	f.Add([]byte(`{"s":"` + strings.Repeat("\\u0000", 10) + `","rows":[[[[[]]]]]}`))
 	f.Add([]byte("{\"s\":\"\xff\xfe\",\"rows\":[]}"))
 	f.Add([]byte(`{"s":"tel:javascript:alert(1)","rows":[{"url":"https://é.example/\"><b>"},{"url":"mailto:a@b.example?subject=%0D%0Ax"},{"url":"https://a\uff0fb"}]}`))
+	f.Add([]byte(`{"rows":[{"url":"https://long.example/` + strings.Repeat("p", 150) + `"}]}`)) // link text = URL, over MaxTextLength
 	f.Add([]byte(`{"s":"x\u200by\u2060\udb40\udc41","cur":"usd","rows":[{"a":"` + strings.Repeat("9", 3000) + `"}]}`))
 	tps := fuzzTemplates(f)
 	opts := &template.RenderOptions{MaxNodes: 300, MaxTextLength: 100, MaxRepeatItems: 20, MaxDepth: 32, Now: goldenNow}

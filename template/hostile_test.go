@@ -635,3 +635,23 @@ func TestWideTableAllocation(t *testing.T) {
 		t.Errorf("render allocated %d bytes, want under 4 MiB", alloc)
 	}
 }
+
+// TestLinkTextWithinLimit checks that a link or button without a label,
+// whose text is its URL, keeps to MaxTextLength like every text.
+func TestLinkTextWithinLimit(t *testing.T) {
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"link","url":"{{u}}"},{"type":"button","url":"https://x.example/{{p}}","label":"{{missing}}"}]}`)
+	long := strings.Repeat("a", 300)
+	out, err := tp.Render([]byte(`{"u":"https://x.example/`+long+`","p":"`+long+`"}`), &template.RenderOptions{MaxTextLength: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Nodes) != 2 {
+		t.Fatalf("%d nodes, want 2", len(out.Nodes))
+	}
+	for _, n := range out.Nodes {
+		if len(n.Text) > 100+len("…") || len(n.Href) < 300 {
+			t.Errorf("%s: text of %d bytes, href of %d", n.Type, len(n.Text), len(n.Href))
+		}
+	}
+	checkOutput(t, out, template.DefaultMaxNodes, 100)
+}

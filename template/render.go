@@ -250,7 +250,8 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 			n.Text = r.text(s.label, sc, s.ptr+"/label")
 		}
 		if n.Text == "" {
-			n.Text = n.Href
+			// The URL is the label, within the text limit like any text.
+			n.Text = r.cleanText(n.Href, s.ptr+"/url")
 		}
 	case NodeBadge:
 		n.Title = r.text(s.label, sc, s.ptr+"/label")
