@@ -86,6 +86,21 @@ func newEnvLevel(t testing.TB, level slog.Level) *env {
 	return &env{svc: svc, store: store, exec: exec, logs: logs}
 }
 
+// service returns another Service over e's store and executor, without a sealer or a logger,
+// after edit (if not nil) has adjusted its Options.
+func (e *env) service(t testing.TB, edit func(*integration.Options)) *integration.Service {
+	t.Helper()
+	opts := integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec}
+	if edit != nil {
+		edit(&opts)
+	}
+	svc, err := integration.NewService(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 // create creates in for adminA and attaches it to the inboxes at the given position.
 func (e *env) create(t testing.TB, in *integration.Integration, position int, inboxes ...string) *integration.Integration {
 	t.Helper()

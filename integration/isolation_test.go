@@ -42,13 +42,7 @@ func TestReusedIDDoesNotReuseCompiledRequest(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
-	svc, err := integration.NewService(integration.Options{
-		Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec,
-		NewID: func() string { return "int-1" },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.NewID = func() string { return "int-1" } })
 	oldUp := newUpstream(t, jsonReply(`{"who":"old"}`))
 	newUp := newUpstream(t, jsonReply(`{"who":"new"}`))
 	load := func() integration.Card {
@@ -107,12 +101,7 @@ func TestProfileSurvivesPanicAndSortsCards(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
-	svc, err := integration.NewService(integration.Options{
-		Store: e.store, Attachments: reversed{e.store}, Inboxes: e.store, Executor: panicky{e.exec},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.Attachments, o.Executor = reversed{e.store}, panicky{e.exec} })
 	up := newUpstream(t, jsonReply(`{"ok":true}`))
 	for i, name := range []string{"first", "panics", "third"} {
 		path := "/" + name
@@ -161,10 +150,7 @@ func TestDeleteChecksTeamBeforeTheStore(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
-	svc, err := integration.NewService(integration.Options{Store: teamBlind{e.store}, Attachments: e.store, Inboxes: e.store, Executor: e.exec})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.Store = teamBlind{e.store} })
 	in := e.create(t, &integration.Integration{Name: "CRM", URL: "https://crm.example.com/x", Active: true}, 0, "a1")
 	if err := svc.Delete(ctx, adminB, in.ID); !errors.Is(err, integration.ErrNotFound) {
 		t.Errorf("Delete by team-b = %v, want ErrNotFound", err)

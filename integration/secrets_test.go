@@ -233,11 +233,8 @@ func TestSecretKeptOnRedactedUpdate(t *testing.T) {
 func TestSecretsNeedASealer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = svc.Create(t.Context(), adminA, secretIntegration("https://crm.example.com"))
+	svc := e.service(t, nil)
+	_, err := svc.Create(t.Context(), adminA, secretIntegration("https://crm.example.com"))
 	if !errors.Is(err, integration.ErrNoSealer) {
 		t.Errorf("Create with secrets and no sealer = %v, want ErrNoSealer", err)
 	}
@@ -251,10 +248,7 @@ func TestUnopenableSecretIsAConfigurationError(t *testing.T) {
 	created := e.create(t, secretIntegration(up.URL), 0, "a1")
 	// The host lost the key: a service with another key cannot open the values.
 	other, _ := integration.NewAESGCM(integration.Key{ID: "k2", Secret: bytes.Repeat([]byte{9}, 32)})
-	svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, Sealer: other})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.Sealer = other })
 	cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
 	if err != nil {
 		t.Fatal(err)
@@ -333,11 +327,7 @@ func TestUpdateResealsWithCurrentKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, Sealer: sealer})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return svc
+		return e.service(t, func(o *integration.Options) { o.Sealer = sealer })
 	}
 	k1, k2 := key("k1", 7), key("k2", 8) // key("k1", 7) is newEnv's key
 

@@ -631,12 +631,7 @@ func TestProfileHonoursCallerContext(t *testing.T) {
 func TestProfileBoundsConcurrentCards(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	svc, err := integration.NewService(integration.Options{
-		Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: e.exec, MaxConcurrentCards: 3,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.MaxConcurrentCards = 3 })
 	var mu sync.Mutex
 	inFlight, most := 0, 0
 	more := make(chan struct{}) // closed when a 4th request is in flight

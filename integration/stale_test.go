@@ -64,10 +64,7 @@ func TestStaleResponseServedWithItsError(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { exec.Close() })
-	svc, err := integration.NewService(integration.Options{Store: e.store, Attachments: e.store, Inboxes: e.store, Executor: exec})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := e.service(t, func(o *integration.Options) { o.Executor = exec })
 	var down atomic.Bool
 	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		if down.Load() {
