@@ -67,23 +67,26 @@
 // values are referenced as {{secret.NAME}} from header values. Both are sealed by the
 // [Sealer] before they reach the [Store] (Header.Sealed, Secret.Sealed; the clear Value is
 // emptied), bound to the integration's team and ID as additional authenticated data, and
-// opened only to send a request. The default sealer [AESGCM] uses AES-256-GCM with host-supplied keys; the
-// key ID inside each sealed value lets old keys keep opening values after a rotation. Outside
-// the request itself a secret is [Redacted] ("••••"): in the JSON encoding, in what the
-// Service returns, in test results (including where the upstream echoes it back, in response
-// headers, bodies and rendered cards), in errors and in log records.
+// opened only to send a request. The default sealer [AESGCM] uses AES-256-GCM with
+// host-supplied keys; the key ID inside each sealed value lets old keys keep opening values
+// after a rotation. Outside the request itself a secret is [Redacted] ("••••"): in the JSON
+// encoding, in what the Service returns, in test results, in errors and in log records. Where
+// an upstream echoes a secret back (response headers, bodies and so rendered cards), the
+// Service redacts the values it sent: each secret, each secret-carrying header value as sent
+// (filters included), the credential after an authorization scheme, and their JSON-escaped
+// forms. That is a best effort against echoes, not against an upstream that transforms a
+// secret further: only admins choose the upstream.
 //
 // # Profile loads
 //
 // [Service.Profile] runs the cards concurrently (at most [Options].MaxConcurrentCards at a
 // time), each under its integration's timeout and all under the caller's context, and returns
-// them in attachment order. A card's failure is
-// reported in the card ([StatusError], with an agent-safe [CardError] message and a
-// [Category]); it never fails the load or hides the other cards, not even when host code it
-// calls panics. Cards are ordered by attachment position (then integration ID) whatever order
-// the [Attachments] store returns. When the upstream fails and
-// the executor still holds a stale response, the card is [StatusOK] with Stale set and the
-// error attached.
+// them in attachment order: by position, then integration ID, whatever order the
+// [Attachments] store returns. A card's failure is reported in the card ([StatusError], with
+// an agent-safe [CardError] message and a [Category]); it never fails the load or hides the
+// other cards, not even when host code it calls panics. When the upstream fails and the
+// executor still holds a stale response, the card is [StatusOK] with Stale set and the error
+// attached.
 //
 // # Decisions
 //
