@@ -7,6 +7,12 @@ import (
 	"github.com/tidwall/gjson"
 )
 
+// condCost is what evaluating one leaf condition costs against the work
+// budget, beyond the bytes it reads: hidden items take no nodes, so
+// without it a wide "any" evaluated for every item of nested repeats
+// would escape both the node limit and the budget.
+const condCost = 16
+
 // Condition limits.
 const (
 	maxCondDepth   = 8
@@ -102,6 +108,9 @@ func (c *cond) eval(sc *scope) bool {
 		return false
 	case opNot:
 		return !c.subs[0].eval(sc)
+	}
+	if !sc.w.spend(condCost) {
+		return false
 	}
 	v := c.path.get(sc)
 	switch c.op {

@@ -157,7 +157,8 @@
 //
 // The work of a render is bounded too: every path lookup is charged the
 // size of the JSON it searches, every table or repeat the size of its
-// array, every value shown and every condition operand its size, against a
+// array, every value shown and every condition operand its size (and
+// every condition evaluated a small fixed cost), against a
 // budget of 64 times the data's size (data under 64 KiB counts as
 // 64 KiB). Ordinary templates use a small fraction of it; a template
 // whose lookups re-read one large value per row (a repeat over $root.big

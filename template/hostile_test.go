@@ -457,6 +457,12 @@ func repeatedReadData(bigItems, rows int) []byte {
 // the first case took about 10 s on 900 KB of data).
 func TestWorkBudget(t *testing.T) {
 	data := repeatedReadData(20_000, 1000)
+	data = bytes.Replace(data, []byte(`"cur":"USD"`), []byte(`"cur":"USD","small":[`+strings.TrimSuffix(strings.Repeat("0,", 1000), ",")+`]`), 1)
+	leaves := make([]string, 200)
+	for i := range leaves {
+		leaves[i] = `{"path":"$this","op":"eq","value":` + strconv.Itoa(i+1) + `}`
+	}
+	wideAny := strings.Join(leaves, ",")
 	cols := make([]string, 10)
 	for i := range cols {
 		cols[i] = `{"label":"c","value":"{{$root.cur}}"}`
@@ -466,6 +472,8 @@ func TestWorkBudget(t *testing.T) {
 		{"root array per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
 			{"type":"repeat","path":"$root.big","limit":1000,"empty":"EMPTY","item":{"type":"text","text":"x","when":{"path":"$this","op":"matches","value":"^y"}}}}]}`},
 		{"root copy per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":{"type":"text","text":"{{a}} {{$root}}"}}]}`},
+		{"hidden items with wide conditions", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
+			{"type":"repeat","path":"$root.small","limit":1000,"item":{"type":"text","text":"x","when":{"any":[` + wideAny + `]}}}}]}`},
 		{"contains per item", `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
 			{"type":"text","text":"{{a}}","when":{"path":"$root.big","op":"contains","value":"y"}}}]}`},
 	}
