@@ -124,6 +124,15 @@ func (c *cond) eval(sc *scope) bool {
 	if !v.Exists() {
 		return c.op == opNe
 	}
+	// The ops below read the value, once per operand of in (a numeric
+	// string is parsed for each).
+	n := len(v.Raw)
+	if c.op == opMatches {
+		n = min(n, maxMatchTarget)
+	}
+	if !sc.w.spend(n * max(1, len(c.vals))) {
+		return false
+	}
 	switch c.op {
 	case opEq:
 		return equalJSON(v, c.val)
@@ -149,9 +158,6 @@ func (c *cond) eval(sc *scope) bool {
 		}
 		return false
 	case opContains:
-		if !sc.w.spend(len(v.Raw)) {
-			return false
-		}
 		if v.IsArray() {
 			found := false
 			v.ForEach(func(_, e gjson.Result) bool {
@@ -173,7 +179,7 @@ func (c *cond) eval(sc *scope) bool {
 		if len(s) > maxMatchTarget {
 			s = s[:maxMatchTarget]
 		}
-		return sc.w.spend(len(s)) && c.re.MatchString(s)
+		return c.re.MatchString(s)
 	}
 	return false
 }

@@ -663,3 +663,23 @@ func TestLinkTextWithinLimit(t *testing.T) {
 	}
 	checkOutput(t, out, template.DefaultMaxNodes, 100)
 }
+
+// TestWorkBudgetInOperands checks that "in" is charged per operand: a
+// long numeric string is parsed once for each of its 100 values.
+func TestWorkBudgetInOperands(t *testing.T) {
+	vals := make([]string, 100)
+	for i := range vals {
+		vals[i] = strconv.Itoa(i)
+	}
+	tp := mustParse(t, `{"version":1,"sections":[{"type":"repeat","path":"rows","limit":1000,"item":
+		{"type":"text","text":"x","when":{"path":"$root.n","op":"in","value":[`+strings.Join(vals, ",")+`]}}}]}`)
+	rows := strings.Repeat(`{},`, 1000)
+	data := []byte(`{"n":"` + strings.Repeat("7", 3900) + `","rows":[` + rows[:len(rows)-1] + `]}`)
+	out, err := tp.Render(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := diagCodes(out); !slices.Contains(codes, "work_limit") {
+		t.Errorf("diagnostics %v, want work_limit", codes)
+	}
+}
