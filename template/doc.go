@@ -45,19 +45,21 @@
 //   - number: "precision" (0-10; default: as written), "compact" (1.2K,
 //     3.4M, 5.6B, 7.8T).
 //   - currency: "currency" (an ISO 4217 code, any case, or a binding
-//     string that yields one, such as "{{currency | upper}}"), "precision" (default: the currency's minor
-//     units), "compact", "minor_units" (amounts are in cents, as in
-//     Stripe). Amounts are formatted from the JSON number's digits, never
-//     through float64: 12345678901234567.89 stays exact. Strings holding
-//     numbers are accepted.
+//     string that yields one, such as "{{currency | upper}}"),
+//     "precision" (default: the currency's minor units), "compact",
+//     "minor_units" (amounts are in cents, as in Stripe). Amounts are
+//     formatted from the JSON number's digits, never through float64:
+//     12345678901234567.89 stays exact. Strings holding numbers are
+//     accepted.
 //   - percent: "precision", "scale" ("ratio", the default: 0.25 is 25%;
 //     or "percent": 25 is 25%).
 //   - date, datetime, relative ("3 days ago", "in 2 hours", from
 //     RenderOptions.Now): values are RFC 3339 timestamps (with or without
-//     fraction or 'T'; without a zone they are UTC), plain dates (2024-01-15, never shifted
-//     between zones) or Unix times as numbers or numeric strings; "unit"
-//     ("s" or "ms") forces the Unix unit, otherwise values of 1e11 and
-//     more are milliseconds. Shown in RenderOptions.Location.
+//     fraction or 'T'; without a zone they are UTC), plain dates
+//     (2024-01-15, never shifted between zones) or Unix times as numbers
+//     or numeric strings; "unit" ("s" or "ms") forces the Unix unit,
+//     otherwise values of 1e11 and more are milliseconds. Shown in
+//     RenderOptions.Location.
 //   - duration: a number in "unit" (ms, s (default), m, h, d) or a Go
 //     duration string, shown as its two largest units ("1h 30m").
 //   - boolean: "true" and "false" labels (default Yes and No); accepts
@@ -96,7 +98,9 @@
 // modifiers (@...), no pipes or multipaths, no other '$' names. Paths
 // in "path" keys of tables, repeats and conditions are written without
 // braces. A missing value renders empty with a "missing_value"
-// diagnostic, never as the literal placeholder.
+// diagnostic, never as the literal placeholder; a name whose every
+// placeholder in the string has a default filter ({{nick | default:"friend"}})
+// gets no diagnostic, as the variables package decides it.
 //
 // # Conditions
 //
