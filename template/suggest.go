@@ -201,6 +201,8 @@ func suggestObject(obj gjson.Result, prefix, title string, depth int) []sugSecti
 			return true
 		}
 		switch {
+		case (v.IsObject() || v.IsArray()) && len(more) >= suggestMaxSections:
+			// Suggest keeps only the first sections: build no more.
 		case v.IsObject():
 			if depth < suggestMaxDepth {
 				more = append(more, suggestObject(v, p, humanize(k.String()), depth+1)...)
