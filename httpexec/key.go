@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -14,8 +13,17 @@ import (
 // It is short: every byte is hashed on the hit path.
 const keyVersion = "ihk1"
 
-// keyBufPool holds encoding buffers; a buffer is cleared before it returns
-// to the pool because it held header values.
+// keyStackBytes is the size of the stack buffer the canonical encoding is
+// built in. Typical integration requests (a URL, a few headers, a small
+// JSON body) fit; larger ones use a pooled heap buffer.
+const keyStackBytes = 1024
+
+// keyStackRefs is the number of headers sorted on the stack.
+const keyStackRefs = 16
+
+// keyBuf is a pooled encoding buffer for requests whose encoding does not
+// fit on the stack; it is cleared before it returns to the pool because it
+// held header values and the body.
 type keyBuf struct{ b []byte }
 
 type headerRef struct {
@@ -23,44 +31,43 @@ type headerRef struct {
 	values      []string
 }
 
+// less orders header references by canonical name, then by the spelling
+// used in the request (two spellings of one name are rare; the order only
+// has to be deterministic).
+func (x *headerRef) less(y *headerRef) bool {
+	if x.canon != y.canon {
+		return x.canon < y.canon
+	}
+	return x.orig < y.orig
+}
+
 // appendField appends a length-prefixed field.
 func appendField(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
+	if len(s) < 0x80 {
+		b = append(b, byte(len(s))) // the one-byte uvarint
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
 	return append(b, s...)
 }
 
 // appendCanonical appends the canonical encoding of the request identity:
 // scope, method, URL, headers sorted by canonical name (values in order)
 // and body, every field length-prefixed so that no two requests share an
-// encoding.
-func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, body []byte) []byte {
+// encoding. refs holds the headers of the request, sorted.
+func appendCanonical(b []byte, s Scope, method, rawURL string, refs []headerRef, body []byte) []byte {
 	b = append(b, keyVersion...)
 	b = appendField(b, s.Team)
 	b = appendField(b, s.Integration)
 	b = binary.AppendVarint(b, s.Version)
 	b = appendField(b, method)
 	b = appendField(b, rawURL)
-	var arr [16]headerRef
-	refs := arr[:0]
-	for k, vv := range h {
-		c := k
-		if !isCanonicalKey(k) {
-			c = http.CanonicalHeaderKey(k)
-		}
-		refs = append(refs, headerRef{c, k, vv})
-	}
-	slices.SortFunc(refs, func(x, y headerRef) int {
-		if c := strings.Compare(x.canon, y.canon); c != 0 {
-			return c
-		}
-		return strings.Compare(x.orig, y.orig)
-	})
 	b = binary.AppendUvarint(b, uint64(len(refs)))
-	for _, r := range refs {
-		vv := r.values
+	for i := range refs {
+		r := &refs[i]
 		b = appendField(b, r.canon)
-		b = binary.AppendUvarint(b, uint64(len(vv)))
-		for _, v := range vv {
+		b = binary.AppendUvarint(b, uint64(len(r.values)))
+		for _, v := range r.values {
 			b = appendField(b, v)
 		}
 	}
@@ -68,20 +75,70 @@ func appendCanonical(b []byte, s Scope, method, rawURL string, h http.Header, bo
 	return append(b, body...)
 }
 
+// sortedRefs appends the headers of h to refs in canonical order and
+// returns them with an upper bound of the bytes their encoding takes. Map
+// iteration order is random, so each reference is inserted into place as
+// it is read: no comparison function, no sort for one header, and a
+// single comparison when the next one already belongs at the end.
+func sortedRefs(refs []headerRef, h http.Header) ([]headerRef, int) {
+	size := 0
+	for k, vv := range h {
+		c := k
+		if !isCanonicalKey(k) {
+			c = http.CanonicalHeaderKey(k)
+		}
+		size += len(c) + 2*binary.MaxVarintLen64
+		for _, v := range vv {
+			size += len(v) + binary.MaxVarintLen64
+		}
+		refs = append(refs, headerRef{c, k, vv})
+		if len(refs) > keyStackRefs {
+			continue // sorted below
+		}
+		for i := len(refs) - 1; i > 0 && refs[i].less(&refs[i-1]); i-- {
+			refs[i], refs[i-1] = refs[i-1], refs[i]
+		}
+	}
+	if len(refs) > keyStackRefs {
+		slices.SortFunc(refs, func(x, y headerRef) int {
+			if x.less(&y) {
+				return -1
+			}
+			if y.less(&x) {
+				return 1
+			}
+			return 0
+		})
+	}
+	return refs, size
+}
+
 // keyer computes cache keys without allocating in the steady state.
 type keyer struct{ pool sync.Pool }
 
 func (k *keyer) key(s Scope, method, rawURL string, h http.Header, body []byte) CacheKey {
-	kb, _ := k.pool.Get().(*keyBuf)
-	if kb == nil {
-		kb = &keyBuf{b: make([]byte, 0, 512)}
+	var refArr [keyStackRefs]headerRef
+	refs, size := sortedRefs(refArr[:0], h)
+	size += len(keyVersion) + len(s.Team) + len(s.Integration) + len(method) + len(rawURL) + len(body) + 7*binary.MaxVarintLen64
+	var d [32]byte
+	if size <= keyStackBytes {
+		var buf [keyStackBytes]byte
+		b := appendCanonical(buf[:0], s, method, rawURL, refs, body)
+		d = sha256.Sum256(b)
+		clear(b) // header values and body do not linger on the stack
+	} else {
+		kb, _ := k.pool.Get().(*keyBuf)
+		if kb == nil {
+			kb = &keyBuf{}
+		}
+		kb.b = appendCanonical(slices.Grow(kb.b[:0], size), s, method, rawURL, refs, body)
+		d = sha256.Sum256(kb.b)
+		clear(kb.b)
+		if cap(kb.b) <= 64<<10 {
+			k.pool.Put(kb)
+		}
 	}
-	kb.b = appendCanonical(kb.b[:0], s, method, rawURL, h, body)
-	d := sha256.Sum256(kb.b)
-	clear(kb.b)
-	if cap(kb.b) <= 64<<10 {
-		k.pool.Put(kb)
-	}
+	clear(refs) // drop references to the caller's header map
 	return CacheKey{Team: s.Team, Integration: s.Integration, Version: s.Version, Digest: d}
 }
 
@@ -95,27 +152,24 @@ func isCanonicalKey(k string) bool {
 	upper := true
 	for i := 0; i < len(k); i++ {
 		c := k[i]
-		if 'a' <= c && c <= 'z' {
+		switch {
+		case 'a' <= c && c <= 'z':
 			if upper {
 				return false
 			}
-			continue
-		}
-		if 'A' <= c && c <= 'Z' {
+		case 'A' <= c && c <= 'Z':
 			if !upper {
 				return false
 			}
 			upper = false
-			continue
-		}
-		if c == '-' {
+		case c == '-':
 			upper = true
-			continue
-		}
-		if !('0' <= c && c <= '9') && strings.IndexByte("!#$%&'*+.^_`|~", c) < 0 {
+		case '0' <= c && c <= '9', c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
+			c == '+', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
+			upper = false
+		default:
 			return false
 		}
-		upper = false
 	}
 	return true
 }

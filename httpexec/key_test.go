@@ -1,12 +1,15 @@
 package httpexec
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,5 +86,82 @@ func TestIsCanonicalKey(t *testing.T) {
 		if !got && want && strings.ContainsAny(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			t.Errorf("isCanonicalKey(%q) = false for a canonical key", k)
 		}
+	}
+}
+
+// refCanonical is the straightforward encoding the fast key must match:
+// collect, sort with (canonical name, spelling), append, hash.
+func refKey(s Scope, method, rawURL string, h http.Header, body []byte) [32]byte {
+	var refs []headerRef
+	for k, vv := range h {
+		refs = append(refs, headerRef{http.CanonicalHeaderKey(k), k, vv})
+	}
+	slices.SortFunc(refs, func(x, y headerRef) int {
+		if c := strings.Compare(x.canon, y.canon); c != 0 {
+			return c
+		}
+		return strings.Compare(x.orig, y.orig)
+	})
+	return sha256.Sum256(appendCanonical(nil, s, method, rawURL, refs, body))
+}
+
+// TestCacheKeyMatchesReference checks the stack and heap paths, the
+// in-place insertion and the large-header sort against refKey, over many
+// map iteration orders.
+func TestCacheKeyMatchesReference(t *testing.T) {
+	many := http.Header{}
+	for i := range 40 {
+		many[fmt.Sprintf("X-H%02d", (i*7)%40)] = []string{strings.Repeat("v", i)}
+	}
+	many["x-h03"] = []string{"lower"} // two spellings of one canonical name
+	cases := []struct {
+		name string
+		h    http.Header
+		body []byte
+		url  string
+	}{
+		{"nil header", nil, nil, "https://x/"},
+		{"one", http.Header{"A": {"1"}}, nil, "https://x/"},
+		{"spellings", http.Header{"x-a": {"1"}, "X-A": {"2"}, "X-a": {"3"}, "B": {"4", "5"}}, []byte("b"), "https://x/"},
+		{"sixteen", func() http.Header {
+			h := http.Header{}
+			for i := range 16 {
+				h[fmt.Sprintf("X-%c", 'A'+15-i)] = []string{fmt.Sprint(i)}
+			}
+			return h
+		}(), nil, "https://x/"},
+		{"many headers", many, []byte(`{}`), "https://x/"},
+		{"large body", http.Header{"Authorization": {"Bearer k"}}, bytes.Repeat([]byte("x"), 5000), "https://x/"},
+		{"body at the stack limit", nil, bytes.Repeat([]byte("y"), keyStackBytes-60), "https://x/"},
+		{"large url", nil, nil, "https://x/" + strings.Repeat("p", 3000)},
+		{"non-token names", http.Header{"x y": {"1"}, "ä": {"2"}, "": {"3"}}, nil, "https://x/"},
+	}
+	var k keyer
+	s := Scope{"t_42", "crm", -7}
+	for _, c := range cases {
+		want := refKey(s, "POST", c.url, c.h, c.body)
+		for range 20 { // map iteration order differs between runs
+			if got := k.key(s, "POST", c.url, c.h, c.body); got.Digest != want {
+				t.Fatalf("%s: key differs from the reference encoding", c.name)
+			}
+		}
+	}
+}
+
+func TestCacheKeyAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	var k keyer
+	h := http.Header{"X-Contact-Email": {"zoe+test@example.com"}, "Authorization": {"Bearer sk_live_0123456789"}, "accept": {"application/json"}}
+	body := []byte(`{"name":"Zoë \"Z\" O'Brien\n","email":"zoe+test@example.com","phone":"+1 (555) 010-9999"}`)
+	big := bytes.Repeat([]byte("x"), 4000)
+	s := Scope{"t_42", "crm", 7}
+	k.key(s, "POST", "https://x/", h, big) // fill the pool
+	if n := testing.AllocsPerRun(100, func() { k.key(s, "POST", "https://api.example.com/v1?e=a", h, body) }); n != 0 {
+		t.Errorf("key allocates %v times per call, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { k.key(s, "POST", "https://x/", h, big) }); n != 0 {
+		t.Errorf("key with a large body allocates %v times per call, want 0", n)
 	}
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package httpexec
+
+const raceEnabled = true
