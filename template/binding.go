@@ -22,19 +22,19 @@ type binding struct {
 	quiet  []string // names with a default filter: missing is not worth a diagnostic
 }
 
-// quietNames returns the names of t (compiled from src with target and
-// opts) whose every placeholder has a default filter, so that a missing
+// quietNames returns the names of t (compiled from src with opts) whose
+// every placeholder has a default filter, so that a missing
 // value is expected and not worth a diagnostic. It asks the variables
 // package rather than scanning src: src compiled strict expands without
 // error with name undefined (and every other name defined) exactly when
 // no placeholder of name counts as missing.
-func quietNames(src string, target variables.Target, opts *variables.Options, t *variables.Template) []string {
+func quietNames(src string, opts *variables.Options, t *variables.Template) []string {
 	if !strings.Contains(src, "default") {
 		return nil // no placeholder can have a default filter
 	}
 	strict := *opts
 	strict.Strict = true
-	st, err := variables.Compile(src, target, &strict)
+	st, err := variables.Compile(src, t.Target(), &strict)
 	if err != nil {
 		return nil
 	}
@@ -77,9 +77,6 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 			t, err = variables.Compile(s, target, opts)
 		}
 	}
-	if err == nil {
-		target = t.Target()
-	}
 	if err != nil {
 		if perr != nil {
 			return nil, perr
@@ -87,7 +84,7 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 		return nil, err
 	}
 	b.tmpl = t
-	b.quiet = quietNames(s, target, opts, t)
+	b.quiet = quietNames(s, opts, t)
 	for _, name := range t.Names() {
 		if _, ok := paths[name]; ok {
 			continue
