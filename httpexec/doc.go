@@ -120,6 +120,12 @@
 // (values such as trace IDs are kept) with the request's timeout. Every
 // caller waits on its own context: a caller that leaves gets its own
 // cancellation or deadline error and never cancels the others; when all
-// callers have left, the shared execution is canceled. Collapse is per
-// Executor; a shared cache bounds the fleet to about one call per key per TTL.
+// callers have left, the shared execution is canceled. A panic of a host
+// Transport or Cache inside the shared execution never crashes the process
+// from the Executor's goroutine: it is raised again on the goroutine of
+// every caller still waiting (as it would be for an uncached request), or
+// logged at error level when none is. The shared goroutine ends when the
+// execution's timeout passes provided the Transport honours the request
+// context, as net/http's and httpmock's do. Collapse is per Executor; a
+// shared cache bounds the fleet to about one call per key per TTL.
 package httpexec

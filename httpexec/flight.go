@@ -2,6 +2,9 @@ package httpexec
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -13,6 +16,26 @@ type call struct {
 	err     error
 	waiters int // guarded by flights.mu
 	cancel  context.CancelFunc
+	panic   *sharedPanic // set when the execution panicked
+}
+
+// sharedPanic carries a panic of a shared execution (a host Transport or
+// Cache that panicked) to the goroutine of every waiting caller, where it
+// is raised again, as it would be on the caller's own goroutine for an
+// uncached request. A goroutine of ours must never crash the process.
+type sharedPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *sharedPanic) Error() string {
+	return fmt.Sprintf("httpexec: panic in a shared execution: %v\n\n%s", p.value, p.stack)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (p *sharedPanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 // flights collapses concurrent executions of one cache key.
@@ -63,8 +86,12 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 	return c.result(joined)
 }
 
-// result returns the call's outcome to one caller, with its own Response.
+// result returns the call's outcome to one caller, with its own Response,
+// or raises the execution's panic on the caller's goroutine.
 func (c *call) result(joined bool) (*Response, bool, error) {
+	if c.panic != nil {
+		panic(c.panic)
+	}
 	if c.resp == nil {
 		return nil, joined, c.err
 	}
@@ -79,31 +106,7 @@ func (c *call) result(joined bool) (*Response, bool, error) {
 // a new call, and a concurrent one joins this call.
 func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) {
 	defer c.cancel()
-	resp, err := e.execute(ctx, p)
-	var ent *CacheEntry
-	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		now := time.Now()
-		if cap(resp.Body)-len(resp.Body) > len(resp.Body)/16+512 {
-			resp.Body = append(make([]byte, 0, len(resp.Body)), resp.Body...)
-		}
-		expires := now.Add(p.ttl)
-		ent = &CacheEntry{
-			StatusCode: resp.StatusCode,
-			Header:     resp.Header,
-			Body:       resp.Body,
-			StoredAt:   now,
-			Expires:    expires,
-			StaleUntil: expires.Add(e.cfg.staleGrace),
-		}
-	}
-	if ent != nil {
-		// Detached from the callers (they may all have gone) but bounded.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
-		if serr := e.cache.Set(sctx, key, ent); serr != nil {
-			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, serr)
-		}
-		cancel()
-	}
+	resp, err, pv := e.runStore(ctx, key, p)
 	// Unregister before publishing: once Do has returned, no later call
 	// (after an Invalidate, or after a result that was not stored) may join
 	// this finished call.
@@ -111,7 +114,47 @@ func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) 
 	if e.flights.m[key.Digest] == c {
 		delete(e.flights.m, key.Digest)
 	}
+	waiters := c.waiters
 	e.flights.mu.Unlock()
-	c.resp, c.err = resp, err
+	if pv != nil && waiters == 0 && e.logger != nil {
+		// Nobody is left to raise it: say so instead of crashing.
+		e.logger.LogAttrs(ctx, slog.LevelError, "httpexec: panic in a shared execution",
+			slog.String("method", p.method), slog.String("url", p.redacted),
+			slog.String("panic_type", typeName(pv.value)))
+	}
+	c.resp, c.err, c.panic = resp, err, pv
 	close(c.done)
+}
+
+// runStore executes p and stores a 2xx result, recovering a panic of the
+// transport or the cache.
+func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (resp *Response, err error, pv *sharedPanic) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err, pv = nil, nil, &sharedPanic{value: v, stack: debug.Stack()}
+		}
+	}()
+	resp, err = e.execute(ctx, p)
+	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		now := time.Now()
+		if cap(resp.Body)-len(resp.Body) > len(resp.Body)/16+512 {
+			resp.Body = append(make([]byte, 0, len(resp.Body)), resp.Body...)
+		}
+		expires := now.Add(p.ttl)
+		ent := &CacheEntry{
+			StatusCode: resp.StatusCode,
+			Header:     resp.Header,
+			Body:       resp.Body,
+			StoredAt:   now,
+			Expires:    expires,
+			StaleUntil: expires.Add(e.cfg.staleGrace),
+		}
+		// Detached from the callers (they may all have gone) but bounded.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
+		defer cancel()
+		if serr := e.cache.Set(sctx, key, ent); serr != nil {
+			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, serr)
+		}
+	}
+	return resp, err, nil
 }

@@ -267,3 +267,75 @@ func TestHerdKeepsContextValues(t *testing.T) {
 		}
 	})
 }
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// panicCache is a host Cache whose Set panics.
+type panicCache struct{ httpexec.Cache }
+
+func (panicCache) Set(context.Context, httpexec.CacheKey, *httpexec.CacheEntry) error {
+	panic("cache set exploded")
+}
+
+// TestHerdPanic: a host Transport or Cache that panics inside the shared
+// execution must not crash the process from our goroutine. The panic is
+// raised on every waiting caller's goroutine (as it would be for an
+// uncached request), the flight is released, and a later call works.
+func TestHerdPanic(t *testing.T) {
+	for _, where := range []string{"transport", "cache"} {
+		t.Run(where, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				release := make(chan struct{})
+				var explode atomic.Bool
+				explode.Store(true)
+				var calls atomic.Int32
+				opts := httpexec.Options{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					calls.Add(1)
+					<-release
+					if where == "transport" && explode.Load() {
+						panic("transport exploded")
+					}
+					return httpmock.NewStringResponse(200, "ok"), nil
+				})}
+				if where == "cache" {
+					mc, err := httpexec.NewMemoryCache(16, 1<<20)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opts.Cache = panicCache{mc}
+				}
+				ex := mustNew(t, opts)
+				req := &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute}
+				const n = 5
+				panics := make(chan any, n)
+				for range n {
+					go func() {
+						defer func() { panics <- recover() }()
+						ex.Do(t.Context(), req)
+					}()
+				}
+				synctest.Wait()
+				close(release)
+				for range n {
+					v := <-panics
+					err, ok := v.(error)
+					if !ok || !strings.Contains(err.Error(), "exploded") {
+						t.Errorf("caller recovered %v, want the shared execution's panic", v)
+					}
+				}
+				if calls.Load() != 1 {
+					t.Errorf("upstream calls = %d, want 1", calls.Load())
+				}
+				if where == "transport" {
+					explode.Store(false)
+					if r, err := ex.Do(t.Context(), req); err != nil || string(r.Body) != "ok" {
+						t.Fatalf("after the panic: %+v, %v", r, err)
+					}
+				}
+			})
+		})
+	}
+}
