@@ -341,7 +341,7 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 					// Never more rows than the node limit leaves room for:
 					// a wide table over a long array of tiny rows would
 					// otherwise allocate cells it can never fill.
-					room := (r.o.MaxNodes-r.nodes)/len(s.columns) + 1
+					room := (r.o.MaxNodes-r.nodes)/max(1, len(s.columns)) + 1
 					rows = max(1, min(rows+rows/8, limit, CapMaxRepeatItems, room))
 					n.Rows = make([][]Value, 0, rows)
 				}
