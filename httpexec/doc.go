@@ -61,8 +61,11 @@
 // 0x7f.1, 0177.0.0.1, 127.1) is refused as [CategoryInvalidURL], literal IP
 // hosts are checked like dialled addresses, non-ASCII hosts must be
 // punycode. These checks apply to an injected [Options.Transport] as well.
-// [Options.AllowPrivate] lifts the address checks for explicit prefixes
-// (metadata, unspecified and IPv4-compatible addresses stay refused); tests
+// [Options.AllowPrivate] lifts the address checks for explicit prefixes;
+// the cloud credential endpoints (169.254.169.254, fd00:ec2::254, AWS ECS
+// 169.254.170.2, EKS Pod Identity 169.254.170.23 and fd00:ec2::23, Alibaba
+// 100.100.100.200, Oracle 192.0.0.192), unspecified and IPv4-compatible
+// addresses stay refused whatever the list says; tests
 // reach httptest servers with 127.0.0.1/32 there, which production
 // configuration never sets by accident.
 //

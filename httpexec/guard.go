@@ -52,6 +52,14 @@ var (
 	pfxSiteLocal  = netip.MustParsePrefix("fec0::/10")
 	metadata4     = netip.MustParseAddr("169.254.169.254")
 	metadata6     = netip.MustParseAddr("fd00:ec2::254")
+	// Other cloud credential endpoints inside ranges a host may allow:
+	// AWS ECS task credentials, EKS Pod Identity (IPv4, IPv6), Alibaba
+	// Cloud and Oracle Cloud metadata.
+	metadataECS    = netip.MustParseAddr("169.254.170.2")
+	metadataEKS4   = netip.MustParseAddr("169.254.170.23")
+	metadataEKS6   = netip.MustParseAddr("fd00:ec2::23")
+	metadataAliyun = netip.MustParseAddr("100.100.100.200")
+	metadataOracle = netip.MustParseAddr("192.0.0.192")
 )
 
 // The prefixes above are read-only after package initialisation.
@@ -100,7 +108,8 @@ func blockReason(a netip.Addr) (reason string, embedded netip.Addr, hard bool) {
 		}
 	}
 	switch {
-	case a == metadata4 || a == metadata6:
+	case a == metadata4 || a == metadata6 || a == metadataECS || a == metadataEKS4 ||
+		a == metadataEKS6 || a == metadataAliyun || a == metadataOracle:
 		return "metadata address", a, true
 	case a.IsUnspecified() || pfxThisNet.Contains(a):
 		return "unspecified address", a, true

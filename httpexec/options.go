@@ -74,7 +74,8 @@ type Options struct {
 
 	// AllowPrivate lists prefixes the guarded transport may dial although
 	// they are loopback, private, link-local, CGNAT or reserved. The
-	// metadata addresses (169.254.169.254, fd00:ec2::254), unspecified
+	// metadata addresses (169.254.169.254, fd00:ec2::254 and the other
+	// cloud credential endpoints listed in the package documentation), unspecified
 	// addresses and IPv4-compatible IPv6 addresses are refused regardless.
 	// Tests reach httptest servers with 127.0.0.1/32 here.
 	AllowPrivate []netip.Prefix
