@@ -71,9 +71,56 @@ func TestHerdP6(t *testing.T) {
 			first := slices.MinFunc(done, func(a, b time.Time) int { return a.Compare(b) })
 			t.Logf("P6 N=%d: 1 upstream request; leader done after %v; last caller %v after the leader; all %d done within %v",
 				n, done[leader].Sub(t0).Round(time.Microsecond), max(lag, 0).Round(time.Microsecond), n, last.Sub(first).Round(time.Microsecond))
+			// The 20 ms target is checked exactly on the fake clock by
+			// TestHerdP6FakeClock. Here, on a real network and a loaded CI
+			// machine under -race, scheduling 500 goroutines may take longer
+			// than 20 ms; only a wait for something else (a timer, a second
+			// round trip) is an error.
 			if lag > 20*time.Millisecond {
-				t.Errorf("last caller done %v after the leader, want <= 20ms", lag)
+				t.Logf("last caller done %v after the leader (P6 target 20ms; scheduling on this machine)", lag)
 			}
+			if lag > 2*time.Second {
+				t.Errorf("last caller done %v after the leader, want about 20ms", lag)
+			}
+		})
+	}
+}
+
+// TestHerdP6FakeClock is P6 on synctest's clock: the upstream takes 50 ms,
+// exactly one request is made, and every caller is done at the instant
+// the leader is (no caller waits for a timer or a request of its own).
+func TestHerdP6FakeClock(t *testing.T) {
+	for _, n := range []int{10, 100, 500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ex, mt := newMock(t, httpexec.Options{})
+				mt.RegisterResponder("GET", "https://api.example.com/contacts/vip", func(r *http.Request) (*http.Response, error) {
+					advance(50 * time.Millisecond)
+					return httpmock.NewStringResponse(200, `{"vip":true}`), nil
+				})
+				req := &httpexec.Request{URL: "https://api.example.com/contacts/vip", CacheTTL: time.Minute, Scope: httpexec.Scope{Team: "t", Integration: "crm"}}
+				t0 := time.Now()
+				done := make([]time.Time, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() {
+						resp, err := ex.Do(t.Context(), req)
+						done[i] = time.Now()
+						if err != nil || string(resp.Body) != `{"vip":true}` {
+							t.Errorf("caller %d: %+v, %v", i, resp, err)
+						}
+					})
+				}
+				wg.Wait()
+				if got := mt.GetTotalCallCount(); got != 1 {
+					t.Fatalf("upstream requests = %d, want 1", got)
+				}
+				for i, d := range done {
+					if lag := d.Sub(t0); lag != 50*time.Millisecond {
+						t.Fatalf("caller %d done after %v, want 50ms (with the leader)", i, lag)
+					}
+				}
+			})
 		})
 	}
 }
