@@ -394,3 +394,29 @@ func TestFailingCache(t *testing.T) {
 		t.Errorf("Invalidate = %v, want the cache's error wrapped", err)
 	}
 }
+
+// TestSharedBodyAppendDoesNotLeak: responses share the cached body; a
+// caller that appends to its Body gets a new array, never one that the
+// next caller (another contact's load) is served from.
+func TestSharedBodyAppendDoesNotLeak(t *testing.T) {
+	ex, mt := newMock(t, httpexec.Options{})
+	mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(200, `{"a":"`+strings.Repeat("x", 16000)+`"}`)
+		r.ContentLength = -1 // read into a 16 KiB buffer: spare capacity behind the body
+		return r, nil
+	})
+	req := &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute}
+	for i := range 3 { // the miss, then hits
+		resp, err := ex.Do(t.Context(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Body) != 16008 {
+			t.Fatalf("call %d: body of %d bytes", i, len(resp.Body))
+		}
+		if cap(resp.Body) != len(resp.Body) {
+			t.Errorf("call %d: cap(Body) = %d > len %d: an append writes into the shared array", i, cap(resp.Body), len(resp.Body))
+		}
+		_ = append(resp.Body, "LEAK"...)
+	}
+}

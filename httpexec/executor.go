@@ -282,7 +282,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 				resp := &Response{
 					StatusCode: ent.StatusCode,
 					Header:     ent.Header,
-					Body:       ent.Body,
+					Body:       fullSlice(ent.Body),
 					FromCache:  true,
 					StoredAt:   ent.StoredAt,
 				}
@@ -310,7 +310,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 			Duration:   dur,
 			StatusCode: stale.StatusCode,
 			Header:     stale.Header,
-			Body:       stale.Body,
+			Body:       fullSlice(stale.Body),
 			FromCache:  true,
 			Stale:      true,
 			StoredAt:   stale.StoredAt,
@@ -319,6 +319,11 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	e.finish(ctx, method, r.URL, resp, err, shared)
 	return resp, err
 }
+
+// fullSlice returns b with its capacity cut to its length, so that a
+// caller appending to a shared body reallocates instead of writing into
+// the cached array.
+func fullSlice(b []byte) []byte { return b[:len(b):len(b)] }
 
 // attemptsOf returns the upstream attempts behind a result.
 func attemptsOf(resp *Response, err error) int {

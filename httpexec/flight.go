@@ -96,6 +96,7 @@ func (c *call) result(joined bool) (*Response, bool, error) {
 		return nil, joined, c.err
 	}
 	resp := *c.resp
+	resp.Body = fullSlice(resp.Body)
 	resp.Shared = joined
 	return &resp, joined, c.err
 }

@@ -45,8 +45,15 @@ type Request struct {
 	Timeout time.Duration
 }
 
-// Response is the result of [Executor.Do]. Header and Body may be shared
-// with the cache and with concurrent callers: treat them as read-only.
+// Response is the result of [Executor.Do]. Each call gets its own
+// Response, but its Header map and Body slice are shared, without a copy,
+// with the cache and with every other caller of the same key (cache hits
+// and herd collapse: that is what makes a hit cost one small allocation).
+// They are READ-ONLY: writing to Body, or calling Header.Set, Add or Del,
+// changes what later callers (other contacts' profile loads included)
+// are served, and a write concurrent with another caller's read is a data
+// race that can crash the process (concurrent map access). A caller that
+// needs to modify them copies first (bytes.Clone, Header.Clone).
 type Response struct {
 	StatusCode int
 	Header     http.Header
