@@ -50,8 +50,9 @@ var (
 // URL as scheme://host/path only: never the query, a header value or a body.
 //
 // Err is one of this package's sentinels ([ErrBlocked], [ErrBodyTooLarge],
-// ...), [context.Canceled] or [context.DeadlineExceeded], or for network
-// failures a *net.OpError; errors.Is works through it.
+// [ErrNetwork], ...), [context.Canceled] or [context.DeadlineExceeded];
+// errors.Is works through it. The errors of net/http are never kept: their
+// *url.Error carries the full URL, query included.
 type Error struct {
 	Category Category
 	Method   string
@@ -87,7 +88,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // StatusError reports a response whose status is not 2xx. [Executor.Do]
 // returns it together with the response. Body holds at most the first 4 KiB
-// of the response body; Error never includes it.
+// of the response body; Error never includes it. Error pages often echo the
+// request (an API key, a contact's email): treat Body like the response
+// body, never log or show it unscrubbed.
 type StatusError struct {
 	StatusCode int
 	Body       []byte

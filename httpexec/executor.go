@@ -15,7 +15,9 @@ import (
 // retries, a response cache and herd collapse. An Executor is safe for
 // concurrent use by multiple goroutines and starts no background
 // goroutines: an uncached execution runs on the caller's goroutine, a cached
-// miss on one goroutine per key that ends with the execution's timeout.
+// miss on one goroutine per key that ends with the execution's timeout at
+// the latest (provided the Transport honours the request context, as
+// net/http's does).
 type Executor struct {
 	cfg       config
 	transport http.RoundTripper

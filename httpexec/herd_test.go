@@ -386,3 +386,35 @@ func TestHerdPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestHerdErrorShared: a failed shared execution hands its error (and the
+// non-2xx response) to every waiting caller; nothing is cached, and the
+// next caller makes a new request.
+func TestHerdErrorShared(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ex, mt := newMock(t, httpexec.Options{Retry: httpexec.RetryPolicy{MaxAttempts: 1}})
+		mt.RegisterResponder("GET", "https://api.example.com/x", func(r *http.Request) (*http.Response, error) {
+			advance(time.Second)
+			return httpmock.NewStringResponse(503, "down"), nil
+		})
+		req := &httpexec.Request{URL: "https://api.example.com/x", CacheTTL: time.Minute}
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				resp, err := ex.Do(t.Context(), req)
+				se, ok := errors.AsType[*httpexec.StatusError](err)
+				if !ok || se.StatusCode != 503 || resp == nil || resp.StatusCode != 503 || resp.FromCache {
+					t.Errorf("Do = %+v, %v, want the shared 503", resp, err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := mt.GetTotalCallCount(); got != 1 {
+			t.Fatalf("upstream calls = %d, want 1", got)
+		}
+		ex.Do(t.Context(), req)
+		if got := mt.GetTotalCallCount(); got != 2 {
+			t.Fatalf("upstream calls after the failure = %d, want 2 (errors are not cached)", got)
+		}
+	})
+}
