@@ -17,6 +17,7 @@ type call struct {
 	waiters int // guarded by flights.mu
 	cancel  context.CancelFunc
 	panic   *sharedPanic // set when the execution panicked
+	secret  []string     // canonical secret header names of the executing request
 }
 
 // sharedPanic carries a panic of a shared execution (a host Transport or
@@ -52,11 +53,22 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 	f := &e.flights
 	f.mu.Lock()
 	c, joined := f.m[key.Digest]
+	if joined && !coversSecrets(c.secret, p.secret) {
+		// SecretHeaders are not part of the key: a caller that marks a
+		// header secret which the executing request does not would see its
+		// value follow a redirect to another host. It runs on its own.
+		f.mu.Unlock()
+		resp, err, pv := e.runStore(ctx, key, p)
+		if pv != nil {
+			panic(pv)
+		}
+		return resp, false, err
+	}
 	if joined {
 		c.waiters++
 	} else {
 		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		c = &call{done: make(chan struct{}), waiters: 1, cancel: cancel}
+		c = &call{done: make(chan struct{}), waiters: 1, cancel: cancel, secret: p.secret}
 		f.m[key.Digest] = c
 		go e.run(cctx, key, p, c)
 	}
@@ -84,6 +96,23 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 		}
 	}
 	return c.result(joined)
+}
+
+// coversSecrets reports whether every name in want is in have.
+func coversSecrets(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // result returns the call's outcome to one caller, with its own Response,

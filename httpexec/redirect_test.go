@@ -5,7 +5,10 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -176,4 +179,42 @@ func TestRedirectToBlockedLiteralWithInjectedTransport(t *testing.T) {
 	if n := mt.GetTotalCallCount(); n != 1 {
 		t.Fatalf("transport calls = %d, want 1", n)
 	}
+}
+
+// TestHerdDoesNotWeakenSecretHeaders: SecretHeaders are not part of the
+// cache key, so a caller that marks a header secret must not join an
+// execution whose request does not: on a redirect to another host, that
+// execution forwards the header.
+func TestHerdDoesNotWeakenSecretHeaders(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ex, mt := newMock(t, httpexec.Options{})
+		release := make(chan struct{})
+		mt.RegisterResponder("GET", "https://a.example/x", func(r *http.Request) (*http.Response, error) {
+			<-release
+			resp := httpmock.NewStringResponse(http.StatusFound, "")
+			resp.Header.Set("Location", "https://b.example/y")
+			return resp, nil
+		})
+		var withKey, total atomic.Int32
+		mt.RegisterResponder("GET", "https://b.example/y", func(r *http.Request) (*http.Response, error) {
+			total.Add(1)
+			if r.Header.Get("X-Key") != "" {
+				withKey.Add(1)
+			}
+			return httpmock.NewStringResponse(200, "ok"), nil
+		})
+		base := httpexec.Request{URL: "https://a.example/x", Header: http.Header{"X-Key": {"k"}}, CacheTTL: time.Minute}
+		lax, strict := base, base
+		strict.SecretHeaders = []string{"x-key"}
+		var wg sync.WaitGroup
+		wg.Go(func() { ex.Do(t.Context(), &lax) })
+		synctest.Wait() // the lax request executes
+		wg.Go(func() { ex.Do(t.Context(), &strict) })
+		synctest.Wait()
+		close(release)
+		wg.Wait()
+		if total.Load() != 2 || withKey.Load() != 1 {
+			t.Fatalf("b.example got %d requests, %d with X-Key; want 2, 1 (only the lax caller's)", total.Load(), withKey.Load())
+		}
+	})
 }
