@@ -118,11 +118,12 @@
 //
 // # Herd collapse
 //
-// Concurrent misses of one key make one upstream execution (a caller whose
-// SecretHeaders name a header the executing request does not treat as
-// secret runs on its own instead, so that no redirect forwards it). It runs on its
+// Concurrent misses of one key make one upstream execution. It runs on its
 // own goroutine, on context.WithoutCancel of the first caller's context
-// (values such as trace IDs are kept) with the request's timeout. Every
+// (values such as trace IDs are kept) with the request's timeout. A caller
+// whose SecretHeaders name a header that the executing request does not
+// treat as secret runs on its own instead, so that no redirect forwards
+// that header to another host. Every
 // caller waits on its own context: a caller that leaves gets its own
 // cancellation or deadline error and never cancels the others; when all
 // callers have left, the shared execution is canceled. A panic of a host
