@@ -139,6 +139,10 @@ type guard struct {
 	allow    []netip.Prefix
 	resolver Resolver
 	dialer   net.Dialer
+	// fence, when set, is asked once more right before each address is dialled. It is nil in
+	// production; the package's tests set it (export_test.go) so that a regression of the
+	// guard fails a test instead of sending a packet off this machine.
+	fence func(netip.Addr) error
 }
 
 func newGuard(allow []netip.Prefix, r Resolver) *guard {
@@ -227,6 +231,11 @@ func (g *guard) dialContext(ctx context.Context, network, address string) (net.C
 			var cancel context.CancelFunc
 			actx, cancel = context.WithTimeout(ctx, share)
 			defer cancel()
+		}
+		if g.fence != nil {
+			if err := g.fence(a); err != nil {
+				return nil, err
+			}
 		}
 		c, err := g.dialer.DialContext(actx, network, net.JoinHostPort(a.WithZone("").Unmap().String(), port))
 		if err == nil {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -178,5 +180,32 @@ func TestMemoryCacheAccounting(t *testing.T) {
 	}
 	if c.Bytes() != sum {
 		t.Errorf("Bytes() = %d, want %d", c.Bytes(), sum)
+	}
+}
+
+// TestFenceRunsBeforeEveryDial: the test fence sees each address the guard lets through, before
+// the dialer does, and its refusal stops the dial. The dialer's Control refuses every connect
+// here too, so this test cannot reach the network even if the fence were bypassed.
+func TestFenceRunsBeforeEveryDial(t *testing.T) {
+	g := newGuard([]netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, nil)
+	var reachedDialer bool
+	g.dialer.Control = func(string, string, syscall.RawConn) error {
+		reachedDialer = true
+		return errors.New("test: never connect")
+	}
+	var fenced []netip.Addr
+	g.fence = func(a netip.Addr) error {
+		fenced = append(fenced, a)
+		return errors.New("fenced")
+	}
+	_, err := g.dialContext(t.Context(), "tcp", "8.8.8.8:80")
+	if err == nil || err.Error() != "fenced" {
+		t.Errorf("dialContext error = %v, want the fence's", err)
+	}
+	if want := []netip.Addr{netip.MustParseAddr("8.8.8.8")}; !slices.Equal(fenced, want) {
+		t.Errorf("fence saw %v, want %v", fenced, want)
+	}
+	if reachedDialer {
+		t.Error("the dialer ran although the fence refused")
 	}
 }

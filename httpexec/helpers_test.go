@@ -76,6 +76,7 @@ func mustNew(t testing.TB, o httpexec.Options) *httpexec.Executor {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	httpexec.FenceLoopback(t, ex)
 	t.Cleanup(func() { ex.Close() })
 	return ex
 }

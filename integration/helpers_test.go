@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -62,6 +63,7 @@ func newEnvLevel(t testing.TB, level slog.Level) *env {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	exec, err := httpexec.New(httpexec.Options{
 		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Resolver:     noDNS{},
 		Logger:       logger,
 		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
 	})
@@ -192,4 +194,13 @@ var ada = integration.Contact{
 
 func contextWithTimeout(t testing.TB, d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.Context(), d)
+}
+
+// noDNS answers every name as not found. Upstreams in these tests are httptest servers on
+// 127.0.0.1, so no test needs a name, and none can resolve or reach a real host by accident
+// (the integrations under test name hosts such as crm.example.com).
+type noDNS struct{}
+
+func (noDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	return nil, &net.DNSError{Err: "no such host (tests resolve no names)", Name: host, IsNotFound: true}
 }

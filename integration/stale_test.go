@@ -57,6 +57,7 @@ func TestStaleResponseServedWithItsError(t *testing.T) {
 	cache := &agingCache{m: map[httpexec.CacheKey]*httpexec.CacheEntry{}}
 	exec, err := httpexec.New(httpexec.Options{
 		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Resolver:     noDNS{},
 		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
 		Cache:        cache,
 	})
