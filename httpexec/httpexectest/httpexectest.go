@@ -1,12 +1,3 @@
-// Package httpexectest checks implementations of [httpexec.Cache], in the
-// manner of testing/slogtest: a host that stores responses in Redis (or
-// anywhere else) runs RunCache against its implementation.
-//
-//	func TestRedisCache(t *testing.T) {
-//		httpexectest.RunCache(t, func(t *testing.T) httpexec.Cache {
-//			return newRedisCache(t, flushedDB(t))
-//		})
-//	}
 package httpexectest
 
 import (
