@@ -11,7 +11,8 @@ import (
 
 var errNilIntegration = errors.New("integration: nil Integration")
 
-// requireAdmin returns ErrForbidden unless a is an admin of a team.
+// requireAdmin returns ErrNotFound for an actor without a team and ErrForbidden for one
+// who is not an admin of it.
 func requireAdmin(a Actor) error {
 	if a.TeamID == "" {
 		return ErrNotFound

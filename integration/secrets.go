@@ -23,22 +23,7 @@ import (
 // field paths ("headers[0].value", "secrets[1].value") of the values not kept because the
 // origin changed.
 func keepSecrets(prev, c *Integration) (refused []string) {
-	if prev != nil && !sameOrigin(prev.URL, c.URL) {
-		stored := prev
-		defer func() {
-			for i, h := range c.Headers {
-				if h.Secret && h.Value == "" && storedHeader(stored, h.Name) != "" {
-					refused = append(refused, fmt.Sprintf("headers[%d].value", i))
-				}
-			}
-			for i, sc := range c.Secrets {
-				if sc.Value == "" && storedSecret(stored, sc.Name) != "" {
-					refused = append(refused, fmt.Sprintf("secrets[%d].value", i))
-				}
-			}
-		}()
-		prev = nil
-	}
+	keep := prev != nil && sameOrigin(prev.URL, c.URL)
 	for i := range c.Headers {
 		h := &c.Headers[i]
 		h.Sealed = ""
@@ -46,8 +31,13 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 			continue
 		}
 		h.Value = ""
-		if prev != nil {
-			h.Sealed = storedHeader(prev, h.Name)
+		if prev == nil {
+			continue
+		}
+		if stored := storedHeader(prev, h.Name); keep {
+			h.Sealed = stored
+		} else if stored != "" {
+			refused = append(refused, fmt.Sprintf("headers[%d].value", i))
 		}
 	}
 	for i := range c.Secrets {
@@ -57,8 +47,13 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 			continue
 		}
 		sc.Value = ""
-		if prev != nil {
-			sc.Sealed = storedSecret(prev, sc.Name)
+		if prev == nil {
+			continue
+		}
+		if stored := storedSecret(prev, sc.Name); keep {
+			sc.Sealed = stored
+		} else if stored != "" {
+			refused = append(refused, fmt.Sprintf("secrets[%d].value", i))
 		}
 	}
 	return refused
