@@ -84,16 +84,15 @@
 //
 // By default a missing value expands as "". With [Options].Strict it is an error wrapping
 // [ErrUndefined]; a placeholder with a default filter is never missing. Compile errors in a
-// template are [*SyntaxError] values with a byte offset; expansion errors are [*ValueError] values naming the
-// variable. No error text contains a value. Nothing in this package panics on any input.
+// template are [*SyntaxError] values with a byte offset; expansion errors are [*ValueError]
+// values naming the variable. No error text contains a value. Nothing in this package panics on any input.
 //
 // # Concurrency and performance
 //
 // A [Template] is immutable and safe for concurrent use. Expand looks up the value of each
 // placeholder once, computes the exact length of the escaped result and makes one allocation of
 // that size (plus whatever filters allocate, and two more for templates with over 16
-// placeholders);
-// [Template.AppendExpand] into a buffer with room makes none. The escapers are hand-written
-// append-style equivalents of url.PathEscape, url.QueryEscape and encoding/json's string
-// escaping, tested byte for byte against them. The package keeps no global state.
+// placeholders); [Template.AppendExpand] into a buffer with room makes none. The escapers are
+// hand-written append-style equivalents of url.PathEscape, url.QueryEscape and encoding/json's
+// string escaping, tested byte for byte against them. The package keeps no global state.
 package variables

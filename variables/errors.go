@@ -61,8 +61,8 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // A ValueError reports a problem with one variable at expansion: the variable is undefined in a
 // Strict template (Err wraps ErrUndefined), its value is not allowed in its position
-// (ErrInvalidHeaderValue, ErrDotSegment, ErrEmptySegment) or a filter failed on it (ErrFilter). Its text names the
-// variable, never its value.
+// (ErrInvalidHeaderValue, ErrDotSegment, ErrEmptySegment) or a filter failed on it (ErrFilter).
+// Its text names the variable, never its value.
 type ValueError struct {
 	Name string // the variable name, as written in the template
 	Err  error

@@ -15,7 +15,7 @@ const (
 	Text   Target = iota // plain text, no escaping (message composition, display bindings)
 	URL                  // a whole URL: path-segment placeholders path-escaped, query placeholders query-escaped
 	Query                // one query parameter value: query-escaped
-	Header               // one header value: expanded value containing CR, LF or NUL is an error
+	Header               // one header value: a value with a control character other than tab is an error
 	JSON                 // a JSON document: in a string literal JSON-string-escaped; standing alone a JSON value
 )
 
