@@ -98,11 +98,6 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 	if name, ok := t.Single(); ok {
 		b.single = true
 		b.path = paths[name]
-		// $index is valid only where it was checked; keep the stricter
-		// validation result of this use.
-		if p, err := compilePath(name, inRepeat); err == nil {
-			b.path = p
-		}
 	}
 	if len(t.Names()) == 0 {
 		// Only escapes such as {{"{{"}}: expand once now.

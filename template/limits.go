@@ -9,9 +9,8 @@ func validate(b []byte, max int) error {
 	var stackBuf [64]bool // true: object, false: array
 	stack := stackBuf[:0]
 	i := skipSpace(b, 0)
-	// expectValue: a value must come next.
 	for {
-		// Parse one value at i.
+		// A value must come next: parse one at i.
 		if i >= len(b) {
 			return ErrInvalidJSON
 		}

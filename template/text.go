@@ -140,12 +140,7 @@ func (a *arena) clean(s string, max int, keepNewlines bool) (out string, truncat
 		return a.str(s[:cut], "…"), true
 	}
 	b := a.begin(min(len(s), max) + 3)
-	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, n := utf8.DecodeRuneInString(s[i:]); n <= 1 {
-				r = utf8.RuneError
-			}
-		}
+	for _, r := range s { // range yields utf8.RuneError for each invalid byte
 		if isStripped(r, keepNewlines) {
 			if r == '\n' || r == '\t' || r == '\r' {
 				if len(b) > 0 && b[len(b)-1] != ' ' {
