@@ -3,7 +3,6 @@ package httpexec_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -92,11 +91,7 @@ func BenchmarkDoLoopbackMiss(b *testing.B) {
 		w.Write([]byte(`{"plan":"pro"}`))
 	}))
 	b.Cleanup(srv.Close)
-	ex, err := httpexec.New(httpexec.Options{AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ex.Close() })
+	ex := mustNew(b, httpexec.Options{AllowPrivate: loopback})
 	req := benchRequest(srv.URL + "/v1/teams/t_42/contacts/c%2F1001%20x?email=zoe%2Btest%40example.com")
 	req.CacheTTL = 0
 	ctx := b.Context()

@@ -252,7 +252,6 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	if !ok {
 		err := &Error{Category: CategoryInvalidRequest, URL: redactRaw(r.URL), Detail: "invalid method", Err: ErrInvalidRequest}
 		e.finish(ctx, "", r.URL, nil, err, false) // the invalid method may hold anything
-
 		return nil, err
 	}
 	if r.CacheTTL < 0 || r.Timeout < 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 )
@@ -101,14 +102,7 @@ func (e *Executor) shared(ctx context.Context, key CacheKey, p *prepared) (*Resp
 // coversSecrets reports whether every name in want is in have.
 func coversSecrets(have, want []string) bool {
 	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h == w {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(have, w) {
 			return false
 		}
 	}

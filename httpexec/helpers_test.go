@@ -45,6 +45,15 @@ func (r *fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.A
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
+// noDNS is the resolver mustNew installs when a test sets none: a test that
+// reaches the system resolver would send a DNS query off this machine.
+type noDNS struct{ t testing.TB }
+
+func (r noDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	r.t.Errorf("test resolved %q through the system resolver; set Options.Resolver", host)
+	return nil, &net.DNSError{Err: "no DNS in tests", Name: host, IsNotFound: true}
+}
+
 // newServer starts an httptest server on 127.0.0.1, closed at cleanup.
 func newServer(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
@@ -72,6 +81,9 @@ func newServerOn(t testing.TB, ip string, h http.Handler) *httptest.Server {
 
 func mustNew(t testing.TB, o httpexec.Options) *httpexec.Executor {
 	t.Helper()
+	if o.Resolver == nil {
+		o.Resolver = noDNS{t}
+	}
 	ex, err := httpexec.New(o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
