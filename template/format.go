@@ -13,9 +13,8 @@ type format struct {
 	kind        Kind
 	precision   int // -1: default
 	compact     bool
-	currency    string       // literal ISO 4217 code
-	cur         currencyInfo // its details, looked up at parse time
-	currencyArg *binding     // or a binding that yields it
+	cur         currencyInfo // the literal ISO 4217 currency, looked up at parse time
+	currencyArg *binding     // or a binding that yields its code
 	minorUnits  bool         // currency amounts are in minor units (cents)
 	ratio       bool         // percent: the value is a ratio (0.25 = 25%)
 	unit        string       // date/datetime/relative: "", "s", "ms"; duration: "ms","s","m","h","d"
@@ -161,17 +160,13 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 	}
 	// Resolve the currency before taking arena space: expand uses the
 	// arena too, and arena strings are built one at a time.
-	code := f.currency
+	cur, known := f.cur, f.cur.code != ""
 	if f.kind == KindCurrency && f.currencyArg != nil {
-		code = r.expand(f.currencyArg, sc, ptr)
+		cur, known = currencyOf(r.expand(f.currencyArg, sc, ptr))
 	}
 	b := r.arena.begin(32)
 	switch f.kind {
 	case KindCurrency:
-		cur, known := f.cur, f.cur.code != ""
-		if f.currencyArg != nil {
-			cur, known = currencyOf(code)
-		}
 		if !known {
 			r.diag("invalid_currency", ptr, "unknown currency code; shown as a number")
 			out.Kind = KindNumber
@@ -190,11 +185,10 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 			b = append(b, '-')
 		}
 		n.neg = false
+		b = append(b, cur.symbol...)
 		if f.compact {
-			b = append(b, cur.symbol...)
 			b = appendCompact(b, n, f.precision)
 		} else {
-			b = append(b, cur.symbol...)
 			b = appendNum(b, n, prec, prec, true)
 		}
 	case KindPercent:

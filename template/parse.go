@@ -28,7 +28,6 @@ const (
 // Template is a parsed, validated display template. It is immutable and
 // safe for concurrent use by multiple goroutines.
 type Template struct {
-	def      string
 	sections []*section
 	paths    map[string]path
 }
@@ -85,8 +84,8 @@ func Parse(def []byte) (*Template, error) {
 		}
 		return nil, p.err()
 	}
-	t := &Template{def: string(def), paths: p.paths}
-	root := gjson.Parse(t.def)
+	t := &Template{paths: p.paths}
+	root := gjson.Parse(string(def))
 	o, ok := p.object(root, "", "version", "sections")
 	if !ok {
 		return nil, p.err()
@@ -186,14 +185,7 @@ func (p *parser) object(v gjson.Result, ptr string, allowed ...string) (obj, boo
 			p.add("duplicate_key", kp, "key "+strconv.Quote(key)+" appears more than once")
 			return true
 		}
-		known := false
-		for _, a := range allowed {
-			if a == key {
-				known = true
-				break
-			}
-		}
-		if !known {
+		if !slices.Contains(allowed, key) {
 			p.add("unknown_key", kp, "unknown key "+quoteShort(key)+" (allowed: "+strings.Join(allowed, ", ")+")")
 			return true
 		}
@@ -576,7 +568,7 @@ func (p *parser) format(v gjson.Result, ptr string, inRepeat bool) *format {
 			if !ok {
 				p.add("invalid_currency", ptr+"/currency", "not an ISO 4217 currency code: "+quoteShort(b.src))
 			}
-			f.currency, f.cur = c.code, c
+			f.cur = c
 		}
 	case "percent":
 		f.ratio = true
@@ -786,12 +778,7 @@ func (s *section) assignRowKeys() {
 		if c.value == nil || !c.value.single || c.value.path.base != baseScope || !isPlainKey(c.value.path.gj) {
 			continue
 		}
-		c.slot = -1
-		for i, k := range s.rowKeys {
-			if k == c.value.path.gj {
-				c.slot = i
-			}
-		}
+		c.slot = slices.Index(s.rowKeys, c.value.path.gj)
 		if c.slot < 0 && len(s.rowKeys) < maxRowKeys {
 			c.slot = len(s.rowKeys)
 			s.rowKeys = append(s.rowKeys, c.value.path.gj)
