@@ -96,7 +96,9 @@ func validate(b []byte, max int) error {
 	}
 }
 
-func skipSpace(b []byte, i int) int {
+// skipSpace returns the index of the first byte at or after i that is
+// not JSON white space.
+func skipSpace[S string | []byte](b S, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}

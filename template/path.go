@@ -258,7 +258,7 @@ type objIndex struct {
 // build indexes the object raw (valid JSON); false when it has a
 // duplicate key.
 func (x *objIndex) build(raw string) bool {
-	i := scanSpace(raw, 1)
+	i := skipSpace(raw, 1)
 	for i < len(raw) && raw[i] != '}' {
 		var key, val string
 		key, val, i = member(raw, i)

@@ -12,13 +12,6 @@ import (
 // the row. It runs only on JSON that validate accepted, which is why it
 // can skip values by their first byte.
 
-func scanSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
-	}
-	return i
-}
-
 // skipString returns the index after the string starting at s[i] == '"'.
 func skipString(s string, i int) int {
 	for i++; i < len(s); i++ {
@@ -95,14 +88,14 @@ func member(s string, i int) (key, raw string, next int) {
 	if strings.IndexByte(key, '\\') >= 0 {
 		key = gjson.Parse(s[ks:i]).Str
 	}
-	i = scanSpace(s, i)
-	i = scanSpace(s, i+1) // ':'
+	i = skipSpace(s, i)
+	i = skipSpace(s, i+1) // ':'
 	vs := i
 	i = skipValue(s, i)
 	raw = s[vs:i]
-	i = scanSpace(s, i)
+	i = skipSpace(s, i)
 	if i < len(s) && s[i] == ',' {
-		i = scanSpace(s, i+1)
+		i = skipSpace(s, i+1)
 	}
 	return key, raw, i
 }
@@ -111,7 +104,7 @@ func member(s string, i int) (key, raw string, next int) {
 // to the first value of keys[k], and returns the index after it.
 func scanObject(s string, i int, keys []string, vals []gjson.Result) int {
 	clear(vals)
-	i = scanSpace(s, i+1)
+	i = skipSpace(s, i+1)
 	for i < len(s) && s[i] != '}' {
 		var key, raw string
 		key, raw, i = member(s, i)
@@ -129,7 +122,7 @@ func scanObject(s string, i int, keys []string, vals []gjson.Result) int {
 // elements, vals holds the values of keys, read in the same pass. fn
 // returning false stops the iteration.
 func forEachRow(arr string, keys []string, vals []gjson.Result, fn func(row gjson.Result) bool) {
-	i := scanSpace(arr, 1)
+	i := skipSpace(arr, 1)
 	for i < len(arr) && arr[i] != ']' {
 		start := i
 		if arr[i] == '{' && len(keys) > 0 {
@@ -141,9 +134,9 @@ func forEachRow(arr string, keys []string, vals []gjson.Result, fn func(row gjso
 		if !fn(resultOf(arr[start:i])) {
 			return
 		}
-		i = scanSpace(arr, i)
+		i = skipSpace(arr, i)
 		if i < len(arr) && arr[i] == ',' {
-			i = scanSpace(arr, i+1)
+			i = skipSpace(arr, i+1)
 		}
 	}
 }
