@@ -50,8 +50,9 @@ var (
 // URL as scheme://host/path only: never the query, a header value or a body.
 //
 // Err is one of this package's sentinels ([ErrBlocked], [ErrBodyTooLarge],
-// [ErrNetwork], ...), [context.Canceled] or [context.DeadlineExceeded];
-// errors.Is works through it. The errors of net/http are never kept: their
+// [ErrNetwork], ...), [context.Canceled] or [context.DeadlineExceeded], or,
+// with [CategoryInternal], the host's [Cache] error behind a failed
+// [Executor.Invalidate]; errors.Is works through it. The errors of net/http are never kept: their
 // *url.Error carries the full URL, query included.
 type Error struct {
 	Category Category
