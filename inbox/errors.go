@@ -72,9 +72,4 @@ func (e *SourceError) Error() string {
 	return s
 }
 
-func quote(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return `"` + s + `"`
-}
+func quote(s string) string { return `"` + s + `"` }

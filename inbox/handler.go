@@ -50,8 +50,7 @@ func (s *Syncer) Handler(src Source, opts *HandlerOptions) (*Handler, error) {
 	dec, err := NewDecoder(src)
 	if src.Verifier == nil {
 		fe := &FieldError{Field: "verifier", Msg: "required by the handler"}
-		var se *SourceError
-		if errors.As(err, &se) {
+		if se, ok := errors.AsType[*SourceError](err); ok {
 			se.Problems = append(se.Problems, fe)
 		} else {
 			err = &SourceError{Source: src.Name, Problems: []*FieldError{fe}}
