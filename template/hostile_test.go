@@ -349,16 +349,7 @@ func TestHugeArrays(t *testing.T) {
 	if !codes["repeat_truncated"] || !codes["node_limit"] {
 		t.Errorf("diagnostics = %v, want repeat_truncated and node_limit", out.Diagnostics)
 	}
-	nodes := 0
-	var count func(ns []template.Node)
-	count = func(ns []template.Node) {
-		for _, n := range ns {
-			nodes += 1 + len(n.Items) + len(n.Rows)*len(n.Columns)
-			count(n.Children)
-		}
-	}
-	count(out.Nodes)
-	if nodes > 15 {
+	if nodes := countNodes(out.Nodes); nodes > 15 {
 		t.Errorf("rendered %d nodes, limit 15", nodes)
 	}
 }

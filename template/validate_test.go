@@ -3,10 +3,11 @@ package template
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/tidwall/gjson"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // FuzzValidate checks the iterative validator against encoding/json.
