@@ -29,7 +29,8 @@ const (
 // an unknown category as a generic failure.
 type Category string
 
-// Failure categories. Those of package httpexec pass through unchanged.
+// Failure categories. Those of package httpexec with the same name pass through unchanged; its
+// invalid_url becomes invalid_request, and its redirect and upstream_other become network.
 const (
 	CategoryTimeout         Category = "timeout"          // the upstream did not answer in time
 	CategoryBlocked         Category = "blocked"          // the network policy refused the address
