@@ -30,7 +30,6 @@ func parseNum(s string, buf []byte) (num, bool) {
 		i++
 	}
 	d := buf[:0]
-	intDigits := 0
 	start := i
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		if len(d) > 0 || s[i] != '0' {
@@ -38,9 +37,8 @@ func parseNum(s string, buf []byte) (num, bool) {
 		}
 		i++
 	}
-	intDigits = len(d)
 	sawDigit := i > start
-	pt := intDigits
+	pt := len(d) // significant digits before the point
 	if i < len(s) && s[i] == '.' {
 		i++
 		fs := i
@@ -209,15 +207,15 @@ func cmpAbs(a, b num) int {
 }
 
 // appendNum appends n with at least minFrac and at most maxFrac fraction
-// digits (rounding), with ',' thousands separators when group is set.
-func appendNum(b []byte, n num, minFrac, maxFrac int, group bool) []byte {
+// digits (rounding), with ',' thousands separators.
+func appendNum(b []byte, n num, minFrac, maxFrac int) []byte {
 	n = n.round(maxFrac)
 	if n.neg && len(n.d) > 0 {
 		b = append(b, '-')
 	}
 	il := n.intLen()
 	for i := 0; i < il; i++ {
-		if group && i > 0 && (il-i)%3 == 0 {
+		if i > 0 && (il-i)%3 == 0 {
 			b = append(b, ',')
 		}
 		b = append(b, n.at(n.pt-il+i))

@@ -170,7 +170,7 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		if !known {
 			r.diag("invalid_currency", ptr, "unknown currency code; shown as a number")
 			out.Kind = KindNumber
-			b = appendNum(b, n, 0, 20, true)
+			b = appendNum(b, n, 0, 20)
 			return r.arena.end(b)
 		}
 		out.Currency = cur.code
@@ -189,7 +189,7 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		if f.compact {
 			b = appendCompact(b, n, f.precision)
 		} else {
-			b = appendNum(b, n, prec, prec, true)
+			b = appendNum(b, n, prec, prec)
 		}
 	case KindPercent:
 		if f.ratio {
@@ -200,16 +200,16 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		if f.precision >= 0 {
 			prec, min = f.precision, f.precision
 		}
-		b = appendNum(b, n, min, prec, true)
+		b = appendNum(b, n, min, prec)
 		b = append(b, '%')
 	default:
 		switch {
 		case f.compact:
 			b = appendCompact(b, n, f.precision)
 		case f.precision >= 0:
-			b = appendNum(b, n, f.precision, f.precision, true)
+			b = appendNum(b, n, f.precision, f.precision)
 		default:
-			b = appendNum(b, n, 0, maxNumDigits, true)
+			b = appendNum(b, n, 0, maxNumDigits)
 		}
 	}
 	return r.arena.end(b)
@@ -233,7 +233,7 @@ func appendCompact(b []byte, n num, prec int) []byte {
 		k++
 		m = m.shift(-3).round(prec)
 	}
-	b = appendNum(b, m, 0, prec, true)
+	b = appendNum(b, m, 0, prec)
 	return append(b, suffixes[k]...)
 }
 

@@ -412,7 +412,7 @@ func guessFormat(key string, v, obj gjson.Result, prefix string, vals []gjson.Re
 		switch {
 		case (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && urlProblem(s, false) == "":
 			return &sugFormat{Type: "link", Label: "Open"}
-		case validEmail(s) && strings.Contains(s, "@"):
+		case validEmail(s):
 			return &sugFormat{Type: "email"}
 		case hasAny(l, "phone", "mobile", "tel", "fax"):
 			return &sugFormat{Type: "phone"}
