@@ -135,7 +135,11 @@ func TestHTMLTelLinks(t *testing.T) {
 
 // TestGoldenPresets renders every preset's sample as text and HTML.
 func TestGoldenPresets(t *testing.T) {
-	for _, p := range template.Presets() {
+	presets := template.Presets()
+	if len(presets) == 0 {
+		t.Fatal("no presets")
+	}
+	for _, p := range presets {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()
 			tp, err := template.Parse(p.Template)

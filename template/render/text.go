@@ -30,8 +30,9 @@ const (
 //	└────────────────────────────────────────┘
 //
 // Badges are written as [Gold], links as "label <url>", buttons as
-// "[ label ] <url>", empty values as "—". Lines longer than the widest
-// box are cut with "…". A nil out writes nothing.
+// "[ label ] <url>", empty values as "—". Lines inside a box are cut
+// with "…" to fit the widest box (100 columns); text, links and buttons
+// outside any box are written in full. A nil out writes nothing.
 func Text(w io.Writer, out *template.Output) error {
 	if out == nil {
 		return nil
