@@ -109,7 +109,7 @@ func (t *Template) value(s *slot, r Resolver) (string, error) {
 			return "", &ValueError{Name: s.name, Err: fmt.Errorf("%w: %s: %w", ErrFilter, f.name, err)}
 		}
 	}
-	if t.hasCheck && !validHeaderValue(v) {
+	if t.target == Header && !validHeaderValue(v) {
 		return "", &ValueError{Name: s.name, Err: ErrInvalidHeaderValue}
 	}
 	return v, nil

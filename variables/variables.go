@@ -79,7 +79,6 @@ type Template struct {
 	single   bool
 	segs     []segCheck // URL path segments with placeholders
 	nonEmpty []int      // slots that must not all expand empty (URL without authority)
-	hasCheck bool       // some slot needs a value check beyond escaping (header)
 }
 
 // slot is one placeholder occurrence.
@@ -183,7 +182,6 @@ func Compile(src string, target Target, opts *Options) (*Template, error) {
 				return nil, &SyntaxError{Offset: t.litOffset(i), Msg: "expected a header value without control characters", Err: ErrInvalidHeaderValue}
 			}
 		}
-		t.hasCheck = len(t.slots) > 0
 	}
 	if err != nil {
 		return nil, err
