@@ -78,7 +78,11 @@ type Item struct {
 }
 
 // Kind says how a [Value] was formatted. It is the format type of the
-// field that produced it, or KindEmpty for a missing value.
+// field that produced it, with three exceptions: KindEmpty for a missing,
+// null or empty value, a dropped link and a table cell hidden by its
+// condition; KindText when a number, currency or percent format gets
+// something that is not a number; and KindNumber for a currency whose
+// code is unknown.
 type Kind string
 
 // The value kinds. Their string values are part of the JSON encoding.
