@@ -176,9 +176,11 @@
 // [Output] encodes as {"version": 1, "nodes": [...], "diagnostics": [...]}.
 // A node is {"type", "title", "text", "style", "href", "width", "height",
 // "value", "items", "columns", "rows", "children", "shown", "total"} with
-// zero fields omitted; a value is {"text", "raw", "kind", "tone",
-// "href", "currency"}. [OutputVersion] changes only when an existing
-// front end could misread the encoding. Golden files in testdata pin it.
+// zero fields other than "type" omitted; a value is {"text", "raw",
+// "kind", "tone", "href", "currency"}, always with "text" and "kind".
+// "diagnostics" is omitted when there are none. [OutputVersion] changes
+// only when an existing front end could misread the encoding. Golden
+// files in testdata pin it.
 //
 // # Problem and diagnostic codes
 //
