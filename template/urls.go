@@ -26,14 +26,12 @@ func urlProblem(s string, httpsOnly bool) string {
 	if len(s) > maxURLLen {
 		return "URL longer than 2048 bytes"
 	}
-	ascii := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == 0x7f || c == '\\' {
 			return "URL contains a control, space or backslash character"
 		}
 		if c >= 0x80 {
-			ascii = false
 			for _, r := range s[i:] {
 				if r == utf8.RuneError || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || isStripped(r, false) {
 					return "URL contains an invisible, control or invalid character"
@@ -57,7 +55,7 @@ func urlProblem(s string, httpsOnly bool) string {
 		return "scheme " + quoteShort(scheme) + " is not allowed (http, https, mailto, tel)"
 	}
 	if strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "http") {
-		return httpURLProblem(s[colon+1:], ascii)
+		return httpURLProblem(s[colon+1:])
 	}
 	if p := tailProblem(s[colon+1:]); p != "" {
 		return p
@@ -205,8 +203,7 @@ func checkURLTemplate(src string, single bool, httpsOnly bool) string {
 // names; never non-ASCII punctuation such as a fullwidth '/' or '@'), or
 // a bracketed IPv6 address, an optional port up to 65535, no user
 // information, and a path, query and fragment that pass tailProblem.
-// ascii reports whether the URL is all ASCII.
-func httpURLProblem(rest string, ascii bool) string {
+func httpURLProblem(rest string) string {
 	if !strings.HasPrefix(rest, "//") {
 		return "http(s) URL without a host"
 	}
@@ -247,7 +244,7 @@ func httpURLProblem(rest string, ascii bool) string {
 		}
 		for j := 0; j < len(host); j++ {
 			c := host[j]
-			if c >= 0x80 && !ascii {
+			if c >= 0x80 {
 				r, n := utf8.DecodeRuneInString(host[j:])
 				if !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) {
 					return "malformed host"
