@@ -26,7 +26,8 @@ type Problem struct {
 }
 
 // ParseError is returned by [Parse]. It lists every problem found in the
-// definition, in document order (at most [MaxProblems]).
+// definition (at most [MaxProblems]), section by section in document
+// order; within one object, in the order Parse checks its keys.
 type ParseError struct {
 	Problems []Problem
 }
