@@ -30,7 +30,7 @@ func (k Kind) String() string {
 	case KindNone:
 		return "NONE"
 	}
-	return "Kind(" + itoa(int(k)) + ")"
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Direction says who wrote a message. The zero value is
@@ -53,7 +53,7 @@ func (d Direction) String() string {
 	case BusinessToParticipant:
 		return "BUSINESS_TO_PARTICIPANT"
 	}
-	return "Direction(" + itoa(int(d)) + ")"
+	return "Direction(" + strconv.Itoa(int(d)) + ")"
 }
 
 // Visibility says who may see a message. The zero value is
@@ -75,7 +75,7 @@ func (v Visibility) String() string {
 	case BusinessOnly:
 		return "BUSINESS"
 	}
-	return "Visibility(" + itoa(int(v)) + ")"
+	return "Visibility(" + strconv.Itoa(int(v)) + ")"
 }
 
 // An Attachment is a file or image of a BASIC message, referenced by URL.
@@ -164,12 +164,10 @@ type Message struct {
 	Key string
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // MarshalText encodes k as its String form ("BASIC", "MINIMAL", "NONE").
 func (k Kind) MarshalText() ([]byte, error) {
 	if k > KindMinimal {
-		return nil, errors.New("inbox: unknown kind " + itoa(int(k)))
+		return nil, errors.New("inbox: unknown kind " + strconv.Itoa(int(k)))
 	}
 	return []byte(k.String()), nil
 }
@@ -188,7 +186,7 @@ func (k *Kind) UnmarshalText(b []byte) error {
 // MarshalText encodes d as its String form.
 func (d Direction) MarshalText() ([]byte, error) {
 	if d > BusinessToParticipant {
-		return nil, errors.New("inbox: unknown direction " + itoa(int(d)))
+		return nil, errors.New("inbox: unknown direction " + strconv.Itoa(int(d)))
 	}
 	return []byte(d.String()), nil
 }
@@ -208,7 +206,7 @@ func (d *Direction) UnmarshalText(b []byte) error {
 // MarshalText encodes v as its String form.
 func (v Visibility) MarshalText() ([]byte, error) {
 	if v > BusinessOnly {
-		return nil, errors.New("inbox: unknown visibility " + itoa(int(v)))
+		return nil, errors.New("inbox: unknown visibility " + strconv.Itoa(int(v)))
 	}
 	return []byte(v.String()), nil
 }

@@ -1,6 +1,9 @@
 package inbox
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // Contacts finds the host's contacts by email address.
 // Implementations must be safe for concurrent use by multiple goroutines.
@@ -97,7 +100,7 @@ func (s ClaimState) String() string {
 	case ClaimDone:
 		return "done"
 	}
-	return "ClaimState(" + itoa(int(s)) + ")"
+	return "ClaimState(" + strconv.Itoa(int(s)) + ")"
 }
 
 // A Claim is the answer of [Ledger.Claim].

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,7 +39,7 @@ func (p NoMatch) String() string {
 	case NoMatchHold:
 		return "hold"
 	}
-	return "NoMatch(" + itoa(int(p)) + ")"
+	return "NoMatch(" + strconv.Itoa(int(p)) + ")"
 }
 
 // ManyMatch is the policy when several contacts have the event's email.
@@ -63,7 +64,7 @@ func (p ManyMatch) String() string {
 	case ManyChoose:
 		return "choose"
 	}
-	return "ManyMatch(" + itoa(int(p)) + ")"
+	return "ManyMatch(" + strconv.Itoa(int(p)) + ")"
 }
 
 // Options configures a [Syncer]. Contacts, Conversations, Messages and
@@ -242,7 +243,7 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	}
 	for _, f := range [...]struct{ name, v string }{{"message_id", ev.MessageID}, {"delivery_id", ev.DeliveryID}} {
 		if len(f.v) > maxIDLen {
-			return nil, malformed(f.name, "longer than "+itoa(maxIDLen)+" bytes")
+			return nil, malformed(f.name, "longer than "+strconv.Itoa(maxIDLen)+" bytes")
 		}
 		if !validID(f.v) {
 			return nil, malformed(f.name, errIDChars)
@@ -263,7 +264,7 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		return nil, malformed("link", "not an absolute http or https URL")
 	}
 	for i, a := range ev.Attachments {
-		field := "attachments[" + itoa(i) + "]"
+		field := "attachments[" + strconv.Itoa(i) + "]"
 		switch {
 		case !validLink(a.URL):
 			return nil, malformed(field+".url", "not an absolute http or https URL")
