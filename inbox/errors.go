@@ -1,6 +1,12 @@
 package inbox
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/variables"
+)
 
 // ErrTemporary marks an error that is worth retrying later. Host
 // implementations wrap it (fmt.Errorf("db busy: %w", inbox.ErrTemporary))
@@ -38,38 +44,91 @@ var ErrMalformed = errors.New("inbox: malformed payload")
 // answers it with 413.
 var ErrTooLarge = errors.New("inbox: payload too large")
 
-// A FieldError reports a problem with one field of a [Source] definition or
-// of a decoded payload. Field is a path such as "mapping.email" or
-// "events[order.placed].text"; Msg never contains payload values or secrets.
-type FieldError struct {
-	Field string
-	Msg   string
-	// Err is an optional sentinel ([ErrMalformed]) or wrapped cause.
+// A Problem is one thing wrong with a [Source] definition, a webhook
+// payload or an [Event]: the module's one shape of an input problem (an
+// alias of variables.Problem), so a host shows inbox problems beside
+// template and integration problems in one admin screen.
+//
+// Path is an RFC 6901 JSON pointer: into the Source's JSON encoding for a
+// [SourceError] ("/mapping/email", "/events/order.placed/text"; a "/" in
+// an event type is escaped as "~1"), into the webhook body for a
+// [PayloadError] from [Decoder.Decode] ("/data/customer/email", the field
+// the mapping's gjson path reads; "" when the path is not a plain field
+// path, such as one with a query or wildcard), or into the Event's JSON
+// encoding for a PayloadError from [Syncer.Sync] ("/email"). Message never
+// contains payload values or secrets. Code is one of the Code constants.
+type Problem = variables.Problem
+
+// Problem codes of a [SourceError]. Activity templates add the codes of
+// package variables (variables.CodeSyntax, variables.CodeUnknownVariable,
+// variables.CodePlacement, ...).
+const (
+	CodeRequired         = "required"          // a required field is empty
+	CodeInvalidName      = "invalid_name"      // not letters, digits, '-', '_' and '.'
+	CodeTooLong          = "too_long"          // a name, path, id or value above its limit
+	CodeModifier         = "modifier"          // a gjson path uses a modifier ('@')
+	CodeUnknownValue     = "unknown_value"     // an unknown kind, direction or visibility
+	CodeOutOfRange       = "out_of_range"      // a number outside its range
+	CodeVerifierRequired = "verifier_required" // [Syncer.Handler] needs Source.Verifier
+)
+
+// Problem codes of a [PayloadError]. CodeTooLong and CodeUnknownValue (a
+// direction or visibility the mapping does not list) apply too.
+const (
+	CodeTooLarge     = "too_large"     // the body is above the source's cap ([ErrTooLarge])
+	CodeTooDeep      = "too_deep"      // JSON nested deeper than the source's cap
+	CodeInvalidJSON  = "invalid_json"  // not valid JSON
+	CodeNotObject    = "not_object"    // the body is not a JSON object
+	CodeMissing      = "missing"       // a required value is absent or null
+	CodeWrongType    = "wrong_type"    // a value of the wrong JSON type
+	CodeInvalidChars = "invalid_chars" // control characters or invalid UTF-8 in an id, type, email or name
+	CodeInvalidEmail = "invalid_email" // not a plausible email address
+	CodeInvalidURL   = "invalid_url"   // not an absolute http or https URL
+	CodeInvalidTime  = "invalid_time"  // not an RFC 3339 time or Unix seconds in range
+	CodeTooMany      = "too_many"      // more attachments than the library accepts
+)
+
+// A PayloadError rejects one webhook payload or one [Event] passed to
+// [Syncer.Sync]. It wraps [ErrMalformed] (or [ErrTooLarge] for an
+// oversized body), so errors.Is(err, ErrMalformed) holds.
+type PayloadError struct {
+	// Problem names the offending field (see [Problem] for its Path).
+	Problem Problem
+	// Err is ErrMalformed or ErrTooLarge.
 	Err error
 }
 
-// Error returns "inbox: field: msg".
-func (e *FieldError) Error() string { return "inbox: " + e.Field + ": " + e.Msg }
+// Error returns "inbox: malformed payload: path: message".
+func (e *PayloadError) Error() string {
+	what := "malformed payload"
+	if e.Err == ErrTooLarge {
+		what = "payload too large"
+	}
+	return "inbox: " + what + ": " + e.Problem.String()
+}
 
-// Unwrap returns the wrapped sentinel or cause, if any.
-func (e *FieldError) Unwrap() error { return e.Err }
+// Unwrap returns ErrMalformed or ErrTooLarge.
+func (e *PayloadError) Unwrap() error { return e.Err }
 
-// SourceError lists every problem found in a [Source] definition at once.
+// SourceError lists every problem found in a [Source] definition at once,
+// in the order of the Source's fields (event types sorted by name).
 type SourceError struct {
+	// Source is the source's name, possibly empty or invalid.
 	Source   string
-	Problems []*FieldError
+	Problems []Problem
 }
 
 // Error lists every problem on one line.
 func (e *SourceError) Error() string {
-	s := "inbox: source " + quote(e.Source) + ": "
+	var b strings.Builder
+	b.WriteString("inbox: source ")
+	b.WriteString(strconv.Quote(e.Source))
+	b.WriteString(": ")
 	for i, p := range e.Problems {
 		if i > 0 {
-			s += "; "
+			b.WriteString("; ")
 		}
-		s += p.Field + ": " + p.Msg
+		b.WriteString(p.String())
 	}
-	return s
+	return b.String()
 }
-
-func quote(s string) string { return `"` + s + `"` }

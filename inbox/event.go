@@ -96,8 +96,12 @@ type Event struct {
 	// DeliveryID identifies the delivery; retries of one delivery share it.
 	DeliveryID string `json:"delivery_id,omitempty"`
 	// MessageID is the external service's id of the message or activity.
-	// When set it, not DeliveryID, forms the idempotency key.
+	// When set it, not DeliveryID, forms the idempotency key with Type.
 	MessageID string `json:"message_id,omitempty"`
+	// IdempotencyKey, when set, identifies the event within its source
+	// instead of Type and the ids (see [Event.Key]). A [Decoder] sets it
+	// from the values at Mapping.IdempotencyKey.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Email is the participant's email address as the source gave it.
 	Email string `json:"email"`
 	// Kind is the message type; KindNone means "ignore this event".
@@ -117,17 +121,37 @@ type Event struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
-// Key returns the idempotency key of the event: the source name and the
-// external message id, or the delivery id when the event has no message id.
-// It returns "" when the event has neither.
+// Key returns the idempotency key of the event, under which the [Ledger]
+// records it:
+//
+//	source/k/IdempotencyKey        when IdempotencyKey is set
+//	source/type/m/MessageID        otherwise, when MessageID is set
+//	source/type/d/DeliveryID       otherwise
+//
+// The event type is part of the default key because sources reuse an
+// object's id across its events: "order.placed" and then "order.shipped"
+// for order o-1 are two events, while a redelivery of either is a
+// duplicate. A '/' or '%' in the type is percent-escaped, so that
+// different (type, id) pairs never share a key. Key returns "" when the
+// event has neither an idempotency key nor an id.
 func (e *Event) Key() string {
 	switch {
+	case e.IdempotencyKey != "":
+		return e.Source + "/k/" + e.IdempotencyKey
 	case e.MessageID != "":
-		return e.Source + "/m/" + e.MessageID
+		return e.Source + "/" + keyPart(e.Type) + "/m/" + e.MessageID
 	case e.DeliveryID != "":
-		return e.Source + "/d/" + e.DeliveryID
+		return e.Source + "/" + keyPart(e.Type) + "/d/" + e.DeliveryID
 	}
 	return ""
+}
+
+// keyPart escapes '%' and '/' in one component of a key.
+func keyPart(s string) string {
+	if !strings.ContainsAny(s, "%/") {
+		return s
+	}
+	return strings.NewReplacer("%", "%25", "/", "%2F").Replace(s)
 }
 
 // NormalizeEmail trims white space and lower-cases an address, as the

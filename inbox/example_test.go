@@ -102,12 +102,12 @@ func ExampleNewDecoder() {
 	})
 	if se, ok := errors.AsType[*inbox.SourceError](err); ok {
 		for _, p := range se.Problems {
-			fmt.Println(p.Field)
+			fmt.Println(p.Path, p.Code)
 		}
 	}
 	// Output:
-	// mapping.email
-	// events[order.placed].text
+	// /mapping/email required
+	// /events/order.placed/text unknown_variable
 }
 
 // ExampleStandardWebhooks_Verify checks the Standard Webhooks specification's

@@ -30,7 +30,8 @@ type HandlerOptions struct {
 //   - 405 for a method other than POST;
 //   - 413 for a body above the source's cap (nothing is parsed);
 //   - 401 when verification fails (nothing is parsed, stored or sent);
-//   - 400 for a malformed payload, naming the offending field;
+//   - 400 for a malformed payload, with the [Problem] naming the offending
+//     field: {"error":"malformed payload","problems":[{"path":...}]};
 //   - 200 when the event was sent, was a duplicate, was ignored, skipped
 //     or held, or failed permanently (recorded in the ledger for replay:
 //     the sender retrying would not help), also when the attempt's claim
@@ -49,11 +50,13 @@ type Handler struct {
 func (s *Syncer) Handler(src Source, opts *HandlerOptions) (*Handler, error) {
 	dec, err := NewDecoder(src)
 	if src.Verifier == nil {
-		fe := &FieldError{Field: "verifier", Msg: "required by the handler"}
+		// The verifier is not part of the Source's JSON: the problem is the
+		// document's, not a field's.
+		p := Problem{Code: CodeVerifierRequired, Message: "a Verifier is required by the handler (it is set in Go, not in the source's JSON)"}
 		if se, ok := errors.AsType[*SourceError](err); ok {
-			se.Problems = append(se.Problems, fe)
+			se.Problems = append(se.Problems, p)
 		} else {
-			err = &SourceError{Source: src.Name, Problems: []*FieldError{fe}}
+			err = &SourceError{Source: src.Name, Problems: []Problem{p}}
 		}
 	}
 	if err != nil {
@@ -119,11 +122,7 @@ func (h *Handler) replyErr(w http.ResponseWriter, r *http.Request, out *Outcome,
 	case errors.Is(err, ErrTooLarge):
 		h.reply(w, r, http.StatusRequestEntityTooLarge, "payload too large", out, err)
 	case errors.Is(err, ErrMalformed):
-		msg := "malformed payload"
-		if fe, ok := errors.AsType[*FieldError](err); ok {
-			msg += ": " + fe.Field + ": " + fe.Msg
-		}
-		h.reply(w, r, http.StatusBadRequest, msg, out, err)
+		h.reply(w, r, http.StatusBadRequest, "malformed payload", out, err)
 	case isTemporary(err):
 		if h.o.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(h.o.RetryAfter))
@@ -139,13 +138,17 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, code int, msg st
 		h.o.Observe(r, code, out, err)
 	}
 	var body struct {
-		Status Status `json:"status,omitempty"`
-		Error  string `json:"error,omitempty"`
+		Status   Status    `json:"status,omitempty"`
+		Error    string    `json:"error,omitempty"`
+		Problems []Problem `json:"problems,omitempty"`
 	}
 	if code/100 == 2 {
 		body.Status = out.Status
 	} else {
 		body.Error = msg
+		if pe, ok := errors.AsType[*PayloadError](err); ok && code == http.StatusBadRequest {
+			body.Problems = []Problem{pe.Problem}
+		}
 	}
 	b, _ := json.Marshal(&body)
 	b = append(b, '\n')

@@ -106,7 +106,7 @@ func TestHandlerNeedsVerifier(t *testing.T) {
 	e := newEnv(t, nil)
 	_, err := e.s.Handler(chatSource(nil), nil)
 	se, ok := errors.AsType[*inbox.SourceError](err)
-	if !ok || se.Problems[len(se.Problems)-1].Field != "verifier" {
+	if !ok || se.Problems[len(se.Problems)-1].Code != inbox.CodeVerifierRequired {
 		t.Errorf("Handler without verifier = %v; want a SourceError naming verifier", err)
 	}
 	src := chatSource(nil)

@@ -14,28 +14,28 @@ import (
 // NUL or invalid UTF-8 there is rejected with a 400 naming the field.
 func TestDecodeRejectsControlCharacters(t *testing.T) {
 	d := mustDecoder(t)
-	tests := []struct{ name, body, field string }{
-		{"message id CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1\r\nX-Injected: 1","email":"a@b.c","text":"hi"}}`, "message_id"},
-		{"delivery id NUL", `{"type":"message.received","id":"e\u0000","data":{"message_id":"m1","email":"a@b.c","text":"hi"}}`, "delivery_id"},
-		{"message id invalid UTF-8", "{\"type\":\"message.received\",\"id\":\"e\",\"data\":{\"message_id\":\"m\xff\",\"email\":\"a@b.c\",\"text\":\"hi\"}}", "message_id"},
-		{"email NUL", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a\u0000@b.c","text":"hi"}}`, "email"},
-		{"email LF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c\nbcc@evil.test","text":"hi"}}`, "email"},
-		{"email inner space", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a b@b.c","text":"hi"}}`, "email"},
-		{"email no local part", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"@b.c","text":"hi"}}`, "email"},
-		{"attachment name CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c","files":[{"url":"https://x.test/a","name":"a\r\nb"}]}}`, "attachments[0].name"},
-		{"attachment type CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c","files":[{"url":"https://x.test/a","content_type":"text/html\r\nSet-Cookie: x"}]}}`, "attachments[0].content_type"},
+	tests := []struct{ name, body, path string }{
+		{"message id CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1\r\nX-Injected: 1","email":"a@b.c","text":"hi"}}`, "/data/message_id"},
+		{"delivery id NUL", `{"type":"message.received","id":"e\u0000","data":{"message_id":"m1","email":"a@b.c","text":"hi"}}`, "/id"},
+		{"message id invalid UTF-8", "{\"type\":\"message.received\",\"id\":\"e\",\"data\":{\"message_id\":\"m\xff\",\"email\":\"a@b.c\",\"text\":\"hi\"}}", "/data/message_id"},
+		{"email NUL", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a\u0000@b.c","text":"hi"}}`, "/data/email"},
+		{"email LF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c\nbcc@evil.test","text":"hi"}}`, "/data/email"},
+		{"email inner space", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a b@b.c","text":"hi"}}`, "/data/email"},
+		{"email no local part", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"@b.c","text":"hi"}}`, "/data/email"},
+		{"attachment name CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c","files":[{"url":"https://x.test/a","name":"a\r\nb"}]}}`, "/data/files/0/name"},
+		{"attachment type CRLF", `{"type":"message.received","id":"e","data":{"message_id":"m1","email":"a@b.c","files":[{"url":"https://x.test/a","content_type":"text/html\r\nSet-Cookie: x"}]}}`, "/data/files/0/content_type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := d.Decode(nil, []byte(tt.body))
-			fe, ok := errors.AsType[*inbox.FieldError](err)
-			if !errors.Is(err, inbox.ErrMalformed) || !ok || fe.Field != tt.field {
-				t.Fatalf("Decode = %v; want ErrMalformed naming %s", err, tt.field)
+			pe, ok := errors.AsType[*inbox.PayloadError](err)
+			if !errors.Is(err, inbox.ErrMalformed) || !ok || pe.Problem.Path != tt.path {
+				t.Fatalf("Decode = %v; want ErrMalformed at %s", err, tt.path)
 			}
 		})
 	}
 	_, err := d.Decode(http.Header{"Webhook-Id": {"msg\x01"}}, []byte(`{"type":"message.received","data":{"email":"a@b.c","text":"hi"}}`))
-	if fe, ok := errors.AsType[*inbox.FieldError](err); !ok || fe.Field != "delivery_id" {
+	if pe, ok := errors.AsType[*inbox.PayloadError](err); !ok || pe.Problem.Code != inbox.CodeInvalidChars || !strings.Contains(pe.Problem.Message, "delivery_id") {
 		t.Errorf("Decode(control character in the delivery id header) = %v; want delivery_id rejected", err)
 	}
 }

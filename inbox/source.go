@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"errors"
 	"maps"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inboxkit/inboxkit/variables"
 	"github.com/tidwall/gjson"
 )
 
@@ -25,6 +27,8 @@ const (
 	maxEmailLen       = 320
 	maxAttachments    = 32
 	maxPathLen        = 256
+	maxKeyPaths       = 8
+	maxKeyLen         = maxKeyPaths * (3*maxIDLen + 1) // escaped values and separators
 	defaultAttURL     = "url"
 	defaultAttName    = "name"
 	defaultAttType    = "content_type"
@@ -32,31 +36,38 @@ const (
 )
 
 // A Source declares how one external service's webhooks map to events. It
-// is plain data (a host may store it as JSON); [NewDecoder] validates and
-// compiles it. The zero value is not a valid source: Name, Mapping.Type,
-// Mapping.Email, a message or delivery id and at least one event type are
-// required.
+// is plain data that a host stores and edits as JSON (snake_case keys,
+// described by [SourceSchema]); [NewDecoder] validates and compiles it.
+// The zero value is not a valid source: Name, Mapping.Type, Mapping.Email,
+// a way to identify each event (a message id, a delivery id or
+// Mapping.IdempotencyKey) and at least one event type are required.
+//
+// The JSON encoding holds no secret: Verifier, which holds the signing
+// secrets, is not encoded. A host keeps the secrets apart (sealed, as it
+// keeps any credential), builds the Verifier from them and sets it after
+// decoding the stored Source.
 type Source struct {
 	// Name identifies the source; it scopes idempotency keys, so it must
 	// stay stable. Letters, digits, '-', '_' and '.' only.
-	Name string
+	Name string `json:"name"`
 	// Verifier checks each delivery before its body is parsed. The
-	// [Handler] requires one; [Decoder] alone does not use it.
+	// [Handler] requires one; [Decoder] alone does not use it. It is not
+	// part of the JSON encoding.
 	Verifier Verifier `json:"-"`
 	// Mapping says where the event's fields are in the webhook body.
-	Mapping Mapping
+	Mapping Mapping `json:"mapping"`
 	// Events maps the source's event types to message kinds. Events of
 	// types not listed are acknowledged and ignored.
-	Events map[string]EventType
+	Events map[string]EventType `json:"events"`
 	// DeliveryIDHeader names a request header carrying the delivery id
 	// (such as "webhook-id") used when Mapping.DeliveryID is empty or
 	// absent from the body.
-	DeliveryIDHeader string
+	DeliveryIDHeader string `json:"delivery_id_header,omitempty"`
 	// MaxBodyBytes caps the webhook body; zero means DefaultMaxBodyBytes.
-	MaxBodyBytes int64
+	MaxBodyBytes int64 `json:"max_body_bytes,omitempty"`
 	// MaxDepth caps JSON nesting, checked before gjson reads the body;
 	// zero means DefaultMaxDepth.
-	MaxDepth int
+	MaxDepth int `json:"max_depth,omitempty"`
 }
 
 // Mapping holds gjson paths (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
@@ -64,60 +75,67 @@ type Source struct {
 // paths are not read.
 type Mapping struct {
 	// Type is the event type (required).
-	Type string
+	Type string `json:"type"`
 	// DeliveryID and MessageID identify the delivery and the external
-	// message; at least one of them (or Source.DeliveryIDHeader) is
-	// required. MessageID takes precedence in the idempotency key.
-	DeliveryID string
-	MessageID  string
+	// message; at least one of them, Source.DeliveryIDHeader or
+	// IdempotencyKey is required. MessageID takes precedence over
+	// DeliveryID in the idempotency key.
+	DeliveryID string `json:"delivery_id,omitempty"`
+	MessageID  string `json:"message_id,omitempty"`
+	// IdempotencyKey, when set, lists the paths whose values identify an
+	// event of this source, instead of its type and message id (see
+	// [Event.Key]): for example ["data.order.id", "data.order.status"]
+	// for a shop that sends one webhook per order status. Each value must
+	// be a string or a number; a missing one rejects the payload.
+	IdempotencyKey []string `json:"idempotency_key,omitempty"`
 	// Email is the participant's email address (required).
-	Email string
+	Email string `json:"email"`
 	// Text is the message text of BASIC events.
-	Text string
+	Text string `json:"text,omitempty"`
 	// Direction, when set, is looked up in Directions; a missing value
 	// falls back to the event type's Direction. An unknown value rejects
 	// the payload.
-	Direction  string
-	Directions map[string]Direction
+	Direction  string               `json:"direction,omitempty"`
+	Directions map[string]Direction `json:"directions,omitempty"`
 	// Visibility, when set, is looked up in Visibilities like Direction.
-	Visibility   string
-	Visibilities map[string]Visibility
+	Visibility   string                `json:"visibility,omitempty"`
+	Visibilities map[string]Visibility `json:"visibilities,omitempty"`
 	// OccurredAt is an RFC 3339 string or a number of Unix seconds.
-	OccurredAt string
+	OccurredAt string `json:"occurred_at,omitempty"`
 	// Attachments is an array of objects; AttachmentURL, AttachmentName
 	// and AttachmentType are paths inside each element (defaults "url",
 	// "name", "content_type"). URLs must be absolute http or https.
-	Attachments    string
-	AttachmentURL  string
-	AttachmentName string
-	AttachmentType string
+	Attachments    string `json:"attachments,omitempty"`
+	AttachmentURL  string `json:"attachment_url,omitempty"`
+	AttachmentName string `json:"attachment_name,omitempty"`
+	AttachmentType string `json:"attachment_type,omitempty"`
 	// Fields are extra values for activity templates: {{ field.NAME }}
 	// reads Fields["NAME"].
-	Fields map[string]string
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // EventType says what one event type becomes.
 type EventType struct {
 	// Kind is KindBasic (a chat message) or KindMinimal (an activity).
-	Kind Kind
+	Kind Kind `json:"kind"`
 	// Direction and Visibility are used when the body does not say.
-	Direction  Direction
-	Visibility Visibility
+	Direction  Direction  `json:"direction,omitempty"`
+	Visibility Visibility `json:"visibility,omitempty"`
 	// Text is the activity line of a MINIMAL event, a template such as
 	// "Order #{{ field.order }} placed". It may use the names source, type,
 	// email, text, message_id, delivery_id, occurred_at and field.NAME for
 	// each Mapping.Fields entry (use the default filter for optional
 	// values: a name without a value rejects the payload). Required for
 	// KindMinimal; unused for BASIC.
-	Text string
+	Text string `json:"text,omitempty"`
 	// Icon is an optional icon name or URL of a MINIMAL message.
-	Icon string
+	Icon string `json:"icon,omitempty"`
 	// Link is an optional link template of a MINIMAL message, with the
 	// same names as Text, compiled for a URL (values are path- or
 	// query-escaped; no placeholder in the scheme or host). A link whose
 	// values are missing, or that is not an absolute http or https URL, is
 	// dropped.
-	Link string
+	Link string `json:"link,omitempty"`
 }
 
 // A Decoder turns webhook bodies of one [Source] into [Event] values. It is
@@ -139,139 +157,157 @@ type compiledType struct {
 	link *activityTemplate
 }
 
-// Validate reports every problem of s as a *[SourceError].
+// Validate reports every problem of s as a *[SourceError] (see [NewDecoder]).
 func (s *Source) Validate() error {
 	_, err := NewDecoder(*s)
 	return err
 }
 
 // NewDecoder validates src and compiles its templates. The error is a
-// *[SourceError] naming every offending field.
+// *[SourceError] naming every offending field by its JSON pointer in the
+// Source's JSON encoding.
 func NewDecoder(src Source) (*Decoder, error) {
 	src = src.clone() // the Decoder is immutable: later edits of src's maps must not reach it
-	var probs []*FieldError
-	add := func(field, msg string) { probs = append(probs, &FieldError{Field: field, Msg: msg}) }
+	var probs []Problem
+	add := func(path, code, msg string) { probs = append(probs, Problem{Path: path, Code: code, Message: msg}) }
 	if src.Name == "" {
-		add("name", "required")
-	} else if !validName(src.Name) || len(src.Name) > 64 {
-		add("name", "only letters, digits, '-', '_' and '.' (at most 64)")
+		add("/name", CodeRequired, "required")
+	} else if len(src.Name) > 64 {
+		add("/name", CodeTooLong, "longer than 64 bytes")
+	} else if !validName(src.Name) {
+		add("/name", CodeInvalidName, "only letters, digits, '-', '_' and '.'")
 	}
 	m := src.Mapping
-	checkPath := func(field, p string, required bool) {
+	checkPath := func(path, p string, required bool) {
 		switch {
 		case p == "" && required:
-			add(field, "required")
+			add(path, CodeRequired, "required")
 		case p == "":
 		case len(p) > maxPathLen:
-			add(field, "path too long")
+			add(path, CodeTooLong, "path longer than "+strconv.Itoa(maxPathLen)+" bytes")
 		case strings.Contains(p, "@"):
-			add(field, "gjson modifiers ('@') are not allowed")
+			add(path, CodeModifier, "gjson modifiers ('@') are not allowed")
 		}
 	}
-	checkPath("mapping.type", m.Type, true)
-	checkPath("mapping.email", m.Email, true)
-	checkPath("mapping.delivery_id", m.DeliveryID, false)
-	checkPath("mapping.message_id", m.MessageID, false)
-	checkPath("mapping.text", m.Text, false)
-	checkPath("mapping.direction", m.Direction, false)
-	checkPath("mapping.visibility", m.Visibility, false)
-	checkPath("mapping.occurred_at", m.OccurredAt, false)
-	checkPath("mapping.attachments", m.Attachments, false)
-	checkPath("mapping.attachment_url", m.AttachmentURL, false)
-	checkPath("mapping.attachment_name", m.AttachmentName, false)
-	checkPath("mapping.attachment_type", m.AttachmentType, false)
-	if m.MessageID == "" && m.DeliveryID == "" && src.DeliveryIDHeader == "" {
-		add("mapping.message_id", "one of mapping.message_id, mapping.delivery_id or delivery_id_header is required")
+	checkPath("/mapping/type", m.Type, true)
+	checkPath("/mapping/delivery_id", m.DeliveryID, false)
+	checkPath("/mapping/message_id", m.MessageID, false)
+	if len(m.IdempotencyKey) > maxKeyPaths {
+		add("/mapping/idempotency_key", CodeTooLong, "more than "+strconv.Itoa(maxKeyPaths)+" paths")
+	}
+	for i, p := range m.IdempotencyKey {
+		checkPath("/mapping/idempotency_key/"+strconv.Itoa(i), p, true)
+	}
+	checkPath("/mapping/email", m.Email, true)
+	checkPath("/mapping/text", m.Text, false)
+	checkPath("/mapping/direction", m.Direction, false)
+	checkPath("/mapping/visibility", m.Visibility, false)
+	checkPath("/mapping/occurred_at", m.OccurredAt, false)
+	checkPath("/mapping/attachments", m.Attachments, false)
+	checkPath("/mapping/attachment_url", m.AttachmentURL, false)
+	checkPath("/mapping/attachment_name", m.AttachmentName, false)
+	checkPath("/mapping/attachment_type", m.AttachmentType, false)
+	if m.MessageID == "" && m.DeliveryID == "" && src.DeliveryIDHeader == "" && len(m.IdempotencyKey) == 0 {
+		add("/mapping/message_id", CodeRequired, "one of mapping.message_id, mapping.delivery_id, mapping.idempotency_key or delivery_id_header is required")
 	}
 	if m.Direction != "" && len(m.Directions) == 0 {
-		add("mapping.directions", "required when mapping.direction is set")
+		add("/mapping/directions", CodeRequired, "required when mapping.direction is set")
 	}
-	for k, d := range m.Directions {
-		if d > BusinessToParticipant {
-			add("mapping.directions["+k+"]", "unknown direction")
+	for _, k := range sortedKeys(m.Directions) {
+		if m.Directions[k] > BusinessToParticipant {
+			add("/mapping/directions/"+variables.PointerToken(k), CodeUnknownValue, "unknown direction")
 		}
 	}
 	if m.Visibility != "" && len(m.Visibilities) == 0 {
-		add("mapping.visibilities", "required when mapping.visibility is set")
+		add("/mapping/visibilities", CodeRequired, "required when mapping.visibility is set")
 	}
-	for k, v := range m.Visibilities {
-		if v > BusinessOnly {
-			add("mapping.visibilities["+k+"]", "unknown visibility")
+	for _, k := range sortedKeys(m.Visibilities) {
+		if m.Visibilities[k] > BusinessOnly {
+			add("/mapping/visibilities/"+variables.PointerToken(k), CodeUnknownValue, "unknown visibility")
 		}
 	}
 	d := &Decoder{src: src, idHeader: http.CanonicalHeaderKey(src.DeliveryIDHeader), maxBody: src.MaxBodyBytes, maxDepth: src.MaxDepth, events: make(map[string]*compiledType, len(src.Events))}
-	if d.maxBody == 0 {
-		d.maxBody = DefaultMaxBodyBytes
-	}
-	if d.maxBody < 0 {
-		add("max_body_bytes", "negative")
-	}
-	if d.maxDepth == 0 {
-		d.maxDepth = DefaultMaxDepth
-	}
-	if d.maxDepth < 0 || d.maxDepth > 1000 {
-		add("max_depth", "out of range 1..1000")
-	}
 	names := []string{"source", "type", "email", "text", "message_id", "delivery_id", "occurred_at"}
 	for _, k := range sortedKeys(m.Fields) {
-		field := "mapping.fields[" + k + "]"
+		path := "/mapping/fields/" + variables.PointerToken(k)
 		if k == "" || !validName(k) {
-			add(field, "name: only letters, digits, '-', '_' and '.'")
+			add(path, CodeInvalidName, "field name: only letters, digits, '-', '_' and '.'")
 		}
-		checkPath(field, m.Fields[k], true)
+		checkPath(path, m.Fields[k], true)
 		d.fields = append(d.fields, fieldPath{k, m.Fields[k]})
 		names = append(names, activityFieldPref+k)
 	}
 	if len(src.Events) == 0 {
-		add("events", "at least one event type is required")
+		add("/events", CodeRequired, "at least one event type is required")
 	}
 	needText := false
 	for _, typ := range sortedKeys(src.Events) {
 		et := src.Events[typ]
-		field := "events[" + typ + "]"
+		path := "/events/" + variables.PointerToken(typ)
 		ct := &compiledType{EventType: et}
 		switch et.Kind {
 		case KindBasic:
 			needText = true
 		case KindMinimal:
 			if et.Text == "" {
-				add(field+".text", "required for a MINIMAL event")
+				add(path+"/text", CodeRequired, "required for a MINIMAL event")
 			}
 		default:
-			add(field+".kind", "must be BASIC or MINIMAL")
+			add(path+"/kind", CodeUnknownValue, "must be BASIC or MINIMAL")
 		}
 		if et.Direction > BusinessToParticipant {
-			add(field+".direction", "unknown direction")
+			add(path+"/direction", CodeUnknownValue, "unknown direction")
 		}
 		if et.Visibility > BusinessOnly {
-			add(field+".visibility", "unknown visibility")
+			add(path+"/visibility", CodeUnknownValue, "unknown visibility")
 		}
 		if et.Kind == KindMinimal && et.Text != "" {
 			t, err := compileActivity(et.Text, names, false)
 			if err != nil {
-				add(field+".text", err.Error())
+				probs = append(probs, templateProblem(path+"/text", err))
 			}
 			ct.text = t
 		}
 		if et.Kind == KindMinimal && et.Link != "" {
 			t, err := compileActivity(et.Link, names, true)
 			if err != nil {
-				add(field+".link", err.Error())
+				probs = append(probs, templateProblem(path+"/link", err))
 			}
 			ct.link = t
 		}
 		if len(et.Icon) > 2048 {
-			add(field+".icon", "too long")
+			add(path+"/icon", CodeTooLong, "longer than 2048 bytes")
 		}
 		d.events[typ] = ct
 	}
 	if needText && m.Text == "" && m.Attachments == "" {
-		add("mapping.text", "mapping.text or mapping.attachments is required for BASIC events")
+		add("/mapping/text", CodeRequired, "mapping.text or mapping.attachments is required for BASIC events")
+	}
+	if d.maxBody == 0 {
+		d.maxBody = DefaultMaxBodyBytes
+	}
+	if d.maxBody < 0 {
+		add("/max_body_bytes", CodeOutOfRange, "negative")
+	}
+	if d.maxDepth == 0 {
+		d.maxDepth = DefaultMaxDepth
+	}
+	if d.maxDepth < 0 || d.maxDepth > 1000 {
+		add("/max_depth", CodeOutOfRange, "out of range 1..1000")
 	}
 	if len(probs) > 0 {
 		return nil, &SourceError{Source: src.Name, Problems: probs}
 	}
 	return d, nil
+}
+
+// templateProblem is the problem of an activity template that does not
+// compile, with the placeholder language's own code when it has one.
+func templateProblem(path string, err error) Problem {
+	if se, ok := errors.AsType[*variables.SyntaxError](err); ok {
+		return se.Problem(path)
+	}
+	return Problem{Path: path, Code: variables.CodeSyntax, Message: err.Error()}
 }
 
 func validName(s string) bool {
@@ -308,8 +344,64 @@ func (s Source) clone() Source {
 // MaxBodyBytes returns the effective body cap.
 func (d *Decoder) MaxBodyBytes() int64 { return d.maxBody }
 
-func malformed(field, msg string) error {
-	return &FieldError{Field: field, Msg: msg, Err: ErrMalformed}
+// malformed rejects an [Event] passed to Sync: path is a JSON pointer
+// into the Event's JSON encoding.
+func malformed(path, code, msg string) error {
+	return &PayloadError{Problem: Problem{Path: path, Code: code, Message: msg}, Err: ErrMalformed}
+}
+
+// bodyProblem rejects a webhook body for a problem with the value that
+// gjson path gpath reads, which would become the Event's field. The
+// problem's path is the value's JSON pointer when gpath is a plain field
+// path; otherwise the message names gpath.
+func bodyProblem(field, gpath, code, msg string) error {
+	ptr, ok := gjsonPointer(gpath)
+	if !ok {
+		field += " (at " + gpath + ")"
+	}
+	return &PayloadError{Problem: Problem{Path: ptr, Code: code, Message: field + ": " + msg}, Err: ErrMalformed}
+}
+
+// gjsonPointer converts a plain gjson path ("data.customer.email",
+// "items.0.url", "a\.b") to the RFC 6901 pointer of the value it reads.
+// It reports false for paths with wildcards, queries, pipes or modifiers,
+// which do not name one field.
+func gjsonPointer(gpath string) (string, bool) {
+	if gpath == "" {
+		return "", false
+	}
+	var b, tok strings.Builder
+	flush := func() bool {
+		if tok.Len() == 0 {
+			return false
+		}
+		b.WriteByte('/')
+		b.WriteString(variables.PointerToken(tok.String()))
+		tok.Reset()
+		return true
+	}
+	for i := 0; i < len(gpath); i++ {
+		switch c := gpath[i]; c {
+		case '\\':
+			if i+1 == len(gpath) {
+				return "", false
+			}
+			i++
+			tok.WriteByte(gpath[i])
+		case '.':
+			if !flush() {
+				return "", false
+			}
+		case '*', '?', '#', '|', '@', '!', '(', ')', '[', ']', '{', '}', '=', '<', '>', '%', '"', ',', ':':
+			return "", false
+		default:
+			tok.WriteByte(c)
+		}
+	}
+	if !flush() {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // checkDepth reports whether the JSON nesting of b stays within max. It is
@@ -350,21 +442,22 @@ func checkDepth(b []byte, max int) bool {
 // Decode maps a webhook body (already verified) to an [Event]. h supplies
 // Source.DeliveryIDHeader and may be nil. An event type the source does not
 // map yields an event of KindNone and a nil error. Any problem with the
-// body is an error wrapping [ErrMalformed] (or [ErrTooLarge]) that names the
-// field, never its value.
+// body is a *[PayloadError] wrapping [ErrMalformed] (or [ErrTooLarge])
+// whose Problem points at the offending value in the body and names the
+// event field it would have become, never its value.
 func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if int64(len(body)) > d.maxBody {
-		return nil, &FieldError{Field: "body", Msg: "larger than " + strconv.FormatInt(d.maxBody, 10) + " bytes", Err: ErrTooLarge}
+		return nil, &PayloadError{Problem: Problem{Code: CodeTooLarge, Message: "larger than " + strconv.FormatInt(d.maxBody, 10) + " bytes"}, Err: ErrTooLarge}
 	}
 	if !checkDepth(body, d.maxDepth) {
-		return nil, malformed("body", "JSON nested deeper than "+strconv.Itoa(d.maxDepth))
+		return nil, malformed("", CodeTooDeep, "JSON nested deeper than "+strconv.Itoa(d.maxDepth))
 	}
 	if !gjson.ValidBytes(body) {
-		return nil, malformed("body", "not valid JSON")
+		return nil, malformed("", CodeInvalidJSON, "not valid JSON")
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
-		return nil, malformed("body", "not a JSON object")
+		return nil, malformed("", CodeNotObject, "not a JSON object")
 	}
 	m := &d.src.Mapping
 	ev := &Event{Source: d.src.Name}
@@ -373,10 +466,10 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 		return nil, err
 	}
 	if ev.Type == "" {
-		return nil, malformed("type", "missing")
+		return nil, bodyProblem("type", m.Type, CodeMissing, "missing")
 	}
 	if !validID(ev.Type) {
-		return nil, malformed("type", errIDChars)
+		return nil, bodyProblem("type", m.Type, CodeInvalidChars, errIDChars)
 	}
 	ct := d.events[ev.Type]
 	if ct == nil {
@@ -391,20 +484,24 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if ev.DeliveryID == "" && d.idHeader != "" && h != nil {
 		ev.DeliveryID = h.Get(d.idHeader)
 		if len(ev.DeliveryID) > maxIDLen {
-			return nil, malformed("delivery_id", "longer than "+strconv.Itoa(maxIDLen)+" bytes")
+			return nil, malformed("", CodeTooLong, "delivery_id (header "+d.idHeader+"): longer than "+strconv.Itoa(maxIDLen)+" bytes")
 		}
 		if !validID(ev.DeliveryID) {
-			return nil, malformed("delivery_id", errIDChars)
+			return nil, malformed("", CodeInvalidChars, "delivery_id (header "+d.idHeader+"): "+errIDChars)
 		}
 	}
-	if ev.MessageID == "" && ev.DeliveryID == "" {
-		return nil, malformed("message_id", "missing (and no delivery id)")
+	if len(m.IdempotencyKey) > 0 {
+		if ev.IdempotencyKey, err = idempotencyKey(root, m.IdempotencyKey); err != nil {
+			return nil, err
+		}
+	} else if ev.MessageID == "" && ev.DeliveryID == "" {
+		return nil, bodyProblem("message_id", or(m.MessageID, m.DeliveryID), CodeMissing, "missing (and no delivery id)")
 	}
 	if ev.Email, err = str(root, m.Email, "email", maxEmailLen); err != nil {
 		return nil, err
 	}
 	if !validEmail(NormalizeEmail(ev.Email)) {
-		return nil, malformed("email", "missing or not an email address")
+		return nil, bodyProblem("email", m.Email, CodeInvalidEmail, "missing or not an email address")
 	}
 	if ev.Text, err = str(root, m.Text, "text", 0); err != nil {
 		return nil, err
@@ -420,7 +517,7 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 		if r := root.Get(m.Direction); r.Exists() {
 			dir, ok := m.Directions[r.String()]
 			if !ok {
-				return nil, malformed("direction", "unknown value")
+				return nil, bodyProblem("direction", m.Direction, CodeUnknownValue, "not a key of mapping.directions")
 			}
 			ev.Direction = dir
 		}
@@ -429,7 +526,7 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 		if r := root.Get(m.Visibility); r.Exists() {
 			vis, ok := m.Visibilities[r.String()]
 			if !ok {
-				return nil, malformed("visibility", "unknown value")
+				return nil, bodyProblem("visibility", m.Visibility, CodeUnknownValue, "not a key of mapping.visibilities")
 			}
 			ev.Visibility = vis
 		}
@@ -442,15 +539,15 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 			}
 		}
 		if ev.Text == "" && len(ev.Attachments) == 0 {
-			return nil, malformed("text", "missing (and no attachments)")
+			return nil, bodyProblem("text", or(m.Text, m.Attachments), CodeMissing, "missing (and no attachments)")
 		}
 	case KindMinimal:
 		vars := activityVars{ev: ev, d: d, root: root}
 		if ev.Text, err = ct.text.expand(&vars); err != nil {
-			return nil, malformed("events["+ev.Type+"].text", err.Error())
+			return nil, malformed("", CodeMissing, "activity text of event type "+strconv.Quote(ev.Type)+": "+err.Error())
 		}
 		if ev.Text == "" {
-			return nil, malformed("events["+ev.Type+"].text", "expanded to empty text")
+			return nil, malformed("", CodeMissing, "activity text of event type "+strconv.Quote(ev.Type)+": expanded to empty text")
 		}
 		ev.Icon = ct.Icon
 		if ct.link != nil {
@@ -472,10 +569,10 @@ func str(root gjson.Result, path, field string, max int) (string, error) {
 		return "", nil
 	case gjson.String:
 	default:
-		return "", malformed(field, "not a string")
+		return "", bodyProblem(field, path, CodeWrongType, "not a string")
 	}
 	if max > 0 && len(r.Str) > max {
-		return "", malformed(field, "longer than "+strconv.Itoa(max)+" bytes")
+		return "", bodyProblem(field, path, CodeTooLong, "longer than "+strconv.Itoa(max)+" bytes")
 	}
 	return r.Str, nil
 }
@@ -494,15 +591,35 @@ func id(root gjson.Result, path, field string) (string, error) {
 	case gjson.Number:
 		s = r.Raw
 	default:
-		return "", malformed(field, "not a string or number")
+		return "", bodyProblem(field, path, CodeWrongType, "not a string or number")
 	}
 	if len(s) > maxIDLen {
-		return "", malformed(field, "longer than "+strconv.Itoa(maxIDLen)+" bytes")
+		return "", bodyProblem(field, path, CodeTooLong, "longer than "+strconv.Itoa(maxIDLen)+" bytes")
 	}
 	if !validID(s) {
-		return "", malformed(field, errIDChars)
+		return "", bodyProblem(field, path, CodeInvalidChars, errIDChars)
 	}
 	return s, nil
+}
+
+// idempotencyKey joins the values of the source's key paths, each escaped
+// by keyPart so that the result names one tuple of values.
+func idempotencyKey(root gjson.Result, paths []string) (string, error) {
+	var b strings.Builder
+	for i, p := range paths {
+		v, err := id(root, p, "idempotency_key")
+		if err != nil {
+			return "", err
+		}
+		if v == "" {
+			return "", bodyProblem("idempotency_key", p, CodeMissing, "missing")
+		}
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(keyPart(v))
+	}
+	return b.String(), nil
 }
 
 // errIDChars is the message for an id or type that validID rejects.
@@ -516,66 +633,81 @@ func timeAt(root gjson.Result, path string) (time.Time, error) {
 	case gjson.String:
 		t, err := time.Parse(time.RFC3339Nano, r.Str)
 		if err != nil {
-			return time.Time{}, malformed("occurred_at", "not an RFC 3339 time")
+			return time.Time{}, bodyProblem("occurred_at", path, CodeInvalidTime, "not an RFC 3339 time")
 		}
 		return t.UTC(), nil
 	case gjson.Number:
 		f := r.Float()
 		if f < 0 || f > 1e11 {
-			return time.Time{}, malformed("occurred_at", "Unix seconds out of range")
+			return time.Time{}, bodyProblem("occurred_at", path, CodeInvalidTime, "Unix seconds out of range")
 		}
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
 	}
-	return time.Time{}, malformed("occurred_at", "not a time")
+	return time.Time{}, bodyProblem("occurred_at", path, CodeWrongType, "not a time")
 }
 
 func (d *Decoder) attachments(root gjson.Result) ([]Attachment, error) {
-	r := root.Get(d.src.Mapping.Attachments)
+	m := &d.src.Mapping
+	r := root.Get(m.Attachments)
 	if !r.Exists() || r.Type == gjson.Null {
 		return nil, nil
 	}
 	if !r.IsArray() {
-		return nil, malformed("attachments", "not an array")
+		return nil, bodyProblem("attachments", m.Attachments, CodeWrongType, "not an array")
 	}
-	m := &d.src.Mapping
 	up, np, tp := or(m.AttachmentURL, defaultAttURL), or(m.AttachmentName, defaultAttName), or(m.AttachmentType, defaultAttType)
 	var out []Attachment
 	var err error
 	i := 0
 	r.ForEach(func(_, v gjson.Result) bool {
-		field := "attachments[" + strconv.Itoa(i) + "]"
+		// Paths of the element's fields, from the array's path: problems
+		// point at the element in the body.
+		elem := m.Attachments + "." + strconv.Itoa(i)
+		field := "attachments/" + strconv.Itoa(i)
 		i++
 		if i > maxAttachments {
-			err = malformed("attachments", "more than "+strconv.Itoa(maxAttachments))
+			err = bodyProblem("attachments", m.Attachments, CodeTooMany, "more than "+strconv.Itoa(maxAttachments))
 			return false
 		}
 		var a Attachment
-		if a.URL, err = str(v, up, field+".url", 4096); err != nil {
+		if a.URL, err = str(v, up, field+"/url", 4096); err != nil {
+			err = rebase(err, elem+"."+up)
 			return false
 		}
 		if !validLink(a.URL) {
-			err = malformed(field+".url", "not an absolute http or https URL")
+			err = bodyProblem(field+"/url", elem+"."+up, CodeInvalidURL, "not an absolute http or https URL")
 			return false
 		}
-		if a.Name, err = str(v, np, field+".name", 1024); err != nil {
+		if a.Name, err = str(v, np, field+"/name", 1024); err != nil {
+			err = rebase(err, elem+"."+np)
 			return false
 		}
 		if !validID(a.Name) {
-			err = malformed(field+".name", errIDChars)
+			err = bodyProblem(field+"/name", elem+"."+np, CodeInvalidChars, errIDChars)
 			return false
 		}
-		if a.ContentType, err = str(v, tp, field+".content_type", 256); err != nil {
+		if a.ContentType, err = str(v, tp, field+"/content_type", 256); err != nil {
+			err = rebase(err, elem+"."+tp)
 			return false
 		}
 		if !validID(a.ContentType) {
-			err = malformed(field+".content_type", errIDChars)
+			err = bodyProblem(field+"/content_type", elem+"."+tp, CodeInvalidChars, errIDChars)
 			return false
 		}
 		out = append(out, a)
 		return true
 	})
 	return out, err
+}
+
+// rebase points a problem found inside an attachment element at the
+// element's place in the whole body.
+func rebase(err error, gpath string) error {
+	if pe, ok := err.(*PayloadError); ok {
+		pe.Problem.Path, _ = gjsonPointer(gpath)
+	}
+	return err
 }
 
 func or(s, def string) string {

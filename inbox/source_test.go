@@ -19,27 +19,35 @@ func TestSourceValidate(t *testing.T) {
 		fields []string
 	}{
 		{"valid", func(s *inbox.Source) {}, nil},
-		{"empty", func(s *inbox.Source) { *s = inbox.Source{} }, []string{"name", "mapping.type", "mapping.email", "mapping.message_id", "events"}},
-		{"bad name", func(s *inbox.Source) { s.Name = "chat tool" }, []string{"name"}},
-		{"modifier", func(s *inbox.Source) { s.Mapping.Email = "data|@reverse" }, []string{"mapping.email"}},
+		{"empty", func(s *inbox.Source) { *s = inbox.Source{} }, []string{"/name required", "/mapping/type required", "/mapping/email required", "/mapping/message_id required", "/events required"}},
+		{"bad name", func(s *inbox.Source) { s.Name = "chat tool" }, []string{"/name invalid_name"}},
+		{"modifier", func(s *inbox.Source) { s.Mapping.Email = "data|@reverse" }, []string{"/mapping/email modifier"}},
 		{"no ids", func(s *inbox.Source) {
 			s.Mapping.MessageID, s.Mapping.DeliveryID, s.DeliveryIDHeader = "", "", ""
-		}, []string{"mapping.message_id"}},
-		{"direction without values", func(s *inbox.Source) { s.Mapping.Directions = nil }, []string{"mapping.directions"}},
-		{"bad kind", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{} }, []string{"events[x].kind"}},
-		{"minimal without text", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal} }, []string{"events[x].text"}},
+		}, []string{"/mapping/message_id required"}},
+		{"direction without values", func(s *inbox.Source) { s.Mapping.Directions = nil }, []string{"/mapping/directions required"}},
+		{"bad kind", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{} }, []string{"/events/x/kind unknown_value"}},
+		{"minimal without text", func(s *inbox.Source) { s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal} }, []string{"/events/x/text required"}},
 		{"unknown template name", func(s *inbox.Source) {
 			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "{{ secret.key }}"}
-		}, []string{"events[x].text"}},
+		}, []string{"/events/x/text unknown_variable"}},
 		{"bad template syntax", func(s *inbox.Source) {
 			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "Order {{ field.order "}
-		}, []string{"events[x].text"}},
+		}, []string{"/events/x/text syntax"}},
 		{"link placeholder in host", func(s *inbox.Source) {
 			s.Events["x"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "x", Link: "https://{{ field.order }}/a"}
-		}, []string{"events[x].link"}},
-		{"basic without text path", func(s *inbox.Source) { s.Mapping.Text, s.Mapping.Attachments = "", "" }, []string{"mapping.text"}},
-		{"bad field name", func(s *inbox.Source) { s.Mapping.Fields["a b"] = "x" }, []string{"mapping.fields[a b]"}},
-		{"negative cap", func(s *inbox.Source) { s.MaxBodyBytes = -1 }, []string{"max_body_bytes"}},
+		}, []string{"/events/x/link placement"}},
+		{"basic without text path", func(s *inbox.Source) { s.Mapping.Text, s.Mapping.Attachments = "", "" }, []string{"/mapping/text required"}},
+		{"bad field name", func(s *inbox.Source) { s.Mapping.Fields["a b"] = "x" }, []string{"/mapping/fields/a b invalid_name"}},
+		{"slash in event type", func(s *inbox.Source) { s.Events["orders/placed"] = inbox.EventType{Kind: inbox.KindMinimal} }, []string{"/events/orders~1placed/text required"}},
+		{"tilde in direction value", func(s *inbox.Source) { s.Mapping.Directions["~in"] = 7 }, []string{"/mapping/directions/~0in unknown_value"}},
+		{"empty key path", func(s *inbox.Source) { s.Mapping.IdempotencyKey = []string{"data.order", ""} }, []string{"/mapping/idempotency_key/1 required"}},
+		{"key paths alone identify", func(s *inbox.Source) {
+			s.Mapping.MessageID, s.Mapping.DeliveryID, s.DeliveryIDHeader = "", "", ""
+			s.Mapping.IdempotencyKey = []string{"data.order.number"}
+		}, nil},
+		{"deep cap", func(s *inbox.Source) { s.MaxDepth = 5000 }, []string{"/max_depth out_of_range"}},
+		{"negative cap", func(s *inbox.Source) { s.MaxBodyBytes = -1 }, []string{"/max_body_bytes out_of_range"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,7 +57,7 @@ func TestSourceValidate(t *testing.T) {
 			var got []string
 			if se, ok := errors.AsType[*inbox.SourceError](err); ok {
 				for _, p := range se.Problems {
-					got = append(got, p.Field)
+					got = append(got, p.Path+" "+p.Code)
 				}
 			} else if err != nil {
 				t.Fatalf("Validate = %v (%T); want *SourceError", err, err)
@@ -118,26 +126,26 @@ func TestDecode(t *testing.T) {
 func TestDecodeMalformed(t *testing.T) {
 	d := mustDecoder(t)
 	secretish := "hunter2-body-value"
-	tests := []struct{ name, body, field string }{
-		{"not json", `{"type":`, "body"},
-		{"array", `[1,2]`, "body"},
-		{"too deep", strings.Repeat("[", 40) + strings.Repeat("]", 40), "body"},
-		{"very deep", strings.Repeat("[", 1<<20), "body"},
-		{"no type", `{"data":{}}`, "type"},
-		{"type not string", `{"type":{"a":1}}`, "type"},
-		{"no id", `{"type":"message.received","data":{"email":"a@b.c","text":"x"}}`, "message_id"},
-		{"id object", `{"type":"message.received","id":{"x":1},"data":{"email":"a@b.c","text":"x"}}`, "delivery_id"},
-		{"no email", `{"type":"message.received","id":"e","data":{"text":"x"}}`, "email"},
-		{"email not address", `{"type":"message.received","id":"e","data":{"email":"` + secretish + `","text":"x"}}`, "email"},
-		{"email number", `{"type":"message.received","id":"e","data":{"email":5,"text":"x"}}`, "email"},
-		{"no text", `{"type":"message.received","id":"e","data":{"email":"a@b.c"}}`, "text"},
-		{"unknown direction", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","direction":"` + secretish + `"}}`, "direction"},
-		{"unknown visibility", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","visibility":"x"}}`, "visibility"},
-		{"bad time", `{"type":"message.received","id":"e","occurred_at":"yesterday","data":{"email":"a@b.c","text":"x"}}`, "occurred_at"},
-		{"bad attachment url", `{"type":"message.received","id":"e","data":{"email":"a@b.c","files":[{"url":"javascript:alert(1)"}]}}`, "attachments[0].url"},
-		{"attachments not array", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","files":{}}}`, "attachments"},
-		{"activity empty", `{"type":"order.placed","id":"e","data":{"email":"a@b.c"}}`, "events[order.placed].text"},
-		{"long id", `{"type":"message.received","id":"` + strings.Repeat("x", 300) + `","data":{"email":"a@b.c","text":"x"}}`, "delivery_id"},
+	tests := []struct{ name, body, path, code string }{
+		{"not json", `{"type":`, "", "invalid_json"},
+		{"array", `[1,2]`, "", "not_object"},
+		{"too deep", strings.Repeat("[", 40) + strings.Repeat("]", 40), "", "too_deep"},
+		{"very deep", strings.Repeat("[", 1<<20), "", "too_deep"},
+		{"no type", `{"data":{}}`, "/type", "missing"},
+		{"type not string", `{"type":{"a":1}}`, "/type", "wrong_type"},
+		{"no id", `{"type":"message.received","data":{"email":"a@b.c","text":"x"}}`, "/data/message_id", "missing"},
+		{"id object", `{"type":"message.received","id":{"x":1},"data":{"email":"a@b.c","text":"x"}}`, "/id", "wrong_type"},
+		{"no email", `{"type":"message.received","id":"e","data":{"text":"x"}}`, "/data/email", "invalid_email"},
+		{"email not address", `{"type":"message.received","id":"e","data":{"email":"` + secretish + `","text":"x"}}`, "/data/email", "invalid_email"},
+		{"email number", `{"type":"message.received","id":"e","data":{"email":5,"text":"x"}}`, "/data/email", "wrong_type"},
+		{"no text", `{"type":"message.received","id":"e","data":{"email":"a@b.c"}}`, "/data/text", "missing"},
+		{"unknown direction", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","direction":"` + secretish + `"}}`, "/data/direction", "unknown_value"},
+		{"unknown visibility", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","visibility":"x"}}`, "/data/visibility", "unknown_value"},
+		{"bad time", `{"type":"message.received","id":"e","occurred_at":"yesterday","data":{"email":"a@b.c","text":"x"}}`, "/occurred_at", "invalid_time"},
+		{"bad attachment url", `{"type":"message.received","id":"e","data":{"email":"a@b.c","files":[{"url":"javascript:alert(1)"}]}}`, "/data/files/0/url", "invalid_url"},
+		{"attachments not array", `{"type":"message.received","id":"e","data":{"email":"a@b.c","text":"x","files":{}}}`, "/data/files", "wrong_type"},
+		{"activity empty", `{"type":"order.placed","id":"e","data":{"email":"a@b.c"}}`, "", "missing"},
+		{"long id", `{"type":"message.received","id":"` + strings.Repeat("x", 300) + `","data":{"email":"a@b.c","text":"x"}}`, "/id", "too_long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,9 +153,9 @@ func TestDecodeMalformed(t *testing.T) {
 			if !errors.Is(err, inbox.ErrMalformed) {
 				t.Fatalf("Decode = %v; want ErrMalformed", err)
 			}
-			fe, ok := errors.AsType[*inbox.FieldError](err)
-			if !ok || fe.Field != tt.field {
-				t.Errorf("Decode error = %v; want field %q", err, tt.field)
+			pe, ok := errors.AsType[*inbox.PayloadError](err)
+			if !ok || pe.Problem.Path != tt.path || pe.Problem.Code != tt.code {
+				t.Errorf("Decode error = %v; want path %q code %q", err, tt.path, tt.code)
 			}
 			if strings.Contains(err.Error(), secretish) || strings.Contains(err.Error(), "javascript") {
 				t.Errorf("error %q echoes body content", err)
@@ -173,8 +181,14 @@ func TestEventKey(t *testing.T) {
 		ev   inbox.Event
 		want string
 	}{
-		{inbox.Event{Source: "s", MessageID: "m", DeliveryID: "d"}, "s/m/m"},
-		{inbox.Event{Source: "s", DeliveryID: "d"}, "s/d/d"},
+		{inbox.Event{Source: "s", Type: "order.placed", MessageID: "o-1", DeliveryID: "d"}, "s/order.placed/m/o-1"},
+		{inbox.Event{Source: "s", Type: "order.shipped", MessageID: "o-1"}, "s/order.shipped/m/o-1"},
+		{inbox.Event{Source: "s", Type: "order.placed", DeliveryID: "d"}, "s/order.placed/d/d"},
+		{inbox.Event{Source: "s", MessageID: "m"}, "s//m/m"},
+		{inbox.Event{Source: "s", Type: "a/m/b", MessageID: "c"}, "s/a%2Fm%2Fb/m/c"},
+		{inbox.Event{Source: "s", Type: "a", MessageID: "b/m/c"}, "s/a/m/b/m/c"},
+		{inbox.Event{Source: "s", Type: "100%", MessageID: "x"}, "s/100%25/m/x"},
+		{inbox.Event{Source: "s", Type: "order.placed", MessageID: "o-1", IdempotencyKey: "o-1/shipped"}, "s/k/o-1/shipped"},
 		{inbox.Event{Source: "s"}, ""},
 	} {
 		if got := tt.ev.Key(); got != tt.want {
@@ -192,7 +206,7 @@ func TestSourceJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"Kind":"MINIMAL"`) || !strings.Contains(string(b), `"outbound":"BUSINESS_TO_PARTICIPANT"`) {
+	if !strings.Contains(string(b), `"kind":"MINIMAL"`) || !strings.Contains(string(b), `"outbound":"BUSINESS_TO_PARTICIPANT"`) {
 		t.Errorf("JSON %s lacks readable enums", b)
 	}
 	var back inbox.Source
@@ -208,5 +222,39 @@ func TestSourceJSONRoundTrip(t *testing.T) {
 	}
 	if _, err := inbox.Kind(9).MarshalText(); err == nil {
 		t.Error("Kind(9).MarshalText = nil error")
+	}
+}
+
+// TestDecodeProblemPaths: a payload problem points at the value in the body
+// when the mapping's gjson path names one field, escaping as RFC 6901 says.
+func TestDecodeProblemPaths(t *testing.T) {
+	tests := []struct {
+		name, emailPath, body string
+		want                  inbox.Problem
+	}{
+		{"plain", "data.email", `{"type":"message.received","id":"e","data":{"email":5,"text":"x"}}`,
+			inbox.Problem{Path: "/data/email", Code: inbox.CodeWrongType, Message: "email: not a string"}},
+		{"escaped dot and slash", `data.e\.mail/x`, `{"type":"message.received","id":"e","data":{"e.mail/x":"nope","text":"x"}}`,
+			inbox.Problem{Path: "/data/e.mail~1x", Code: inbox.CodeInvalidEmail, Message: "email: missing or not an email address"}},
+		{"query", `data.people.#(role=="customer").email`, `{"type":"message.received","id":"e","data":{"people":[],"text":"x"}}`,
+			inbox.Problem{Code: inbox.CodeInvalidEmail, Message: `email (at data.people.#(role=="customer").email): missing or not an email address`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := chatSource(nil)
+			src.Mapping.Email = tt.emailPath
+			d, err := inbox.NewDecoder(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = d.Decode(nil, []byte(tt.body))
+			pe, ok := errors.AsType[*inbox.PayloadError](err)
+			if !ok || !errors.Is(err, inbox.ErrMalformed) {
+				t.Fatalf("Decode = %v; want a *PayloadError wrapping ErrMalformed", err)
+			}
+			if diff := cmp.Diff(tt.want, pe.Problem); diff != "" {
+				t.Errorf("problem mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -224,7 +224,7 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		return nil, errors.New("inbox: Sync on a Syncer not made by New")
 	}
 	if ev == nil {
-		return nil, malformed("event", "nil")
+		return nil, malformed("", CodeMissing, "nil event")
 	}
 	out := &Outcome{Key: ev.Key(), Source: ev.Source, Type: ev.Type}
 	if ev.Kind == KindNone {
@@ -233,45 +233,51 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 		return out, nil
 	}
 	if ev.Kind > KindMinimal {
-		return nil, malformed("kind", "unknown kind")
+		return nil, malformed("/kind", CodeUnknownValue, "unknown kind")
 	}
-	if ev.Source == "" || !validName(ev.Source) {
-		return nil, malformed("source", "missing or not a valid source name")
+	if ev.Source == "" {
+		return nil, malformed("/source", CodeRequired, "missing")
+	}
+	if !validName(ev.Source) {
+		return nil, malformed("/source", CodeInvalidName, "not a valid source name")
 	}
 	if out.Key == "" {
-		return nil, malformed("message_id", "missing (and no delivery id)")
+		return nil, malformed("/message_id", CodeMissing, "missing (and no delivery id or idempotency key)")
 	}
-	for _, f := range [...]struct{ name, v string }{{"message_id", ev.MessageID}, {"delivery_id", ev.DeliveryID}} {
-		if len(f.v) > maxIDLen {
-			return nil, malformed(f.name, "longer than "+strconv.Itoa(maxIDLen)+" bytes")
+	for _, f := range [...]struct {
+		path, v string
+		max     int
+	}{{"/message_id", ev.MessageID, maxIDLen}, {"/delivery_id", ev.DeliveryID, maxIDLen}, {"/type", ev.Type, maxIDLen}, {"/idempotency_key", ev.IdempotencyKey, maxKeyLen}} {
+		if len(f.v) > f.max {
+			return nil, malformed(f.path, CodeTooLong, "longer than "+strconv.Itoa(f.max)+" bytes")
 		}
 		if !validID(f.v) {
-			return nil, malformed(f.name, errIDChars)
+			return nil, malformed(f.path, CodeInvalidChars, errIDChars)
 		}
 	}
 	email := NormalizeEmail(ev.Email)
 	if email == "" {
-		return nil, malformed("email", "missing")
+		return nil, malformed("/email", CodeMissing, "missing")
 	}
 	if !validEmail(email) {
-		return nil, malformed("email", "not an email address")
+		return nil, malformed("/email", CodeInvalidEmail, "not an email address")
 	}
 	text := cleanText(ev.Text, ev.Kind == KindMinimal)
 	if text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
-		return nil, malformed("text", "missing")
+		return nil, malformed("/text", CodeMissing, "missing")
 	}
 	if ev.Kind == KindMinimal && ev.Link != "" && !validLink(ev.Link) {
-		return nil, malformed("link", "not an absolute http or https URL")
+		return nil, malformed("/link", CodeInvalidURL, "not an absolute http or https URL")
 	}
 	for i, a := range ev.Attachments {
-		field := "attachments[" + strconv.Itoa(i) + "]"
+		path := "/attachments/" + strconv.Itoa(i)
 		switch {
 		case !validLink(a.URL):
-			return nil, malformed(field+".url", "not an absolute http or https URL")
+			return nil, malformed(path+"/url", CodeInvalidURL, "not an absolute http or https URL")
 		case !validID(a.Name):
-			return nil, malformed(field+".name", errIDChars)
+			return nil, malformed(path+"/name", CodeInvalidChars, errIDChars)
 		case !validID(a.ContentType):
-			return nil, malformed(field+".content_type", errIDChars)
+			return nil, malformed(path+"/content_type", CodeInvalidChars, errIDChars)
 		}
 	}
 	claim, err := s.o.Ledger.Claim(ctx, out.Key)

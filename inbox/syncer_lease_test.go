@@ -127,7 +127,7 @@ func TestSyncLeaseLostOnComplete(t *testing.T) {
 	if all := le.msgs.All(); len(all) != 2 || all[0].Message.Key != all[1].Message.Key {
 		t.Errorf("messages = %+v; want 2 with one key", all)
 	}
-	checkLeaseWarning(t, le, "chat/m/m1")
+	checkLeaseWarning(t, le, "chat/message.received/m/m1")
 	if strings.Contains(le.logs.String(), "hello") || strings.Contains(le.logs.String(), "ada@") {
 		t.Errorf("logs leak event content:\n%s", le.logs.String())
 	}
@@ -144,7 +144,7 @@ func TestSyncLeaseLostOnRelease(t *testing.T) {
 	var owner inbox.Claim
 	le := newLeaseEnv(t, func(le *leaseEnv, ctx context.Context) error {
 		var err error
-		owner, err = le.env.ledger.Claim(ctx, "chat/m/m1") // another worker, still sending
+		owner, err = le.env.ledger.Claim(ctx, "chat/message.received/m/m1") // another worker, still sending
 		if err != nil || owner.State != inbox.ClaimNew {
 			t.Errorf("takeover Claim = %+v, %v", owner, err)
 		}
@@ -154,11 +154,11 @@ func TestSyncLeaseLostOnRelease(t *testing.T) {
 	if !errors.Is(err, inbox.ErrTemporary) || !errors.Is(err, inbox.ErrLeaseLost) || out.Status != inbox.StatusRetry {
 		t.Fatalf("Sync = %+v, %v; want retry wrapping ErrTemporary and ErrLeaseLost", out, err)
 	}
-	if c, err := le.env.ledger.Claim(t.Context(), "chat/m/m1"); err != nil || c.State != inbox.ClaimBusy {
+	if c, err := le.env.ledger.Claim(t.Context(), "chat/message.received/m/m1"); err != nil || c.State != inbox.ClaimBusy {
 		t.Errorf("Claim after the stale Release = %v, %v; want busy (the new owner's)", c.State, err)
 	}
-	checkLeaseWarning(t, le, "chat/m/m1")
-	if err := le.env.ledger.Complete(t.Context(), "chat/m/m1", owner.Token, &inbox.Record{Status: inbox.StatusSent}); err != nil {
+	checkLeaseWarning(t, le, "chat/message.received/m/m1")
+	if err := le.env.ledger.Complete(t.Context(), "chat/message.received/m/m1", owner.Token, &inbox.Record{Status: inbox.StatusSent}); err != nil {
 		t.Errorf("Complete by the new owner: %v", err)
 	}
 }

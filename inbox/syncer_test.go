@@ -29,14 +29,14 @@ func TestSyncSendsBasicMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &inbox.Outcome{Key: "chat/m/m1", Source: "chat", Type: "message.received", Status: inbox.StatusSent, Rule: "one",
+	want := &inbox.Outcome{Key: "chat/message.received/m/m1", Source: "chat", Type: "message.received", Status: inbox.StatusSent, Rule: "one",
 		Matched: []string{"c1"}, Deliveries: []inbox.Delivery{{ContactID: "c1", ConversationID: "conv-1", NewConversation: true, MessageID: "msg-1"}}}
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("Outcome mismatch (-want +got):\n%s", diff)
 	}
 	got := e.msgs.All()[0].Message
 	wantMsg := inbox.Message{Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant, Visibility: inbox.BusinessOnly,
-		Text: "hello m1", Source: "chat", ExternalID: "m1", Key: "chat/m/m1/c1"}
+		Text: "hello m1", Source: "chat", ExternalID: "m1", Key: "chat/message.received/m/m1/c1"}
 	if diff := cmp.Diff(wantMsg, got); diff != "" {
 		t.Errorf("Message mismatch (-want +got):\n%s", diff)
 	}
@@ -219,7 +219,7 @@ func TestSyncLeaseTakeover(t *testing.T) {
 	e.contacts.Add("c1", "ada@example.com")
 	ctx := t.Context()
 	// A worker claims the key and crashes.
-	if c, _ := e.ledger.Claim(ctx, "chat/m/m1"); c.State != inbox.ClaimNew {
+	if c, _ := e.ledger.Claim(ctx, "chat/message.received/m/m1"); c.State != inbox.ClaimNew {
 		t.Fatal(c.State)
 	}
 	out, err := e.s.Sync(ctx, basicEvent("m1", "ada@example.com"))
