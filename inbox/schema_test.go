@@ -160,7 +160,10 @@ func TestSourceSchemaOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 	invalid := map[string]func(m map[string]any){
-		"camel case key":    func(m map[string]any) { m["deliveryIdHeader"] = m["delivery_id_header"]; delete(m, "delivery_id_header") },
+		"camel case key": func(m map[string]any) {
+			m["deliveryIdHeader"] = m["delivery_id_header"]
+			delete(m, "delivery_id_header")
+		},
 		"no email":          func(m map[string]any) { delete(m["mapping"].(map[string]any), "email") },
 		"lower-case kind":   func(m map[string]any) { m["events"].(map[string]any)["x"] = map[string]any{"kind": "basic"} },
 		"minimal no text":   func(m map[string]any) { m["events"].(map[string]any)["x"] = map[string]any{"kind": "MINIMAL"} },
