@@ -133,7 +133,8 @@ type Event struct {
 // for order o-1 are two events, while a redelivery of either is a
 // duplicate. A '/' or '%' in the type is percent-escaped, so that
 // different (type, id) pairs never share a key. Key returns "" when the
-// event has neither an idempotency key nor an id.
+// event has neither an idempotency key nor an id. A key is valid UTF-8
+// without control characters; Sync rejects keys above [MaxKeyBytes].
 func (e *Event) Key() string {
 	switch {
 	case e.IdempotencyKey != "":
@@ -145,6 +146,11 @@ func (e *Event) Key() string {
 	}
 	return ""
 }
+
+// MaxKeyBytes bounds the length of the idempotency keys that reach a
+// [Ledger]: [Syncer.Sync] rejects an event whose [Event.Key] is longer, so a
+// ledger may index keys of up to this many bytes.
+const MaxKeyBytes = 1024
 
 // keyPart escapes '%' and '/' in one component of a key.
 func keyPart(s string) string {

@@ -122,6 +122,10 @@ type Claim struct {
 // anything is sent, completed with what was sent, and released when a
 // temporary failure leaves it to a retry.
 //
+// Keys are [Event.Key] values: valid UTF-8 without control characters, at
+// most [MaxKeyBytes] long, and distinct keys must stay distinct (a store
+// that truncates them merges deliveries).
+//
 // Implementations must be safe for concurrent use by multiple goroutines
 // and by several processes sharing the ledger: of any number of concurrent
 // Claim calls for one key, at most one returns ClaimNew. A claim is a

@@ -28,7 +28,6 @@ const (
 	maxAttachments    = 32
 	maxPathLen        = 256
 	maxKeyPaths       = 8
-	maxKeyLen         = maxKeyPaths * (3*maxIDLen + 1) // escaped values and separators
 	defaultAttURL     = "url"
 	defaultAttName    = "name"
 	defaultAttType    = "content_type"

@@ -247,13 +247,16 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	for _, f := range [...]struct {
 		path, v string
 		max     int
-	}{{"/message_id", ev.MessageID, maxIDLen}, {"/delivery_id", ev.DeliveryID, maxIDLen}, {"/type", ev.Type, maxIDLen}, {"/idempotency_key", ev.IdempotencyKey, maxKeyLen}} {
+	}{{"/message_id", ev.MessageID, maxIDLen}, {"/delivery_id", ev.DeliveryID, maxIDLen}, {"/type", ev.Type, maxIDLen}, {"/idempotency_key", ev.IdempotencyKey, MaxKeyBytes}} {
 		if len(f.v) > f.max {
 			return nil, malformed(f.path, CodeTooLong, "longer than "+strconv.Itoa(f.max)+" bytes")
 		}
 		if !validID(f.v) {
 			return nil, malformed(f.path, CodeInvalidChars, errIDChars)
 		}
+	}
+	if len(out.Key) > MaxKeyBytes {
+		return nil, malformed("", CodeTooLong, "idempotency key longer than "+strconv.Itoa(MaxKeyBytes)+" bytes")
 	}
 	email := NormalizeEmail(ev.Email)
 	if email == "" {

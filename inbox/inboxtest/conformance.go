@@ -2,9 +2,13 @@ package inboxtest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +30,10 @@ func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) in
 		{"c1", "ada@example.com"},
 		{"c2", "bob@example.com"},
 		{"c3", "bob@example.com"},
+		{"c4", "Carol@Example.COM"},
+		{"c5", "ada@example.com.au"},
+		{"c6", "a_b%c@example.com"},
+		{"c7", "axbyyc@example.com"},
 	}
 	t.Run("one", func(t *testing.T) {
 		c := newContacts(t, seed)
@@ -47,6 +55,32 @@ func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) in
 		ids, err := c.FindByEmail(t.Context(), "nobody@example.com")
 		if err != nil || len(ids) != 0 {
 			t.Errorf("FindByEmail(nobody) = %v, %v; want no ids and no error", ids, err)
+		}
+	})
+	t.Run("case-insensitive", func(t *testing.T) {
+		// The library asks with the trimmed, lower-cased address (see
+		// inbox.NormalizeEmail); the host's stored address may have capitals.
+		c := newContacts(t, seed)
+		ids, err := c.FindByEmail(t.Context(), "carol@example.com")
+		if err != nil || !slices.Equal(ids, []string{"c4"}) {
+			t.Errorf("FindByEmail(carol@example.com) for a contact stored as Carol@Example.COM = %v, %v; want [c4], nil", ids, err)
+		}
+	})
+	t.Run("exact match", func(t *testing.T) {
+		// Neither a prefix nor a pattern: a LIKE without escaping reads '_'
+		// and '%' as wildcards and hands one customer's messages to another.
+		c := newContacts(t, seed)
+		for email, want := range map[string][]string{
+			"ada@example.co":     nil,
+			"a_b@example.com":    nil,
+			"a_b%c@example.com":  {"c6"},
+			"axbyyc@example.com": {"c7"},
+			"ada@example.com.au": {"c5"},
+		} {
+			ids, err := c.FindByEmail(t.Context(), email)
+			if err != nil || !slices.Equal(ids, want) {
+				t.Errorf("FindByEmail(%q) = %v, %v; want %v, nil", email, ids, err, want)
+			}
 		}
 	})
 	t.Run("concurrent", func(t *testing.T) {
@@ -99,29 +133,31 @@ func RunConversations(t *testing.T, newConversations func(t *testing.T) inbox.Co
 	t.Run("concurrent", func(t *testing.T) {
 		c := newConversations(t)
 		var (
-			wg      sync.WaitGroup
 			mu      sync.Mutex
-			ids     = map[string]bool{}
-			creates int
+			ids     = map[string]map[string]bool{"c8": {}, "c9": {}}
+			creates = map[string]int{}
 		)
-		for range 20 {
-			wg.Go(func() {
-				id, created, err := c.GetOrCreate(t.Context(), "c9")
-				if err != nil {
-					t.Errorf("GetOrCreate: %v", err)
-					return
-				}
-				mu.Lock()
-				ids[id] = true
-				if created {
-					creates++
-				}
-				mu.Unlock()
-			})
+		together(20, func(i int) {
+			contact := []string{"c8", "c9"}[i%2]
+			id, created, err := c.GetOrCreate(context.WithoutCancel(t.Context()), contact)
+			if err != nil {
+				t.Errorf("GetOrCreate: %v", err)
+				return
+			}
+			mu.Lock()
+			ids[contact][id] = true
+			if created {
+				creates[contact]++
+			}
+			mu.Unlock()
+		})
+		for contact, got := range ids {
+			if len(got) != 1 || creates[contact] != 1 {
+				t.Errorf("10 concurrent GetOrCreate(%s): %d distinct ids, %d created; want 1 and 1", contact, len(got), creates[contact])
+			}
 		}
-		wg.Wait()
-		if len(ids) != 1 || creates != 1 {
-			t.Errorf("20 concurrent GetOrCreate: %d distinct ids, %d created; want 1 and 1", len(ids), creates)
+		if a, b := slices.Collect(maps.Keys(ids["c8"])), slices.Collect(maps.Keys(ids["c9"])); len(a) == 1 && len(b) == 1 && a[0] == b[0] {
+			t.Errorf("concurrent GetOrCreate gave two contacts the conversation %q", a[0])
 		}
 	})
 }
@@ -141,27 +177,61 @@ func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages,
 		if err != nil || id2 == "" || id2 == id {
 			t.Errorf("second Send = %q, %v; want a new id other than %q", id2, err, id)
 		}
+		// Customers repeat themselves: equal texts under different keys
+		// are different messages.
+		id3, err := ms.Send(t.Context(), conv, &inbox.Message{Kind: inbox.KindBasic, Text: "hello", Source: "conformance", ExternalID: "x3", Key: "conformance/m/x3/c1"})
+		if err != nil || id3 == "" || id3 == id {
+			t.Errorf("Send of another message with the same text = %q, %v; want a new id other than %q", id3, err, id)
+		}
+	})
+	t.Run("dedupe on key", func(t *testing.T) {
+		// Send may deduplicate on Message.Key. An implementation that
+		// returns the first id for a repeated key promises it; the promise
+		// must then hold for concurrent sends too.
+		ms, conv := newMessages(t)
+		m := &inbox.Message{Kind: inbox.KindBasic, Text: "hi", Source: "conformance", ExternalID: "d1", Key: "conformance/m/d1/c1"}
+		a, errA := ms.Send(t.Context(), conv, m)
+		b, errB := ms.Send(t.Context(), conv, m)
+		if errA != nil || errB != nil || a == "" || b == "" {
+			t.Fatalf("Send twice = %q, %v and %q, %v; want ids", a, errA, b, errB)
+		}
+		if a != b {
+			t.Skip("Send does not deduplicate on Message.Key (allowed)")
+		}
+		var (
+			mu  sync.Mutex
+			ids = map[string]bool{}
+		)
+		together(20, func(int) {
+			id, err := ms.Send(context.WithoutCancel(t.Context()), conv, &inbox.Message{Kind: inbox.KindBasic, Text: "hi", Key: "conformance/m/d2/c1"})
+			if err != nil {
+				t.Errorf("Send: %v", err)
+				return
+			}
+			mu.Lock()
+			ids[id] = true
+			mu.Unlock()
+		})
+		if len(ids) != 1 {
+			t.Errorf("20 concurrent sends of one key gave %d distinct ids; want 1 (Send deduplicates sequential sends of a key)", len(ids))
+		}
 	})
 	t.Run("concurrent", func(t *testing.T) {
 		ms, conv := newMessages(t)
 		var (
-			wg  sync.WaitGroup
 			mu  sync.Mutex
 			ids = map[string]bool{}
 		)
-		for i := range 20 {
-			wg.Go(func() {
-				id, err := ms.Send(t.Context(), conv, &inbox.Message{Kind: inbox.KindBasic, Text: fmt.Sprint("m", i), Key: fmt.Sprint("conformance/m/", i, "/c1")})
-				if err != nil {
-					t.Errorf("Send: %v", err)
-					return
-				}
-				mu.Lock()
-				ids[id] = true
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
+		together(20, func(i int) {
+			id, err := ms.Send(context.WithoutCancel(t.Context()), conv, &inbox.Message{Kind: inbox.KindBasic, Text: fmt.Sprint("m", i), Key: fmt.Sprint("conformance/m/", i, "/c1")})
+			if err != nil {
+				t.Errorf("Send: %v", err)
+				return
+			}
+			mu.Lock()
+			ids[id] = true
+			mu.Unlock()
+		})
 		if len(ids) != 20 {
 			t.Errorf("20 concurrent sends of distinct messages gave %d distinct ids; want 20", len(ids))
 		}
@@ -172,7 +242,8 @@ func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages,
 // fresh ledger whose claims last lease, and advance, which moves the
 // ledger's clock forward (nil skips the lease-expiry and takeover tests).
 //
-// Besides claims, leases and records, it checks the fencing of Complete and
+// Besides claims (also concurrent ones), leases, keys and records (kept
+// whole: it compares JSON encodings), it checks the fencing of Complete and
 // Release by the claim token: a token that is not the key's current claim
 // (taken over, already used, unknown) writes nothing and gets an error
 // wrapping [inbox.ErrLeaseLost].
@@ -232,15 +303,50 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 		}
 	})
 	t.Run("failed record", func(t *testing.T) {
+		// A permanent failure is kept whole, event included, so that the
+		// host can replay it: every field must survive the ledger's storage.
 		l, _, _ := newLedger(t)
 		cl := claim(t, l, "k", inbox.ClaimNew)
-		ev := &inbox.Event{Source: "s", MessageID: "1", Email: "a@example.com", Kind: inbox.KindBasic, Text: "hi"}
-		if err := l.Complete(t.Context(), "k", cl.Token, &inbox.Record{Status: inbox.StatusFailed, Reason: "messages: send: rejected", Event: ev}); err != nil {
+		rec := &inbox.Record{
+			Status: inbox.StatusFailed,
+			Reason: "1 of 2 contacts failed permanently; contact c2: messages: send: rejected",
+			Deliveries: []inbox.Delivery{
+				{ContactID: "c1", CreatedContact: true, ConversationID: "v1", NewConversation: true, MessageID: "m1"},
+				{ContactID: "c2", ConversationID: "v2", Error: "messages: send: rejected"},
+			},
+			Event: &inbox.Event{
+				Source: "shop", Type: "order.placed", DeliveryID: "d1", MessageID: "o-1", IdempotencyKey: "o-1/paid",
+				Email: "Zoë@example.com", Kind: inbox.KindMinimal, Direction: inbox.BusinessToParticipant,
+				Visibility: inbox.BusinessOnly, Text: "Order #1 placed — 2 × \"Tee\"\n", Icon: "cart",
+				Link: "https://shop.example.com/o/1?x=a&y=%2F", OccurredAt: time.Date(2026, 3, 14, 9, 26, 53, 589793000, time.UTC),
+				Attachments: []inbox.Attachment{{URL: "https://files.example.com/a.pdf", Name: "a.pdf", ContentType: "application/pdf"}},
+			},
+		}
+		want := jsonOf(t, rec)
+		if err := l.Complete(t.Context(), "k", cl.Token, rec); err != nil {
 			t.Fatalf("Complete: %v", err)
 		}
 		c := claim(t, l, "k", inbox.ClaimDone)
-		if c.Record == nil || c.Record.Status != inbox.StatusFailed || c.Record.Reason == "" || c.Record.Event == nil || c.Record.Event.MessageID != "1" {
-			t.Errorf("failed record = %+v; want status, reason and event kept", c.Record)
+		if got := jsonOf(t, c.Record); got != want {
+			t.Errorf("failed record after Complete and Claim:\n got %s\nwant %s", got, want)
+		}
+	})
+	t.Run("keys are distinct", func(t *testing.T) {
+		// Keys are compared whole: a store that truncates them (a short
+		// column, an index prefix) or folds their case merges deliveries.
+		l, _, _ := newLedger(t)
+		long := strings.Repeat("k", inbox.MaxKeyBytes-1)
+		keys := []string{long + "a", long + "b", "chat/order.placed/m/O-1", "chat/order.placed/m/o-1", "chat/ordér.placed/m/o-1"}
+		for i, k := range keys {
+			cl := claim(t, l, k, inbox.ClaimNew)
+			if err := l.Complete(t.Context(), k, cl.Token, &inbox.Record{Status: inbox.StatusSent, Reason: "key " + strconv.Itoa(i)}); err != nil {
+				t.Fatalf("Complete(key %d): %v", i, err)
+			}
+		}
+		for i, k := range keys {
+			if c := claim(t, l, k, inbox.ClaimDone); c.Record == nil || c.Record.Reason != "key "+strconv.Itoa(i) {
+				t.Errorf("record of key %d = %+v; want its own", i, c.Record)
+			}
 		}
 	})
 	t.Run("done is final", func(t *testing.T) {
@@ -394,30 +500,70 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 			t.Errorf("Claim after refused writes record = %+v; want nil", c.Record)
 		}
 	})
-	t.Run("concurrent claims", func(t *testing.T) {
-		l, _, _ := newLedger(t)
+	// claimRace starts 20 claims of key at once and returns how many won.
+	claimRace := func(t *testing.T, l inbox.Ledger, key string) int {
 		var (
-			wg   sync.WaitGroup
 			mu   sync.Mutex
 			news int
 		)
-		for range 20 {
-			wg.Go(func() {
-				c, err := l.Claim(context.WithoutCancel(t.Context()), "hot")
-				if err != nil {
-					t.Errorf("Claim: %v", err)
-					return
-				}
-				if c.State == inbox.ClaimNew {
-					mu.Lock()
-					news++
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		if news != 1 {
-			t.Errorf("20 concurrent claims gave %d ClaimNew; want 1", news)
+		together(20, func(int) {
+			c, err := l.Claim(context.WithoutCancel(t.Context()), key)
+			if err != nil {
+				t.Errorf("Claim: %v", err)
+				return
+			}
+			if c.State == inbox.ClaimNew {
+				mu.Lock()
+				news++
+				mu.Unlock()
+			}
+		})
+		return news
+	}
+	t.Run("concurrent claims", func(t *testing.T) {
+		l, _, _ := newLedger(t)
+		for i := range 5 {
+			if news := claimRace(t, l, "hot-"+strconv.Itoa(i)); news != 1 {
+				t.Errorf("20 concurrent claims of a new key gave %d ClaimNew; want 1", news)
+			}
 		}
 	})
+	t.Run("concurrent takeovers", func(t *testing.T) {
+		// When a lease expires, the redeliveries racing for the key must
+		// still produce one owner.
+		l, lease, advance := newLedger(t)
+		if advance == nil {
+			t.Skip("no clock to advance")
+		}
+		claim(t, l, "hot", inbox.ClaimNew) // this worker crashes
+		advance(lease + time.Second)
+		if news := claimRace(t, l, "hot"); news != 1 {
+			t.Errorf("20 concurrent claims of an expired key gave %d ClaimNew; want 1", news)
+		}
+	})
+}
+
+// together runs f(0) ... f(n-1) on n goroutines released at the same
+// moment, so that racing calls overlap, and waits for them.
+func together(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			f(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
+// jsonOf returns the JSON encoding of v, which the ledger may store.
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	return string(b)
 }

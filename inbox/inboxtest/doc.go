@@ -12,6 +12,13 @@
 //		})
 //	}
 //
+// The suites check what the library relies on, including under
+// concurrency (claims, takeovers, get-or-create, deduplicating sends), and
+// are themselves tested: each fails on deliberately broken stores (a ledger
+// without fencing, non-atomic claims, an ignored lease, truncated keys, a
+// failed record that loses its event; contacts matched by prefix, LIKE
+// pattern or case; a racy get-or-create; a send that deduplicates on text).
+//
 // All types here are safe for concurrent use. They keep everything in
 // memory without limit: they are not meant for production.
 package inboxtest

@@ -52,3 +52,20 @@ func TestLedgerReopen(t *testing.T) {
 		t.Errorf("Claim after Reopen = %v %+v; want new with the sent delivery only", c.State, c.Record)
 	}
 }
+
+// TestMessagesDeduplicating runs RunMessages against a store that keeps one
+// message per Message.Key (bugMessages without a bug), so that the suite's
+// deduplication checks run here too.
+func TestMessagesDeduplicating(t *testing.T) {
+	inboxtest.RunMessages(t, func(t *testing.T) (inbox.Messages, string) {
+		return &bugMessages{byKey: map[string]string{}}, "conv-1"
+	})
+}
+
+// The broken test stores without their bug pass every suite: the suites
+// fail them for the bug alone.
+func TestBugFreeTestStoresPass(t *testing.T) {
+	for suite, run := range brokenSuites {
+		t.Run(suite, func(t *testing.T) { run(t, "") })
+	}
+}
