@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -142,5 +143,21 @@ func TestSyncChecksEventType(t *testing.T) {
 	pe, ok := errors.AsType[*inbox.PayloadError](err)
 	if !ok || pe.Problem.Path != "/type" || pe.Problem.Code != inbox.CodeInvalidChars {
 		t.Errorf("Sync(type with CRLF) = %v; want a PayloadError at /type", err)
+	}
+}
+
+// TestSyncRejectsOverlongKey: no key longer than MaxKeyBytes reaches the
+// ledger, which may index keys of that size.
+func TestSyncRejectsOverlongKey(t *testing.T) {
+	e := newEnv(t, nil)
+	e.contacts.Add("c1", "ada@example.com")
+	ev := basicEvent("m1", "ada@example.com")
+	ev.IdempotencyKey = strings.Repeat("k", inbox.MaxKeyBytes)
+	_, err := e.s.Sync(t.Context(), ev)
+	if pe, ok := errors.AsType[*inbox.PayloadError](err); !ok || pe.Problem.Code != inbox.CodeTooLong {
+		t.Errorf("Sync(key of %d bytes) = %v; want a too_long PayloadError", len(ev.Key()), err)
+	}
+	if n := len(e.ledger.Entries()); n != 0 {
+		t.Errorf("ledger has %d entries; want none", n)
 	}
 }
