@@ -1,18 +1,18 @@
 // Command inboxsync demonstrates inbox sync: an in-process chat tool sends
 // signed Standard Webhooks deliveries (a customer message, a business reply,
-// an internal note, an order activity, a retried duplicate, a forged
-// delivery, an email shared by two contacts, an unknown email, a temporary
-// host failure retried by the sender and an unmapped event type) to an
-// inbox.Handler backed by the in-memory stores of package inboxtest; the
-// program then prints each delivery's outcome and each conversation as a
-// transcript.
+// an internal note, an order placed and the same order shipped, a retried
+// duplicate, a forged delivery, an email shared by two contacts, an unknown
+// email, a temporary host failure retried by the sender and an unmapped
+// event type) to an inbox.Handler backed by the in-memory stores of package
+// inboxtest. It prints each delivery with its HTTP status, outcome and
+// ledger key, then each conversation as a transcript, the held events and
+// the ledger, whose keys are the ones the deliveries name.
 //
 // Everything runs in process against httptest servers, with a fixed clock,
 // so the output is deterministic.
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -20,9 +20,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/inboxkit/inboxkit/inbox"
@@ -61,6 +63,9 @@ func chatSource(v inbox.Verifier) inbox.Source {
 			"message.sent":     {Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant},
 			"order.placed": {Kind: inbox.KindMinimal, Icon: "cart",
 				Text: "Order #{{ field.order }} placed ({{ field.total }})",
+				Link: "https://shop.example.com/orders/{{ field.order }}"},
+			"order.shipped": {Kind: inbox.KindMinimal, Icon: "truck",
+				Text: "Order #{{ field.order }} shipped",
 				Link: "https://shop.example.com/orders/{{ field.order }}"},
 		},
 	}
@@ -176,11 +181,13 @@ func run(ctx context.Context, w io.Writer) error {
 			`,"text":"It ships today, Ada.","visibility":"public"`), false},
 		{"internal note", "msg_003", payload("message.sent", "m-3", "ada@example.com", "2026-03-14T08:59:30Z",
 			`,"text":"Upgraded shipping for free.","visibility":"internal"`), false},
-		{"activity", "msg_004", payload("order.placed", "o-1001", "ada@example.com", "2026-03-14T08:57:00Z",
+		{"order placed", "msg_004", payload("order.placed", "o-1001", "ada@example.com", "2026-03-14T08:57:00Z",
 			`,"order":{"number":1001,"total":"$42.00"}`), false},
+		{"same order shipped", "msg_010", payload("order.shipped", "o-1001", "ada@example.com", "2026-03-14T09:00:30Z",
+			`,"order":{"number":1001}`), false},
 		{"retried duplicate", "msg_001", payload("message.received", "m-1", "Ada@Example.com", "2026-03-14T08:58:00Z",
 			`,"text":"Hi! Where is my order #1001?"`), false},
-		{"forged delivery", "msg_666", payload("message.sent", "m-666", "ada@example.com", "2026-03-14T09:00:00Z",
+		{"forged signature", "msg_666", payload("message.sent", "m-666", "ada@example.com", "2026-03-14T09:00:00Z",
 			`,"text":"Click here to reset your password"`), true},
 		{"email of two contacts", "msg_005", payload("message.received", "m-5", "sam@example.com", "2026-03-14T09:00:00Z",
 			`,"text":"Can you merge my two accounts?"`), false},
@@ -191,7 +198,11 @@ func run(ctx context.Context, w io.Writer) error {
 		{"unmapped event", "msg_009", `{"type":"typing.started","data":{"customer":{"email":"ada@example.com"}}}`, false},
 	}
 
-	fmt.Fprintln(w, "Deliveries:")
+	fmt.Fprintln(w, "Inbox sync: a chat tool posts signed webhooks to POST /hooks/chat")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Deliveries")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\twhat the tool sent\tHTTP\toutcome\tledger key\tresult")
 	for i, d := range deliveries {
 		clock.Advance(time.Second)
 		signer := verifier
@@ -210,68 +221,100 @@ func run(ctx context.Context, w io.Writer) error {
 			if o.code != code {
 				return fmt.Errorf("delivery %d: observed %d, sender got %d", i+1, o.code, code)
 			}
-			note := d.note
+			num, note := strconv.Itoa(i+1), d.note
 			if attempt > 1 {
-				note = "  retry " + strconv.Itoa(attempt-1)
+				num, note = "", "  retried 5 s later"
 			}
-			fmt.Fprintf(w, "%2d. %-22s %s  -> %d %s\n", i+1, note, d.id, code, describe(o.out))
+			status, key := "rejected", "-"
+			if o.out != nil {
+				status, key = string(o.out.Status), or(o.out.Key, "-")
+			}
+			fmt.Fprintf(tw, "%3s\t%s\t%d\t%s\t%s\t%s\n", num, note, code, status, key, describe(code, o.out))
 			if code < 500 || attempt == 3 {
 				break
 			}
 			clock.Advance(5 * time.Second)
 		}
 	}
+	tw.Flush()
 
-	fmt.Fprintln(w, "\nConversations:")
+	fmt.Fprintln(w, "\nConversations")
 	for _, conv := range convs.IDs() {
 		contact := convs.Contact(conv)
-		fmt.Fprintf(w, "%s  contact %s <%s>\n", conv, contact, contacts.Email(contact))
-		for _, m := range msgs.In(conv) {
-			dir := m.Message.Direction.String()
-			if m.Message.Kind == inbox.KindMinimal {
-				dir = "(activity)"
-			}
-			fmt.Fprintf(w, "  %s  %-7s %-23s %-24s %s\n", m.ID, m.Message.Kind, dir, m.Message.Visibility, line(&m.Message))
+		fmt.Fprintf(w, "  %s  contact %s <%s>\n", conv, contact, contacts.Email(contact))
+		// A transcript reads in the order things happened, not the order
+		// the webhooks arrived.
+		in := msgs.In(conv)
+		slices.SortStableFunc(in, func(a, b inboxtest.Stored) int { return a.Message.OccurredAt.Compare(b.Message.OccurredAt) })
+		for _, m := range in {
+			fmt.Fprintf(w, "    %-6s %s  %-7s  %-13s  %s\n", m.ID, m.Message.OccurredAt.Format("15:04"), m.Message.Kind, who(&m.Message), line(&m.Message))
 		}
 	}
 
-	fmt.Fprintln(w, "\nHeld for later (no matching contact):")
+	fmt.Fprintln(w, "\nHeld for later (no contact has the address)")
 	for _, ev := range held {
-		fmt.Fprintf(w, "  %s %s from %s: %q\n", ev.Source, ev.MessageID, ev.Email, ev.Text)
+		fmt.Fprintf(w, "  %s  %s: %q\n", ev.Key(), ev.Email, ev.Text)
 	}
 
-	fmt.Fprintln(w, "\nLedger:")
+	fmt.Fprintln(w, "\nLedger (one record per idempotency key: a redelivery finds it and sends nothing)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, e := range ledger.Entries() {
-		fmt.Fprintf(w, "  %-14s done=%v status=%s\n", e.Key, e.Done, e.Record.Status)
+		state := "claimed"
+		if e.Done {
+			state = "done"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", e.Key, state, e.Record.Status)
 	}
-	return nil
+	return tw.Flush()
 }
 
-func describe(out *inbox.Outcome) string {
-	if out == nil {
-		return "(rejected before sync)"
+// describe says what a delivery led to, in the words of the helpdesk.
+func describe(code int, out *inbox.Outcome) string {
+	switch {
+	case out == nil && code == http.StatusUnauthorized:
+		return "signature does not verify; nothing was read or stored"
+	case out == nil:
+		return "rejected before sync"
+	case out.Status == inbox.StatusDuplicate:
+		var ids []string
+		for _, d := range out.Deliveries {
+			ids = append(ids, d.MessageID)
+		}
+		return "already delivered as " + strings.Join(ids, ", ") + "; nothing sent again"
+	case out.Status == inbox.StatusSent:
+		var parts []string
+		for _, d := range out.Deliveries {
+			parts = append(parts, d.ContactID+" -> "+d.ConversationID+" "+d.MessageID)
+		}
+		s := strings.Join(parts, ", ")
+		if out.Rule != "one" {
+			s = "(" + out.Rule + ") " + s
+		}
+		return s
 	}
-	var b bytes.Buffer
-	b.WriteString(string(out.Status))
-	if out.Rule != "" {
-		b.WriteString(" rule=" + out.Rule)
+	return out.Reason
+}
+
+// who labels a message as an agent sees it in the conversation.
+func who(m *inbox.Message) string {
+	switch {
+	case m.Kind == inbox.KindMinimal:
+		return "activity"
+	case m.Visibility == inbox.BusinessOnly:
+		return "internal note"
+	case m.Direction == inbox.BusinessToParticipant:
+		return "to customer"
 	}
-	for _, d := range out.Deliveries {
-		fmt.Fprintf(&b, " [%s %s %s]", d.ContactID, or(d.ConversationID, "-"), or(d.MessageID, "not sent"))
-	}
-	if out.Reason != "" && out.Status != inbox.StatusSent {
-		b.WriteString(" (" + out.Reason + ")")
-	}
-	return b.String()
+	return "from customer"
 }
 
 func line(m *inbox.Message) string {
-	s := m.OccurredAt.Format("15:04") + "  " + m.Text
+	s := m.Text
 	if m.Icon != "" {
 		s = "[" + m.Icon + "] " + s
 	}
 	if m.Link != "" {
-		s += "  <" + m.Link + ">"
+		s += "  " + m.Link
 	}
 	return s
 }
