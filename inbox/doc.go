@@ -2,63 +2,98 @@
 // (chat tools, SMS gateways, phone systems, shops) into a helpdesk inbox,
 // exactly once.
 //
-// One webhook delivery flows through:
+// The task: a service sends webhooks; each verified delivery becomes a
+// message in the conversation of the contact with the sender's email. The
+// shortest code that does it:
 //
-//	Handler (body capped) -> Verifier (signature, timestamp window, rotated secrets)
-//	  -> Decoder (gjson paths: type, ids, email, text, direction, visibility, ...)
-//	  -> Ledger.Claim(source + external id)  done -> 2xx duplicate, busy -> 503
-//	  -> Contacts.FindByEmail                0 / 1 / many -> NoMatch / ManyMatch policy
-//	  -> Conversations.GetOrCreate(contact)
-//	  -> Messages.Send(conversation, BASIC or MINIMAL message)
-//	  -> Ledger.Complete(key, claim token)   temporary failure -> Release, 503; permanent -> recorded, 2xx
-//
-// The host implements four small interfaces, [Contacts] (optionally
-// [ContactCreator]), [Conversations], [Messages] and [Ledger]. Package
-// inboxtest has in-memory implementations and conformance suites for them.
-//
-// # Usage
-//
-//	sw, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{secret}})
-//	s, err := inbox.New(inbox.Options{Contacts: c, Conversations: cv, Messages: m, Ledger: l,
-//		ManyMatch: inbox.ManyAll})
+//	v, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{secret}})
+//	s, err := inbox.New(inbox.Options{Contacts: contacts, Conversations: convs, Messages: msgs, Ledger: ledger})
 //	h, err := s.Handler(inbox.Source{
 //		Name:     "chat",
-//		Verifier: sw,
+//		Verifier: v,
 //		Mapping:  inbox.Mapping{Type: "type", MessageID: "data.id", Email: "data.email", Text: "data.text"},
-//		Events: map[string]inbox.EventType{
-//			"message.received": {Kind: inbox.KindBasic},
-//			"message.sent":     {Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant},
-//			"order.placed":     {Kind: inbox.KindMinimal, Text: "Order #{{ field.order }} placed"},
-//		},
+//		Events:   map[string]inbox.EventType{"message.received": {Kind: inbox.KindBasic}},
 //	}, nil)
 //	mux.Handle("POST /hooks/chat", h)
 //
+// The host implements four small interfaces: [Contacts] (optionally
+// [ContactCreator]), [Conversations], [Messages] and [Ledger]. Package
+// inboxtest has in-memory implementations for tests and examples, and
+// conformance suites for the host's real ones.
+//
 // Hosts that receive events from a queue or a poller call [NewDecoder] and
 // [Syncer.Sync] themselves, or build the [Event] directly; Sync's error
-// tells them whether to acknowledge (nil) or redeliver later ([ErrTemporary]).
+// tells them whether to acknowledge (nil) or redeliver later
+// ([ErrTemporary]).
+//
+// # One delivery
+//
+//	Handler (body capped) -> Verifier (signature, timestamp window, rotated secrets)
+//	  -> Decoder (gjson paths: type, ids, email, text, direction, visibility, ...)
+//	  -> Ledger.Claim(Event.Key)             done -> 200 duplicate, busy -> 503
+//	  -> Contacts.FindByEmail                0 / 1 / many -> NoMatch / ManyMatch policy
+//	  -> Conversations.GetOrCreate(contact)
+//	  -> Messages.Send(conversation, BASIC or MINIMAL message)
+//	  -> Ledger.Complete(key, claim token)   temporary failure -> Release, 503; permanent -> recorded, 200
 //
 // # Sources
 //
-// A [Source] is plain data: a name, a [Verifier], a [Mapping] of gjson
-// paths and the event types it maps. Event types it does not map are
+// A [Source] is plain data a host stores and edits as JSON, with snake_case
+// keys and a JSON Schema ([SourceSchema]); the source above is
+//
+//	{"name": "chat",
+//	 "mapping": {"type": "type", "message_id": "data.id", "email": "data.email", "text": "data.text"},
+//	 "events": {"message.received": {"kind": "BASIC"}}}
+//
+// The JSON holds no secret: the [Verifier] is set in Go, from secrets the
+// host keeps sealed apart. Event types the source does not list are
 // acknowledged and ignored. A BASIC event (chat message) takes its text and
 // attachments from the body; a MINIMAL event (activity) composes its line
 // and optional link from a template in the project's {{ }} syntax (package
 // variables) over the names source, type, email, text, message_id,
-// delivery_id, occurred_at and field.NAME for each Mapping.Fields path.
+// delivery_id, occurred_at and field.NAME for each Mapping.Fields path:
+//
+//	"order.placed": {"kind": "MINIMAL", "text": "Order #{{ field.order }} placed", "icon": "cart",
+//	                 "link": "https://shop.example.com/orders/{{ field.order }}"}
+//
 // Text templates are strict: a referenced value missing from the payload
 // rejects it (use {{ x | default:"..." }}); links are compiled as URLs, so
 // values are escaped and cannot change the link's scheme or host.
-// [NewDecoder] reports every problem of a source at once, each naming its
-// field ("mapping.email", "events[order.placed].text").
 //
-// Untrusted bodies are capped (default 1 MiB), checked for nesting depth
-// iteratively and validated with gjson.ValidBytes before any path is read.
-// Ids, the event type, the email and attachment names with control
-// characters or invalid UTF-8 reject the payload (they reach ledger keys and
-// host logs); message text is cleaned rather than rejected (see
-// [Syncer.Sync]). Errors name fields, never values; HTTP responses never
-// echo headers, secrets or body contents.
+// # Idempotency keys
+//
+// Each event is recorded in the [Ledger] under [Event.Key], so that a
+// redelivery sends nothing. By default the key is the source name, the
+// event type and the external message id (or the delivery id when the
+// source gives no message id):
+//
+//	chat/message.received/m/m-1
+//	shop/order.placed/m/o-1001    shop/order.shipped/m/o-1001    (two events of one order)
+//
+// The type is part of the key because many services put an object's id in
+// every event about it. A source whose events are identified by other
+// values names them in Mapping.IdempotencyKey, and the key is made of
+// those values alone:
+//
+//	"mapping": {"idempotency_key": ["data.order.id", "data.order.status"], ...}
+//	-> shop/k/o-1001/paid
+//
+// # Problems
+//
+// Bad input is reported as [Problem] values (the module's one shape of an
+// input problem, variables.Problem) with a stable Code and an RFC 6901
+// Path. [NewDecoder] lists every problem of a source at once in a
+// [SourceError], with paths into the source's JSON ("/mapping/email",
+// "/events/order.placed/text"). A rejected payload is a [PayloadError]
+// wrapping [ErrMalformed], whose path points at the offending value in the
+// body ("/data/customer/email"); the [Handler] answers 400 with it:
+//
+//	{"error": "malformed payload", "problems": [{"path": "/data/customer/email",
+//	  "code": "invalid_email", "message": "email: missing or not an email address"}]}
+//
+// Messages name fields, never values: ids, emails and texts reach neither
+// errors nor logs, and HTTP responses never echo headers, secrets or body
+// contents.
 //
 // # Verification
 //
@@ -69,39 +104,7 @@
 // rotated without dropping deliveries; StandardWebhooks and Stripe reject
 // timestamps outside a tolerance in both directions (default 5 minutes) and
 // take an injectable clock. MACs are compared with hmac.Equal on the raw
-// body, before parsing. Verification allocates nothing in the steady state.
-//
-// # Exactly once
-//
-// The idempotency key is the source name plus the external message id, or
-// the delivery id when the source gives no message id ([Event.Key]). A key
-// is claimed in the [Ledger] before anything is sent: concurrent duplicates
-// find it busy (503, so the sender retries rather than assuming delivery),
-// later redeliveries find it done (200 "duplicate", nothing sent). A
-// temporary failure releases the key with the progress made so far: with
-// the [ManyAll] policy, the contacts already sent to are recorded per
-// contact in the released [Record], and the retry sends only to the others.
-// A permanent failure is completed as a failed record with its reason and
-// the event, which the host may replay after reopening the key; the sender
-// gets 200 because retrying would not help.
-//
-// A claim is a lease. If a worker dies after Send but before its ledger
-// write, the key is taken over when the lease expires and the message may
-// be sent again; [Message.Key] is stable for a (delivery, contact) pair so a
-// host whose Send deduplicates on it closes this window too. The same
-// happens when one Sync outlives its lease (a Send slower than the lease):
-// a redelivery takes the key over and both may send. Each claim carries a
-// token ([Claim.Token]) that Complete and Release must present, so the
-// ledger refuses the late worker's writes with [ErrLeaseLost]: it can
-// neither overwrite the new owner's record nor release the key to a third
-// worker while the new owner is still sending. Sync then leaves the key
-// alone, logs a warning naming it, and reports what it sent (200; see
-// [Syncer.Sync]). Once the key is
-// claimed, Sync therefore bounds its host calls with [Options.Timeout]
-// (default [DefaultTimeout]; the claim is held for at most about twice
-// that, which must stay below the ledger's lease),
-// and no longer stops when its caller's ctx is cancelled: a sender hanging
-// up mid-delivery does not leave a half-done Send to be repeated.
+// body, before parsing.
 //
 // # Policies
 //
@@ -117,15 +120,15 @@
 //
 // Host errors wrapping [ErrTemporary] (and context cancellation before the
 // claim, or any error once Options.Timeout has run out) leave the delivery
-// retryable: Sync returns an error wrapping ErrTemporary and the
-// [Handler] answers 503 with Retry-After. Any ledger error is treated as
-// temporary (nothing is sent without a claim), except [ErrLeaseLost] from
-// the final Complete: the messages were sent, the new owner of the key
-// records its own result, and the sender gets 200. Other host errors are
-// permanent: recorded, 200. A host returning an empty id with a nil error
-// is a bug, recorded as a permanent failure naming its type. 401 for
-// verification failures, 400 for malformed payloads, 413 for oversized
-// bodies, 405 for methods other than POST.
+// retryable: Sync returns an error wrapping ErrTemporary and the [Handler]
+// answers 503 with Retry-After. Any ledger error is treated as temporary
+// (nothing is sent without a claim), except [ErrLeaseLost] from the final
+// Complete: the messages were sent, the new owner of the key records its
+// own result, and the sender gets 200. Other host errors are permanent:
+// recorded, 200. A host returning an empty id with a nil error is a bug,
+// recorded as a permanent failure naming its type. 401 for verification
+// failures, 400 for malformed payloads, 413 for oversized bodies, 405 for
+// methods other than POST.
 //
 // # Concurrency
 //
@@ -133,4 +136,58 @@
 // construction and safe for concurrent use. Host implementations must be
 // safe for concurrent use. The package starts no goroutines and keeps no
 // global state.
+//
+// # Decisions
+//
+// Exactly once. A key is claimed in the ledger before anything is sent:
+// concurrent duplicates find it busy (503, so the sender retries rather than
+// assuming delivery), later redeliveries find it done (200 "duplicate").
+// A temporary failure releases the key with the progress made so far: with
+// [ManyAll], the contacts already sent to are recorded per contact in the
+// released [Record], and the retry sends only to the others. A permanent
+// failure is completed as a failed record with its reason and the event,
+// which the host may replay after reopening the key; the sender gets 200
+// because retrying would not help.
+//
+// Leases and fencing. A claim is a lease. If a worker dies after Send but
+// before its ledger write, the key is taken over when the lease expires and
+// the message may be sent again; [Message.Key] is stable for a (delivery,
+// contact) pair, so a host whose Send deduplicates on it closes this
+// window. The same happens when one Sync outlives its lease: each claim
+// carries a token ([Claim.Token]) that Complete and Release must present,
+// so the ledger refuses the late worker's writes with [ErrLeaseLost]; Sync
+// then leaves the key alone, logs a warning naming it, and reports what it
+// sent (200). Once the key is claimed, Sync bounds its host calls with
+// [Options.Timeout] (default [DefaultTimeout]; the claim is held for at most
+// about twice that, which must stay below the ledger's lease) and no longer
+// stops when its caller's ctx is cancelled: a sender hanging up
+// mid-delivery does not leave a half-done Send to be repeated.
+//
+// Keys. The default key includes the event type (an object id alone lost
+// an order's "shipped" after its "placed"); '/' and '%' in the type are
+// percent-escaped so that no two (type, id) pairs share a key. Keys are at
+// most [MaxKeyBytes], so that a SQL ledger can index them. Changing a
+// source's name or key paths changes its keys: redeliveries of events
+// recorded before the change are not recognised as duplicates.
+//
+// Hostile bodies. Bodies are capped (default 1 MiB), checked for nesting
+// depth iteratively and validated with gjson.ValidBytes before any path is
+// read. Ids, the event type, the email and attachment names with control
+// characters or invalid UTF-8 reject the payload (they reach ledger keys
+// and host logs); message text is cleaned rather than rejected (see
+// [Syncer.Sync]).
+//
+// Problem paths in payloads. A payload problem points into the body the
+// sender posted, because that is what an admin compares with the sender's
+// documentation; its message names the [Event] field the value was for. A
+// mapping path with wildcards, queries or pipes names no single field:
+// such a problem has the empty path and its message quotes the gjson path.
+//
+// Secrets. A Source's JSON encoding leaves out the Verifier, so storing,
+// logging or serving a source never exposes a signing secret.
+//
+// Pooled HMAC state. The verifiers keep their HMAC state in a sync.Pool
+// per secret, so that verification allocates nothing; BenchmarkMACState
+// shows the alternative (hmac.New per delivery) at 5 allocations, above
+// the project's target of 2, and TestVerifyAllocs pins the 0.
 package inbox
