@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/variables"
 	"github.com/tidwall/gjson"
@@ -364,9 +365,9 @@ func bodyProblem(field, gpath, code, msg string) error {
 // gjsonPointer converts a plain gjson path ("data.customer.email",
 // "items.0.url", "a\.b") to the RFC 6901 pointer of the value it reads.
 // It reports false for paths with wildcards, queries, pipes or modifiers,
-// which do not name one field.
+// which do not name one field, and for invalid UTF-8.
 func gjsonPointer(gpath string) (string, bool) {
-	if gpath == "" {
+	if gpath == "" || !utf8.ValidString(gpath) {
 		return "", false
 	}
 	var b, tok strings.Builder
