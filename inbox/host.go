@@ -11,7 +11,9 @@ type Contacts interface {
 	// FindByEmail returns the ids of every contact with this email address,
 	// in the host's order of preference (the "first" policy takes the first
 	// one). The library has already trimmed and lower-cased email; the host
-	// applies any further normalization it uses. No match is (nil, nil),
+	// matches it against its stored addresses regardless of case (and
+	// applies any further normalization it uses), and exactly otherwise:
+	// never as a prefix or a pattern. No match is (nil, nil),
 	// not an error. A returned id must not be empty. An error wrapping
 	// [ErrTemporary] leaves the delivery retryable; any other error is
 	// recorded as a permanent failure. FindByEmail must not modify anything.

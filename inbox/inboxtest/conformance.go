@@ -22,8 +22,11 @@ type Contact struct {
 }
 
 // RunContacts tests an [inbox.Contacts] implementation. newContacts returns
-// a fresh store holding exactly the given contacts. If the store implements
-// [inbox.ContactCreator], creation is tested too.
+// a fresh store holding exactly the given contacts (their emails as given,
+// some with capitals, '_' or '%'). FindByEmail must match the library's
+// lower-cased address exactly apart from case: not as a prefix, not as a
+// LIKE pattern. If the store implements [inbox.ContactCreator], creation
+// is tested too.
 func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) inbox.Contacts) {
 	t.Helper()
 	seed := []Contact{
@@ -242,8 +245,9 @@ func RunMessages(t *testing.T, newMessages func(t *testing.T) (m inbox.Messages,
 // fresh ledger whose claims last lease, and advance, which moves the
 // ledger's clock forward (nil skips the lease-expiry and takeover tests).
 //
-// Besides claims (also concurrent ones), leases, keys and records (kept
-// whole: it compares JSON encodings), it checks the fencing of Complete and
+// Besides claims (also concurrent ones and concurrent takeovers), leases,
+// keys (up to [inbox.MaxKeyBytes], compared byte for byte) and records
+// (kept whole: it compares JSON encodings), it checks the fencing of Complete and
 // Release by the claim token: a token that is not the key's current claim
 // (taken over, already used, unknown) writes nothing and gets an error
 // wrapping [inbox.ErrLeaseLost].
