@@ -89,8 +89,10 @@ const (
 )
 
 // A PayloadError rejects one webhook payload or one [Event] passed to
-// [Syncer.Sync]. It wraps [ErrMalformed] (or [ErrTooLarge] for an
-// oversized body), so errors.Is(err, ErrMalformed) holds.
+// [Syncer.Sync]. It wraps [ErrMalformed], or [ErrTooLarge] for an
+// oversized body, for errors.Is. It holds one problem: decoding stops at
+// the first, since a payload is the sender's, not an admin's to fix field
+// by field.
 type PayloadError struct {
 	// Problem names the offending field (see [Problem] for its Path).
 	Problem Problem
@@ -111,7 +113,7 @@ func (e *PayloadError) Error() string {
 func (e *PayloadError) Unwrap() error { return e.Err }
 
 // SourceError lists every problem found in a [Source] definition at once,
-// in the order of the Source's fields (event types sorted by name).
+// in a stable order (map entries such as event types sorted by key).
 type SourceError struct {
 	// Source is the source's name, possibly empty or invalid.
 	Source   string
