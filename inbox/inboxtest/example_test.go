@@ -17,18 +17,18 @@ func ExampleLedger() {
 	clock := inboxtest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	l := inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute, Now: clock.Now})
 	ctx := context.Background()
-	a, _ := l.Claim(ctx, "chat/m/1") // worker A
+	a, _ := l.Claim(ctx, "chat/message.received/m/1") // worker A
 	fmt.Println(a.State)
-	c, _ := l.Claim(ctx, "chat/m/1")
+	c, _ := l.Claim(ctx, "chat/message.received/m/1")
 	fmt.Println(c.State)
 	clock.Advance(61 * time.Second)  // worker A stalls past its lease
-	b, _ := l.Claim(ctx, "chat/m/1") // worker B takes the key over
+	b, _ := l.Claim(ctx, "chat/message.received/m/1") // worker B takes the key over
 	fmt.Println(b.State)
-	err := l.Complete(ctx, "chat/m/1", a.Token, &inbox.Record{Status: inbox.StatusFailed})
+	err := l.Complete(ctx, "chat/message.received/m/1", a.Token, &inbox.Record{Status: inbox.StatusFailed})
 	fmt.Println("A:", errors.Is(err, inbox.ErrLeaseLost))
-	err = l.Complete(ctx, "chat/m/1", b.Token, &inbox.Record{Status: inbox.StatusSent})
+	err = l.Complete(ctx, "chat/message.received/m/1", b.Token, &inbox.Record{Status: inbox.StatusSent})
 	fmt.Println("B:", err)
-	c, _ = l.Claim(ctx, "chat/m/1")
+	c, _ = l.Claim(ctx, "chat/message.received/m/1")
 	fmt.Println(c.State, c.Record.Status)
 	// Output:
 	// new
