@@ -21,7 +21,7 @@ func ExampleLedger() {
 	fmt.Println(a.State)
 	c, _ := l.Claim(ctx, "chat/message.received/m/1")
 	fmt.Println(c.State)
-	clock.Advance(61 * time.Second)  // worker A stalls past its lease
+	clock.Advance(61 * time.Second)                   // worker A stalls past its lease
 	b, _ := l.Claim(ctx, "chat/message.received/m/1") // worker B takes the key over
 	fmt.Println(b.State)
 	err := l.Complete(ctx, "chat/message.received/m/1", a.Token, &inbox.Record{Status: inbox.StatusFailed})
