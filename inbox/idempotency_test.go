@@ -161,3 +161,30 @@ func TestSyncRejectsOverlongKey(t *testing.T) {
 		t.Errorf("ledger has %d entries; want none", n)
 	}
 }
+
+// TestIdempotencyKeyPathsHostile: key values reach the ledger, so they get
+// the checks of ids.
+func TestIdempotencyKeyPathsHostile(t *testing.T) {
+	d, err := inbox.NewDecoder(shopSource(nil, "order.id", "order.status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, status, code string }{
+		{"object", `{"a":1}`, inbox.CodeWrongType},
+		{"CRLF", `"paid\r\nX-Injected: 1"`, inbox.CodeInvalidChars},
+		{"too long", `"` + strings.Repeat("p", 300) + `"`, inbox.CodeTooLong},
+		{"null", `null`, inbox.CodeMissing},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"event":"order.updated","order":{"id":"o-1","status":` + tt.status + `,"email":"ada@example.com"}}`
+			_, err := d.Decode(nil, []byte(body))
+			pe, ok := errors.AsType[*inbox.PayloadError](err)
+			if !ok || pe.Problem.Path != "/order/status" || pe.Problem.Code != tt.code {
+				t.Errorf("Decode = %v; want %s at /order/status", err, tt.code)
+			}
+			if err != nil && strings.Contains(err.Error(), "Injected") {
+				t.Errorf("error %q echoes the value", err)
+			}
+		})
+	}
+}
