@@ -32,7 +32,7 @@ func ExampleExecutor_Do() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(resp.StatusCode, string(resp.Body))
+	fmt.Println(resp.StatusCode, resp.Body.String())
 	// Output: 200 {"plan":"pro"}
 }
 
@@ -59,14 +59,14 @@ func ExampleExecutor_Do_cached() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+		fmt.Println(resp.Body.String(), "from cache:", resp.FromCache)
 	}
 	// The integration was edited: drop its cached responses.
 	if err := exec.Invalidate(context.Background(), "t_42", "crm"); err != nil {
 		log.Fatal(err)
 	}
 	resp, _ := exec.Do(context.Background(), req)
-	fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+	fmt.Println(resp.Body.String(), "from cache:", resp.FromCache)
 	// Output:
 	// {"call":1} from cache: false
 	// {"call":1} from cache: true
@@ -88,10 +88,10 @@ func ExampleExecutor_Do_blocked() {
 		fmt.Println(httpexec.CategoryOf(err), "-", err)
 	}
 	// Output:
-	// blocked - httpexec: GET http://169.254.169.254/latest/meta-data/: blocked: metadata address
-	// blocked - httpexec: GET http://[::ffff:127.0.0.1]/admin: blocked: loopback address
-	// invalid_url - httpexec: GET http://2130706433/: invalid_url: non-canonical IP address
-	// invalid_url - httpexec: GET gopher://example.com/: invalid_url: scheme must be http or https
+	// blocked - httpexec: GET http://169.254.169.254: blocked: metadata address
+	// blocked - httpexec: GET http://[::ffff:127.0.0.1]: blocked: loopback address
+	// invalid_url - httpexec: GET http://2130706433: invalid_url: non-canonical IP address
+	// invalid_url - httpexec: GET gopher://example.com: invalid_url: scheme must be http or https
 }
 
 func ExampleCategoryOf() {

@@ -19,3 +19,6 @@ func FenceLoopback(t testing.TB, e *Executor) {
 		return errors.New("httpexec test fence: non-loopback dial")
 	}
 }
+
+// RaceEnabled reports whether the test binary runs under the race detector.
+const RaceEnabled = raceEnabled

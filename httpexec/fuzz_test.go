@@ -25,6 +25,9 @@ func FuzzParseURL(f *testing.F) {
 		if r := redactRaw(raw); strings.ContainsAny(r, "?#") {
 			t.Fatalf("redactRaw(%q) = %q keeps a query or fragment", raw, r)
 		}
+		if r := originOf(raw); strings.ContainsAny(r[min(len(r), strings.Index(r, "://")+3):], "/?#@") {
+			t.Fatalf("originOf(%q) = %q keeps more than scheme and host", raw, r)
+		}
 		u, err := parseURL(raw, g)
 		if err != nil {
 			return
@@ -43,8 +46,10 @@ func FuzzParseURL(f *testing.F) {
 		} else if endsInNumber(host) {
 			t.Fatalf("accepted numeric host %q", host)
 		}
-		if r := redactURL(u); strings.ContainsAny(r, "?#@") && !strings.Contains(u.EscapedPath(), "@") {
-			t.Fatalf("redactURL(%q) = %q", raw, r)
+		// Without a template a call is named by its origin: nothing of the
+		// path, query or userinfo, where contact data and credentials live.
+		if r := callURL(raw, ""); r == "" || !strings.HasPrefix(raw, r) {
+			t.Fatalf("callURL(%q) = %q, want the URL's scheme://host", raw, r)
 		}
 	})
 }
