@@ -48,21 +48,7 @@ func New(opts Options) (*Executor, error) {
 	if opts.Transport != nil {
 		e.transport = opts.Transport
 	} else {
-		e.own = &http.Transport{
-			Proxy:                  nil, // the environment proxy is ignored
-			DialContext:            e.guard.dialContext,
-			ForceAttemptHTTP2:      true,
-			MaxIdleConns:           100,
-			MaxIdleConnsPerHost:    16,
-			IdleConnTimeout:        90 * time.Second,
-			TLSHandshakeTimeout:    10 * time.Second,
-			ExpectContinueTimeout:  time.Second,
-			DisableCompression:     true, // gzip is decoded by the Executor, under the body cap
-			MaxResponseHeaderBytes: 64 << 10,
-		}
-		if opts.TLSConfig != nil {
-			e.own.TLSClientConfig = opts.TLSConfig.Clone()
-		}
+		e.own = newTransport(e.guard, opts.TLSConfig)
 		e.transport = e.own
 	}
 	if e.cache == nil {

@@ -31,9 +31,12 @@ const (
 // logging and no hook.
 type Options struct {
 	// Transport performs requests. If nil, the Executor uses its own
-	// transport, whose dialer refuses loopback, private, link-local,
-	// metadata, unspecified, multicast, CGNAT and reserved addresses (see
-	// AllowPrivate) and which ignores the environment proxy. URL checks
+	// guarded transport (what NewTransport returns for AllowPrivate,
+	// Resolver and TLSConfig): its dialer refuses loopback, private,
+	// link-local, metadata, unspecified, multicast, CGNAT and reserved
+	// addresses and it ignores the environment proxy. A transport set here
+	// replaces that guard unless it wraps a transport from NewTransport,
+	// which is how middleware (tracing, metrics) keeps it. URL checks
 	// (scheme, host spelling, literal addresses) apply to every transport.
 	Transport http.RoundTripper
 
