@@ -24,7 +24,6 @@ type Executor struct {
 	own       *http.Transport // nil when Options.Transport was given
 	guard     *guard
 	cache     Cache
-	keyer     keyer
 	logger    *slog.Logger
 	observe   func(context.Context, Event)
 	flights   flights
@@ -262,7 +261,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		return resp, err
 	}
 
-	key := e.keyer.key(r.Scope, method, r.URL, r.Header, r.Body)
+	key := requestKey(r.Scope, method, r.URL, r.Header, r.Body)
 	var stale *CacheEntry
 	if !r.Refresh {
 		ent, err := e.cache.Get(ctx, key)

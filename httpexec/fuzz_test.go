@@ -75,19 +75,18 @@ func FuzzCacheKey(f *testing.F) {
 	f.Add("t", "i", int64(1), "GET", "https://x/a", "X-A", "1", []byte(""), "t", "i", int64(1), "GET", "https://x/a", "x-a", "1", []byte(""))
 	f.Add("t", "ic", int64(1), "GET", "u", "A", "b", []byte("c"), "ti", "c", int64(1), "GET", "u", "A", "b", []byte("c"))
 	f.Add("", "", int64(0), "", "", "A", "", []byte("x"), "", "", int64(0), "", "", "A", "x", []byte(""))
-	var k keyer
 	f.Fuzz(func(t *testing.T, t1, i1 string, v1 int64, m1, u1, hn1, hv1 string, b1 []byte,
 		t2, i2 string, v2 int64, m2, u2, hn2, hv2 string, b2 []byte) {
 		h1, h2 := http.Header{hn1: {hv1}}, http.Header{hn2: {hv2}}
-		k1 := k.key(Scope{t1, i1, v1}, m1, u1, h1, b1)
-		k2 := k.key(Scope{t2, i2, v2}, m2, u2, h2, b2)
+		k1 := requestKey(Scope{t1, i1, v1}, m1, u1, h1, b1)
+		k2 := requestKey(Scope{t2, i2, v2}, m2, u2, h2, b2)
 		same := t1 == t2 && i1 == i2 && v1 == v2 && m1 == m2 && u1 == u2 &&
 			http.CanonicalHeaderKey(hn1) == http.CanonicalHeaderKey(hn2) && hv1 == hv2 && string(b1) == string(b2)
 		if (k1.Digest == k2.Digest) != same {
 			t.Fatalf("digest equal = %v, requests equal = %v", k1.Digest == k2.Digest, same)
 		}
 		// Deterministic.
-		if k.key(Scope{t1, i1, v1}, m1, u1, h1, b1) != k1 {
+		if requestKey(Scope{t1, i1, v1}, m1, u1, h1, b1) != k1 {
 			t.Fatal("key not deterministic")
 		}
 	})
