@@ -120,3 +120,33 @@ func ExampleCategoryOf() {
 	// 404 The service did not find this contact.
 	// {"error":"no such contact"}
 }
+
+// Errors, logs and events name a call by its URL template and scope, never
+// by the expanded URL, which holds the contact's data.
+func ExampleRequest_urlTemplate() {
+	notFound := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 404, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})
+	exec, err := httpexec.New(httpexec.Options{Transport: notFound})
+	if err != nil {
+		log.Fatal(err)
+	}
+	req := &httpexec.Request{
+		URL:         "https://crm.example.com/v1/customers/ada%40example.com?name=Ada",
+		URLTemplate: "https://crm.example.com/v1/customers/{{contact.email}}?name={{contact.first_name}}",
+		Scope:       httpexec.Scope{Team: "t_42", Integration: "crm", Version: 3},
+	}
+	_, err = exec.Do(context.Background(), req)
+	fmt.Println(err)
+	if se, ok := errors.AsType[*httpexec.StatusError](err); ok {
+		fmt.Printf("%+v\n", se.Scope)
+	}
+
+	req.URLTemplate = "" // without a template, only the origin is safe to show
+	_, err = exec.Do(context.Background(), req)
+	fmt.Println(err)
+	// Output:
+	// httpexec: GET https://crm.example.com/v1/customers/{{contact.email}}: status 404
+	// {Team:t_42 Integration:crm Version:3}
+	// httpexec: GET https://crm.example.com: status 404
+}

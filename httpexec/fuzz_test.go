@@ -54,6 +54,40 @@ func FuzzParseURL(f *testing.F) {
 	})
 }
 
+// FuzzCallURL: the name of a call never carries a query, a fragment or
+// userinfo, whatever the template or URL holds, and without a template
+// nothing past the host.
+func FuzzCallURL(f *testing.F) {
+	for _, s := range [][2]string{
+		{"https://api.example.com/c/ada%40example.com?e=x", "https://api.example.com/c/{{contact.email}}?key=K"},
+		{"https://u:p@h.example/p", "https://u:p@h.example/{{x}}#f"},
+		{"https://a@b@c/x?y", ""}, {"no scheme at all", "{{contact.email}}"}, {"https://h", "https://h/@x"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, raw, template string) {
+		name := callURL(raw, template)
+		if strings.ContainsAny(name, "?#") {
+			t.Fatalf("callURL(%q, %q) = %q keeps a query or fragment", raw, template, name)
+		}
+		if i := strings.Index(name, "://"); i >= 0 {
+			authority := name[i+3:]
+			if j := strings.IndexByte(authority, '/'); j >= 0 {
+				authority = authority[:j]
+			}
+			if strings.Contains(authority, "@") {
+				t.Fatalf("callURL(%q, %q) = %q keeps userinfo", raw, template, name)
+			}
+			if template == "" && strings.Contains(name[i+3:], "/") {
+				t.Fatalf("callURL(%q, \"\") = %q keeps a path", raw, name)
+			}
+		}
+		if template == "" && name != "" && !strings.Contains(raw, "://") {
+			t.Fatalf("callURL(%q, \"\") = %q for a URL without scheme", raw, name)
+		}
+	})
+}
+
 // FuzzParseRetryAfter: never panics, never negative.
 func FuzzParseRetryAfter(f *testing.F) {
 	for _, s := range []string{"0", "3600", "Wed, 21 Oct 2015 07:28:00 GMT", "-1", "99999999999999999999", " 5 ", "soon", ""} {

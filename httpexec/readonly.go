@@ -2,6 +2,7 @@ package httpexec
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"iter"
 	"maps"
@@ -53,6 +54,10 @@ func (h Header) Clone() http.Header {
 	return h.h.Clone()
 }
 
+// MarshalJSON encodes the fields as an http.Header would be: an object of
+// names to arrays of values.
+func (h Header) MarshalJSON() ([]byte, error) { return json.Marshal(h.h) }
+
 // Body is a read-only view of the (decoded) body of a [Response]. A cached
 // response's body is one array shared by every caller of its key (and by
 // the cache); the view reads it without a copy and offers no way to change
@@ -91,3 +96,6 @@ func (b Body) WriteTo(w io.Writer) (int64, error) {
 	n, err := w.Write(b.b)
 	return int64(n), err
 }
+
+// MarshalJSON encodes the body as a []byte would be: a base64 string.
+func (b Body) MarshalJSON() ([]byte, error) { return json.Marshal(b.b) }

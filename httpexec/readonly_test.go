@@ -3,6 +3,7 @@ package httpexec_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -239,5 +240,29 @@ func TestBodyView(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `"a"`) {
 		t.Error("String lost the body")
+	}
+}
+
+// A Response encodes to JSON as it did when Header and Body were an
+// http.Header and a []byte: the views lose nothing.
+func TestResponseJSON(t *testing.T) {
+	resp := httpexec.Response{
+		StatusCode: 200,
+		Header:     httpexec.NewHeader(http.Header{"Content-Type": {"application/json"}}),
+		Body:       httpexec.NewBody([]byte(`{"a":1}`)),
+	}
+	got, err := json.Marshal(struct {
+		Header httpexec.Header
+		Body   httpexec.Body
+	}{resp.Header, resp.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(struct {
+		Header http.Header
+		Body   []byte
+	}{http.Header{"Content-Type": {"application/json"}}, []byte(`{"a":1}`)})
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("JSON mismatch (-want +got):\n%s", diff)
 	}
 }
