@@ -31,7 +31,8 @@ type GuardOptions struct {
 // Dialer dials TCP connections through the SSRF guard: it resolves the
 // host itself, refuses it when any of its addresses is refused, and checks
 // the address actually dialled again (net.Dialer.Control). Its errors for
-// refused destinations wrap [ErrBlocked]. A Dialer is safe for concurrent
+// refused destinations wrap [ErrBlocked]. Make one with [NewDialer]; the
+// zero Dialer refuses every destination. A Dialer is safe for concurrent
 // use by multiple goroutines.
 type Dialer struct{ g *guard }
 
@@ -50,6 +51,9 @@ func NewDialer(opts GuardOptions) (*Dialer, error) {
 // "tcp6"), as [net.Dialer.DialContext] does, unless the guard refuses the
 // destination. Its signature fits [http.Transport.DialContext].
 func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if d == nil || d.g == nil {
+		return nil, &blockedError{reason: "dialer not made by NewDialer"}
+	}
 	return d.g.dialContext(ctx, network, address)
 }
 

@@ -110,6 +110,10 @@ func TestNewTransportOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var zero httpexec.Dialer
+	if _, err := zero.DialContext(t.Context(), "tcp", "127.0.0.1:1"); !errors.Is(err, httpexec.ErrBlocked) {
+		t.Errorf("zero Dialer: DialContext = %v, want ErrBlocked", err)
+	}
 	for _, addr := range []string{"127.0.0.1:80", "[::1]:80", "localhost:80", "169.254.169.254:80"} {
 		if c, err := d.DialContext(t.Context(), "tcp", addr); !errors.Is(err, httpexec.ErrBlocked) {
 			if c != nil {
