@@ -42,7 +42,7 @@ func TestDNSRebinding(t *testing.T) {
 	res := &rebindResolver{addrs: []netip.Addr{netip.MustParseAddr("127.0.0.2"), netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("169.254.169.254")}}
 	ex := mustNew(t, httpexec.Options{AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}, Resolver: res})
 	url := "http://rebind.example" + port + "/"
-	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: url}); err != nil || string(r.Body) != "ok" {
+	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: url}); err != nil || r.Body.String() != "ok" {
 		t.Fatalf("first (allowed) resolution: %+v, %v", r, err)
 	}
 	for range 2 {

@@ -23,8 +23,9 @@ type CacheKey struct {
 }
 
 // CacheEntry is a stored 2xx response. The Executor never modifies an entry
-// after handing it to [Cache.Set], and callers of [Executor.Do] share its
-// Header and Body read-only, so a cache may keep and return the same value.
+// after handing it to [Cache.Set], and callers of [Executor.Do] read its
+// Header and Body only through the read-only [Header] and [Body] views, so
+// a cache may keep and return the same value to every caller.
 type CacheEntry struct {
 	StatusCode int
 	Header     http.Header
@@ -42,8 +43,13 @@ type CacheEntry struct {
 type Cache interface {
 	// Get returns the entry stored under key, or (nil, nil). It may return
 	// an expired entry: the Executor checks Expires and StaleUntil itself.
+	// The Executor serves the entry's Header and Body to callers that
+	// hold them after Get returns: the cache must never change a returned
+	// entry afterwards (no decoding into a reused entry or buffer, no
+	// in-place replacement). The whole Digest identifies a request; a
+	// store may key by it alone, never by part of it.
 	Get(ctx context.Context, key CacheKey) (*CacheEntry, error)
-	// Set stores e under key, replacing any entry.
+	// Set stores e under key, replacing any entry. It must not modify e.
 	Set(ctx context.Context, key CacheKey, e *CacheEntry) error
 	// Invalidate removes every entry whose key has this team and
 	// integration, whatever its version.

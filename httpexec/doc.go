@@ -1,29 +1,100 @@
-// Package httpexec performs the outbound HTTP calls of integrations: SSRF-safe,
-// bounded, retried, cached and collapsed when many callers ask for the same
-// thing at once.
+// Package httpexec sends the HTTP calls of contact integrations: a team's
+// CRM or billing API, called for the contact an agent opens, answered from
+// a cache when it can be, never aimed at the host's own network.
+//
+// One Executor serves the whole process:
 //
 //	exec, err := httpexec.New(httpexec.Options{}) // the zero Options is valid
 //	if err != nil { ... }
+//	defer exec.Close()
+//
 //	resp, err := exec.Do(ctx, &httpexec.Request{
-//		Method:   "GET",
-//		URL:      "https://crm.example.com/v1/contacts?email=ada%40example.com",
-//		Header:   http.Header{"Authorization": {"Bearer " + token}},
-//		CacheTTL: 5 * time.Minute,
-//		Scope:    httpexec.Scope{Team: "t_42", Integration: "crm", Version: 3},
-//		SecretHeaders: []string{"Authorization"},
+//		URL:         "https://crm.example.com/v1/customers/ada%40example.com",
+//		URLTemplate: "https://crm.example.com/v1/customers/{{contact.email}}",
+//		Header:      http.Header{"Authorization": {"Bearer " + token}},
+//		CacheTTL:    5 * time.Minute,
+//		Scope:       httpexec.Scope{Team: "t_42", Integration: "crm", Version: 3},
 //	})
 //	switch {
-//	case err == nil: // 2xx: resp.Body
-//	case resp != nil && resp.Stale: // upstream failed; resp is the expired cached body
+//	case err == nil: // 2xx
+//		err = json.Unmarshal(resp.Body.Bytes(), &customer)
+//	case resp != nil && resp.Stale: // the upstream failed; resp is the expired cached answer
 //	default:
-//		msg := agentMessage[httpexec.CategoryOf(err)] // map categories to agent-safe text
+//		msg := agentMessage[httpexec.CategoryOf(err)] // "the CRM is slow to answer", ...
 //	}
 //
-// An [Executor] is safe for concurrent use by multiple goroutines. It starts
-// no background goroutine; [Executor.Close] closes idle keep-alive
-// connections of its own transport.
+// The package [github.com/inboxkit/inboxkit/integration] builds these
+// requests from an integration's definition and a contact; a host calls
+// httpexec directly for calls of its own. An [Executor] is safe for
+// concurrent use by multiple goroutines. It starts no background goroutine;
+// [Executor.Close] closes idle keep-alive connections of its own transport.
 //
-// # Execution
+// # Responses
+//
+// A [Response] carries [Header] and [Body], read-only views of what was
+// received: a cached answer is one header map and one body shared by every
+// caller of its key, so the views offer reads (Get, Len, Reader, WriteTo)
+// and copies the caller owns (Header.Clone, Body.Bytes), never a way to
+// change what another caller reads.
+//
+// # Errors, logs and events
+//
+// Errors are an [*Error] (no response) or a [*StatusError] (non-2xx,
+// returned with the response); [CategoryOf] maps any error to a [Category].
+// Context cancellation and deadlines are wrapped, so
+// errors.Is(err, context.DeadlineExceeded) works.
+//
+// The expanded URL of an integration holds the contact's data (an email in
+// the path, a name in the query), so nothing this package reports contains
+// it. Errors, [Options.Logger] records and [Options.Observe] events name a
+// call by its method, [Request.URLTemplate] without the template's query
+// ("https://crm.example.com/v1/customers/{{contact.email}}") or, when the
+// request has none, the scheme and host of its URL, and by its [Scope]
+// (team, integration, version). They never contain a query, a header value
+// or a body; only [StatusError.Body], the start of the upstream's error
+// page, may echo what the upstream was sent.
+//
+// # Safety
+//
+// The guarded transport resolves host names through [Options.Resolver] and
+// refuses the host when any of its addresses is loopback, private (RFC 1918,
+// RFC 4193), link-local, a metadata address (169.254.169.254,
+// fd00:ec2::254), unspecified (0.0.0.0/8, ::), multicast, carrier-grade NAT
+// (100.64.0.0/10), broadcast or otherwise reserved; IPv4-mapped addresses
+// are unmapped first, NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses
+// are judged by the IPv4 address they embed, IPv4-compatible (::/96) and
+// Teredo addresses are refused. net.Dialer.Control then checks the address
+// actually dialled. The environment proxy is ignored.
+//
+// [Options.AllowPrivate] lifts the address checks for explicit prefixes;
+// the cloud credential endpoints (169.254.169.254, fd00:ec2::254, AWS ECS
+// 169.254.170.2, EKS Pod Identity 169.254.170.23 and fd00:ec2::23, Alibaba
+// 100.100.100.200, Oracle 192.0.0.192), unspecified and IPv4-compatible
+// addresses stay refused whatever the list says. Tests reach httptest
+// servers with 127.0.0.1/32 there, which production configuration never
+// sets by accident. Hosts with their own certificate authorities set
+// [Options.TLSConfig], which keeps the guard.
+//
+// Middleware (OpenTelemetry's otelhttp, metrics, logging) wraps the guarded
+// transport rather than replacing it: [NewTransport] returns it, the host
+// wraps it in its own http.RoundTripper and sets that as
+// [Options.Transport] (see the NewTransport example); [NewDialer] gives the
+// guarded dialer to a host that builds its own http.Transport. Any other
+// [Options.Transport] replaces the guard.
+//
+// Before any request, the URL must use http or https, have a host, no
+// userinfo and a numeric port; a host that a browser or inet_aton would read
+// as an IPv4 number without being a canonical dotted quad (2130706433,
+// 0x7f.1, 0177.0.0.1, 127.1) is refused as [CategoryInvalidURL], literal IP
+// hosts are checked like dialled addresses, non-ASCII hosts must be
+// punycode. These checks apply to every transport. Each redirect hop is
+// validated again (and dialled through the guard); a redirect loop or more
+// than [Options.MaxRedirects] (3) redirects ends with [CategoryRedirect].
+// Once the chain leaves the original scheme, host or port, Authorization,
+// Proxy-Authorization, WWW-Authenticate, Cookie and every header in
+// [Request.SecretHeaders] are dropped.
+//
+// # Limits and retries
 //
 // Every execution is bounded: [Options.Timeout] (10 s) covers all attempts,
 // redirects and the body read; [Options.MaxBodyBytes] (1 MiB) caps the body
@@ -39,50 +110,6 @@
 // for; a longer one is honoured by not retrying at all; no wait that would
 // pass the deadline starts. [Response.Attempts] counts the attempts.
 //
-// # Safety
-//
-// The default transport resolves host names through [Options.Resolver] and
-// refuses the host when any of its addresses is loopback, private (RFC 1918,
-// RFC 4193), link-local, a metadata address (169.254.169.254,
-// fd00:ec2::254), unspecified (0.0.0.0/8, ::), multicast, carrier-grade NAT
-// (100.64.0.0/10), broadcast or otherwise reserved; IPv4-mapped addresses
-// are unmapped first, NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses
-// are judged by the IPv4 address they embed, IPv4-compatible (::/96) and
-// Teredo addresses are refused. net.Dialer.Control then checks the address
-// actually dialled. The environment proxy is ignored.
-//
-// Hosts with their own certificate authorities set [Options.TLSConfig],
-// which keeps the guard; an injected [Options.Transport] replaces the whole
-// guarded transport.
-//
-// Before any request, the URL must use http or https, have a host, no
-// userinfo and a numeric port; a host that a browser or inet_aton would read
-// as an IPv4 number without being a canonical dotted quad (2130706433,
-// 0x7f.1, 0177.0.0.1, 127.1) is refused as [CategoryInvalidURL], literal IP
-// hosts are checked like dialled addresses, non-ASCII hosts must be
-// punycode. These checks apply to an injected [Options.Transport] as well.
-// [Options.AllowPrivate] lifts the address checks for explicit prefixes;
-// the cloud credential endpoints (169.254.169.254, fd00:ec2::254, AWS ECS
-// 169.254.170.2, EKS Pod Identity 169.254.170.23 and fd00:ec2::23, Alibaba
-// 100.100.100.200, Oracle 192.0.0.192), unspecified and IPv4-compatible
-// addresses stay refused whatever the list says; tests
-// reach httptest servers with 127.0.0.1/32 there, which production
-// configuration never sets by accident.
-//
-// Each redirect hop is validated again (and dialled through the guard); a
-// redirect loop or more than [Options.MaxRedirects] (3) redirects ends with
-// [CategoryRedirect]. Once the chain leaves the original scheme, host or
-// port, Authorization, Proxy-Authorization, WWW-Authenticate, Cookie and
-// every header in [Request.SecretHeaders] are dropped.
-//
-// # Errors and observability
-//
-// Errors are an [*Error] (no response) or a [*StatusError] (non-2xx,
-// returned with the response); [CategoryOf] maps any error to a [Category].
-// No error, log record or [Event] contains a query string, a header value or
-// a body: URLs appear as scheme://host/path. Context cancellation and
-// deadlines are wrapped, so errors.Is(err, context.DeadlineExceeded) works.
-//
 // # Cache
 //
 // A request with a CacheTTL (capped at 24 h) is cached under a SHA-256
@@ -93,45 +120,65 @@
 // reads the clock once. [Request.Refresh] skips the read and still stores.
 // When the upstream fails (network, timeout, 5xx, 429) and an expired entry
 // is still within [Options.StaleGrace] (10 min), Do returns it with Stale
-// set, together with the error.
+// set, together with the error. [Executor.Invalidate] drops every entry of
+// an integration, all versions.
 //
 // The default [Cache] is a [MemoryCache]: golang-lru/v2 lru.Cache shards
-// (plain lru.Cache, not expirable: no goroutine) bounded by
-// [Options.CacheEntries] and by [Options.CacheBytes] (bodies, headers and a
-// per-entry overhead), with expiry stored in each entry and checked on read;
-// it keeps a per-scope index for invalidation. A shared store (Redis)
-// implements the three-method [Cache] interface; [CacheKey] carries the team
-// and integration in clear so that the store can index them (a set per
-// scope, or a generation number per scope folded into its own keys, as the
-// package's shared-cache example does). A store must keep an entry until
-// its StaleUntil, not only until Expires. The conformance suite in
-// [github.com/inboxkit/inboxkit/httpexec/httpexectest] checks an
-// implementation. Cache errors never fail an execution: a failed Get is a
-// miss, a failed Set is logged.
-//
-// A cache hit neither parses nor re-validates the URL: the key covers the
-// exact URL string, which was validated before its response was stored.
-// Concurrent callers of one key share the first caller's CacheTTL and
-// Timeout. An execution that started before [Executor.Invalidate] may
-// still store its result afterwards; bump [Scope.Version] on an edit that
-// changes responses to rule that out.
+// bounded by [Options.CacheEntries] and by [Options.CacheBytes] (bodies,
+// headers and a per-entry overhead), with expiry stored in each entry and
+// checked on read. A shared store (Redis) implements the three-method
+// [Cache] interface; [CacheKey] carries the team and integration in clear
+// so that the store can index them (a set per scope, or a generation
+// number per scope folded into its own keys, as the package's shared-cache
+// example does). A store must keep an entry until its StaleUntil, not only
+// until Expires, and never change an entry it has returned. The
+// conformance suite in [github.com/inboxkit/inboxkit/httpexec/httpexectest]
+// checks an implementation. Cache errors never fail an execution: a failed
+// Get is a miss, a failed Set is logged.
 //
 // # Herd collapse
 //
 // Concurrent misses of one key make one upstream execution. It runs on its
 // own goroutine, on context.WithoutCancel of the first caller's context
-// (values such as trace IDs are kept) with the request's timeout. A caller
-// whose SecretHeaders name a header that the executing request does not
-// treat as secret runs on its own instead, so that no redirect forwards
-// that header to another host. Every
+// (values such as trace IDs are kept) with the request's timeout. Every
 // caller waits on its own context: a caller that leaves gets its own
 // cancellation or deadline error and never cancels the others; when all
-// callers have left, the shared execution is canceled. A panic of a host
-// Transport or Cache inside the shared execution never crashes the process
-// from the Executor's goroutine: it is raised again on the goroutine of
-// every caller still waiting (as it would be for an uncached request), or
-// logged at error level when none is. The shared goroutine ends when the
-// execution's timeout passes provided the Transport honours the request
-// context, as net/http's and httpmock's do. Collapse is per Executor; a
-// shared cache bounds the fleet to about one call per key per TTL.
+// callers have left, the shared execution is canceled. Each caller gets its
+// own Response and its own copy of the error. A caller whose SecretHeaders
+// name a header that the executing request does not treat as secret runs on
+// its own instead, so that no redirect forwards that header to another
+// host. Concurrent callers of one key share the first caller's CacheTTL and
+// Timeout. Collapse is per Executor; a shared cache bounds the fleet to
+// about one call per key per TTL.
+//
+// # Design decisions
+//
+//   - Responses are views, not copies. A hit allocates one Response and
+//     nothing else (TestCacheHitAllocs; with the expansion's three
+//     allocations that is the four of PERFORMANCE.md P4); copying header
+//     and body per caller would have doubled or tripled that on every hit.
+//     A caller that needs bytes to keep pays for exactly that copy.
+//   - A call is named by its URL template because the template is what an
+//     admin recognises and it holds no contact data; without one, the origin
+//     is all that is safe to show. The scope ids travel beside it so that a
+//     host can find the integration and team behind a log line.
+//   - The guard is exported as a transport and a dialer, not as an
+//     Options hook: a host composes middleware the way it already does
+//     for net/http, and the Executor keeps no list of wrappers.
+//   - A cache hit neither parses nor re-validates the URL: the key covers
+//     the exact URL string, which was validated before its response was
+//     stored.
+//   - An execution that started before [Executor.Invalidate] may still store
+//     its result afterwards; bump [Scope.Version] on an edit that changes
+//     responses to rule that out.
+//   - A panic of a host Transport or Cache inside a shared execution is
+//     raised again on the goroutine of every caller still waiting (as it
+//     would be for an uncached request), or logged at error level when none
+//     is; the Executor's own goroutine never crashes the process. The
+//     shared goroutine ends when the execution's timeout passes provided
+//     the Transport honours the request context, as net/http's and
+//     httpmock's do.
+//   - Cache keys stream the body into SHA-256 after a stack-built prefix:
+//     no copy, no pool, no allocation for typical requests
+//     (BenchmarkCacheKey, BenchmarkCacheKeyLarge).
 package httpexec

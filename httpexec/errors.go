@@ -47,7 +47,9 @@ var (
 
 // Error is the error returned by [Executor.Do] for everything except a
 // non-2xx status (see [StatusError]). Its message names the method and the
-// URL as scheme://host/path only: never the query, a header value or a body.
+// call as [Request.URLTemplate] (without its query) or, without a template,
+// as the scheme and host of the URL: never the expanded path or query,
+// where contact data lives, a header value or a body.
 //
 // Err is one of this package's sentinels ([ErrBlocked], [ErrBodyTooLarge],
 // [ErrNetwork], ...), [context.Canceled] or [context.DeadlineExceeded], or,
@@ -57,7 +59,8 @@ var (
 type Error struct {
 	Category Category
 	Method   string
-	URL      string // scheme://host/path, never the query
+	URL      string // Request.URLTemplate without query, or scheme://host of the URL
+	Scope    Scope  // the request's scope: which team's integration, which version
 	Attempts int
 	Detail   string // a short redacted explanation, may be empty
 	Err      error
@@ -65,7 +68,7 @@ type Error struct {
 	permanent bool // a network failure that a retry cannot fix (unknown host)
 }
 
-// Error returns "httpexec: METHOD scheme://host/path: category: detail".
+// Error returns "httpexec: METHOD URL: category: detail".
 func (e *Error) Error() string {
 	msg := "httpexec: "
 	if e.Method != "" {
@@ -96,14 +99,15 @@ type StatusError struct {
 	StatusCode int
 	Body       []byte
 	Method     string
-	URL        string // scheme://host/path, never the query
+	URL        string // Request.URLTemplate without query, or scheme://host of the URL
+	Scope      Scope  // the request's scope: which team's integration, which version
 	Attempts   int
 }
 
 // maxStatusSnippet caps StatusError.Body.
 const maxStatusSnippet = 4 << 10
 
-// Error returns "httpexec: METHOD scheme://host/path: status N".
+// Error returns "httpexec: METHOD URL: status N".
 func (e *StatusError) Error() string {
 	if e.URL == "" {
 		return fmt.Sprintf("httpexec: status %d", e.StatusCode)

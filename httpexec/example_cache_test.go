@@ -73,7 +73,7 @@ func Example_sharedCache() {
 			exec.Invalidate(context.Background(), "t", "crm")
 		}
 		resp, _ := exec.Do(context.Background(), req)
-		fmt.Println(string(resp.Body), resp.FromCache)
+		fmt.Println(resp.Body.String(), resp.FromCache)
 	}
 	// Output:
 	// call 1 false

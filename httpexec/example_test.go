@@ -32,7 +32,7 @@ func ExampleExecutor_Do() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(resp.StatusCode, string(resp.Body))
+	fmt.Println(resp.StatusCode, resp.Body.String())
 	// Output: 200 {"plan":"pro"}
 }
 
@@ -59,14 +59,14 @@ func ExampleExecutor_Do_cached() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+		fmt.Println(resp.Body.String(), "from cache:", resp.FromCache)
 	}
 	// The integration was edited: drop its cached responses.
 	if err := exec.Invalidate(context.Background(), "t_42", "crm"); err != nil {
 		log.Fatal(err)
 	}
 	resp, _ := exec.Do(context.Background(), req)
-	fmt.Println(string(resp.Body), "from cache:", resp.FromCache)
+	fmt.Println(resp.Body.String(), "from cache:", resp.FromCache)
 	// Output:
 	// {"call":1} from cache: false
 	// {"call":1} from cache: true
@@ -88,10 +88,10 @@ func ExampleExecutor_Do_blocked() {
 		fmt.Println(httpexec.CategoryOf(err), "-", err)
 	}
 	// Output:
-	// blocked - httpexec: GET http://169.254.169.254/latest/meta-data/: blocked: metadata address
-	// blocked - httpexec: GET http://[::ffff:127.0.0.1]/admin: blocked: loopback address
-	// invalid_url - httpexec: GET http://2130706433/: invalid_url: non-canonical IP address
-	// invalid_url - httpexec: GET gopher://example.com/: invalid_url: scheme must be http or https
+	// blocked - httpexec: GET http://169.254.169.254: blocked: metadata address
+	// blocked - httpexec: GET http://[::ffff:127.0.0.1]: blocked: loopback address
+	// invalid_url - httpexec: GET http://2130706433: invalid_url: non-canonical IP address
+	// invalid_url - httpexec: GET gopher://example.com: invalid_url: scheme must be http or https
 }
 
 func ExampleCategoryOf() {
@@ -119,4 +119,34 @@ func ExampleCategoryOf() {
 	// Output:
 	// 404 The service did not find this contact.
 	// {"error":"no such contact"}
+}
+
+// Errors, logs and events name a call by its URL template and scope, never
+// by the expanded URL, which holds the contact's data.
+func ExampleRequest_urlTemplate() {
+	notFound := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 404, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})
+	exec, err := httpexec.New(httpexec.Options{Transport: notFound})
+	if err != nil {
+		log.Fatal(err)
+	}
+	req := &httpexec.Request{
+		URL:         "https://crm.example.com/v1/customers/ada%40example.com?name=Ada",
+		URLTemplate: "https://crm.example.com/v1/customers/{{contact.email}}?name={{contact.first_name}}",
+		Scope:       httpexec.Scope{Team: "t_42", Integration: "crm", Version: 3},
+	}
+	_, err = exec.Do(context.Background(), req)
+	fmt.Println(err)
+	if se, ok := errors.AsType[*httpexec.StatusError](err); ok {
+		fmt.Printf("%+v\n", se.Scope)
+	}
+
+	req.URLTemplate = "" // without a template, only the origin is safe to show
+	_, err = exec.Do(context.Background(), req)
+	fmt.Println(err)
+	// Output:
+	// httpexec: GET https://crm.example.com/v1/customers/{{contact.email}}: status 404
+	// {Team:t_42 Integration:crm Version:3}
+	// httpexec: GET https://crm.example.com: status 404
 }

@@ -24,7 +24,6 @@ type Executor struct {
 	own       *http.Transport // nil when Options.Transport was given
 	guard     *guard
 	cache     Cache
-	keyer     keyer
 	logger    *slog.Logger
 	observe   func(context.Context, Event)
 	flights   flights
@@ -48,21 +47,7 @@ func New(opts Options) (*Executor, error) {
 	if opts.Transport != nil {
 		e.transport = opts.Transport
 	} else {
-		e.own = &http.Transport{
-			Proxy:                  nil, // the environment proxy is ignored
-			DialContext:            e.guard.dialContext,
-			ForceAttemptHTTP2:      true,
-			MaxIdleConns:           100,
-			MaxIdleConnsPerHost:    16,
-			IdleConnTimeout:        90 * time.Second,
-			TLSHandshakeTimeout:    10 * time.Second,
-			ExpectContinueTimeout:  time.Second,
-			DisableCompression:     true, // gzip is decoded by the Executor, under the body cap
-			MaxResponseHeaderBytes: 64 << 10,
-		}
-		if opts.TLSConfig != nil {
-			e.own.TLSClientConfig = opts.TLSConfig.Clone()
-		}
+		e.own = newTransport(e.guard, opts.TLSConfig)
 		e.transport = e.own
 	}
 	if e.cache == nil {
@@ -107,7 +92,8 @@ func (e *Executor) Invalidate(ctx context.Context, team, integration string) err
 type prepared struct {
 	method     string
 	url        *url.URL
-	redacted   string
+	redacted   string // the call's name in errors and logs: see callURL
+	scope      Scope
 	header     http.Header
 	body       []byte
 	secret     []string // canonical names
@@ -173,14 +159,16 @@ func validHeaderValue(v string) bool {
 var forbiddenHeaders = [...]string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Te", "Trailer", "Keep-Alive", "Proxy-Connection"}
 
 func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.Duration) (*prepared, error) {
+	name := callURL(r.URL, r.URLTemplate)
 	u, err := parseURL(r.URL, e.guard)
 	if err != nil {
-		return nil, e.detailError(method, redactRaw(r.URL), err)
+		return nil, e.detailError(method, name, err)
 	}
 	p := &prepared{
 		method:     method,
 		url:        u,
-		redacted:   redactURL(u),
+		redacted:   name,
+		scope:      r.Scope,
 		body:       r.Body,
 		idempotent: idempotent,
 		timeout:    e.cfg.timeout,
@@ -244,50 +232,52 @@ func (e *Executor) detailError(method, redacted string, err error) *Error {
 func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r == nil {
 		err := &Error{Category: CategoryInvalidRequest, Detail: "nil request", Err: ErrInvalidRequest}
-		e.finish(ctx, "", "", nil, err, false)
+		e.finish(ctx, &Request{}, "", nil, err, false)
 		return nil, err
 	}
 	now := time.Now()
 	method, idempotent, ok := normalizeMethod(r.Method)
 	if !ok {
-		err := &Error{Category: CategoryInvalidRequest, URL: redactRaw(r.URL), Detail: "invalid method", Err: ErrInvalidRequest}
-		e.finish(ctx, "", r.URL, nil, err, false) // the invalid method may hold anything
+		err := &Error{Category: CategoryInvalidRequest, URL: callURL(r.URL, r.URLTemplate), Scope: r.Scope, Detail: "invalid method", Err: ErrInvalidRequest}
+		e.finish(ctx, r, "", nil, err, false) // the invalid method may hold anything
 		return nil, err
 	}
 	if r.CacheTTL < 0 || r.Timeout < 0 {
-		err := &Error{Category: CategoryInvalidRequest, Method: method, URL: redactRaw(r.URL), Detail: "negative CacheTTL or Timeout", Err: ErrInvalidRequest}
-		e.finish(ctx, method, r.URL, nil, err, false)
+		err := &Error{Category: CategoryInvalidRequest, Method: method, URL: callURL(r.URL, r.URLTemplate), Scope: r.Scope, Detail: "negative CacheTTL or Timeout", Err: ErrInvalidRequest}
+		e.finish(ctx, r, method, nil, err, false)
 		return nil, err
 	}
 	ttl := min(r.CacheTTL, MaxCacheTTL)
 	if ttl == 0 {
 		p, err := e.prepare(r, method, idempotent, 0)
 		if err != nil {
-			e.finish(ctx, method, r.URL, nil, err, false)
+			err := scoped(err, r.Scope)
+			e.finish(ctx, r, method, nil, err, false)
 			return nil, err
 		}
 		resp, err := e.execute(ctx, p)
-		e.finish(ctx, method, r.URL, resp, err, false)
+		err = scoped(err, r.Scope)
+		e.finish(ctx, r, method, resp, err, false)
 		return resp, err
 	}
 
-	key := e.keyer.key(r.Scope, method, r.URL, r.Header, r.Body)
+	key := requestKey(r.Scope, method, r.URL, r.Header, r.Body)
 	var stale *CacheEntry
 	if !r.Refresh {
 		ent, err := e.cache.Get(ctx, key)
 		if err != nil {
-			e.warn(ctx, "httpexec: cache get failed", method, r.URL, err)
+			e.warn(ctx, "httpexec: cache get failed", method, callURL(r.URL, r.URLTemplate), r.Scope, err)
 		}
 		if ent != nil {
 			if now.Before(ent.Expires) {
 				resp := &Response{
 					StatusCode: ent.StatusCode,
-					Header:     ent.Header,
-					Body:       fullSlice(ent.Body),
+					Header:     Header{ent.Header},
+					Body:       Body{ent.Body},
 					FromCache:  true,
 					StoredAt:   ent.StoredAt,
 				}
-				e.finish(ctx, method, r.URL, resp, nil, false)
+				e.finish(ctx, r, method, resp, nil, false)
 				return resp, nil
 			}
 			if now.Before(ent.StaleUntil) {
@@ -297,10 +287,12 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	p, err := e.prepare(r, method, idempotent, ttl)
 	if err != nil {
-		e.finish(ctx, method, r.URL, nil, err, false)
+		err := scoped(err, r.Scope)
+		e.finish(ctx, r, method, nil, err, false)
 		return nil, err
 	}
 	resp, shared, err := e.shared(ctx, key, p)
+	err = scoped(err, r.Scope)
 	if err != nil && stale != nil && staleEligible(err) {
 		attempts, dur := attemptsOf(resp, err), time.Duration(0)
 		if resp != nil {
@@ -310,21 +302,29 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 			Attempts:   attempts,
 			Duration:   dur,
 			StatusCode: stale.StatusCode,
-			Header:     stale.Header,
-			Body:       fullSlice(stale.Body),
+			Header:     Header{stale.Header},
+			Body:       Body{stale.Body},
 			FromCache:  true,
 			Stale:      true,
 			StoredAt:   stale.StoredAt,
 		}
 	}
-	e.finish(ctx, method, r.URL, resp, err, shared)
+	e.finish(ctx, r, method, resp, err, shared)
 	return resp, err
 }
 
-// fullSlice returns b with its capacity cut to its length, so that a
-// caller appending to a shared body reallocates instead of writing into
-// the cached array.
-func fullSlice(b []byte) []byte { return b[:len(b):len(b)] }
+// scoped records the request's scope in an error of this package. Every
+// error Do returns is its caller's own value (shared executions hand each
+// caller a copy), so setting a field races with nobody.
+func scoped(err error, s Scope) error {
+	switch e := err.(type) {
+	case *Error:
+		e.Scope = s
+	case *StatusError:
+		e.Scope = s
+	}
+	return err
+}
 
 // attemptsOf returns the upstream attempts behind a result.
 func attemptsOf(resp *Response, err error) int {
@@ -348,18 +348,19 @@ func staleEligible(err error) bool {
 }
 
 // finish logs and observes one Do call.
-func (e *Executor) finish(ctx context.Context, method, rawURL string, resp *Response, err error, shared bool) {
+func (e *Executor) finish(ctx context.Context, r *Request, method string, resp *Response, err error, shared bool) {
 	if e.observe == nil && e.logger == nil {
 		return
 	}
-	ev := Event{Method: method, Host: hostOf(rawURL), Category: CategoryOf(err), Shared: shared}
+	name := callURL(r.URL, r.URLTemplate)
+	ev := Event{Method: method, URL: name, Host: hostOf(name), Scope: r.Scope, Category: CategoryOf(err), Shared: shared}
 	ev.Attempts = attemptsOf(resp, err)
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
 		ev.Duration = resp.Duration
 		ev.FromCache = resp.FromCache
 		ev.Stale = resp.Stale
-		ev.Bytes = len(resp.Body)
+		ev.Bytes = resp.Body.Len()
 	}
 	if e.observe != nil {
 		e.observe(ctx, ev)
@@ -367,7 +368,10 @@ func (e *Executor) finish(ctx context.Context, method, rawURL string, resp *Resp
 	if e.logger != nil && e.logger.Enabled(ctx, slog.LevelDebug) {
 		e.logger.LogAttrs(ctx, slog.LevelDebug, "httpexec: request",
 			slog.String("method", ev.Method),
-			slog.String("url", redactRaw(rawURL)),
+			slog.String("url", ev.URL),
+			slog.String("team", ev.Scope.Team),
+			slog.String("integration", ev.Scope.Integration),
+			slog.Int64("version", ev.Scope.Version),
 			slog.Int("status", ev.StatusCode),
 			slog.Duration("duration", ev.Duration),
 			slog.Int("attempts", ev.Attempts),
@@ -380,15 +384,20 @@ func (e *Executor) finish(ctx context.Context, method, rawURL string, resp *Resp
 	}
 }
 
-func (e *Executor) warn(ctx context.Context, msg, method, rawURL string, err error) {
+// warn logs a failure of the host's cache. name is the call's name
+// (callURL).
+func (e *Executor) warn(ctx context.Context, msg, method, name string, s Scope, err error) {
 	if e.logger == nil {
 		return
 	}
-	// err comes from the host's cache; log its category only, not its text,
+	// err comes from the host's cache; log its type only, not its text,
 	// which may echo a key or value.
 	e.logger.LogAttrs(ctx, slog.LevelWarn, msg,
 		slog.String("method", method),
-		slog.String("url", redactRaw(rawURL)),
+		slog.String("url", name),
+		slog.String("team", s.Team),
+		slog.String("integration", s.Integration),
+		slog.Int64("version", s.Version),
 		slog.String("error_type", typeName(err)),
 	)
 }

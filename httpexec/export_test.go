@@ -2,6 +2,7 @@ package httpexec
 
 import (
 	"errors"
+	"net/http"
 	"net/netip"
 	"testing"
 )
@@ -18,4 +19,29 @@ func FenceLoopback(t testing.TB, e *Executor) {
 		t.Errorf("httpexec test fence: the guard allowed a dial to %s; refusing it here", a)
 		return errors.New("httpexec test fence: non-loopback dial")
 	}
+}
+
+// RaceEnabled reports whether the test binary runs under the race detector.
+const RaceEnabled = raceEnabled
+
+// NewFencedTransport is NewTransport with the test fence of FenceLoopback: a dial the guard lets
+// through to an address outside loopback fails t and is not made.
+func NewFencedTransport(t testing.TB, opts GuardOptions) *http.Transport {
+	tr, err := NewTransport(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewDialer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.g.fence = func(a netip.Addr) error {
+		if a.WithZone("").Unmap().IsLoopback() {
+			return nil
+		}
+		t.Errorf("httpexec test fence: the guard allowed a dial to %s; refusing it here", a)
+		return errors.New("httpexec test fence: non-loopback dial")
+	}
+	tr.DialContext = d.DialContext
+	return tr
 }

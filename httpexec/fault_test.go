@@ -134,7 +134,7 @@ func TestFaults(t *testing.T) {
 			},
 			want: httpexec.CategoryUpstream5xx,
 			check: func(t *testing.T, resp *httpexec.Response) {
-				if resp == nil || resp.StatusCode != 500 || len(resp.Body) != httpexec.DefaultMaxBodyBytes {
+				if resp == nil || resp.StatusCode != 500 || resp.Body.Len() != httpexec.DefaultMaxBodyBytes {
 					t.Errorf("resp = %v, want the 500 with its body cut at the cap", resp)
 				}
 			},
@@ -171,7 +171,7 @@ func TestFaults(t *testing.T) {
 			},
 			want: httpexec.CategoryNone,
 			check: func(t *testing.T, resp *httpexec.Response) {
-				if string(resp.Body) != `{"a":[1,2` {
+				if resp.Body.String() != `{"a":[1,2` {
 					t.Errorf("body = %q", resp.Body)
 				}
 			},
@@ -187,7 +187,7 @@ func TestFaults(t *testing.T) {
 			},
 			want: httpexec.CategoryNone,
 			check: func(t *testing.T, resp *httpexec.Response) {
-				if string(resp.Body) != `<html>oops</html>` || resp.Header.Get("Content-Encoding") != "" {
+				if resp.Body.String() != `<html>oops</html>` || resp.Header.Get("Content-Encoding") != "" {
 					t.Errorf("resp = %q %v", resp.Body, resp.Header)
 				}
 			},

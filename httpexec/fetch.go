@@ -47,11 +47,10 @@ func (e *Executor) execute(ctx context.Context, p *prepared) (*Response, error) 
 				return nil, err
 			}
 			if resp.StatusCode < 200 || resp.StatusCode > 299 {
-				snippet := resp.Body
-				if len(snippet) > maxStatusSnippet {
-					snippet = snippet[:maxStatusSnippet:maxStatusSnippet]
-				}
-				return resp, &StatusError{StatusCode: resp.StatusCode, Body: snippet, Method: p.method, URL: p.redacted, Attempts: attempt}
+				// A copy: the error's Body is the caller's to keep or
+				// change, the response's is read-only.
+				snippet := resp.Body.b[:min(len(resp.Body.b), maxStatusSnippet)]
+				return resp, &StatusError{StatusCode: resp.StatusCode, Body: bytes.Clone(snippet), Method: p.method, URL: p.redacted, Attempts: attempt}
 			}
 			return resp, nil
 		}
@@ -236,8 +235,8 @@ func (e *Executor) attempt(ctx context.Context, p *prepared) (*Response, *Error)
 	}
 	return &Response{
 		StatusCode: hresp.StatusCode,
-		Header:     hresp.Header,
-		Body:       body,
+		Header:     Header{hresp.Header},
+		Body:       Body{body},
 		Timing:     tr.timing(),
 	}, nil
 }

@@ -1,6 +1,7 @@
 package httpexec
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -109,19 +110,35 @@ func coversSecrets(have, want []string) bool {
 	return true
 }
 
-// result returns the call's outcome to one caller, with its own Response,
-// or raises the execution's panic on the caller's goroutine.
+// result returns the call's outcome to one caller, with its own Response
+// and its own copy of the error, or raises the execution's panic on the
+// caller's goroutine.
 func (c *call) result(joined bool) (*Response, bool, error) {
 	if c.panic != nil {
 		panic(c.panic)
 	}
+	err := ownError(c.err)
 	if c.resp == nil {
-		return nil, joined, c.err
+		return nil, joined, err
 	}
 	resp := *c.resp
-	resp.Body = fullSlice(resp.Body)
 	resp.Shared = joined
-	return &resp, joined, c.err
+	return &resp, joined, err
+}
+
+// ownError returns a copy of an error of this package, so that callers of
+// one shared execution never share a mutable error value.
+func ownError(err error) error {
+	switch e := err.(type) {
+	case *Error:
+		c := *e
+		return &c
+	case *StatusError:
+		c := *e
+		c.Body = bytes.Clone(e.Body)
+		return &c
+	}
+	return err
 }
 
 // run is the body of a shared execution. It stores a 2xx response in the
@@ -144,6 +161,8 @@ func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) 
 		// Nobody is left to raise it: say so instead of crashing.
 		e.logger.LogAttrs(ctx, slog.LevelError, "httpexec: panic in a shared execution",
 			slog.String("method", p.method), slog.String("url", p.redacted),
+			slog.String("team", p.scope.Team), slog.String("integration", p.scope.Integration),
+			slog.Int64("version", p.scope.Version),
 			slog.String("panic_type", typeName(pv.value)))
 	}
 	c.resp, c.err, c.panic = resp, err, pv
@@ -161,14 +180,14 @@ func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (res
 	resp, err = e.execute(ctx, p)
 	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		now := time.Now()
-		if cap(resp.Body)-len(resp.Body) > len(resp.Body)/16+512 {
-			resp.Body = append(make([]byte, 0, len(resp.Body)), resp.Body...)
+		if b := resp.Body.b; cap(b)-len(b) > len(b)/16+512 {
+			resp.Body.b = append(make([]byte, 0, len(b)), b...)
 		}
 		expires := now.Add(p.ttl)
 		ent := &CacheEntry{
 			StatusCode: resp.StatusCode,
-			Header:     resp.Header,
-			Body:       resp.Body,
+			Header:     resp.Header.h,
+			Body:       resp.Body.b,
 			StoredAt:   now,
 			Expires:    expires,
 			StaleUntil: expires.Add(e.cfg.staleGrace),
@@ -177,7 +196,7 @@ func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (res
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
 		defer cancel()
 		if serr := e.cache.Set(sctx, key, ent); serr != nil {
-			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, serr)
+			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, p.scope, serr)
 		}
 	}
 	return resp, err, nil

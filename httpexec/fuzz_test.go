@@ -25,6 +25,9 @@ func FuzzParseURL(f *testing.F) {
 		if r := redactRaw(raw); strings.ContainsAny(r, "?#") {
 			t.Fatalf("redactRaw(%q) = %q keeps a query or fragment", raw, r)
 		}
+		if r := originOf(raw); strings.ContainsAny(r[min(len(r), strings.Index(r, "://")+3):], "/?#@") {
+			t.Fatalf("originOf(%q) = %q keeps more than scheme and host", raw, r)
+		}
 		u, err := parseURL(raw, g)
 		if err != nil {
 			return
@@ -43,8 +46,44 @@ func FuzzParseURL(f *testing.F) {
 		} else if endsInNumber(host) {
 			t.Fatalf("accepted numeric host %q", host)
 		}
-		if r := redactURL(u); strings.ContainsAny(r, "?#@") && !strings.Contains(u.EscapedPath(), "@") {
-			t.Fatalf("redactURL(%q) = %q", raw, r)
+		// Without a template a call is named by its origin: nothing of the
+		// path, query or userinfo, where contact data and credentials live.
+		if r := callURL(raw, ""); r == "" || !strings.HasPrefix(raw, r) {
+			t.Fatalf("callURL(%q) = %q, want the URL's scheme://host", raw, r)
+		}
+	})
+}
+
+// FuzzCallURL: the name of a call never carries a query, a fragment or
+// userinfo, whatever the template or URL holds, and without a template
+// nothing past the host.
+func FuzzCallURL(f *testing.F) {
+	for _, s := range [][2]string{
+		{"https://api.example.com/c/ada%40example.com?e=x", "https://api.example.com/c/{{contact.email}}?key=K"},
+		{"https://u:p@h.example/p", "https://u:p@h.example/{{x}}#f"},
+		{"https://a@b@c/x?y", ""}, {"no scheme at all", "{{contact.email}}"}, {"https://h", "https://h/@x"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, raw, template string) {
+		name := callURL(raw, template)
+		if strings.ContainsAny(name, "?#") {
+			t.Fatalf("callURL(%q, %q) = %q keeps a query or fragment", raw, template, name)
+		}
+		if i := strings.Index(name, "://"); i >= 0 {
+			authority := name[i+3:]
+			if j := strings.IndexByte(authority, '/'); j >= 0 {
+				authority = authority[:j]
+			}
+			if strings.Contains(authority, "@") {
+				t.Fatalf("callURL(%q, %q) = %q keeps userinfo", raw, template, name)
+			}
+			if template == "" && strings.Contains(name[i+3:], "/") {
+				t.Fatalf("callURL(%q, \"\") = %q keeps a path", raw, name)
+			}
+		}
+		if template == "" && name != "" && !strings.Contains(raw, "://") {
+			t.Fatalf("callURL(%q, \"\") = %q for a URL without scheme", raw, name)
 		}
 	})
 }
@@ -70,19 +109,18 @@ func FuzzCacheKey(f *testing.F) {
 	f.Add("t", "i", int64(1), "GET", "https://x/a", "X-A", "1", []byte(""), "t", "i", int64(1), "GET", "https://x/a", "x-a", "1", []byte(""))
 	f.Add("t", "ic", int64(1), "GET", "u", "A", "b", []byte("c"), "ti", "c", int64(1), "GET", "u", "A", "b", []byte("c"))
 	f.Add("", "", int64(0), "", "", "A", "", []byte("x"), "", "", int64(0), "", "", "A", "x", []byte(""))
-	var k keyer
 	f.Fuzz(func(t *testing.T, t1, i1 string, v1 int64, m1, u1, hn1, hv1 string, b1 []byte,
 		t2, i2 string, v2 int64, m2, u2, hn2, hv2 string, b2 []byte) {
 		h1, h2 := http.Header{hn1: {hv1}}, http.Header{hn2: {hv2}}
-		k1 := k.key(Scope{t1, i1, v1}, m1, u1, h1, b1)
-		k2 := k.key(Scope{t2, i2, v2}, m2, u2, h2, b2)
+		k1 := requestKey(Scope{t1, i1, v1}, m1, u1, h1, b1)
+		k2 := requestKey(Scope{t2, i2, v2}, m2, u2, h2, b2)
 		same := t1 == t2 && i1 == i2 && v1 == v2 && m1 == m2 && u1 == u2 &&
 			http.CanonicalHeaderKey(hn1) == http.CanonicalHeaderKey(hn2) && hv1 == hv2 && string(b1) == string(b2)
 		if (k1.Digest == k2.Digest) != same {
 			t.Fatalf("digest equal = %v, requests equal = %v", k1.Digest == k2.Digest, same)
 		}
 		// Deterministic.
-		if k.key(Scope{t1, i1, v1}, m1, u1, h1, b1) != k1 {
+		if requestKey(Scope{t1, i1, v1}, m1, u1, h1, b1) != k1 {
 			t.Fatal("key not deterministic")
 		}
 	})

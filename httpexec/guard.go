@@ -371,16 +371,41 @@ func endsInNumber(host string) bool {
 	return true
 }
 
-// redactURL renders u as scheme://host/path.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
+// callURL returns the name of a call in errors, logs and events: the URL
+// template with its query, fragment and userinfo dropped when the caller
+// gave one, else the scheme://host of the URL. The expanded path and query
+// are never used: they hold the contact's data. It does not allocate unless
+// userinfo has to be cut out.
+func callURL(rawURL, template string) string {
+	if template != "" {
+		return redactRaw(template)
 	}
-	return u.Scheme + "://" + u.Host + u.EscapedPath()
+	return originOf(rawURL)
 }
 
-// redactRaw renders a raw URL as scheme://host/path without parsing it,
-// used when parsing failed or was skipped (cache hits).
+// originOf returns scheme://host[:port] of a raw URL without parsing it,
+// userinfo dropped, or "" when raw has no "://".
+func originOf(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return ""
+	}
+	end := len(raw)
+	if j := strings.IndexAny(raw[i+3:], "/?#"); j >= 0 {
+		end = i + 3 + j
+	}
+	if end > 512 {
+		end = 512
+	}
+	authority := raw[i+3 : end]
+	if j := strings.LastIndexByte(authority, '@'); j >= 0 {
+		return raw[:i+3] + authority[j+1:]
+	}
+	return raw[:end]
+}
+
+// redactRaw renders a raw URL as scheme://host/path without parsing it:
+// query, fragment and userinfo dropped, at most 512 bytes.
 func redactRaw(raw string) string {
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		raw = raw[:i]
@@ -390,10 +415,12 @@ func redactRaw(raw string) string {
 	}
 	if i := strings.Index(raw, "://"); i >= 0 {
 		rest := raw[i+3:]
-		if j := strings.IndexByte(rest, '@'); j >= 0 {
-			if k := strings.IndexByte(rest, '/'); k < 0 || j < k {
-				raw = raw[:i+3] + rest[j+1:]
-			}
+		k := strings.IndexByte(rest, '/')
+		if k < 0 {
+			k = len(rest)
+		}
+		if j := strings.LastIndexByte(rest[:k], '@'); j >= 0 {
+			raw = raw[:i+3] + rest[j+1:]
 		}
 	}
 	return raw

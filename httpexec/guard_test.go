@@ -198,14 +198,14 @@ func TestAllowPrivate(t *testing.T) {
 	srv := newServer(t, httpHandlerString("ok"))
 	res := newFakeResolver("svc.internal", "127.0.0.1", "meta.internal", "169.254.169.254")
 	ex := mustNew(t, httpexec.Options{AllowPrivate: loopback, Resolver: res})
-	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL + "/"}); err != nil || string(r.Body) != "ok" {
+	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL + "/"}); err != nil || r.Body.String() != "ok" {
 		t.Fatalf("allowed loopback: %v, %v", r, err)
 	}
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
-	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://svc.internal" + port + "/"}); err != nil || string(r.Body) != "ok" {
+	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://svc.internal" + port + "/"}); err != nil || r.Body.String() != "ok" {
 		t.Fatalf("allowed name: %v, %v", r, err)
 	}
-	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://[::ffff:127.0.0.1]" + port + "/"}); err != nil || string(r.Body) != "ok" {
+	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "http://[::ffff:127.0.0.1]" + port + "/"}); err != nil || r.Body.String() != "ok" {
 		t.Fatalf("allowed mapped loopback: %v, %v", r, err)
 	}
 	for _, u := range []string{"http://127.0.0.2" + port + "/", "http://[::1]" + port + "/", "http://localhost" + port + "/"} {

@@ -49,7 +49,7 @@ func TestHerdP6(t *testing.T) {
 					<-start
 					resp, err := ex.Do(t.Context(), req)
 					done[i] = time.Now()
-					if err != nil || string(resp.Body) != `{"vip":true}` {
+					if err != nil || resp.Body.String() != `{"vip":true}` {
 						t.Errorf("caller %d: %+v, %v", i, resp, err)
 						return
 					}
@@ -106,7 +106,7 @@ func TestHerdP6FakeClock(t *testing.T) {
 					wg.Go(func() {
 						resp, err := ex.Do(t.Context(), req)
 						done[i] = time.Now()
-						if err != nil || string(resp.Body) != `{"vip":true}` {
+						if err != nil || resp.Body.String() != `{"vip":true}` {
 							t.Errorf("caller %d: %+v, %v", i, resp, err)
 						}
 					})
@@ -173,7 +173,7 @@ func TestHerdLeaderCancel(t *testing.T) {
 		}
 		close(release)
 		for range others {
-			if r := <-results; r == nil || string(r.Body) != "ok" || !r.Shared {
+			if r := <-results; r == nil || r.Body.String() != "ok" || !r.Shared {
 				t.Errorf("follower got %+v", r)
 			}
 		}
@@ -217,7 +217,7 @@ func TestHerdFollowerDeadline(t *testing.T) {
 			}
 		})
 		wg.Go(func() {
-			if r, err := ex.Do(t.Context(), req); err != nil || string(r.Body) != "ok" {
+			if r, err := ex.Do(t.Context(), req); err != nil || r.Body.String() != "ok" {
 				t.Errorf("patient follower: %+v, %v", r, err)
 			}
 		})
@@ -378,7 +378,7 @@ func TestHerdPanic(t *testing.T) {
 				}
 				if where == "transport" {
 					explode.Store(false)
-					if r, err := ex.Do(t.Context(), req); err != nil || string(r.Body) != "ok" {
+					if r, err := ex.Do(t.Context(), req); err != nil || r.Body.String() != "ok" {
 						t.Fatalf("after the panic: %+v, %v", r, err)
 					}
 				}

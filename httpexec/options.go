@@ -31,9 +31,12 @@ const (
 // logging and no hook.
 type Options struct {
 	// Transport performs requests. If nil, the Executor uses its own
-	// transport, whose dialer refuses loopback, private, link-local,
-	// metadata, unspecified, multicast, CGNAT and reserved addresses (see
-	// AllowPrivate) and which ignores the environment proxy. URL checks
+	// guarded transport (what NewTransport returns for AllowPrivate,
+	// Resolver and TLSConfig): its dialer refuses loopback, private,
+	// link-local, metadata, unspecified, multicast, CGNAT and reserved
+	// addresses and it ignores the environment proxy. A transport set here
+	// replaces that guard unless it wraps a transport from NewTransport,
+	// which is how middleware (tracing, metrics) keeps it. URL checks
 	// (scheme, host spelling, literal addresses) apply to every transport.
 	Transport http.RoundTripper
 
@@ -89,8 +92,9 @@ type Options struct {
 	Resolver Resolver
 
 	// Logger receives debug records of executions and warnings about cache
-	// failures. If nil, nothing is logged. Records never contain a query
-	// string, a header value or a body.
+	// failures. If nil, nothing is logged. Records name a call by method,
+	// URL as Event.URL, team, integration and version; they never contain
+	// the expanded path or query (contact data), a header value or a body.
 	Logger *slog.Logger
 
 	// Observe, if not nil, is called once per Do call, after it completes,
@@ -123,10 +127,15 @@ type RetryPolicy struct {
 }
 
 // Event describes one completed [Executor.Do] call for [Options.Observe].
-// It holds no query string, header value or body.
+// It identifies the call without personal data: no expanded path or
+// query, header value or body.
 type Event struct {
-	Method     string
-	Host       string // host[:port] of the request URL
+	Method string
+	// URL is Request.URLTemplate without its query, fragment and userinfo,
+	// or, when the request has no template, the scheme://host of its URL.
+	URL        string
+	Host       string // host[:port] of URL
+	Scope      Scope  // the request's scope (team, integration, version)
 	StatusCode int    // 0 when no response was received
 	Duration   time.Duration
 	Attempts   int  // upstream attempts of the execution whose result this is (0 for a cache hit)

@@ -43,7 +43,7 @@ func TestRedirectDropsSecretsOnHostChange(t *testing.T) {
 		},
 		SecretHeaders: []string{"x-api-key", "X-Tenant-Token"},
 	})
-	if err != nil || string(resp.Body) != "landed" {
+	if err != nil || resp.Body.String() != "landed" {
 		t.Fatalf("Do = %+v, %v", resp, err)
 	}
 	mu.Lock()
@@ -151,7 +151,7 @@ func TestRedirectLimits(t *testing.T) {
 		t.Fatalf("4 redirects with cap 3: %v, want redirect", err)
 	}
 	// Exactly at the cap: fine.
-	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "https://api.example.com/1"}); err != nil || string(r.Body) != "end" {
+	if r, err := ex.Do(t.Context(), &httpexec.Request{URL: "https://api.example.com/1"}); err != nil || r.Body.String() != "end" {
 		t.Fatalf("3 redirects with cap 3: %+v, %v", r, err)
 	}
 	// A negative cap returns the redirect response itself.

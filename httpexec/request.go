@@ -24,6 +24,14 @@ type Request struct {
 	Header http.Header
 	Body   []byte
 
+	// URLTemplate is the URL as written before expansion, for example
+	// "https://crm.example.com/v1/customers/{{contact.email}}". Errors, log
+	// records and events name the request by it (its query, fragment and
+	// userinfo dropped), because the expanded URL carries the contact's
+	// data. When it is empty they name the request by the scheme and host
+	// of URL only. It plays no part in sending or caching.
+	URLTemplate string
+
 	// CacheTTL is how long a 2xx response stays fresh. Zero: neither read
 	// nor stored.
 	CacheTTL time.Duration
@@ -46,18 +54,15 @@ type Request struct {
 }
 
 // Response is the result of [Executor.Do]. Each call gets its own
-// Response, but its Header map and Body slice are shared, without a copy,
-// with the cache and with every other caller of the same key (cache hits
-// and herd collapse: that is what makes a hit cost one small allocation).
-// They are READ-ONLY: writing to Body, or calling Header.Set, Add or Del,
-// changes what later callers (other contacts' profile loads included)
-// are served, and a write concurrent with another caller's read is a data
-// race that can crash the process (concurrent map access). A caller that
-// needs to modify them copies first (bytes.Clone, Header.Clone).
+// Response. Its Header and Body are read-only views of what the cache
+// holds and every other caller of the same key is served (cache hits and
+// herd collapse share them without a copy: that keeps a hit at one small
+// allocation); a caller cannot change what another one reads. Body.Bytes
+// and Header.Clone return copies to modify.
 type Response struct {
 	StatusCode int
-	Header     http.Header
-	Body       []byte // decoded (gzip), at most MaxBodyBytes
+	Header     Header
+	Body       Body // decoded (gzip), at most MaxBodyBytes
 
 	// Duration is the wall time of the upstream execution, all attempts
 	// included. It is zero for a fresh cache hit (the hit path reads the

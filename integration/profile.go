@@ -143,7 +143,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 	if err != nil { // a stale response served because the upstream failed
 		fail(err)
 	}
-	if rerr := s.render(c, scrubBytes(resp.Body, sentSecrets(o, req)), start, out); rerr != nil {
+	if rerr := s.render(c, scrubBytes(resp.Body.Bytes(), sentSecrets(o, req)), start, out); rerr != nil {
 		fail(rerr)
 		return
 	}

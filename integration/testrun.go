@@ -143,9 +143,9 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	res.Duration = s.now().Sub(start)
 	var body []byte // the response body with echoed secrets redacted
 	if resp != nil {
-		body = scrubBytes(resp.Body, secrets)
+		body = scrubBytes(resp.Body.Bytes(), secrets)
 		res.StatusCode = resp.StatusCode
-		res.Header = scrubHeader(resp.Header, secrets)
+		res.Header = scrubHeader(resp.Header.Clone(), secrets)
 		res.Body, res.BodyTruncated = capText(string(body), s.maxTestBody)
 		res.Attempts = resp.Attempts
 		res.Timing = Timing(resp.Timing)

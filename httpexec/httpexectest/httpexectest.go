@@ -1,10 +1,13 @@
 package httpexectest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -51,7 +54,7 @@ func RunCache(t *testing.T, newCache func(t *testing.T) httpexec.Cache) {
 	t.Run("RoundTrip", func(t *testing.T) {
 		c := newCache(t)
 		k := Key("t", "i", 1, "a")
-		want := Entry(`{"a":1}`, now, time.Minute, time.Hour)
+		want := richEntry(now)
 		if err := c.Set(ctx, k, want); err != nil {
 			t.Fatalf("Set: %v", err)
 		}
@@ -59,7 +62,61 @@ func RunCache(t *testing.T, newCache func(t *testing.T) httpexec.Cache) {
 		if err != nil || got == nil {
 			t.Fatalf("Get = %v, %v, want the entry", got, err)
 		}
-		checkEntry(t, got, want)
+		checkEntry(t, got, richEntry(now))
+	})
+	t.Run("SetLeavesEntryAlone", func(t *testing.T) {
+		// The Executor keeps serving the entry it stored: a cache must
+		// not change it.
+		c := newCache(t)
+		k := Key("t", "i", 1, "a")
+		e := richEntry(now)
+		if err := c.Set(ctx, k, e); err != nil {
+			t.Fatalf("Set: %v", err)
+		}
+		c.Get(ctx, k)
+		c.Set(ctx, Key("t", "i", 1, "b"), Entry("other", now, time.Minute, 0))
+		checkEntry(t, e, richEntry(now))
+	})
+	t.Run("ReturnedEntryStaysIntact", func(t *testing.T) {
+		// Responses are read-only views of the entry Get returned, held
+		// while other calls use the cache: Get must not hand out an entry
+		// (or body or header) that a later Set or Get overwrites in place.
+		c := newCache(t)
+		a, b := Key("t", "i", 1, "a"), Key("t", "i", 1, "b")
+		c.Set(ctx, a, richEntry(now))
+		c.Set(ctx, b, Entry("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", now, time.Minute, 0))
+		got, err := c.Get(ctx, a)
+		if err != nil || got == nil {
+			t.Fatalf("Get = %v, %v, want the entry", got, err)
+		}
+		c.Get(ctx, b)
+		repl := Entry("replacement", now.Add(time.Second), 2*time.Minute, time.Minute)
+		repl.Header.Set("Content-Type", "text/plain")
+		c.Set(ctx, a, repl)
+		c.Get(ctx, a)
+		c.Invalidate(ctx, "t", "i")
+		checkEntry(t, got, richEntry(now))
+	})
+	t.Run("DigestIsWholeKey", func(t *testing.T) {
+		// Two keys of different teams whose digests differ in their last
+		// byte only: a store keyed by part of the digest would serve one
+		// team the other's response.
+		c := newCache(t)
+		k1 := Key("t", "i", 1, "a")
+		k2 := k1
+		k2.Team = "u"
+		k2.Digest[31] ^= 1
+		k3 := k1
+		k3.Digest[0] ^= 1
+		for i, k := range []httpexec.CacheKey{k1, k2, k3} {
+			c.Set(ctx, k, Entry(fmt.Sprint("entry ", i), now, time.Minute, 0))
+		}
+		for i, k := range []httpexec.CacheKey{k1, k2, k3} {
+			got, err := c.Get(ctx, k)
+			if err != nil || got == nil || string(got.Body) != fmt.Sprint("entry ", i) {
+				t.Errorf("Get(key %d) = %v, %v, want entry %d", i, got, err, i)
+			}
+		}
 	})
 	t.Run("Replace", func(t *testing.T) {
 		c := newCache(t)
@@ -157,11 +214,41 @@ func RunCache(t *testing.T, newCache func(t *testing.T) httpexec.Cache) {
 	})
 }
 
+// richEntry is an entry that exercises a store's encoding: a 2xx status
+// other than 200, repeated and empty header values, a binary body holding
+// every byte value, and times a minute and an hour apart.
+func richEntry(now time.Time) *httpexec.CacheEntry {
+	body := make([]byte, 0, 512)
+	for i := range 512 {
+		body = append(body, byte(i))
+	}
+	e := Entry(string(body), now, time.Minute, time.Hour)
+	e.StatusCode = 203
+	e.Header["Set-Cookie"] = []string{"a=1", "b=2"}
+	e.Header["X-Empty"] = []string{""}
+	return e
+}
+
+// checkEntry reports every field of got that differs from want. Times are
+// compared with Equal: a store may drop the monotonic reading and the
+// location.
 func checkEntry(t *testing.T, got, want *httpexec.CacheEntry) {
 	t.Helper()
-	if got.StatusCode != want.StatusCode || string(got.Body) != string(want.Body) ||
-		got.Header.Get("Content-Type") != want.Header.Get("Content-Type") ||
-		!got.StoredAt.Equal(want.StoredAt) || !got.Expires.Equal(want.Expires) || !got.StaleUntil.Equal(want.StaleUntil) {
-		t.Errorf("entry = %+v, want %+v", got, want)
+	if got.StatusCode != want.StatusCode {
+		t.Errorf("StatusCode = %d, want %d", got.StatusCode, want.StatusCode)
+	}
+	if !bytes.Equal(got.Body, want.Body) {
+		t.Errorf("Body = %q, want %q", got.Body, want.Body)
+	}
+	if !maps.EqualFunc(got.Header, want.Header, slices.Equal) {
+		t.Errorf("Header = %v, want %v", got.Header, want.Header)
+	}
+	for _, f := range []struct {
+		name      string
+		got, want time.Time
+	}{{"StoredAt", got.StoredAt, want.StoredAt}, {"Expires", got.Expires, want.Expires}, {"StaleUntil", got.StaleUntil, want.StaleUntil}} {
+		if !f.got.Equal(f.want) {
+			t.Errorf("%s = %v, want %v", f.name, f.got, f.want)
+		}
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package httpexectest_test
+
+const raceEnabled = false
