@@ -415,25 +415,22 @@ func appendDate(b []byte, t time.Time) []byte {
 
 // appendDateTime appends t as "Jan 2, 2006, 3:04 PM EST": ICU's en-US
 // date, hour, minute and short zone name. The zone is the tz database's
-// abbreviation; a numeric one ("-03") is written as ICU writes an offset,
-// "GMT-3" (or "GMT+5:30").
+// abbreviation; a numeric one ("-03") and local mean time ("LMT", before
+// a zone adopted standard time) are written as ICU writes an offset:
+// "GMT-3", "GMT+5:30", "GMT-4:56:02".
 func appendDateTime(b []byte, t time.Time) []byte {
 	b = appendDate(b, t)
 	b = append(b, ", "...)
 	h := t.Hour()
 	b = strconv.AppendInt(b, int64((h+11)%12+1), 10)
-	b = append(b, ':')
-	if t.Minute() < 10 {
-		b = append(b, '0')
-	}
-	b = strconv.AppendInt(b, int64(t.Minute()), 10)
+	b = append2(append(b, ':'), t.Minute())
 	if h < 12 {
 		b = append(b, " AM "...)
 	} else {
 		b = append(b, " PM "...)
 	}
 	name, offset := t.Zone()
-	if name != "" && name[0] != '+' && name[0] != '-' {
+	if name != "" && name[0] != '+' && name[0] != '-' && name != "LMT" {
 		return append(b, name...)
 	}
 	b = append(b, "GMT"...)
@@ -447,14 +444,18 @@ func appendDateTime(b []byte, t time.Time) []byte {
 		b = append(b, '+')
 	}
 	b = strconv.AppendInt(b, int64(offset/3600), 10)
-	if m := offset % 3600 / 60; m != 0 {
-		b = append(b, ':')
-		if m < 10 {
-			b = append(b, '0')
+	if m, sec := offset%3600/60, offset%60; m != 0 || sec != 0 {
+		b = append2(append(b, ':'), m)
+		if sec != 0 {
+			b = append2(append(b, ':'), sec)
 		}
-		b = strconv.AppendInt(b, int64(m), 10)
 	}
 	return b
+}
+
+// append2 appends n (0-99) as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
 // appendRelative appends d as "just now", "3 days ago" or "in 2 hours".
