@@ -114,6 +114,51 @@ func TestICUDates(t *testing.T) {
 	checkICU(t, "testdata/icu/dates.json", 1000)
 }
 
+// TestICUDeviations pins each difference from ICU that the package
+// documentation lists: what ICU (Node 20, ICU 78) writes, and what the
+// library writes instead.
+func TestICUDeviations(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format, value string
+		loc           *time.Location
+		icu, want     string
+		diagnostic    string
+	}{
+		{`{"type":"currency","currency":"USD"}`, `-0.001`, nil, "-$0.00", "$0.00", ""},
+		{`"number"`, `-0`, nil, "-0", "0", ""},
+		{`{"type":"number","compact":true}`, `12345`, nil, "12K", "12.3K", ""},
+		{`{"type":"currency","currency":"{{c}}"}`, `1`, nil, "ABC 1.00", "1", "invalid_currency"},
+		{`"number"`, `"0x1F"`, nil, "31", "0x1F", "invalid_number"},
+		{`"number"`, `"Infinity"`, nil, "∞", "Infinity", "invalid_number"},
+		{`"number"`, `"  "`, nil, "0", "  ", "invalid_number"},
+		{`"date"`, `"0000-06-01"`, nil, "Jun 1, 1", "0000-06-01", "invalid_date"},
+		{`"datetime"`, `"2024-01-15T14:30:00Z"`, berlin, "Jan 15, 2024, 3:30 PM GMT+1", "Jan 15, 2024, 3:30 PM CET", ""},
+	}
+	for _, tt := range tests {
+		def := `{"version":1,"sections":[{"type":"keyvalue","items":[{"label":"v","value":"{{v}}","format":` + tt.format + `}]}]}`
+		tp, err := template.Parse([]byte(def))
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", def, err)
+		}
+		out, err := tp.Render([]byte(`{"c":"ABC","v":`+tt.value+`}`), &template.RenderOptions{Location: tt.loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := out.Nodes[0].Items[0].Value.Text
+		code := ""
+		if len(out.Diagnostics) > 0 {
+			code = out.Diagnostics[0].Code
+		}
+		if got == tt.icu || got != tt.want || code != tt.diagnostic {
+			t.Errorf("%s %s: got %q (diagnostic %q), want %q (%q) where ICU writes %q", tt.format, tt.value, got, code, tt.want, tt.diagnostic, tt.icu)
+		}
+	}
+}
+
 func ExampleTemplate_Render_money() {
 	tp, err := template.Parse([]byte(`{"version":1,"sections":[{"type":"keyvalue","items":[
 		{"label":"Refund","value":"{{refund}}","format":{"type":"currency","currency":"USD"}},
