@@ -10,6 +10,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/template"
 	"github.com/inboxkit/inboxkit/template/render"
+	"golang.org/x/text/width"
 )
 
 // TestSheetGolden draws a profile sheet with every kind of card: fresh,
@@ -123,4 +124,81 @@ func ExampleSheet() {
 	// ┌─ Loyalty Points ──────────────────────────── failed ─┐
 	// │ The service failed (HTTP 503).                       │
 	// └──────────────────────────────────────────────────────┘
+}
+
+// FuzzSheet checks that whatever a card holds (titles, messages and raw
+// responses from hosts and upstreams), every line of a sheet is exactly
+// the sheet's width and free of control and bidi characters.
+func FuzzSheet(f *testing.F) {
+	f.Add("Customer Data", "The service failed (HTTP 503).", []byte(`{"a":1}`), 64)
+	f.Add("注文履歴", "x\r\ny\x1b[2J", []byte("\u202e{\"b\":\"\u200b\"}"), 30)
+	f.Add("", "", []byte(nil), 0)
+	f.Add(strings.Repeat("é", 300), strings.Repeat("word ", 200), []byte(strings.Repeat("[", 50)), 200)
+	f.Fuzz(func(t *testing.T, title, message string, raw []byte, width int) {
+		if len(title)+len(message)+len(raw) > 4096 {
+			return
+		}
+		cards := []render.Card{
+			{Title: title, Raw: raw, Message: message, Stale: true, Updated: goldenNow.Add(-time.Hour)},
+			{Title: title, Status: render.StatusError, Message: message},
+			{Title: title, Output: &template.Output{Nodes: []template.Node{{Type: template.NodeText, Text: message}}}},
+		}
+		var b bytes.Buffer
+		if err := render.Sheet(&b, cards, &render.SheetOptions{Width: width, Now: goldenNow}); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for i, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+			w := displayWidth(l)
+			if i == 0 {
+				want = w
+			}
+			if w != want {
+				t.Fatalf("line %d is %d columns, line 0 %d: %q", i, w, want, l)
+			}
+			for _, r := range l {
+				if r < ' ' || r == 0x7f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+					t.Fatalf("line %d holds %U: %q", i, r, l)
+				}
+			}
+		}
+	})
+}
+
+// displayWidth counts terminal columns: two for wide and fullwidth
+// characters, one for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// TestDeepNesting draws cards nested deeper than the width allows: the
+// inner boxes shrink to nothing, never a panic.
+func TestDeepNesting(t *testing.T) {
+	n := template.Node{Type: template.NodeKeyValue, Title: "leaf", Items: []template.Item{{Label: "a", Value: template.Value{Text: "b", Kind: template.KindText}}}}
+	for range 40 {
+		n = template.Node{Type: template.NodeCard, Title: "card", Children: []template.Node{n, {Type: template.NodeDivider}}}
+	}
+	out := &template.Output{Version: 1, Nodes: []template.Node{n}}
+	var b bytes.Buffer
+	if err := render.Text(&b, out); err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if err := render.Sheet(&b, []render.Card{{Title: "deep", Output: out}}, &render.SheetOptions{Width: 30, Now: goldenNow}); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if w := displayWidth(l); w != 30 {
+			t.Fatalf("line %d is %d columns, want 30: %q", i, w, l)
+		}
+	}
 }

@@ -55,7 +55,7 @@ func Text(w io.Writer, out *template.Output) error {
 			if l == dividerLine {
 				l = strings.Repeat("─", width)
 			}
-			b.WriteString(l)
+			b.WriteString(plain(l))
 			b.WriteByte('\n')
 		}
 	}
@@ -95,7 +95,10 @@ func textWidth(s string) int {
 }
 
 // fit cuts s to at most w columns, with "…" when cut, and pads it to w.
+// It drops control and format characters (see plain): the template
+// package cleans the trees it renders, but a host may build one itself.
 func fit(s string, w int) string {
+	s = plain(s)
 	if tw := textWidth(s); tw <= w {
 		return s + strings.Repeat(" ", w-tw)
 	}
@@ -151,13 +154,18 @@ func box(title, note string, content []string, lo layout) []string {
 		}
 		inner = min(inner, lo.width-4)
 	}
+	// Nested deeper than the width allows, a box keeps one column; its
+	// parent cuts it with "…".
+	inner = max(inner, 1)
 	top := "┌"
 	fill := inner + 2 // columns of the top border between the corners
-	if note != "" {
-		note = fit(note, min(textWidth(note), max(fill/2-3, 1)))
+	if note != "" && fill/2-3 >= 1 {
+		note = fit(note, min(textWidth(note), fill/2-3))
 		fill -= textWidth(note) + 3 // " note ─"
+	} else {
+		note = "" // no room
 	}
-	if title != "" {
+	if title != "" && fill-4 >= 1 {
 		t := fit(title, min(textWidth(title), fill-4))
 		top += "─ " + t + " "
 		fill -= textWidth(t) + 3
