@@ -202,12 +202,11 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		if f.ratio {
 			n = n.shift(2)
 		}
-		prec := 2
-		min := 0
+		minFrac, maxFrac := 0, 2
 		if f.precision >= 0 {
-			prec, min = f.precision, f.precision
+			minFrac, maxFrac = f.precision, f.precision
 		}
-		b = appendNum(b, n, min, prec)
+		b = appendNum(b, n, minFrac, maxFrac)
 		b = append(b, '%')
 	default:
 		switch {
