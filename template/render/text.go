@@ -31,9 +31,10 @@ const (
 //	└────────────────────────────────────────┘
 //
 // Badges are written as [Gold], links as "label <url>", buttons as
-// "[ label ] <url>", empty values as "—". Inside a box, titled sections
-// other than cards are a heading in capitals and their lines, dividers
-// span the box, text is wrapped and other lines are cut with "…"; text,
+// "[ label ] <url>", empty values as "—". Inside a box, cards and the
+// titled elements of a repeat are boxes, other titled sections a heading
+// in capitals over their lines; dividers span the box, text is wrapped
+// and other lines are cut with "…"; text,
 // links and buttons outside any box are written in full, dividers as
 // wide as the boxes. A nil out writes nothing. To draw a whole profile
 // sheet of cards, use [Sheet].
