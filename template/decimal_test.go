@@ -2,8 +2,11 @@ package template
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // refRound is an independent reference for num.round: s rounded half away
@@ -81,4 +84,28 @@ func TestParseNum(t *testing.T) {
 			t.Errorf("parseNum(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzParseTime checks the date parser on any text: no panic, and what
+// it accepts as an RFC 3339 date-time has an offset RFC 3339 allows and
+// a year the formats can show.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2024-01-15T14:30:00Z", "2024-01-15t14:30:00z", "2024-01-15 14:30:00", "2024-01-15T10:00:00+24:00",
+		"2024-01-15T10:00:00-23:59", "0000-01-01T00:00:00Z", "2024-01-15", "1705329000", "1705329000000.5", "-1e3", "2024-01-15T10:00:00.123456789+05:30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := gjson.Parse(strconv.Quote(s))
+		tm, dateOnly, ok := parseTime(v, "")
+		if !ok || dateOnly {
+			return
+		}
+		_, offset := tm.Zone()
+		if offset <= -24*3600 || offset >= 24*3600 {
+			t.Fatalf("parseTime(%q) accepted offset %ds", s, offset)
+		}
+		if strings.ContainsAny(s, ":") && (tm.Year() < 0 || tm.Year() > 10000) {
+			t.Fatalf("parseTime(%q) = year %d", s, tm.Year())
+		}
+	})
 }
