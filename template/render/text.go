@@ -34,27 +34,28 @@ const (
 // "[ label ] <url>", empty values as "—". Inside a box, cards and the
 // titled elements of a repeat are boxes, other titled sections a heading
 // in capitals over their lines; dividers span the box, text is wrapped
-// and other lines are cut with "…"; text,
-// links and buttons outside any box are written in full, dividers as
-// wide as the boxes. A nil out writes nothing. To draw a whole profile
-// sheet of cards, use [Sheet].
+// and other lines are cut with "…". Text, links and buttons outside any
+// box are written in full, dividers as wide as the boxes. A nil out
+// writes nothing. To draw a whole profile sheet of cards, use [Sheet].
 func Text(w io.Writer, out *template.Output) error {
 	if out == nil {
 		return nil
 	}
-	width := minBoxWidth
+	// Measure every top-level box at its natural width, then draw them
+	// all at the widest.
+	boxWidth := minBoxWidth
 	for _, n := range out.Nodes {
 		for _, l := range nodeLines(n, layout{width: maxBoxWidth}) {
-			if strings.HasPrefix(l, "┌") { // the top of a box at the top level
-				width = max(width, textWidth(l))
+			if strings.HasPrefix(l, "┌") {
+				boxWidth = max(boxWidth, textWidth(l))
 			}
 		}
 	}
 	var b strings.Builder
 	for _, n := range out.Nodes {
-		for _, l := range nodeLines(n, layout{width: width, exact: true}) {
+		for _, l := range nodeLines(n, layout{width: boxWidth, exact: true}) {
 			if l == dividerLine {
-				l = strings.Repeat("─", width)
+				l = strings.Repeat("─", boxWidth)
 			}
 			b.WriteString(plain(l))
 			b.WriteByte('\n')
