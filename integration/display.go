@@ -22,7 +22,7 @@ func compileDisplay(ps *problems, d Display) *template.Template {
 	if err != nil {
 		if pe, ok := errors.AsType[*template.ParseError](err); ok && len(pe.Problems) > 0 {
 			for _, p := range pe.Problems {
-				ps.add("display.template"+p.Pointer, p.Code, "%s", p.Message)
+				ps.add("display.template"+p.Path, p.Code, "%s", p.Message)
 			}
 		} else {
 			ps.add("display.template", CodeInvalid, "%s", err.Error())

@@ -51,3 +51,29 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestRenderAllocs keeps BenchmarkRenderFixture's allocation count (P3;
+// the arena in text.go is what keeps it low) from growing unnoticed.
+func TestRenderAllocs(t *testing.T) {
+	def, err := os.ReadFile("testdata/cases/perf_fixture_200/template.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/cases/perf_fixture_200/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := template.Parse(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &template.RenderOptions{Now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	allocs := testing.AllocsPerRun(20, func() {
+		if _, err := tp.Render(data, opts); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 28 {
+		t.Errorf("Render of the 200-row fixture: %.0f allocs, want at most 28", allocs)
+	}
+}

@@ -50,8 +50,8 @@ func parseNum(s string, buf []byte) (num, bool) {
 			}
 			i++
 		}
-		if i == fs {
-			return num{}, false
+		if i == fs && !sawDigit {
+			return num{}, false // "." alone; "5." is 5, as in JavaScript
 		}
 		sawDigit = true
 	}
@@ -108,40 +108,39 @@ func (n num) shift(k int) num {
 	return n
 }
 
-// round rounds n half away from zero to prec fraction digits, in place.
-func (n num) round(prec int) num {
-	keep := n.pt + prec
-	if keep >= len(n.d) {
+// round returns n rounded half away from zero (ICU's "halfExpand") to
+// prec fraction digits. It never modifies n: when rounding up changes a
+// digit, the result's digits are written to buf, which must not share
+// memory with n.d. (Rounding n's digits in place once let a second
+// rounding see the carried digits: -0.949 became -$0.96.)
+func (n num) round(prec int, buf []byte) num {
+	keep := n.pt + prec // significant digits kept
+	switch {
+	case keep >= len(n.d):
 		return n
-	}
-	if keep < 0 {
+	case keep < 0, keep == 0 && n.d[0] < '5':
 		return num{neg: n.neg}
-	}
-	up := n.d[keep] >= '5'
-	d := n.d[:keep]
-	if up {
-		i := len(d) - 1
-		for i >= 0 && d[i] == '9' {
-			d[i] = '0'
-			i--
+	case n.d[keep] < '5':
+		d := n.d[:keep]
+		for len(d) > 0 && d[len(d)-1] == '0' {
+			d = d[:len(d)-1]
 		}
-		if i >= 0 {
-			d[i]++
-		} else {
-			// All nines (or nothing kept): the result is 10^pt.
-			d = n.d[:1]
-			d[0] = '1'
-			n.pt++
+		if len(d) == 0 {
+			return num{neg: n.neg}
 		}
+		return num{neg: n.neg, d: d, pt: n.pt}
 	}
-	for len(d) > 0 && d[len(d)-1] == '0' {
-		d = d[:len(d)-1]
+	d := append(buf[:0], n.d[:keep]...)
+	i := len(d) - 1
+	for i >= 0 && d[i] == '9' {
+		i--
 	}
-	n.d = d
-	if len(d) == 0 {
-		n.pt = 0
+	if i < 0 {
+		// All nines (or nothing kept): the result is 10^pt.
+		return num{neg: n.neg, d: append(d[:0], '1'), pt: n.pt + 1}
 	}
-	return n
+	d[i]++
+	return num{neg: n.neg, d: d[:i+1], pt: n.pt}
 }
 
 // intLen is the number of digits before the decimal point (at least 1).
@@ -207,15 +206,24 @@ func cmpAbs(a, b num) int {
 }
 
 // appendNum appends n with at least minFrac and at most maxFrac fraction
-// digits (rounding), with ',' thousands separators.
+// digits (rounding half away from zero), with ',' thousands separators.
+// A minus sign is written only when the rounded value is not zero.
 func appendNum(b []byte, n num, minFrac, maxFrac int) []byte {
-	n = n.round(maxFrac)
+	return appendDecimal(b, n, minFrac, maxFrac, 4)
+}
+
+// appendDecimal is appendNum with separators only in integer parts of at
+// least minGrouping digits: 4 normally, 5 in compact notation, where ICU
+// (CLDR's minimumGroupingDigits) writes 1000T but 10,000T.
+func appendDecimal(b []byte, n num, minFrac, maxFrac, minGrouping int) []byte {
+	var buf [64]byte
+	n = n.round(maxFrac, buf[:0])
 	if n.neg && len(n.d) > 0 {
 		b = append(b, '-')
 	}
 	il := n.intLen()
 	for i := 0; i < il; i++ {
-		if i > 0 && (il-i)%3 == 0 {
+		if i > 0 && (il-i)%3 == 0 && il >= minGrouping {
 			b = append(b, ',')
 		}
 		b = append(b, n.at(n.pt-il+i))

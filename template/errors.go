@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/variables"
 )
 
 // Errors returned by [Template.Render] (wrapped; test with errors.Is). A
@@ -15,15 +17,13 @@ var (
 	ErrTooDeep     = errors.New("template: input nested too deeply")
 )
 
-// Problem is one reason a template definition was rejected by [Parse].
-// Code is stable and machine-readable (see the package documentation for
-// the list); Pointer is the RFC 6901 JSON pointer of the offending
-// element, such as /sections/3/items/0/format; Message is for people.
-type Problem struct {
-	Code    string `json:"code"`
-	Pointer string `json:"pointer"`
-	Message string `json:"message"`
-}
+// Problem is one reason a template definition was rejected by [Parse]:
+// the module's one shape of an input problem, [variables.Problem]. Path
+// is the RFC 6901 JSON pointer of the offending element in the
+// definition, such as /sections/3/items/0/format ("" for the whole
+// document); Code is stable and machine-readable (see the package
+// documentation for the list); Message is for people.
+type Problem = variables.Problem
 
 // ParseError is returned by [Parse]. It lists every problem found in the
 // definition (at most [MaxProblems]), section by section in document
@@ -41,16 +41,9 @@ func (e *ParseError) Error() string {
 		return "template: invalid definition"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "template: invalid definition: %s: %s", pointerOrRoot(e.Problems[0].Pointer), e.Problems[0].Message)
+	fmt.Fprintf(&b, "template: invalid definition: %s", e.Problems[0])
 	if n := len(e.Problems) - 1; n > 0 {
 		fmt.Fprintf(&b, " (and %d more)", n)
 	}
 	return b.String()
-}
-
-func pointerOrRoot(p string) string {
-	if p == "" {
-		return "/"
-	}
-	return p
 }

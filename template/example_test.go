@@ -28,7 +28,7 @@ func ExampleParse() {
 		{"type": "chart"}]}`))
 	if pe, ok := errors.AsType[*template.ParseError](err); ok {
 		for _, p := range pe.Problems {
-			fmt.Println(p.Code, p.Pointer)
+			fmt.Println(p.Code, p.Path)
 		}
 	}
 	// Output:

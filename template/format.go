@@ -165,6 +165,7 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		cur, known = currencyOf(r.expand(f.currencyArg, sc, ptr))
 	}
 	b := r.arena.begin(32)
+	var buf [64]byte // rounded digits
 	switch f.kind {
 	case KindCurrency:
 		if !known {
@@ -175,37 +176,45 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 		}
 		out.Currency = cur.code
 		if f.minorUnits {
-			n = n.shift(-cur.digits)
+			n = n.shift(-cur.minor)
 		}
-		prec := cur.digits
+		// Round once, then write the sign of the rounded amount before
+		// the symbol: -0.001 is $0.00, -0.949 is -$0.95.
+		minFrac, maxFrac := cur.digits, cur.digits
 		if f.precision >= 0 {
-			prec = f.precision
+			minFrac, maxFrac = f.precision, f.precision
 		}
-		if n.neg && !n.round(prec).isZero() {
+		minGrouping, suffix := 4, ""
+		if f.compact {
+			minFrac, maxFrac, minGrouping = 0, compactPrecision(f.precision), 5
+			n, suffix = compact(n, maxFrac, buf[:0])
+		} else {
+			n = n.round(maxFrac, buf[:0])
+		}
+		if n.neg && !n.isZero() {
 			b = append(b, '-')
 		}
 		n.neg = false
 		b = append(b, cur.symbol...)
-		if f.compact {
-			b = appendCompact(b, n, f.precision)
-		} else {
-			b = appendNum(b, n, prec, prec)
-		}
+		b = appendDecimal(b, n, minFrac, maxFrac, minGrouping)
+		b = append(b, suffix...)
 	case KindPercent:
 		if f.ratio {
 			n = n.shift(2)
 		}
-		prec := 2
-		min := 0
+		minFrac, maxFrac := 0, 2
 		if f.precision >= 0 {
-			prec, min = f.precision, f.precision
+			minFrac, maxFrac = f.precision, f.precision
 		}
-		b = appendNum(b, n, min, prec)
+		b = appendNum(b, n, minFrac, maxFrac)
 		b = append(b, '%')
 	default:
 		switch {
 		case f.compact:
-			b = appendCompact(b, n, f.precision)
+			prec := compactPrecision(f.precision)
+			m, suffix := compact(n, prec, buf[:0])
+			b = appendDecimal(b, m, 0, prec, 5)
+			b = append(b, suffix...)
 		case f.precision >= 0:
 			b = appendNum(b, n, f.precision, f.precision)
 		default:
@@ -215,26 +224,31 @@ func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string
 	return r.arena.end(b)
 }
 
-// appendCompact appends n as 1.2K, 3.4M, 5.6B or 7.8T, with prec (default
-// 1) fraction digits at most, trailing zeros dropped.
-func appendCompact(b []byte, n num, prec int) []byte {
-	if prec < 0 {
-		prec = 1
+// compactPrecision returns the fraction digits of compact notation:
+// precision, or 1 by default (1.2K).
+func compactPrecision(precision int) int {
+	if precision < 0 {
+		return 1
 	}
+	return precision
+}
+
+// compact scales n for compact notation: it returns n / 1000^k rounded to
+// prec fraction digits and the suffix of k ("", K, M, B or T). As in ICU,
+// k follows the rounded value: 999,950 is 1M, not 1000K, and 19.99 is 20
+// (rounded once, from the original digits). buf holds rounded digits.
+func compact(n num, prec int, buf []byte) (num, string) {
 	suffixes := [...]string{"", "K", "M", "B", "T"}
-	var scratch [64]byte
 	k := 0
-	if r := n.round(prec); r.pt > 3 {
-		k = min((r.pt-1)/3, 4)
+	if n.pt > 3 {
+		k = min((n.pt-1)/3, len(suffixes)-1)
 	}
-	m := num{neg: n.neg, d: append(scratch[:0], n.d...), pt: n.pt}.shift(-3 * k)
-	m = m.round(prec)
-	if m.pt > 3 && k < 4 {
+	m := n.shift(-3*k).round(prec, buf)
+	if m.pt > 3 && k < len(suffixes)-1 {
 		k++
-		m = m.shift(-3).round(prec)
+		m = n.shift(-3*k).round(prec, buf)
 	}
-	b = appendNum(b, m, 0, prec)
-	return append(b, suffixes[k]...)
+	return m, suffixes[k]
 }
 
 func (r *renderer) formatBool(v gjson.Result, f *format, ptr string) string {
@@ -277,15 +291,11 @@ func truthValue(v gjson.Result) (bool, bool) {
 
 // Date handling.
 
-const (
-	layoutDate     = "Jan 2, 2006"
-	layoutDateTime = "Jan 2, 2006, 3:04 PM MST"
-)
-
-// parseTime reads RFC 3339 (with or without fraction or zone), plain
-// dates (dateOnly is then set) and Unix seconds or milliseconds (numbers
-// or numeric strings; unit "s" or "ms" forces one, otherwise values of
-// at least 1e11 are milliseconds).
+// parseTime reads RFC 3339 (with or without fraction or zone; 't', 'z'
+// and a space are accepted for 'T' and 'Z'), plain dates (dateOnly is
+// then set) and Unix seconds or milliseconds (numbers or numeric strings;
+// unit "s" or "ms" forces one, otherwise values of at least 1e11 are
+// milliseconds).
 func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool) {
 	var s string
 	switch v.Type {
@@ -304,20 +314,10 @@ func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool
 		return t, true, err == nil
 	}
 	if len(s) >= 19 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t, false, true
-		}
-		str := []byte(s)
-		str[10] = 'T'
-		if t, err := time.Parse(time.RFC3339Nano, string(str)); err == nil {
-			return t, false, true
-		}
-		if t, err := time.Parse("2006-01-02T15:04:05.999999999", string(str)); err == nil {
-			return t, false, true
-		}
-		return time.Time{}, false, false
+		t, ok := parseDateTime(s)
+		return t, false, ok
 	}
-	var scratch [32]byte
+	var scratch, buf [32]byte
 	n, good := parseNum(s, scratch[:0])
 	if !good || n.pt > 16 {
 		return time.Time{}, false, false
@@ -327,7 +327,7 @@ func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool
 	if !ms {
 		n = n.shift(3)
 	}
-	n = n.round(0)
+	n = n.round(0, buf[:0])
 	var msec int64
 	for i := 0; i < n.intLen() && n.pt > 0; i++ {
 		msec = msec*10 + int64(n.at(i))
@@ -343,10 +343,46 @@ func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool
 	return t, false, true
 }
 
+// parseDateTime parses an RFC 3339 date-time, s[10] being 'T', 't' or a
+// space, with an optional zone ('Z', 'z' or an offset of at most
+// ±23:59); without one it is UTC.
+func parseDateTime(s string) (time.Time, bool) {
+	layout := time.RFC3339Nano
+	switch last := s[len(s)-1]; {
+	case last == 'Z' || last == 'z':
+	case len(s) >= 25 && (s[len(s)-6] == '+' || s[len(s)-6] == '-') && s[len(s)-3] == ':':
+		// time.Parse accepts hours up to 24 (and 99 minutes in some
+		// forms); RFC 3339's time-numoffset does not.
+		hh, mm := s[len(s)-5:len(s)-3], s[len(s)-2:]
+		if hh > "23" || mm > "59" {
+			return time.Time{}, false
+		}
+	default:
+		layout = "2006-01-02T15:04:05.999999999"
+	}
+	if s[10] == 'T' && s[len(s)-1] != 'z' {
+		t, err := time.Parse(layout, s)
+		return t, err == nil
+	}
+	var buf [64]byte
+	b := append(buf[:0], s...)
+	b[10] = 'T'
+	if b[len(b)-1] == 'z' {
+		b[len(b)-1] = 'Z'
+	}
+	t, err := time.Parse(layout, string(b))
+	return t, err == nil
+}
+
 func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 	t, dateOnly, ok := parseTime(v, f.unit)
-	if !ok {
-		r.diag("invalid_date", ptr, "not a date or time; shown as text")
+	if ok && f.kind != KindRelative && !dateOnly {
+		t = t.In(r.o.Location)
+	}
+	if !ok || (f.kind != KindRelative && (t.Year() < 1 || t.Year() > 9999)) {
+		// Years outside 1-9999 (0000-01-01, or 0001-01-01T00:00:00Z
+		// west of UTC) have no agreed display: shown as written.
+		r.diag("invalid_date", ptr, "not a date or time (or a year outside 1-9999); shown as text")
 		return plainString(v)
 	}
 	b := r.arena.begin(40)
@@ -358,28 +394,67 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 		}
 		b = appendRelative(b, r.o.Now.Sub(t))
 	case dateOnly || f.kind == KindDate:
-		if !dateOnly {
-			t = t.In(r.o.Location)
-		}
 		b = appendDate(b, t)
 	default:
-		b = t.In(r.o.Location).AppendFormat(b, layoutDateTime)
+		b = appendDateTime(b, t)
 	}
 	return r.arena.end(b)
 }
 
-// appendDate appends t as "Jan 2, 2006" (layoutDate) without parsing
-// the layout on every call.
+// appendDate appends t as ICU's en-US medium date, "Jan 2, 2006" (the
+// year as it is: "Mar 1, 99").
 func appendDate(b []byte, t time.Time) []byte {
 	y, m, d := t.Date()
 	b = append(b, m.String()[:3]...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(d), 10)
 	b = append(b, ", "...)
-	for p := 1000; p > 1 && y < p; p /= 10 {
-		b = append(b, '0')
-	}
 	return strconv.AppendInt(b, int64(y), 10)
+}
+
+// appendDateTime appends t as "Jan 2, 2006, 3:04 PM EST": ICU's en-US
+// date, hour, minute and short zone name. The zone is the tz database's
+// abbreviation; a numeric one ("-03") and local mean time ("LMT", before
+// a zone adopted standard time) are written as ICU writes an offset:
+// "GMT-3", "GMT+5:30", "GMT-4:56:02".
+func appendDateTime(b []byte, t time.Time) []byte {
+	b = appendDate(b, t)
+	b = append(b, ", "...)
+	h := t.Hour()
+	b = strconv.AppendInt(b, int64((h+11)%12+1), 10)
+	b = append2(append(b, ':'), t.Minute())
+	if h < 12 {
+		b = append(b, " AM "...)
+	} else {
+		b = append(b, " PM "...)
+	}
+	name, offset := t.Zone()
+	if name != "" && name[0] != '+' && name[0] != '-' && name != "LMT" {
+		return append(b, name...)
+	}
+	b = append(b, "GMT"...)
+	if offset == 0 {
+		return b
+	}
+	if offset < 0 {
+		b = append(b, '-')
+		offset = -offset
+	} else {
+		b = append(b, '+')
+	}
+	b = strconv.AppendInt(b, int64(offset/3600), 10)
+	if m, sec := offset%3600/60, offset%60; m != 0 || sec != 0 {
+		b = append2(append(b, ':'), m)
+		if sec != 0 {
+			b = append2(append(b, ':'), sec)
+		}
+	}
+	return b
+}
+
+// append2 appends n (0-99) as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
 // appendRelative appends d as "just now", "3 days ago" or "in 2 hours".

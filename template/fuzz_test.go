@@ -46,7 +46,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%d problems", len(pe.Problems))
 			}
 			for _, p := range pe.Problems {
-				if p.Code == "" || p.Message == "" || (p.Pointer != "" && !strings.HasPrefix(p.Pointer, "/")) {
+				if p.Code == "" || p.Message == "" || (p.Path != "" && !strings.HasPrefix(p.Path, "/")) {
 					t.Fatalf("malformed problem %+v", p)
 				}
 			}

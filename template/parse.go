@@ -114,7 +114,7 @@ type parser struct {
 
 func (p *parser) add(code, ptr, msg string) {
 	if len(p.problems) < MaxProblems {
-		p.problems = append(p.problems, Problem{Code: code, Pointer: ptr, Message: msg})
+		p.problems = append(p.problems, Problem{Path: ptr, Code: code, Message: msg})
 	}
 }
 
@@ -129,14 +129,6 @@ func (p *parser) count(ptr string) bool {
 		p.add("too_many", ptr, "more than "+strconv.Itoa(maxElements)+" sections, fields and conditions")
 	}
 	return p.elements <= maxElements
-}
-
-// escapePointer escapes a key for a JSON pointer (RFC 6901).
-func escapePointer(k string) string {
-	if !strings.ContainsAny(k, "~/") {
-		return k
-	}
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
 }
 
 func typeName(v gjson.Result) string {
@@ -180,7 +172,7 @@ func (p *parser) object(v gjson.Result, ptr string, allowed ...string) (obj, boo
 	var o obj
 	v.ForEach(func(k, val gjson.Result) bool {
 		key := k.String()
-		kp := ptr + "/" + escapePointer(key)
+		kp := ptr + "/" + variables.PointerToken(key)
 		if _, dup := o.get(key); dup {
 			p.add("duplicate_key", kp, "key "+strconv.Quote(key)+" appears more than once")
 			return true
@@ -629,7 +621,7 @@ func (p *parser) tones(o obj, ptr string, f *format) {
 			v.ForEach(func(k, t gjson.Result) bool {
 				tone, ok := toneOf(t.String())
 				if t.Type != gjson.String || !ok {
-					p.add("invalid_tone", ptr+"/tones/"+escapePointer(k.String()), "tone must be success, warning, danger, info or neutral")
+					p.add("invalid_tone", ptr+"/tones/"+variables.PointerToken(k.String()), "tone must be success, warning, danger, info or neutral")
 					return true
 				}
 				if _, dup := f.tones[k.String()]; !dup {

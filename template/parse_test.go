@@ -22,7 +22,7 @@ func problemKeys(t *testing.T, err error) []problemKey {
 		if p.Message == "" {
 			t.Errorf("problem %+v has no message", p)
 		}
-		keys = append(keys, problemKey{p.Code, p.Pointer})
+		keys = append(keys, problemKey{p.Code, p.Path})
 	}
 	return keys
 }

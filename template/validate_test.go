@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -83,17 +82,6 @@ func FuzzScanRows(f *testing.F) {
 			t.Fatalf("%d rows, gjson %d", i, len(want))
 		}
 	})
-}
-
-func TestAppendDateMatchesLayout(t *testing.T) {
-	for _, d := range []time.Time{
-		time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), time.Date(1, 12, 31, 23, 0, 0, 0, time.UTC),
-		time.Date(999, 2, 3, 0, 0, 0, 0, time.UTC), time.Date(9999, 9, 9, 0, 0, 0, 0, time.UTC), time.Date(42, 5, 1, 0, 0, 0, 0, time.UTC),
-	} {
-		if got, want := string(appendDate(nil, d)), d.Format(layoutDate); got != want {
-			t.Errorf("appendDate(%v) = %q, want %q", d, got, want)
-		}
-	}
 }
 
 // FuzzIndex checks indexed lookups against gjson.Get.

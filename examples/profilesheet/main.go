@@ -201,7 +201,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := printCards(w, cards); err != nil {
+	if err := printCards(w, cards, now); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
@@ -247,20 +247,22 @@ func run(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// printCards prints each card: its header line, then its node tree, raw JSON or error.
-func printCards(w io.Writer, cards []integration.Card) error {
-	for _, c := range cards {
-		fmt.Fprintln(w, statusLine(c))
+// printCards draws the cards as a profile sheet, one box per card.
+func printCards(w io.Writer, cards []integration.Card, now time.Time) error {
+	sheet := make([]render.Card, len(cards))
+	for i, c := range cards {
+		sheet[i] = render.Card{
+			Title: c.Name, Status: render.Status(c.Status), Output: c.Output, Raw: c.Raw,
+			Updated: c.FetchedAt, Stale: c.Stale,
+		}
 		switch {
-		case c.Output != nil:
-			if err := render.Text(w, c.Output); err != nil {
-				return err
-			}
-		case c.Raw != nil:
-			fmt.Fprintf(w, "  %s\n", c.Raw)
+		case c.Error != nil:
+			sheet[i].Message = c.Error.Message
+		case c.Status == integration.StatusNotApplicable:
+			sheet[i].Message = "Not applicable: this contact has no " + strings.Join(c.Missing, ", ") + "."
 		}
 	}
-	return nil
+	return render.Sheet(w, sheet, &render.SheetOptions{Width: 64, Now: now})
 }
 
 func printStatusLines(w io.Writer, cards []integration.Card) {
@@ -284,7 +286,7 @@ func statusLine(c integration.Card) string {
 	case integration.StatusNotApplicable:
 		return fmt.Sprintf("○ %s: not applicable (missing %s)", c.Name, strings.Join(c.Missing, ", "))
 	default:
-		return fmt.Sprintf("✗ %s: %s [%s]", c.Name, c.Error.Message, c.Error.Category)
+		return fmt.Sprintf("✗ %s: %s", c.Name, c.Error.Message)
 	}
 }
 

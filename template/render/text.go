@@ -22,7 +22,8 @@ const (
 )
 
 // Text writes out as plain text. Titled sections, cards and tables are
-// drawn in boxes:
+// drawn in boxes, all as wide as the widest one needs (42 to 100
+// columns), so that the boxes of one output line up:
 //
 //	┌─ Customer Information ─────────────────┐
 //	│ Customer ID          12345             │
@@ -30,25 +31,55 @@ const (
 //	└────────────────────────────────────────┘
 //
 // Badges are written as [Gold], links as "label <url>", buttons as
-// "[ label ] <url>", empty values as "—". Lines inside a box are cut
-// with "…" to fit the widest box (100 columns); text, links and buttons
-// outside any box are written in full. A nil out writes nothing.
+// "[ label ] <url>", empty values as "—". Inside a box, cards and the
+// titled elements of a repeat are boxes, other titled sections a heading
+// in capitals over their lines; dividers span the box, text is wrapped
+// and other lines are cut with "…". Text, links and buttons outside any
+// box are written in full, dividers as wide as the boxes. A nil out
+// writes nothing. To draw a whole profile sheet of cards, use [Sheet].
 func Text(w io.Writer, out *template.Output) error {
 	if out == nil {
 		return nil
 	}
+	// Measure every top-level box at its natural width, then draw them
+	// all at the widest.
+	boxWidth := minBoxWidth
+	for _, n := range out.Nodes {
+		for _, l := range nodeLines(n, layout{width: maxBoxWidth}) {
+			if strings.HasPrefix(l, "┌") {
+				boxWidth = max(boxWidth, textWidth(l))
+			}
+		}
+	}
 	var b strings.Builder
 	for _, n := range out.Nodes {
-		for _, l := range nodeLines(n, maxBoxWidth, false) {
+		for _, l := range nodeLines(n, layout{width: boxWidth, exact: true}) {
 			if l == dividerLine {
-				l = strings.Repeat("─", minBoxWidth)
+				l = strings.Repeat("─", boxWidth)
 			}
-			b.WriteString(l)
+			b.WriteString(plain(l))
 			b.WriteByte('\n')
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// layout is how nodeLines draws: width is the outer width of a box at
+// this level (exactly that when exact, otherwise at most that, as its
+// content needs); nested is set inside a box, item for the elements of
+// a repeat, which are boxed when titled even inside a box (a list of
+// orders reads as a list of boxes).
+type layout struct {
+	width  int
+	exact  bool
+	nested bool
+	item   bool
+}
+
+// inside returns the layout of a box's content.
+func (lo layout) inside() layout {
+	return layout{width: lo.width - 4, exact: lo.exact, nested: true}
 }
 
 // textWidth is the number of terminal columns s takes.
@@ -66,7 +97,10 @@ func textWidth(s string) int {
 }
 
 // fit cuts s to at most w columns, with "…" when cut, and pads it to w.
+// It drops control and format characters (see plain): the template
+// package cleans the trees it renders, but a host may build one itself.
 func fit(s string, w int) string {
+	s = plain(s)
 	if tw := textWidth(s); tw <= w {
 		return s + strings.Repeat(" ", w-tw)
 	}
@@ -107,23 +141,42 @@ func valueText(v template.Value) string {
 	return s
 }
 
-// box frames content lines with a title; inner is the content width.
-func box(title string, content []string, maxWidth int) []string {
-	inner := minBoxWidth - 4
-	for _, l := range content {
-		inner = max(inner, textWidth(l))
+// box frames content lines under a title, with an optional note at the
+// right end of the top border ("updated 3 min ago").
+func box(title, note string, content []string, lo layout) []string {
+	title, note = oneLine(title), oneLine(note)
+	inner := lo.width - 4
+	if !lo.exact {
+		inner = minBoxWidth - 4
+		for _, l := range content {
+			inner = max(inner, textWidth(l))
+		}
+		if title != "" {
+			inner = max(inner, textWidth(title)+2)
+		}
+		inner = min(inner, lo.width-4)
 	}
-	if title != "" {
-		inner = max(inner, textWidth(oneLine(title))+2)
-	}
-	inner = min(inner, maxWidth-4)
-	var out []string
-	if title != "" {
-		t := fit(oneLine(title), min(textWidth(oneLine(title)), inner-1))
-		out = append(out, "┌─ "+t+" "+strings.Repeat("─", inner-textWidth(t)-1)+"┐")
+	// Nested deeper than the width allows, a box keeps one column; its
+	// parent cuts it with "…".
+	inner = max(inner, 1)
+	top := "┌"
+	fill := inner + 2 // columns of the top border between the corners
+	if note != "" && fill/2-3 >= 1 {
+		note = fit(note, min(textWidth(note), fill/2-3))
+		fill -= textWidth(note) + 3 // " note ─"
 	} else {
-		out = append(out, "┌"+strings.Repeat("─", inner+2)+"┐")
+		note = "" // no room
 	}
+	if title != "" && fill-4 >= 1 {
+		t := fit(title, min(textWidth(title), fill-4))
+		top += "─ " + t + " "
+		fill -= textWidth(t) + 3
+	}
+	top += strings.Repeat("─", max(fill, 0))
+	if note != "" {
+		top += " " + note + " ─"
+	}
+	out := []string{top + "┐"}
 	for _, l := range content {
 		if l == dividerLine {
 			l = strings.Repeat("─", inner)
@@ -133,22 +186,41 @@ func box(title string, content []string, maxWidth int) []string {
 	return append(out, "└"+strings.Repeat("─", inner+2)+"┘")
 }
 
-// nodeLines renders n as lines at most maxWidth columns wide. Inside a
-// box (nested), untitled key-value lists and tables are not boxed again.
-func nodeLines(n template.Node, maxWidth int, nested bool) []string {
+// wrap breaks s into lines of at most w columns at spaces (a word longer
+// than w is left for fit to cut).
+func wrap(s string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case textWidth(line)+1+textWidth(word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	return append(lines, line)
+}
+
+// nodeLines renders n as lines at most lo.width columns wide.
+func nodeLines(n template.Node, lo layout) []string {
+	// frame boxes a section at the top level; inside a box, a titled
+	// section is a heading over its lines.
 	frame := func(title string, content []string) []string {
-		if nested && title == "" {
+		switch {
+		case !lo.nested, lo.item && title != "":
+			return box(title, "", content, lo)
+		case title == "":
 			return content
 		}
-		return box(title, content, maxWidth)
+		return append([]string{strings.ToUpper(oneLine(title))}, content...)
 	}
 	switch n.Type {
 	case template.NodeCard:
-		var content []string
-		for _, c := range n.Children {
-			content = append(content, nodeLines(c, maxWidth-4, true)...)
-		}
-		return box(n.Title, content, maxWidth)
+		return box(n.Title, "", childLines(n.Children, lo.inside()), lo)
 	case template.NodeKeyValue:
 		content := make([]string, 0, len(n.Items))
 		for _, it := range n.Items {
@@ -158,25 +230,32 @@ func nodeLines(n template.Node, maxWidth int, nested bool) []string {
 	case template.NodeTable:
 		return frame(n.Title, tableLines(n))
 	case template.NodeRepeat:
-		var content []string
-		for _, c := range n.Children {
-			content = append(content, nodeLines(c, maxWidth-4, nested || n.Title != "")...)
+		in := lo
+		if !lo.nested && n.Title != "" {
+			in = lo.inside()
 		}
+		in.item = true
+		content := childLines(n.Children, in)
 		if n.Total == 0 && n.Text != "" {
 			content = append(content, oneLine(n.Text))
 		}
 		if n.Shown < n.Total {
 			content = append(content, strconv.Itoa(n.Shown)+" of "+strconv.Itoa(n.Total)+" shown")
 		}
-		if n.Title != "" {
-			return box(n.Title, content, maxWidth)
+		if n.Title == "" {
+			return content
 		}
-		return content
+		return frame(n.Title, content)
 	case template.NodeText:
-		lines := strings.Split(strings.ReplaceAll(n.Text, "\t", " "), "\n")
-		if n.Style == "heading" {
-			for i, l := range lines {
-				lines[i] = strings.ToUpper(l)
+		var lines []string
+		for _, l := range strings.Split(strings.ReplaceAll(n.Text, "\t", " "), "\n") {
+			if n.Style == "heading" {
+				l = strings.ToUpper(l)
+			}
+			if lo.nested && textWidth(l) > lo.width {
+				lines = append(lines, wrap(l, lo.width)...)
+			} else {
+				lines = append(lines, l)
 			}
 		}
 		return lines
@@ -202,6 +281,15 @@ func nodeLines(n template.Node, maxWidth int, nested bool) []string {
 		return []string{"[image: " + oneLine(n.Text) + "] <" + n.Href + ">"}
 	}
 	return nil
+}
+
+// childLines renders nodes one after the other.
+func childLines(nodes []template.Node, lo layout) []string {
+	var lines []string
+	for _, c := range nodes {
+		lines = append(lines, nodeLines(c, lo)...)
+	}
+	return lines
 }
 
 func tableLines(n template.Node) []string {
