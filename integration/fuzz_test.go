@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 )
 
@@ -81,7 +82,7 @@ func FuzzDryRun(f *testing.F) {
 			t.Fatalf("Test = %v", err)
 		}
 		if res.Error != nil {
-			if res.Error.Category != integration.CategoryInvalidRequest {
+			if res.Error.Category != httpexec.CategoryInvalidRequest {
 				t.Fatalf("dry run error %+v", res.Error)
 			}
 			return

@@ -20,7 +20,7 @@ import (
 // value keeps the sealed value of prev's secret of the same name (header names compare
 // case-insensitively), but only while the URL's origin (scheme, host and port) is prev's: a
 // stored credential is never sent to a server its author did not send it to. It returns the
-// field paths ("headers[0].value", "secrets[1].value") of the values not kept because the
+// field paths ("/headers/0/value", "/secrets/1/value") of the values not kept because the
 // origin changed.
 func keepSecrets(prev, c *Integration) (refused []string) {
 	keep := prev != nil && sameOrigin(prev.URL, c.URL)
@@ -37,7 +37,7 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 		if stored := storedHeader(prev, h.Name); keep {
 			h.Sealed = stored
 		} else if stored != "" {
-			refused = append(refused, fmt.Sprintf("headers[%d].value", i))
+			refused = append(refused, fmt.Sprintf("/headers/%d/value", i))
 		}
 	}
 	for i := range c.Secrets {
@@ -53,7 +53,7 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 		if stored := storedSecret(prev, sc.Name); keep {
 			sc.Sealed = stored
 		} else if stored != "" {
-			refused = append(refused, fmt.Sprintf("secrets[%d].value", i))
+			refused = append(refused, fmt.Sprintf("/secrets/%d/value", i))
 		}
 	}
 	return refused
@@ -171,14 +171,14 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 	}
 	for i := range c.Headers {
 		if h := &c.Headers[i]; h.Secret {
-			if err := sealOne(&h.Value, &h.Sealed, fmt.Sprintf("headers[%d].value", i)); err != nil {
+			if err := sealOne(&h.Value, &h.Sealed, fmt.Sprintf("/headers/%d/value", i)); err != nil {
 				return err
 			}
 		}
 	}
 	for i := range c.Secrets {
 		sc := &c.Secrets[i]
-		if err := sealOne(&sc.Value, &sc.Sealed, fmt.Sprintf("secrets[%d].value", i)); err != nil {
+		if err := sealOne(&sc.Value, &sc.Sealed, fmt.Sprintf("/secrets/%d/value", i)); err != nil {
 			return err
 		}
 	}

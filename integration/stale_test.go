@@ -99,7 +99,7 @@ func TestStaleResponseServedWithItsError(t *testing.T) {
 	}
 	c := cards[0]
 	if c.Status != integration.StatusOK || !c.Stale || !c.FromCache || c.Output == nil ||
-		c.Error == nil || c.Error.Category != integration.CategoryUpstream5xx || c.FetchedAt.IsZero() {
+		c.Error == nil || c.Error.Category != httpexec.CategoryUpstream5xx || c.FetchedAt.IsZero() {
 		t.Errorf("stale card = %s; want ok, stale, from cache, with nodes and an upstream_5xx error", mustJSON(t, c))
 	}
 }
