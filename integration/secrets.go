@@ -217,8 +217,14 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 	}
 	o := &opened{}
 	aad := sealAAD(in.TeamID, in.ID)
+	// A sealed form is what the Service stored: it wins over a clear value, which only an
+	// unsaved test run has. Redacted is never a value: it is what a secret looks like outside a
+	// send, and sending it would hand the upstream "••••" as a credential.
 	openOne := func(value, sealed, field string, i int) (string, error) {
-		if value != "" {
+		if sealed == "" {
+			if value == "" || value == Redacted {
+				return "", &configError{fmt.Errorf("integration %q: %s[%d] has no value", in.ID, field, i)}
+			}
 			return value, nil
 		}
 		if s.sealer == nil {
