@@ -72,6 +72,39 @@ func (in *Integration) Validate() error {
 	return err
 }
 
+// Required returns the variables without which in is not applicable (for a contact whose value
+// is empty, a profile load sends no request and the card is [StatusNotApplicable]): those in
+// RequiredVariables, then each variable that makes up a whole path segment of the URL on its own,
+// as contact.email does in "https://api.example.com/customers/{{contact.email}}". An editor
+// shows them next to the URL. Names that are not variables, and the URL's names when it does not
+// compile, are left out (Validate reports them).
+func (in *Integration) Required() []string {
+	var req []string
+	for _, name := range in.RequiredVariables {
+		if IsVariable(name) && !slices.Contains(req, name) {
+			req = append(req, name)
+		}
+	}
+	var ps problems
+	return withSegmentNames(req, compileURL(&ps, in.URL, varOptions()))
+}
+
+// withSegmentNames appends to required the variables that make up a whole path segment of the
+// URL template u (nil for none) and are not in it yet. Such a placeholder is required whether
+// listed or not: "/customers/{{contact.email}}" with an empty email is "/customers/", another
+// resource, whose data an agent would take for this contact's.
+func withSegmentNames(required []string, u *variables.Template) []string {
+	if u == nil {
+		return required
+	}
+	for _, name := range u.SegmentNames() {
+		if !slices.Contains(required, name) {
+			required = append(required, name)
+		}
+	}
+	return required
+}
+
 // IsVariable reports whether name is a variable an integration may reference outside headers.
 func IsVariable(name string) bool {
 	return slices.Contains(Variables(), name) || len(name) > len(attributesPrefix) && strings.HasPrefix(name, attributesPrefix)
@@ -217,6 +250,8 @@ func compile(in *Integration) (*compiled, error) {
 		}
 		c.required = append(c.required, name)
 	}
+
+	c.required = withSegmentNames(c.required, c.url)
 
 	c.display = compileDisplay(&ps, in.Display)
 
