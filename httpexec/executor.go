@@ -111,6 +111,7 @@ type prepared struct {
 	header     http.Header
 	body       []byte
 	secret     []string // canonical names
+	creds      func(context.Context) (http.Header, error)
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration
@@ -182,6 +183,7 @@ func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.
 		url:        u,
 		redacted:   redactURL(u),
 		body:       r.Body,
+		creds:      r.Credentials,
 		idempotent: idempotent,
 		timeout:    e.cfg.timeout,
 		ttl:        ttl,
@@ -272,27 +274,27 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 
 	key := e.keyer.key(r.Scope, method, r.URL, r.Header, r.Body)
+	// A Refresh reads the entry too: it is not served, but it stands in, marked stale, when
+	// the upstream fails, so a refresh while the upstream is down keeps what the user saw.
 	var stale *CacheEntry
-	if !r.Refresh {
-		ent, err := e.cache.Get(ctx, key)
-		if err != nil {
-			e.warn(ctx, "httpexec: cache get failed", method, r.URL, err)
+	ent, err := e.cache.Get(ctx, key)
+	if err != nil {
+		e.warn(ctx, "httpexec: cache get failed", method, r.URL, err)
+	}
+	if ent != nil {
+		if now.Before(ent.Expires) && !r.Refresh {
+			resp := &Response{
+				StatusCode: ent.StatusCode,
+				Header:     ent.Header,
+				Body:       fullSlice(ent.Body),
+				FromCache:  true,
+				StoredAt:   ent.StoredAt,
+			}
+			e.finish(ctx, method, r.URL, resp, nil, false)
+			return resp, nil
 		}
-		if ent != nil {
-			if now.Before(ent.Expires) {
-				resp := &Response{
-					StatusCode: ent.StatusCode,
-					Header:     ent.Header,
-					Body:       fullSlice(ent.Body),
-					FromCache:  true,
-					StoredAt:   ent.StoredAt,
-				}
-				e.finish(ctx, method, r.URL, resp, nil, false)
-				return resp, nil
-			}
-			if now.Before(ent.StaleUntil) {
-				stale = ent
-			}
+		if now.Before(ent.StaleUntil) {
+			stale = ent
 		}
 	}
 	p, err := e.prepare(r, method, idempotent, ttl)

@@ -26,6 +26,9 @@ import (
 func (e *Executor) execute(ctx context.Context, p *prepared) (*Response, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, p.timeout, errExecutionTimedOut)
 	defer cancel()
+	if err := p.addCredentials(ctx); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := e.attempt(ctx, p)
