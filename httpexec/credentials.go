@@ -6,17 +6,21 @@ import (
 )
 
 // addCredentials sets the headers of p's Credentials (see [Request.Credentials]) on p.header,
-// replacing the stand-ins of the same names, and marks them secret. It runs once per execution,
-// just before the first attempt: a cache hit never opens a credential.
+// replacing the stand-ins of the same names, marks them secret and keeps their Redact for the
+// response. It runs once per execution, just before the first attempt: a cache hit never opens
+// a credential.
 func (p *prepared) addCredentials(ctx context.Context) *Error {
 	if p.creds == nil {
 		return nil
 	}
-	h, err := p.creds(ctx)
+	c, err := p.creds(ctx)
 	if err != nil {
 		return &Error{Category: CategoryInternal, Method: p.method, URL: p.redacted, Detail: "credentials failed", Err: err}
 	}
-	for k, vv := range h {
+	if c == nil {
+		return nil
+	}
+	for k, vv := range c.Header {
 		ck := http.CanonicalHeaderKey(k)
 		if !validToken(k) || isForbiddenHeader(ck) {
 			return &Error{Category: CategoryInvalidRequest, Method: p.method, URL: p.redacted, Detail: "invalid credentials header", Err: ErrInvalidRequest}
@@ -29,6 +33,7 @@ func (p *prepared) addCredentials(ctx context.Context) *Error {
 		p.header[ck] = vv
 		p.secret = append(p.secret, ck)
 	}
+	p.redact = c.Redact
 	return nil
 }
 

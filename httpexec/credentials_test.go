@@ -1,6 +1,7 @@
 package httpexec_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,16 +21,19 @@ func TestCredentialsOnlyOnSend(t *testing.T) {
 	var got []string
 	mt.RegisterResponder("GET", "https://api.example.com/c", func(r *http.Request) (*http.Response, error) {
 		got = append(got, r.Header.Get("Authorization"))
-		return httpmock.NewStringResponse(200, `{}`), nil
+		return httpmock.NewStringResponse(200, `{"echo":"`+r.Header.Get("Authorization")+`"}`), nil
 	})
 	opened := 0
 	req := func() *httpexec.Request {
 		return &httpexec.Request{
 			URL: "https://api.example.com/c", CacheTTL: time.Hour,
 			Header: http.Header{"Authorization": {"sealed:3f2a"}}, // the stand-in: a digest of the sealed value
-			Credentials: func(context.Context) (http.Header, error) {
+			Credentials: func(context.Context) (*httpexec.Credentials, error) {
 				opened++
-				return http.Header{"authorization": {"Bearer tok_1"}}, nil
+				return &httpexec.Credentials{
+					Header: http.Header{"authorization": {"Bearer tok_1"}},
+					Redact: func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("tok_1"), []byte("****")) },
+				}, nil
 			},
 		}
 	}
@@ -37,6 +41,10 @@ func TestCredentialsOnlyOnSend(t *testing.T) {
 		resp, err := ex.Do(t.Context(), req())
 		if err != nil || resp.FromCache != (i > 0) {
 			t.Fatalf("Do #%d = %+v, %v", i, resp, err)
+		}
+		// The echo is redacted before the body is stored: hits need no credential.
+		if got, want := string(resp.Body), `{"echo":"Bearer ****"}`; got != want {
+			t.Errorf("Do #%d body = %s, want %s", i, got, want)
 		}
 	}
 	if opened != 1 || fmt.Sprint(got) != "[Bearer tok_1]" {
@@ -57,7 +65,7 @@ func TestCredentialsError(t *testing.T) {
 	calls := 0
 	_, err := ex.Do(t.Context(), &httpexec.Request{
 		URL: "https://api.example.com/c",
-		Credentials: func(context.Context) (http.Header, error) {
+		Credentials: func(context.Context) (*httpexec.Credentials, error) {
 			calls++
 			return nil, errKMS
 		},
@@ -70,8 +78,8 @@ func TestCredentialsError(t *testing.T) {
 	}
 	_, err = ex.Do(t.Context(), &httpexec.Request{
 		URL: "https://api.example.com/c",
-		Credentials: func(context.Context) (http.Header, error) {
-			return http.Header{"X-Key": {"a\r\nX-Injected: 1"}}, nil
+		Credentials: func(context.Context) (*httpexec.Credentials, error) {
+			return &httpexec.Credentials{Header: http.Header{"X-Key": {"a\r\nX-Injected: 1"}}}, nil
 		},
 	})
 	if httpexec.CategoryOf(err) != httpexec.CategoryInvalidRequest {
@@ -94,8 +102,8 @@ func TestCredentialsDroppedOnCrossHostRedirect(t *testing.T) {
 	})
 	_, err := ex.Do(t.Context(), &httpexec.Request{
 		URL: "https://api.example.com/c",
-		Credentials: func(context.Context) (http.Header, error) {
-			return http.Header{"X-Api-Key": {"sk_live_1"}}, nil
+		Credentials: func(context.Context) (*httpexec.Credentials, error) {
+			return &httpexec.Credentials{Header: http.Header{"X-Api-Key": {"sk_live_1"}}}, nil
 		},
 	})
 	if err != nil {

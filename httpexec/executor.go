@@ -111,7 +111,8 @@ type prepared struct {
 	header     http.Header
 	body       []byte
 	secret     []string // canonical names
-	creds      func(context.Context) (http.Header, error)
+	creds      func(context.Context) (*Credentials, error)
+	redact     func([]byte) []byte // from creds, for the response body
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration

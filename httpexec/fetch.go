@@ -49,6 +49,9 @@ func (e *Executor) execute(ctx context.Context, p *prepared) (*Response, error) 
 			if err != nil {
 				return nil, err
 			}
+			if p.redact != nil {
+				resp.Body = p.redact(resp.Body)
+			}
 			if resp.StatusCode < 200 || resp.StatusCode > 299 {
 				snippet := resp.Body
 				if len(snippet) > maxStatusSnippet {

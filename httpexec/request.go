@@ -43,13 +43,12 @@ type Request struct {
 	// sealed and opens only to send. The Executor calls it once per
 	// execution, when it is about to send (never for a fresh cache hit, and
 	// once for callers that share an execution), on the execution's
-	// context; each header it returns replaces the Header values of that
-	// name and is treated as one of SecretHeaders. Header should carry, for
-	// each such header, a stand-in that identifies the credential without
-	// revealing it (a digest of the sealed value, a key version), so that
-	// the cache key changes when the credential does. An error fails the
-	// execution with [CategoryInternal], wrapping it; it is not retried.
-	Credentials func(ctx context.Context) (http.Header, error)
+	// context. Header should carry, for each header it supplies, a stand-in
+	// that identifies the credential without revealing it (a digest of the
+	// sealed value, a key version), so that the cache key changes when the
+	// credential does. An error fails the execution with
+	// [CategoryInternal], wrapping it; it is not retried.
+	Credentials func(ctx context.Context) (*Credentials, error)
 
 	// Refresh skips serving a cached response; a 2xx response is still
 	// stored. When the upstream fails, the entry the refresh bypassed
@@ -59,6 +58,19 @@ type Request struct {
 
 	// Timeout bounds this execution. Zero: the Executor's.
 	Timeout time.Duration
+}
+
+// Credentials is what [Request.Credentials] returns for one execution.
+type Credentials struct {
+	// Header is sent with the request: each of its headers replaces the
+	// Request's values of that name and is treated as one of
+	// SecretHeaders. It is never part of the cache key.
+	Header http.Header
+	// Redact, when not nil, is applied to the response body before it is
+	// stored in the cache or returned (and so to a StatusError's Body), so
+	// that an upstream's echo of a credential is never cached. It must not
+	// modify its argument; it returns it or a redacted copy.
+	Redact func(body []byte) []byte
 }
 
 // Response is the result of [Executor.Do]. Each call gets its own
