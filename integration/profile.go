@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/template"
 )
 
@@ -113,15 +115,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		out.Status, out.Missing = StatusNotApplicable, m
 		return
 	}
-	o, err := s.open(ctx, in, c)
-	if err != nil {
-		fail(err)
-		return
-	}
-	if o != nil {
-		v.secrets = o.secrets
-	}
-	req, err := c.build(in, v, o)
+	req, err := s.request(in, c, v)
 	if err != nil {
 		fail(err)
 		return
@@ -143,11 +137,50 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 	if err != nil { // a stale response served because the upstream failed
 		fail(err)
 	}
-	if rerr := s.render(c, scrubBytes(resp.Body, sentSecrets(o, req)), start, out); rerr != nil {
+	// The body is scrubbed of echoed secrets before the executor stores it (see request).
+	if rerr := s.render(c, resp.Body, start, out); rerr != nil {
 		fail(rerr)
 		return
 	}
 	out.Status = StatusOK
+}
+
+// request returns the request of a profile load of in for v. Its secret values are stand-ins
+// (see standIns), so the cache key never holds a secret and a cache hit needs none; the
+// executor asks for the clear values through Credentials only when it sends the request, and
+// redacts their echoes from the response body before it stores it.
+func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Request, error) {
+	if !hasSecrets(in) {
+		return c.build(in, v)
+	}
+	keyed := *v
+	keyed.secrets = standIns{in}
+	req, err := c.build(in, &keyed)
+	if err != nil || len(req.SecretHeaders) == 0 {
+		return req, err
+	}
+	req.Credentials = func(ctx context.Context) (*httpexec.Credentials, error) {
+		o, err := s.open(ctx, in, c)
+		if err != nil {
+			return nil, err
+		}
+		clear := *v
+		if o != nil {
+			clear.secrets = o
+		}
+		sent, err := c.build(in, &clear)
+		if err != nil {
+			return nil, err
+		}
+		h := make(http.Header, len(sent.SecretHeaders))
+		for _, name := range sent.SecretHeaders {
+			k := http.CanonicalHeaderKey(name)
+			h[k] = sent.Header[k]
+		}
+		scrubbed := sentSecrets(o, sent)
+		return &httpexec.Credentials{Header: h, Redact: func(b []byte) []byte { return scrubBytes(b, scrubbed) }}, nil
+	}
+	return req, nil
 }
 
 // render fills out.Output (display on) or out.Raw (display off) from body.

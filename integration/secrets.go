@@ -3,6 +3,8 @@ package integration
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -192,6 +194,38 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 type opened struct {
 	headers map[int]string    // by index in Integration.Headers
 	secrets map[string]string // by Secret.Name
+}
+
+func (o *opened) secret(name string) string { return o.secrets[name] }
+func (o *opened) header(index int) string   { return o.headers[index] }
+
+// standIns identifies an integration's secret values without revealing them: each is a digest
+// of the value's sealed form, which changes whenever the secret does (every seal draws a new
+// nonce). A profile load keys the cache on them, so a cached load opens no secret.
+type standIns struct{ in *Integration }
+
+func (s standIns) secret(name string) string {
+	for _, sc := range s.in.Secrets {
+		if sc.Name == name {
+			return standIn(sc.Sealed, sc.Value)
+		}
+	}
+	return ""
+}
+
+func (s standIns) header(index int) string {
+	h := s.in.Headers[index]
+	return standIn(h.Sealed, h.Value)
+}
+
+// standIn returns the stand-in of a secret: a digest of its sealed form, or of its clear value
+// for one that was never sealed (only an unsaved test run has those).
+func standIn(sealed, value string) string {
+	if sealed == "" && value == "" {
+		return ""
+	}
+	d := sha256.Sum256([]byte("inboxkit-secret-stand-in\x00" + sealed + "\x00" + value))
+	return "sealed:" + hex.EncodeToString(d[:16])
 }
 
 // values returns every clear secret value, for scrubbing output.

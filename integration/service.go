@@ -17,7 +17,10 @@ import (
 
 // Executor sends requests and caches responses; *httpexec.Executor implements it.
 type Executor interface {
-	// Do runs r (see httpexec.Executor.Do for the result contract).
+	// Do runs r (see httpexec.Executor.Do for the result contract). A profile load's request
+	// carries stand-ins for its secret header values and a Credentials function that supplies
+	// the real ones: Do must call it before it sends the request, send what it returns and
+	// apply its Redact to the response body, as httpexec.Executor does.
 	Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error)
 	// Invalidate drops every cached response of the integration.
 	Invalidate(ctx context.Context, team, integration string) error
