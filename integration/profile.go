@@ -26,7 +26,8 @@ type ProfileRequest struct {
 	// Conversation is the conversation the profile is opened from, or nil.
 	Conversation *Conversation
 	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
-	// all" button). With IntegrationID set it refreshes one card.
+	// all" button). With IntegrationID set it refreshes one card. A card whose refresh fails
+	// keeps the cached response it had, Stale, with the refresh's error.
 	Refresh bool
 	// IntegrationID, when set, loads only that integration's card (which must be attached and
 	// enabled in the inbox, and active).
