@@ -94,8 +94,8 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		// process: the card runs on its own goroutine, where nothing else would recover it.
 		if v := recover(); v != nil {
 			*out = Card{IntegrationID: in.ID, Name: in.Name, Status: StatusError, Error: cardError(errPanic)}
-			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked",
-				slog.String("team", in.TeamID), slog.String("integration", in.ID), slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))
+			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked", append(callAttrs(in, ib.ID),
+				slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))...)
 		}
 		out.Duration = s.now().Sub(start)
 	}()
@@ -103,8 +103,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 	fail := func(err error) {
 		out.Status, out.Error = StatusError, cardError(err)
 		s.log.LogAttrs(ctx, slog.LevelWarn, "integration: card failed",
-			slog.String("team", in.TeamID), slog.String("integration", in.ID),
-			slog.String("category", string(out.Error.Category)), slog.String("error", err.Error()))
+			append(callAttrs(in, ib.ID), errorAttrs(out.Error.Category, err)...)...)
 	}
 	c, err := s.compile(in)
 	if err != nil {

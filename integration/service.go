@@ -41,8 +41,10 @@ type Options struct {
 	// Sealer seals secret values at rest. If nil, integrations with secret headers or secrets
 	// are refused with ErrNoSealer.
 	Sealer Sealer
-	// Logger receives warnings about failed cards and cache invalidation. Records carry IDs and
-	// categories, never a secret, header value or body. If nil, nothing is logged.
+	// Logger receives warnings about failed cards and cache invalidation. Records identify the
+	// call (team, inbox, integration, version, method, host, the URL template as written, the
+	// upstream status, the category) and never carry a contact's values, a secret, a header
+	// value or a body. If nil, nothing is logged.
 	Logger *slog.Logger
 	// Now is the clock. If nil, time.Now is used.
 	Now func() time.Time
