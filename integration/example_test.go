@@ -139,3 +139,16 @@ func ExampleIntegration_Validate() {
 	// /cache_minutes: out_of_range
 	// /display/template/sections/0/items/0/value: missing_field
 }
+
+// A host's editor builds its form from the schema and validates before it posts.
+func ExampleSchema() {
+	var schema struct {
+		Title    string   `json:"title"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal(integration.Schema(), &schema); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(schema.Title, schema.Required)
+	// Output: inboxkit integration [name url]
+}
