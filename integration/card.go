@@ -68,7 +68,8 @@ type Card struct {
 	FromCache bool `json:"from_cache"`
 	Stale     bool `json:"stale,omitempty"`
 	// FetchedAt is when the response was received from the upstream (for a cached response,
-	// when it was stored). Zero when nothing was fetched.
+	// when it was stored), on the Service's clock (Options.Now). Zero when nothing was
+	// fetched. A front end shows it as "updated 5 min ago".
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
 	// Duration is how long producing this card took.
 	Duration time.Duration `json:"duration_ns"`

@@ -130,9 +130,11 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	out.FromCache, out.Stale = resp.FromCache, resp.Stale
-	out.FetchedAt = resp.StoredAt
-	if !resp.FromCache {
-		out.FetchedAt = s.now()
+	out.FetchedAt = s.now()
+	if resp.FromCache {
+		// The executor's clock stamped the entry; the card states its age on the Service's
+		// clock (Options.Now), as everything else it shows.
+		out.FetchedAt = out.FetchedAt.Add(-time.Since(resp.StoredAt))
 	}
 	if err != nil { // a stale response served because the upstream failed
 		fail(err)

@@ -1,7 +1,8 @@
 // Command profilesheet demonstrates inboxkit's contact integrations end to end: a team admin
 // configures three integrations against an in-process mock CRM and order system, attaches them
 // to two inboxes, and an agent opens a contact's profile sheet, which is printed as box-drawing
-// text. The sheet is then loaded again from the cache, one card is refreshed, and the admin
+// text. The sheet is then loaded again from the cache, one card is refreshed, every card is
+// refreshed while the order system is down (its card keeps the last known data), and the admin
 // runs the Testing tab on one integration.
 //
 //	go run ./examples/profilesheet
@@ -11,6 +12,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -20,13 +22,16 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 	"github.com/inboxkit/inboxkit/integration/memstore"
+	"github.com/inboxkit/inboxkit/template"
 	"github.com/inboxkit/inboxkit/template/render"
 )
 
@@ -42,23 +47,24 @@ func main() {
 const orderToken = "ord_live_51HxQz"
 
 // customerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
-// currency, the last purchase date, the order history and a button to the CRM.
+// currency, the last purchase date, the recent orders and a button to the CRM. Its sections
+// carry no title of their own: the card is titled with the integration's name.
 const customerTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Customer Information", "items": [
+  {"type": "keyvalue", "items": [
     {"label": "Customer ID", "value": "{{id}}"},
     {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
     {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
     {"label": "Last Purchase", "value": "{{last_purchase_at}}", "format": {"type": "date"}}]},
-  {"type": "divider"},
-  {"type": "repeat", "title": "Order History", "path": "orders", "limit": 5, "item":
-    {"type": "keyvalue", "title": "Order {{id}}", "items": [
-      {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
-      {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]}},
-  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
+  {"type": "text", "text": "Recent orders", "style": "heading"},
+  {"type": "table", "path": "orders", "limit": 5, "columns": [
+    {"label": "Order", "value": "{{id}}"},
+    {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]},
+  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/c/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
 
 // clientTemplate shows the order system's client record.
 const clientTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Client Info", "items": [
+  {"type": "keyvalue", "items": [
     {"label": "Client", "value": "{{client.name}}"},
     {"label": "Account Manager", "value": "{{client.manager}}"},
     {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
@@ -68,6 +74,7 @@ const clientTemplate = `{"version": 1, "sections": [
 type upstreams struct {
 	crm, orders         *httptest.Server
 	crmCalls, ordsCalls atomic.Int32
+	ordersDown          atomic.Bool // the order system answers 503 to everything
 }
 
 func startUpstreams() *upstreams {
@@ -88,6 +95,8 @@ func startUpstreams() *upstreams {
 	u.orders = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.ordsCalls.Add(1)
 		switch {
+		case u.ordersDown.Load():
+			http.Error(w, `{"error":"maintenance"}`, http.StatusServiceUnavailable)
 		case r.URL.Path == "/loyalty":
 			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
 		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
@@ -201,7 +210,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := printCards(w, cards); err != nil {
+	if err := printCards(w, cards, now); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
@@ -211,7 +220,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d (the failed card is retried; successes are cached)\n\n",
 		up.crmCalls.Load(), up.ordsCalls.Load())
 
@@ -222,15 +231,25 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+
+	fmt.Fprintln(w, "== The order system goes down; the agent refreshes every card")
+	up.ordersDown.Store(true)
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "support", Contact: ada, Refresh: true})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards, now)
+	up.ordersDown.Store(false)
+	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "== The same contact in the Sales inbox")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "== Testing tab: Client Info with sample data")
@@ -247,45 +266,108 @@ func run(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// printCards prints each card: its header line, then its node tree, raw JSON or error.
-func printCards(w io.Writer, cards []integration.Card) error {
+// printCards prints each card as one box titled with the integration's name: a line that says
+// how fresh the data is, then the rendered template, the raw JSON, or a sentence saying why
+// there is nothing to show.
+func printCards(w io.Writer, cards []integration.Card, now time.Time) error {
+	var boxes [][]string
 	for _, c := range cards {
-		fmt.Fprintln(w, statusLine(c))
+		body := []template.Node{{Type: template.NodeText, Text: freshness(c, now), Style: "muted"}}
 		switch {
 		case c.Output != nil:
-			if err := render.Text(w, c.Output); err != nil {
-				return err
-			}
+			body = append(body, c.Output.Nodes...)
 		case c.Raw != nil:
-			fmt.Fprintf(w, "  %s\n", c.Raw)
+			body = append(body, template.Node{Type: template.NodeText, Text: string(c.Raw)})
+		}
+		var b strings.Builder
+		sheet := &template.Output{Nodes: []template.Node{{Type: template.NodeCard, Title: c.Name, Children: body}}}
+		if err := render.Text(&b, sheet); err != nil {
+			return err
+		}
+		boxes = append(boxes, strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n"))
+	}
+	for _, lines := range widen(boxes) {
+		for _, l := range lines {
+			fmt.Fprintln(w, l)
 		}
 	}
 	return nil
 }
 
-func printStatusLines(w io.Writer, cards []integration.Card) {
+// widen pads every box to the width of the widest, so that the cards of a sheet line up. A
+// box's lines end in its right border; the padding goes before it ('─' on the top and bottom
+// borders, spaces between).
+func widen(boxes [][]string) [][]string {
+	width := 0
+	for _, lines := range boxes {
+		for _, l := range lines {
+			width = max(width, utf8.RuneCountInString(l))
+		}
+	}
+	for _, lines := range boxes {
+		for i, l := range lines {
+			n := width - utf8.RuneCountInString(l)
+			if n <= 0 {
+				continue
+			}
+			r, size := utf8.DecodeLastRuneInString(l)
+			pad := " "
+			if r == '┐' || r == '┘' {
+				pad = "─"
+			}
+			lines[i] = l[:len(l)-size] + strings.Repeat(pad, n) + string(r)
+		}
+	}
+	return boxes
+}
+
+func printStatusLines(w io.Writer, cards []integration.Card, now time.Time) {
 	for _, c := range cards {
-		fmt.Fprintln(w, statusLine(c))
+		fmt.Fprintf(w, "%s: %s\n", c.Name, strings.ReplaceAll(freshness(c, now), "\n", " "))
 	}
 }
 
-// statusLine is a card's title with its status and cache indicator.
-func statusLine(c integration.Card) string {
+// freshness says, in the words an agent reads, where a card's data comes from and how old it
+// is, or why it has none.
+func freshness(c integration.Card, now time.Time) string {
 	switch c.Status {
 	case integration.StatusOK:
-		src := "fresh"
-		if c.FromCache {
-			src = "from cache"
+		age := "updated " + ago(now.Sub(c.FetchedAt))
+		switch {
+		case c.Stale:
+			return "Could not refresh. " + c.Error.Message + " Showing the copy " + age + "."
+		case c.FromCache:
+			return "Saved copy, " + age
+		default:
+			return "Live, " + age
 		}
-		if c.Stale {
-			src = "stale"
-		}
-		return fmt.Sprintf("● %s (%s)", c.Name, src)
 	case integration.StatusNotApplicable:
-		return fmt.Sprintf("○ %s: not applicable (missing %s)", c.Name, strings.Join(c.Missing, ", "))
+		return "Not shown: this contact has no " + strings.Join(describe(c.Missing), " or ") + "."
 	default:
-		return fmt.Sprintf("✗ %s: %s [%s]", c.Name, c.Error.Message, c.Error.Category)
+		return "Could not load. " + c.Error.Message + "\nRefresh to try again."
 	}
+}
+
+// ago is a duration as "just now", "1 minute ago" or "N minutes ago".
+func ago(d time.Duration) string {
+	switch m := int(d.Minutes()); {
+	case m < 1:
+		return "just now"
+	case m == 1:
+		return "1 minute ago"
+	default:
+		return strconv.Itoa(m) + " minutes ago"
+	}
+}
+
+// describe names variables as an agent would.
+func describe(names []string) []string {
+	words := map[string]string{"contact.email": "email address", "contact.phone_number": "phone number", "contact.name": "name"}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = cmp.Or(words[n], n)
+	}
+	return out
 }
 
 func printTest(w io.Writer, res *integration.TestResult) {
