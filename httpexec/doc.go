@@ -117,11 +117,13 @@
 // integration, version), method, URL, headers sorted by canonical name with
 // their values, and body; secret values enter the key only through the
 // digest. Only 2xx responses are stored. A fresh hit makes no request and
-// reads the clock once. [Request.Refresh] skips the read and still stores.
-// When the upstream fails (network, timeout, 5xx, 429) and an expired entry
-// is still within [Options.StaleGrace] (10 min), Do returns it with Stale
-// set, together with the error. [Executor.Invalidate] drops every entry of
-// an integration, all versions.
+// reads the clock once. [Request.Refresh] skips serving a hit and still
+// stores. When the upstream fails (network, timeout, 5xx, 429) and an expired
+// entry is still within [Options.StaleGrace] (10 min), or a refresh bypassed
+// a fresh one, Do returns it with Stale set, together with the error.
+// [Request.Credentials] supplies header values that are sent but not hashed
+// into the key, on a miss only, so a credential kept sealed is opened only
+// when a request is actually sent.
 //
 // The default [Cache] is a [MemoryCache]: golang-lru/v2 lru.Cache shards
 // bounded by [Options.CacheEntries] and by [Options.CacheBytes] (bodies,

@@ -97,6 +97,8 @@ type prepared struct {
 	header     http.Header
 	body       []byte
 	secret     []string // canonical names
+	creds      func(context.Context) (*Credentials, error)
+	redact     func([]byte) []byte // from creds, for the response body
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration
@@ -170,6 +172,7 @@ func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.
 		redacted:   name,
 		scope:      r.Scope,
 		body:       r.Body,
+		creds:      r.Credentials,
 		idempotent: idempotent,
 		timeout:    e.cfg.timeout,
 		ttl:        ttl,
@@ -262,27 +265,27 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 
 	key := requestKey(r.Scope, method, r.URL, r.Header, r.Body)
+	// A Refresh reads the entry too: it is not served, but it stands in, marked stale, when
+	// the upstream fails, so a refresh while the upstream is down keeps what the user saw.
 	var stale *CacheEntry
-	if !r.Refresh {
-		ent, err := e.cache.Get(ctx, key)
-		if err != nil {
-			e.warn(ctx, "httpexec: cache get failed", method, callURL(r.URL, r.URLTemplate), r.Scope, err)
+	ent, err := e.cache.Get(ctx, key)
+	if err != nil {
+		e.warn(ctx, "httpexec: cache get failed", method, callURL(r.URL, r.URLTemplate), r.Scope, err)
+	}
+	if ent != nil {
+		if now.Before(ent.Expires) && !r.Refresh {
+			resp := &Response{
+				StatusCode: ent.StatusCode,
+				Header:     Header{ent.Header},
+				Body:       Body{ent.Body},
+				FromCache:  true,
+				StoredAt:   ent.StoredAt,
+			}
+			e.finish(ctx, r, method, resp, nil, false)
+			return resp, nil
 		}
-		if ent != nil {
-			if now.Before(ent.Expires) {
-				resp := &Response{
-					StatusCode: ent.StatusCode,
-					Header:     Header{ent.Header},
-					Body:       Body{ent.Body},
-					FromCache:  true,
-					StoredAt:   ent.StoredAt,
-				}
-				e.finish(ctx, r, method, resp, nil, false)
-				return resp, nil
-			}
-			if now.Before(ent.StaleUntil) {
-				stale = ent
-			}
+		if now.Before(ent.StaleUntil) {
+			stale = ent
 		}
 	}
 	p, err := e.prepare(r, method, idempotent, ttl)

@@ -26,6 +26,9 @@ import (
 func (e *Executor) execute(ctx context.Context, p *prepared) (*Response, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, p.timeout, errExecutionTimedOut)
 	defer cancel()
+	if err := p.addCredentials(ctx); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := e.attempt(ctx, p)
@@ -45,6 +48,9 @@ func (e *Executor) execute(ctx context.Context, p *prepared) (*Response, error) 
 		if !retry {
 			if err != nil {
 				return nil, err
+			}
+			if p.redact != nil {
+				resp.Body = Body{p.redact(resp.Body.b)}
 			}
 			if resp.StatusCode < 200 || resp.StatusCode > 299 {
 				// A copy: the error's Body is the caller's to keep or

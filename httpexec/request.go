@@ -1,6 +1,7 @@
 package httpexec
 
 import (
+	"context"
 	"net/http"
 	"time"
 )
@@ -45,12 +46,39 @@ type Request struct {
 	// reach the cache key only through its SHA-256 digest.
 	SecretHeaders []string
 
-	// Refresh skips the cache read (and so stale-if-error); a 2xx
-	// response is still stored.
+	// Credentials, when not nil, supplies header values that are sent but
+	// are not part of the cache key, such as credentials the caller keeps
+	// sealed and opens only to send. The Executor calls it once per
+	// execution, when it is about to send (never for a fresh cache hit, and
+	// once for callers that share an execution), on the execution's
+	// context. Header should carry, for each header it supplies, a stand-in
+	// that identifies the credential without revealing it (a digest of the
+	// sealed value, a key version), so that the cache key changes when the
+	// credential does. An error fails the execution with
+	// [CategoryInternal], wrapping it; it is not retried.
+	Credentials func(ctx context.Context) (*Credentials, error)
+
+	// Refresh skips serving a cached response; a 2xx response is still
+	// stored. When the upstream fails, the entry the refresh bypassed
+	// (fresh, or expired within the stale grace) is returned, Stale set,
+	// with the error, as for stale-if-error.
 	Refresh bool
 
 	// Timeout bounds this execution. Zero: the Executor's.
 	Timeout time.Duration
+}
+
+// Credentials is what [Request.Credentials] returns for one execution.
+type Credentials struct {
+	// Header is sent with the request: each of its headers replaces the
+	// Request's values of that name and is treated as one of
+	// SecretHeaders. It is never part of the cache key.
+	Header http.Header
+	// Redact, when not nil, is applied to the response body before it is
+	// stored in the cache or returned (and so to a StatusError's Body), so
+	// that an upstream's echo of a credential is never cached. It must not
+	// modify its argument; it returns it or a redacted copy.
+	Redact func(body []byte) []byte
 }
 
 // Response is the result of [Executor.Do]. Each call gets its own

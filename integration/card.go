@@ -25,26 +25,22 @@ const (
 	StatusNotApplicable Status = "not_applicable"
 )
 
-// Category classifies a card's failure for the front end. The set may grow; a front end shows
-// an unknown category as a generic failure.
-type Category string
+// Category classifies a card's failure for the front end. It is [httpexec.Category]: one list
+// for the whole module. A card's failure in the upstream call carries the httpexec category as is
+// (timeout, blocked, network, redirect, rate_limited, upstream_4xx, upstream_5xx,
+// upstream_other, too_large, invalid_response, invalid_url, invalid_request, canceled,
+// internal); this package adds the categories httpexec cannot produce ([CategoryTemplate],
+// [CategoryConfiguration]) and uses httpexec's for its own cases of the same meaning: a response
+// that is not JSON is [httpexec.CategoryInvalidResponse], one over the display template's size
+// or depth limits [httpexec.CategoryTooLarge], a contact value that cannot be sent (a line break
+// for a header) [httpexec.CategoryInvalidRequest]. The set may grow; a front end shows an
+// unknown category as a generic failure.
+type Category = httpexec.Category
 
-// Failure categories. Those of package httpexec with the same name pass through unchanged; its
-// invalid_url becomes invalid_request, and its redirect and upstream_other become network.
+// Failure categories only this package produces.
 const (
-	CategoryTimeout         Category = "timeout"          // the upstream did not answer in time
-	CategoryBlocked         Category = "blocked"          // the network policy refused the address
-	CategoryNetwork         Category = "network"          // DNS, connection, TLS or HTTP failure
-	CategoryRateLimited     Category = "rate_limited"     // HTTP 429
-	CategoryUpstream4xx     Category = "upstream_4xx"     // another 4xx status
-	CategoryUpstream5xx     Category = "upstream_5xx"     // a 5xx status
-	CategoryInvalidResponse Category = "invalid_response" // the body is not JSON (or not decodable)
-	CategoryTooLarge        Category = "too_large"        // the body is over the size or depth limit
-	CategoryTemplate        Category = "template_error"   // the display template failed to render
-	CategoryInvalidRequest  Category = "invalid_request"  // the contact's values do not fit the request (e.g. a line break in a header)
-	CategoryConfiguration   Category = "configuration"    // the stored integration is invalid or its secrets do not open
-	CategoryCanceled        Category = "canceled"         // the caller went away
-	CategoryInternal        Category = "internal"         // anything else
+	CategoryTemplate      Category = "template_error" // the display template failed to render
+	CategoryConfiguration Category = "configuration"  // the stored integration is invalid or its secrets do not open
 )
 
 // CardError is an agent-safe description of a failure: Message is a fixed sentence per category
@@ -72,7 +68,8 @@ type Card struct {
 	FromCache bool `json:"from_cache"`
 	Stale     bool `json:"stale,omitempty"`
 	// FetchedAt is when the response was received from the upstream (for a cached response,
-	// when it was stored). Zero when nothing was fetched.
+	// when it was stored), on the Service's clock (Options.Now). Zero when nothing was
+	// fetched. A front end shows it as "updated 5 min ago".
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
 	// Duration is how long producing this card took.
 	Duration time.Duration `json:"duration_ns"`
@@ -83,37 +80,42 @@ func cardError(err error) *CardError {
 	cat := categoryOf(err)
 	msg := ""
 	switch cat {
-	case CategoryTimeout:
+	case httpexec.CategoryTimeout:
 		msg = "The service did not respond in time."
-	case CategoryBlocked:
+	case httpexec.CategoryBlocked:
 		msg = "The service's address is not allowed."
-	case CategoryNetwork:
+	case httpexec.CategoryNetwork:
 		msg = "The service could not be reached."
-	case CategoryRateLimited:
+	case httpexec.CategoryRedirect:
+		msg = "The service redirected the request too many times."
+	case httpexec.CategoryRateLimited:
 		msg = "The service is receiving too many requests (HTTP 429). Try again later."
-	case CategoryUpstream4xx, CategoryUpstream5xx:
+	case httpexec.CategoryUpstream4xx, httpexec.CategoryUpstream5xx, httpexec.CategoryUpstreamOther:
 		what := "rejected the request"
-		if cat == CategoryUpstream5xx {
+		switch cat {
+		case httpexec.CategoryUpstream5xx:
 			what = "failed"
+		case httpexec.CategoryUpstreamOther:
+			what = "gave an unexpected answer"
 		}
 		msg = "The service " + what + "."
 		if se, ok := errors.AsType[*httpexec.StatusError](err); ok {
 			msg = "The service " + what + " (HTTP " + strconv.Itoa(se.StatusCode) + ")."
 		}
-	case CategoryInvalidResponse:
+	case httpexec.CategoryInvalidResponse:
 		msg = "The service returned a response that cannot be read."
-	case CategoryTooLarge:
+	case httpexec.CategoryTooLarge:
 		msg = "The service's response is too large to display."
 	case CategoryTemplate:
 		msg = "The display template could not be rendered."
-	case CategoryInvalidRequest:
+	case httpexec.CategoryInvalidRequest, httpexec.CategoryInvalidURL:
 		msg = "This contact's details cannot be sent to the service."
 	case CategoryConfiguration:
 		msg = "The integration is misconfigured. Ask an admin to check it."
-	case CategoryCanceled:
+	case httpexec.CategoryCanceled:
 		msg = "The request was canceled."
 	default:
-		cat = CategoryInternal
+		cat = httpexec.CategoryInternal
 		msg = "The service could not be queried."
 	}
 	return &CardError{Category: cat, Message: msg}
@@ -136,24 +138,17 @@ func categoryOf(err error) Category {
 		return CategoryConfiguration
 	}
 	if _, ok := errors.AsType[*requestError](err); ok {
-		return CategoryInvalidRequest
+		return httpexec.CategoryInvalidRequest
 	}
 	switch {
 	case errors.Is(err, template.ErrInvalidJSON):
-		return CategoryInvalidResponse
+		return httpexec.CategoryInvalidResponse
 	case errors.Is(err, template.ErrTooLarge), errors.Is(err, template.ErrTooDeep):
-		return CategoryTooLarge
+		return httpexec.CategoryTooLarge
 	case errors.Is(err, errRender):
 		return CategoryTemplate
 	}
-	switch c := httpexec.CategoryOf(err); c {
-	case httpexec.CategoryInvalidURL, httpexec.CategoryInvalidRequest:
-		return CategoryInvalidRequest
-	case httpexec.CategoryRedirect, httpexec.CategoryUpstreamOther:
-		return CategoryNetwork
-	default:
-		return Category(c)
-	}
+	return httpexec.CategoryOf(err)
 }
 
 // errRender wraps a display-template rendering failure that is not about the response's size or

@@ -1,17 +1,10 @@
-// Package integration is the contact-integration feature of inboxkit: team-level HTTP
-// integrations, their attachment to inboxes, test runs from an admin's editor, and the load of a
-// contact's profile cards.
-//
-// An [Integration] belongs to one team. It describes one HTTP call (method, URL, query
-// parameters, headers, JSON body) whose parts are placeholder templates such as
-// {{contact.email}}, how long its response is cached, and a display template that turns the
-// JSON response into a node tree (package template). An admin creates it once and attaches it
-// to any of the team's inboxes ([Attachment]); when an agent opens a contact in an inbox,
-// [Service.Profile] runs every active integration attached and enabled there and returns one
-// [Card] per integration.
+// Package integration shows data from a team's other systems (a CRM, billing, an order system)
+// on a contact's profile in a helpdesk: an admin defines an HTTP call once per team, attaches it
+// to inboxes, and when an agent opens a contact, [Service.Profile] runs every attached call for
+// that contact and returns one display-ready [Card] per integration.
 //
 //	svc, err := integration.NewService(integration.Options{
-//		Store: store, Attachments: store, Inboxes: store, // the host's tables; see package memstore
+//		Store: store, Attachments: store, Inboxes: store, // your tables; see package memstore
 //		Executor: exec,                                   // an *httpexec.Executor
 //		Sealer:   sealer,                                 // integration.NewAESGCM(key) or a KMS
 //	})
@@ -22,6 +15,12 @@
 //	err = svc.Attach(ctx, admin, in.ID, inboxID, 1)
 //	cards, err := svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: inboxID, Contact: c})
 //
+// An [Integration] belongs to one team. It describes one HTTP call (method, URL, query
+// parameters, headers, JSON body) whose parts are placeholder templates such as
+// {{contact.email}}, how long its response is cached, and a display template that turns the
+// JSON response into a node tree (package template). [Service.Test] runs it from the admin's
+// editor with sample data, as a dry run or live.
+//
 // # Variables
 //
 // Request templates may use contact.id, contact.name, contact.email, contact.phone_number,
@@ -30,17 +29,23 @@
 // [Secret] values. The position of a placeholder decides its escaping (package variables): a
 // path segment is path-escaped, a query value query-escaped, a header value may not receive a
 // line break, and the JSON body stays valid JSON whatever the contact's fields contain. A
-// variable that is empty expands as ""; list it in RequiredVariables to skip the request
-// instead (the card is then [StatusNotApplicable]).
+// variable that is empty expands as "", except where that would change which resource is
+// asked for: a variable that makes up a whole path segment ("/customers/{{contact.email}}") is
+// required, as is every variable listed in RequiredVariables ([Integration.Required] lists
+// both). When a required variable is empty, no request is sent and the card is
+// [StatusNotApplicable]; a test run reports it in [TestResult].Missing and sends nothing.
 //
-// # Validation
+// # Validation and the JSON encoding
 //
 // [Integration.Validate] (called by Create, Update and Test) reports every problem at once as a
-// [*ValidationError] whose [Problem] paths name fields: "method", "url", "query[0].value",
-// "headers[2].value", "body", "cache_minutes", "timeout_ms", "required_variables[1]",
-// "secrets[0].name", and "display.template" followed by the template's JSON pointer, as in
-// "display.template/sections/1/items/0/value" (codes inside the template are package
-// template's). Messages never repeat a secret or header value.
+// [*ValidationError] whose [Problem]s (the module's one shape, [variables.Problem]) carry an
+// RFC 6901 JSON pointer into the integration's JSON encoding: "/url", "/query/0/value",
+// "/headers/2/value", "/body", "/cache_minutes", "/timeout_ms", "/required_variables/1",
+// "/secrets/0/name", and inside the display template "/display/template/sections/1/items/0/value".
+// Codes are this package's ([CodeRequired], ...), package variables' for a placeholder that
+// does not compile, and package template's inside the display template. Messages never repeat a
+// secret or header value. The JSON encoding is snake_case throughout; [Schema] is its JSON
+// Schema (draft 2020-12) for a host's form.
 //
 // # Teams, roles and isolation
 //
@@ -59,23 +64,23 @@
 // (team, integration, version, expanded request); Update and Delete also call
 // Executor.Invalidate, so an edit never shows a response of the old configuration. A test run
 // never reads or writes the cache. [ProfileRequest].Refresh skips the cache read for every card
-// (or, with IntegrationID, for one) and stores the fresh responses.
+// (or, with IntegrationID, for one) and stores the fresh responses; a card whose refresh fails
+// keeps the response it had, Stale, with the error.
 //
 // # Secrets
 //
 // A [Header] marked Secret holds a literal credential (it is not a template), and [Secret]
-// values are referenced as {{secret.NAME}} from header values. Both are sealed by the
-// [Sealer] before they reach the [Store] (Header.Sealed, Secret.Sealed; the clear Value is
-// emptied), bound to the integration's team and ID as additional authenticated data, and
-// opened only to send a request. The default sealer [AESGCM] uses AES-256-GCM with
-// host-supplied keys; the key ID inside each sealed value lets old keys keep opening values
-// after a rotation. Outside the request itself a secret is [Redacted] ("••••"): in the JSON
-// encoding, in what the Service returns, in test results, in errors and in log records. Where
-// an upstream echoes a secret back (response headers, bodies and so rendered cards), the
-// Service redacts the values it sent: each secret, each secret-carrying header value as sent
-// (filters included), the credential after an authorization scheme, and their JSON-escaped
-// forms. That is a best effort against echoes, not against an upstream that transforms a
-// secret further: only admins choose the upstream.
+// values are referenced as {{secret.NAME}} from header values. Both are sealed by the [Sealer]
+// before they reach the [Store] (Header.Sealed, Secret.Sealed; the clear Value is emptied),
+// bound to the integration's team and ID as additional authenticated data, and opened only to
+// send a request. The default sealer [AESGCM] uses AES-256-GCM with host-supplied keys; the key
+// ID inside each sealed value lets old keys keep opening values after a rotation. Outside the
+// request itself a secret is [Redacted] ("••••"): in the JSON encoding, in what the Service
+// returns, in test results, in errors and in log records. The JSON encoding keeps the sealed
+// form next to the redacted value, and decoding gives back the stored form, so a host may keep
+// the encoding in a document column. Where an upstream echoes a secret back, the Service
+// redacts the values it sent: each secret, each secret-carrying header value as sent (filters
+// included), the credential after an authorization scheme, and their JSON-escaped forms.
 //
 // # Profile loads
 //
@@ -86,15 +91,44 @@
 // an agent-safe [CardError] message and a [Category]); it never fails the load or hides the
 // other cards, not even when host code it calls panics. When the upstream fails and the
 // executor still holds a stale response, the card is [StatusOK] with Stale set and the error
-// attached.
+// attached. A card's FetchedAt is on the Service's clock ([Options].Now).
+//
+// [Category] is [httpexec.Category]: one list of failure categories for the module. A failed
+// upstream call keeps httpexec's category (timeout, blocked, network, redirect, rate_limited,
+// upstream_4xx, upstream_5xx, upstream_other, too_large, invalid_response, invalid_url,
+// invalid_request, canceled, internal); this package adds [CategoryTemplate] (the display
+// template failed to render) and [CategoryConfiguration] (the stored integration is invalid
+// or its secrets do not open), and uses httpexec's categories for its own cases of the same
+// meaning (a response that is not JSON is invalid_response, one over the template's limits
+// too_large, a contact value a header cannot carry invalid_request).
+//
+// [Options].Logger receives a warning per failed card that identifies the call (team, inbox,
+// integration, version, method, host, the URL template as written, status, category) and
+// never holds a contact's values, a secret, a header value or a body.
+//
+// # Concurrency
+//
+// A [Service] and an [AESGCM] are safe for concurrent use by multiple goroutines. The host
+// interfaces ([Store], [Attachments], [Inboxes], [Sealer], [Executor]) must be too. Package
+// memstore is an in-memory implementation of the host interfaces and package integrationtest a
+// conformance suite for a host's own.
 //
 // # Decisions
 //
-//   - Secret values in the JSON encoding are [Redacted] and the sealed form is included as
-//     "sealed", so a host may keep the encoding in a document column; the integrations the
-//     [Service] returns carry no sealed forms (any member may read them). On Update and Test a
-//     secret whose value is empty or Redacted keeps the stored sealed value of the same name;
-//     incoming "sealed" fields are ignored, so a sealed value cannot be pasted from elsewhere.
+//   - A cached profile load makes no [Sealer] call. The request of a profile load carries, for
+//     each secret, a stand-in (a digest of its sealed form, which changes whenever the secret
+//     does) where the value goes, and the executor asks for the clear values
+//     (httpexec.Request.Credentials) only when it sends the request: on a miss, once per shared
+//     upstream call. The cache key so never holds a secret, and a clear secret lives for one
+//     send. The price: echoes of the secrets are redacted from the body before it is cached,
+//     so a cached body never needs the secrets to be shown, but an entry cached before a
+//     secret changed is never served again (the stand-in, and so the key, changed with it).
+//   - In the stored form a sealed value wins over a clear one, and [Redacted] is never a value:
+//     a store that hands back the encoded "••••" cannot make Profile send it.
+//   - The integrations the [Service] returns carry no sealed forms (any member may read them).
+//     On Update and Test a secret whose value is empty or Redacted keeps the stored sealed
+//     value of the same name; incoming "sealed" fields are ignored, so a sealed value cannot be
+//     pasted from elsewhere.
 //   - A stored secret is kept only while the URL's scheme, host and port stay the same: an
 //     edit or test run that points the integration at another server must enter its secrets
 //     again (a [ValidationError] says so), so a credential is never sent where its author did
@@ -104,12 +138,18 @@
 //     any more must be entered again.
 //   - Secret header values are literals, never templates: a contact's data can never reach a
 //     credential. Use a plain header with {{secret.NAME}} to build "Bearer {{secret.token}}".
+//   - A placeholder that makes up a whole path segment is required without being listed: an
+//     empty email must not turn a customer lookup into the customer list. A placeholder
+//     sharing its segment with text ("{{id}}.json") or with a default filter is not.
+//   - A refresh that fails shows the data it meant to replace, marked stale, rather than
+//     nothing: the agent keeps what they were reading and learns that it is not current.
+//   - Log records name the URL template, never the expanded URL, and never an error's text
+//     where it may quote the expanded URL or the response.
 //   - The inbox to team mapping comes from the host ([Inboxes]); Profile takes an inbox ID,
 //     not a team, so a caller cannot run another team's integrations by passing a wrong team.
 //   - A non-admin gets [ErrForbidden] for every admin operation, decided from the [Actor]
 //     alone before any lookup, so it reveals nothing about the record; an admin of another
 //     team gets [ErrNotFound] for everything, exactly as for a record that does not exist.
-//   - Missing (empty) variables expand as "" unless listed as required.
 //   - Host, Content-Length, Transfer-Encoding, Connection and other hop-by-hop headers cannot be
 //     configured. Accept defaults to application/json, and Content-Type to application/json
 //     when there is a body.
@@ -125,11 +165,4 @@
 //     ([ErrConfirmationRequired]); a dry run never needs it.
 //   - The [Store] has four methods (get, list, compare-and-swap save, delete), one more than
 //     the style guide's usual three: optimistic versioning needs the CAS in the interface.
-//
-// # Concurrency
-//
-// A [Service] and an [AESGCM] are safe for concurrent use by multiple goroutines. The host
-// interfaces ([Store], [Attachments], [Inboxes], [Sealer], [Executor]) must be too. Package
-// memstore is an in-memory implementation of the host interfaces and package integrationtest a
-// conformance suite for a host's own.
 package integration

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/inboxkit/inboxkit/variables"
 )
 
 var (
@@ -26,16 +28,16 @@ var (
 	ErrSealed = errors.New("integration: sealed value cannot be opened")
 )
 
-// Problem is one validation problem: Path names the field, in the style headers[2].value or
-// display.template/sections/1/items/0/value (a JSON pointer into the display template after the
-// slash).
-type Problem struct {
-	Path    string `json:"path"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// Problem is one validation problem, in the shape every package of the module reports input
+// problems in (see [variables.Problem]). Path is an RFC 6901 JSON pointer into the
+// integration's JSON encoding: "/headers/2/value", "/query/0/name", "/cache_minutes",
+// "/display/template/sections/1/items/0/value".
+type Problem = variables.Problem
 
-// Problem codes.
+// Problem codes of this package. A placeholder that does not compile carries the codes of
+// package variables ([variables.CodeSyntax], [variables.CodeUnknownVariable],
+// [variables.CodeHeaderOnly] for a secret.NAME outside a header value, ...), and a problem inside
+// the display template the codes of package template.
 const (
 	CodeRequired        = "required"
 	CodeInvalid         = "invalid"
@@ -43,13 +45,10 @@ const (
 	CodeBodyNotAllowed  = "body_not_allowed"
 	CodeBadURL          = "bad_url"
 	CodeOutOfRange      = "out_of_range"
-	CodeSyntax          = "syntax"
-	CodeUnknownVariable = "unknown_variable"
-	CodeSecretPlacement = "secret_not_allowed_here"
-	CodeInvalidJSON     = "invalid_json"
+	CodeSyntax          = variables.CodeSyntax
+	CodeUnknownVariable = variables.CodeUnknownVariable
 	CodeDuplicate       = "duplicate"
 	CodeUndefinedSecret = "undefined_secret"
-	// Problems inside the display template carry the template package's own codes.
 )
 
 // ValidationError lists every problem found in an integration. It never contains a secret value.

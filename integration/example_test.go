@@ -96,7 +96,7 @@ func ExampleService_Test_dryRun() {
 		Integration: &integration.Integration{
 			Name: "Translayte Client Info", Method: "POST", URL: "https://translayte.com/api/v1/clients",
 			Headers: []integration.Header{{Name: "Authorization", Value: "Bearer your-api-token-here", Secret: true}},
-			Body:    `{"email":"{{contact.email}}","name":"{{contact.name}}"}`,
+			Body:    `{"email":"{{contact.email}}","/name":"{{contact.name}}"}`,
 		},
 		Contact: integration.Contact{Email: "zoe+vip@example.com", Name: `Zoë "Z" O'Brien`},
 	})
@@ -110,7 +110,7 @@ func ExampleService_Test_dryRun() {
 	// Output:
 	// POST https://translayte.com/api/v1/clients
 	// Authorization: ••••
-	// {"email":"zoe+vip@example.com","name":"Zoë \"Z\" O'Brien"}
+	// {"email":"zoe+vip@example.com","/name":"Zoë \"Z\" O'Brien"}
 	// sent: false
 }
 
@@ -133,9 +133,22 @@ func ExampleIntegration_Validate() {
 		}
 	}
 	// Output:
-	// url: bad_url
-	// headers[1].value: unknown_variable
-	// body: body_not_allowed
-	// cache_minutes: out_of_range
-	// display.template/sections/0/items/0/value: missing_field
+	// /url: bad_url
+	// /headers/1/value: unknown_variable
+	// /body: body_not_allowed
+	// /cache_minutes: out_of_range
+	// /display/template/sections/0/items/0/value: missing_field
+}
+
+// A host's editor builds its form from the schema and validates before it posts.
+func ExampleSchema() {
+	var schema struct {
+		Title    string   `json:"title"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal(integration.Schema(), &schema); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(schema.Title, schema.Required)
+	// Output: inboxkit integration [name url]
 }

@@ -1,11 +1,13 @@
 package integration_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 )
 
@@ -19,6 +21,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Add([]byte(`{"name":"x","url":"http://x/?q={{contact.attributes.a b}}","headers":[{"name":"A","value":"{{secret.k}}"}],"secrets":[{"name":"k","value":"v"}]}`))
 	f.Add([]byte(`{"name":"x","url":"https://x.example.com","display":{"enabled":true,"template":{"version":1,"sections":[{"type":"keyvalue","items":[{"label":"a","value":"{{a}}"}]}]}}}`))
 	f.Add([]byte(`{"headers":[{"name":"Authorization","value":"Bearer s3cr3t-value","secret":true}],"cache_minutes":-5,"timeout_ms":-1}`))
+	f.Add([]byte(`{"headers":[{"name":"Authorization","value":"••••","secret":true,"sealed":"v1.k1.x"}],"secrets":[{"name":"a/b~c","value":"••••","sealed":"v1.k1.y"},{"name":"k","value":"••••"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 64<<10 {
 			return
@@ -33,8 +36,8 @@ func FuzzDecodeValidate(f *testing.F) {
 				t.Fatalf("Validate = %v (%T), want *ValidationError", err, err)
 			}
 			for _, p := range ve.Problems {
-				if p.Path == "" || p.Code == "" || p.Message == "" {
-					t.Fatalf("incomplete problem %+v", p)
+				if !strings.HasPrefix(p.Path, "/") || p.Code == "" || p.Message == "" {
+					t.Fatalf("problem %+v: want a JSON pointer path, a code and a message", p)
 				}
 			}
 		}
@@ -45,6 +48,11 @@ func FuzzDecodeValidate(f *testing.F) {
 		var back integration.Integration
 		if err := json.Unmarshal(out, &back); err != nil {
 			t.Fatalf("re-decoding the encoding: %v\n%s", err, out)
+		}
+		// The encoding is a fixed point: what a host stored decodes and encodes to itself.
+		again, err := json.Marshal(back)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("encoding not stable over a round trip (%v):\n%s\n%s", err, out, again)
 		}
 		for _, h := range back.Headers {
 			if h.Secret && h.Value != "" && h.Value != integration.Redacted {
@@ -81,7 +89,7 @@ func FuzzDryRun(f *testing.F) {
 			t.Fatalf("Test = %v", err)
 		}
 		if res.Error != nil {
-			if res.Error.Category != integration.CategoryInvalidRequest {
+			if res.Error.Category != httpexec.CategoryInvalidRequest {
 				t.Fatalf("dry run error %+v", res.Error)
 			}
 			return

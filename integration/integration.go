@@ -69,7 +69,8 @@ type Integration struct {
 	Display Display
 	// RequiredVariables lists variables (such as "contact.email") without which the integration
 	// is not applicable: when one is empty for a contact no request is sent and the card says
-	// so.
+	// so. A variable that makes up a whole path segment of the URL is required without being
+	// listed (see [Integration.Required]).
 	RequiredVariables []string
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret

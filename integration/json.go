@@ -46,8 +46,11 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON decodes the encoding of MarshalJSON. A secret value of [Redacted] decodes as
-// Redacted, which the Service reads as "keep the stored value".
+// UnmarshalJSON decodes the encoding of MarshalJSON, so that a host may keep that encoding in a
+// column: a secret encoded as [Redacted] next to its sealed form decodes with an empty value,
+// exactly as it was stored. A Redacted value without a sealed form (an integration the Service
+// handed out, edited in a form) stays Redacted, which Update and Test read as "keep the stored
+// value".
 func (in *Integration) UnmarshalJSON(data []byte) error {
 	var j jsonIntegration
 	if err := json.Unmarshal(data, &j); err != nil {
@@ -76,6 +79,39 @@ func (h Header) MarshalJSON() ([]byte, error) {
 		h.Value = redactedValue(h.Value, h.Sealed)
 	}
 	return json.Marshal(plain(h))
+}
+
+// UnmarshalJSON decodes the encoding of MarshalJSON: a [Redacted] value next to a sealed form
+// decodes as empty (the sealed form is the secret), so the stored form round-trips.
+func (h *Header) UnmarshalJSON(data []byte) error {
+	type plain Header
+	if err := json.Unmarshal(data, (*plain)(h)); err != nil {
+		return err
+	}
+	if h.Secret {
+		h.Value = unredacted(h.Value, h.Sealed)
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes the encoding of MarshalJSON: a [Redacted] value next to a sealed form
+// decodes as empty (the sealed form is the secret), so the stored form round-trips.
+func (s *Secret) UnmarshalJSON(data []byte) error {
+	type plain Secret
+	if err := json.Unmarshal(data, (*plain)(s)); err != nil {
+		return err
+	}
+	s.Value = unredacted(s.Value, s.Sealed)
+	return nil
+}
+
+// unredacted returns the value a decoded secret had before MarshalJSON redacted it: "" when it
+// has a sealed form, value otherwise.
+func unredacted(value, sealed string) string {
+	if value == Redacted && sealed != "" {
+		return ""
+	}
+	return value
 }
 
 // MarshalJSON encodes s with its value [Redacted], never in clear.

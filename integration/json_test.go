@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/memstore"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -73,12 +75,14 @@ func TestJSONEncoding(t *testing.T) {
 		t.Errorf("secret in clear in the JSON encoding:\n%s", b)
 	}
 
-	// Decoding the encoding gives back the integration, secrets Redacted.
+	// Decoding the encoding gives back the integration, secret values without a sealed form
+	// Redacted and those with one empty (the sealed form is the secret).
 	var back integration.Integration
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
 	want := sampleIntegration().Redact()
+	want.Secrets[0].Value = ""
 	if diff := cmp.Diff(want, &back); diff != "" {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}
@@ -105,5 +109,91 @@ func TestAttachmentAndCardJSON(t *testing.T) {
 	c := integration.Card{IntegrationID: "int-1", Name: "CRM", Status: integration.StatusNotApplicable, Missing: []string{"contact.email"}}
 	if got, want := mustJSON(t, c), `{"integration_id":"int-1","name":"CRM","status":"not_applicable","missing":["contact.email"],"from_cache":false,"duration_ns":0}`; got != want {
 		t.Errorf("card = %s, want %s", got, want)
+	}
+}
+
+// jsonColumnStore keeps each integration as its JSON encoding, as the package documentation
+// allows a host to do (a document column).
+type jsonColumnStore struct {
+	*memstore.Store
+}
+
+func (s jsonColumnStore) Save(ctx context.Context, in *integration.Integration, prev int64) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	var stored integration.Integration
+	if err := json.Unmarshal(b, &stored); err != nil {
+		return err
+	}
+	return s.Store.Save(ctx, &stored, prev)
+}
+
+// An integration kept as its JSON encoding sends its real credentials, on the first load, on
+// a refresh and after an edit that round-trips the redacted view: never "••••".
+func TestJSONColumnStoreSendsTheSecret(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	store := jsonColumnStore{e.store}
+	svc := e.service(t, func(o *integration.Options) {
+		o.Store = store
+		o.Sealer, _ = integration.NewAESGCM(integration.Key{ID: "k1", Secret: bytes.Repeat([]byte{7}, 32)})
+	})
+	up := newUpstream(t, echo(200))
+	created, err := svc.Create(ctx, adminA, secretIntegration(up.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Attach(ctx, adminA, created.ID, "a1", 1); err != nil {
+		t.Fatal(err)
+	}
+	wantSent := func(what string) {
+		t.Helper()
+		cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada, Refresh: true})
+		if err != nil || len(cards) != 1 || cards[0].Status != integration.StatusOK {
+			t.Fatalf("%s: Profile = %s, %v", what, mustJSON(t, cards), err)
+		}
+		got := up.last(t).Header
+		if diff := cmp.Diff([]string{"Bearer " + testSecret, "k-sk_live_0123456789"},
+			[]string{got.Get("Authorization"), got.Get("X-Api-Key")}); diff != "" {
+			t.Errorf("%s: credentials the upstream received (-want +got):\n%s", what, diff)
+		}
+	}
+	wantSent("after Create")
+
+	// An admin's form round-trips the view (secret values Redacted) through JSON.
+	view, err := svc.Get(ctx, adminA, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edited integration.Integration
+	if err := json.Unmarshal([]byte(mustJSON(t, view)), &edited); err != nil {
+		t.Fatal(err)
+	}
+	edited.Name = "Renamed"
+	if _, err := svc.Update(ctx, adminA, &edited); err != nil {
+		t.Fatal(err)
+	}
+	wantSent("after an Update of the redacted view")
+}
+
+// The stored form (sealed values, empty clear values) round-trips through the JSON encoding.
+func TestJSONStoredFormRoundTrips(t *testing.T) {
+	t.Parallel()
+	stored := sampleIntegration()
+	stored.Headers[0].Value, stored.Headers[0].Sealed = "", "v1.k1.auth"
+	stored.Secrets[0].Value = ""
+	b, err := json.Marshal(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back integration.Integration
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(stored, &back); diff != "" {
+		t.Errorf("stored form after a JSON round trip (-want +got):\n%s", diff)
 	}
 }

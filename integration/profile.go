@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/template"
 )
 
@@ -24,7 +26,8 @@ type ProfileRequest struct {
 	// Conversation is the conversation the profile is opened from, or nil.
 	Conversation *Conversation
 	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
-	// all" button). With IntegrationID set it refreshes one card.
+	// all" button). With IntegrationID set it refreshes one card. A card whose refresh fails
+	// keeps the cached response it had, Stale, with the refresh's error.
 	Refresh bool
 	// IntegrationID, when set, loads only that integration's card (which must be attached and
 	// enabled in the inbox, and active).
@@ -91,8 +94,8 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		// process: the card runs on its own goroutine, where nothing else would recover it.
 		if v := recover(); v != nil {
 			*out = Card{IntegrationID: in.ID, Name: in.Name, Status: StatusError, Error: cardError(errPanic)}
-			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked",
-				slog.String("team", in.TeamID), slog.String("integration", in.ID), slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))
+			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked", append(callAttrs(in, ib.ID),
+				slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))...)
 		}
 		out.Duration = s.now().Sub(start)
 	}()
@@ -100,8 +103,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 	fail := func(err error) {
 		out.Status, out.Error = StatusError, cardError(err)
 		s.log.LogAttrs(ctx, slog.LevelWarn, "integration: card failed",
-			slog.String("team", in.TeamID), slog.String("integration", in.ID),
-			slog.String("category", string(out.Error.Category)), slog.String("error", err.Error()))
+			append(callAttrs(in, ib.ID), errorAttrs(out.Error.Category, err)...)...)
 	}
 	c, err := s.compile(in)
 	if err != nil {
@@ -113,15 +115,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		out.Status, out.Missing = StatusNotApplicable, m
 		return
 	}
-	o, err := s.open(ctx, in, c)
-	if err != nil {
-		fail(err)
-		return
-	}
-	if o != nil {
-		v.secrets = o.secrets
-	}
-	req, err := c.build(in, v, o)
+	req, err := s.request(in, c, v)
 	if err != nil {
 		fail(err)
 		return
@@ -136,18 +130,59 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	out.FromCache, out.Stale = resp.FromCache, resp.Stale
-	out.FetchedAt = resp.StoredAt
-	if !resp.FromCache {
-		out.FetchedAt = s.now()
+	out.FetchedAt = s.now()
+	if resp.FromCache {
+		// The executor's clock stamped the entry; the card states its age on the Service's
+		// clock (Options.Now), as everything else it shows.
+		out.FetchedAt = out.FetchedAt.Add(-time.Since(resp.StoredAt))
 	}
 	if err != nil { // a stale response served because the upstream failed
 		fail(err)
 	}
-	if rerr := s.render(c, scrubBytes(resp.Body.Bytes(), sentSecrets(o, req)), start, out); rerr != nil {
+	// The body is scrubbed of echoed secrets before the executor stores it (see request).
+	if rerr := s.render(c, resp.Body.Bytes(), start, out); rerr != nil {
 		fail(rerr)
 		return
 	}
 	out.Status = StatusOK
+}
+
+// request returns the request of a profile load of in for v. Its secret values are stand-ins
+// (see standIns), so the cache key never holds a secret and a cache hit needs none; the
+// executor asks for the clear values through Credentials only when it sends the request, and
+// redacts their echoes from the response body before it stores it.
+func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Request, error) {
+	if !hasSecrets(in) {
+		return c.build(in, v)
+	}
+	keyed := *v
+	keyed.secrets = standIns{in}
+	req, err := c.build(in, &keyed)
+	if err != nil || len(req.SecretHeaders) == 0 {
+		return req, err
+	}
+	req.Credentials = func(ctx context.Context) (*httpexec.Credentials, error) {
+		o, err := s.open(ctx, in, c)
+		if err != nil {
+			return nil, err
+		}
+		clear := *v
+		if o != nil {
+			clear.secrets = o
+		}
+		sent, err := c.build(in, &clear)
+		if err != nil {
+			return nil, err
+		}
+		h := make(http.Header, len(sent.SecretHeaders))
+		for _, name := range sent.SecretHeaders {
+			k := http.CanonicalHeaderKey(name)
+			h[k] = sent.Header[k]
+		}
+		scrubbed := sentSecrets(o, sent)
+		return &httpexec.Credentials{Header: h, Redact: func(b []byte) []byte { return scrubBytes(b, scrubbed) }}, nil
+	}
+	return req, nil
 }
 
 // render fills out.Output (display on) or out.Raw (display off) from body.

@@ -13,9 +13,24 @@ type vars struct {
 	contact *Contact
 	conv    *Conversation
 	inbox   *Inbox
-	secrets map[string]string // clear secret values; nil in a redacted view
-	redact  bool              // secret.* resolves to Redacted
+	secrets secretValues // nil: secret.* is empty
 }
+
+// secretValues are one run's secret values, in one of three forms: in clear to send them
+// (*opened), [Redacted] to show the request (redacted), or stand-ins that identify them without
+// revealing them, to key the cache (standIns).
+type secretValues interface {
+	// secret returns the value of secret.name.
+	secret(name string) string
+	// header returns the value of the secret header at index in Integration.Headers.
+	header(index int) string
+}
+
+// redacted shows every secret as Redacted.
+type redacted struct{}
+
+func (redacted) secret(string) string { return Redacted }
+func (redacted) header(int) string    { return Redacted }
 
 // Lookup implements variables.Resolver. An empty value counts as undefined.
 func (v *vars) Lookup(name string) (string, bool) {
@@ -44,11 +59,8 @@ func (v *vars) Lookup(name string) (string, bool) {
 	default:
 		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
 			s = v.contact.Attributes[attr]
-		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok {
-			if v.redact {
-				return Redacted, true
-			}
-			s = v.secrets[secret]
+		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok && v.secrets != nil {
+			s = v.secrets.secret(secret)
 		}
 	}
 	return s, s != ""
@@ -65,9 +77,9 @@ func (c *compiled) missing(v *vars) []string {
 	return m
 }
 
-// build expands the request of in for v. With v.redact, secret header values and secret.*
-// references are shown as Redacted; otherwise they come from o.
-func (c *compiled) build(in *Integration, v *vars, o *opened) (*httpexec.Request, error) {
+// build expands the request of in for v; secret header values and secret.* references take the
+// form of v.secrets.
+func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
 	u, err := c.url.AppendExpand(make([]byte, 0, 128), v)
 	if err != nil {
 		return nil, &requestError{err}
@@ -94,18 +106,19 @@ func (c *compiled) build(in *Integration, v *vars, o *opened) (*httpexec.Request
 		Scope:    httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
 		Timeout:  in.Timeout,
 	}
+	_, redact := v.secrets.(redacted)
 	for _, h := range c.headers {
 		var val string
 		switch {
-		case h.value == nil && v.redact:
-			val = Redacted
 		case h.value == nil:
-			val = o.headers[h.index]
+			if v.secrets != nil {
+				val = v.secrets.header(h.index)
+			}
 		default:
 			if val, err = h.value.Expand(v); err != nil {
 				return nil, &requestError{err}
 			}
-			if h.secret && v.redact && !strings.Contains(val, Redacted) {
+			if h.secret && redact && !strings.Contains(val, Redacted) {
 				// A filter transformed the redacted secret ("Basic {{secret.c | base64}}"):
 				// what it made of "••••" would look like a credential. Show the whole value
 				// redacted instead.

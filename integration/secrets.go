@@ -3,6 +3,8 @@ package integration
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +22,7 @@ import (
 // value keeps the sealed value of prev's secret of the same name (header names compare
 // case-insensitively), but only while the URL's origin (scheme, host and port) is prev's: a
 // stored credential is never sent to a server its author did not send it to. It returns the
-// field paths ("headers[0].value", "secrets[1].value") of the values not kept because the
+// field paths ("/headers/0/value", "/secrets/1/value") of the values not kept because the
 // origin changed.
 func keepSecrets(prev, c *Integration) (refused []string) {
 	keep := prev != nil && sameOrigin(prev.URL, c.URL)
@@ -37,7 +39,7 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 		if stored := storedHeader(prev, h.Name); keep {
 			h.Sealed = stored
 		} else if stored != "" {
-			refused = append(refused, fmt.Sprintf("headers[%d].value", i))
+			refused = append(refused, fmt.Sprintf("/headers/%d/value", i))
 		}
 	}
 	for i := range c.Secrets {
@@ -53,7 +55,7 @@ func keepSecrets(prev, c *Integration) (refused []string) {
 		if stored := storedSecret(prev, sc.Name); keep {
 			sc.Sealed = stored
 		} else if stored != "" {
-			refused = append(refused, fmt.Sprintf("secrets[%d].value", i))
+			refused = append(refused, fmt.Sprintf("/secrets/%d/value", i))
 		}
 	}
 	return refused
@@ -171,14 +173,14 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 	}
 	for i := range c.Headers {
 		if h := &c.Headers[i]; h.Secret {
-			if err := sealOne(&h.Value, &h.Sealed, fmt.Sprintf("headers[%d].value", i)); err != nil {
+			if err := sealOne(&h.Value, &h.Sealed, fmt.Sprintf("/headers/%d/value", i)); err != nil {
 				return err
 			}
 		}
 	}
 	for i := range c.Secrets {
 		sc := &c.Secrets[i]
-		if err := sealOne(&sc.Value, &sc.Sealed, fmt.Sprintf("secrets[%d].value", i)); err != nil {
+		if err := sealOne(&sc.Value, &sc.Sealed, fmt.Sprintf("/secrets/%d/value", i)); err != nil {
 			return err
 		}
 	}
@@ -192,6 +194,38 @@ func (s *Service) seal(ctx context.Context, c *Integration) error {
 type opened struct {
 	headers map[int]string    // by index in Integration.Headers
 	secrets map[string]string // by Secret.Name
+}
+
+func (o *opened) secret(name string) string { return o.secrets[name] }
+func (o *opened) header(index int) string   { return o.headers[index] }
+
+// standIns identifies an integration's secret values without revealing them: each is a digest
+// of the value's sealed form, which changes whenever the secret does (every seal draws a new
+// nonce). A profile load keys the cache on them, so a cached load opens no secret.
+type standIns struct{ in *Integration }
+
+func (s standIns) secret(name string) string {
+	for _, sc := range s.in.Secrets {
+		if sc.Name == name {
+			return standIn(sc.Sealed, sc.Value)
+		}
+	}
+	return ""
+}
+
+func (s standIns) header(index int) string {
+	h := s.in.Headers[index]
+	return standIn(h.Sealed, h.Value)
+}
+
+// standIn returns the stand-in of a secret: a digest of its sealed form, or of its clear value
+// for one that was never sealed (only an unsaved test run has those).
+func standIn(sealed, value string) string {
+	if sealed == "" && value == "" {
+		return ""
+	}
+	d := sha256.Sum256([]byte("inboxkit-secret-stand-in\x00" + sealed + "\x00" + value))
+	return "sealed:" + hex.EncodeToString(d[:16])
 }
 
 // values returns every clear secret value, for scrubbing output.
@@ -217,8 +251,14 @@ func (s *Service) open(ctx context.Context, in *Integration, c *compiled) (*open
 	}
 	o := &opened{}
 	aad := sealAAD(in.TeamID, in.ID)
+	// A sealed form is what the Service stored: it wins over a clear value, which only an
+	// unsaved test run has. Redacted is never a value: it is what a secret looks like outside a
+	// send, and sending it would hand the upstream "••••" as a credential.
 	openOne := func(value, sealed, field string, i int) (string, error) {
-		if value != "" {
+		if sealed == "" {
+			if value == "" || value == Redacted {
+				return "", &configError{fmt.Errorf("integration %q: %s[%d] has no value", in.ID, field, i)}
+			}
 			return value, nil
 		}
 		if s.sealer == nil {

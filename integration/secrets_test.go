@@ -225,7 +225,7 @@ func TestSecretKeptOnRedactedUpdate(t *testing.T) {
 	other.Headers[0].Value, other.Headers[0].Sealed = "", stored.Headers[0].Sealed
 	_, err = e.svc.Create(ctx, adminA, other)
 	var ve *integration.ValidationError
-	if !errors.As(err, &ve) || ve.Problems[0].Path != "headers[0].value" {
+	if !errors.As(err, &ve) || ve.Problems[0].Path != "/headers/0/value" {
 		t.Errorf("Create with a foreign sealed value = %v, want a headers[0].value problem", err)
 	}
 }
@@ -334,7 +334,7 @@ func TestUpdateResealsWithCurrentKey(t *testing.T) {
 	// Without k1 the kept values cannot be re-sealed: the admin is asked for them again.
 	edit, _ := e.svc.Get(ctx, adminA, created.ID)
 	_, err := withSealer(k2).Update(ctx, adminA, edit)
-	if got := problemPaths(err, "cannot be opened"); got != "headers[0].value secrets[0].value" {
+	if got := problemPaths(err, "cannot be opened"); got != "/headers/0/value /secrets/0/value" {
 		t.Fatalf("Update with a kept value no key opens = %v, want problems at headers[0].value and secrets[0].value", err)
 	}
 
@@ -370,7 +370,7 @@ func TestStoredSecretNotSentToNewHost(t *testing.T) {
 	moved.URL = attacker.URL + "/clients"
 	wantRefused := func(what string, err error) {
 		t.Helper()
-		if got := problemPaths(err, "enter the secret again"); got != "headers[0].value secrets[0].value" {
+		if got := problemPaths(err, "enter the secret again"); got != "/headers/0/value /secrets/0/value" {
 			t.Errorf("%s with a kept secret and a new host = %v, want both secrets to be entered again", what, err)
 		}
 	}

@@ -17,7 +17,10 @@ import (
 
 // Executor sends requests and caches responses; *httpexec.Executor implements it.
 type Executor interface {
-	// Do runs r (see httpexec.Executor.Do for the result contract).
+	// Do runs r (see httpexec.Executor.Do for the result contract). A profile load's request
+	// carries stand-ins for its secret header values and a Credentials function that supplies
+	// the real ones: Do must call it before it sends the request, send what it returns and
+	// apply its Redact to the response body, as httpexec.Executor does.
 	Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error)
 	// Invalidate drops every cached response of the integration.
 	Invalidate(ctx context.Context, team, integration string) error
@@ -38,8 +41,10 @@ type Options struct {
 	// Sealer seals secret values at rest. If nil, integrations with secret headers or secrets
 	// are refused with ErrNoSealer.
 	Sealer Sealer
-	// Logger receives warnings about failed cards and cache invalidation. Records carry IDs and
-	// categories, never a secret, header value or body. If nil, nothing is logged.
+	// Logger receives warnings about failed cards and cache invalidation. Records identify the
+	// call (team, inbox, integration, version, method, host, the URL template as written, the
+	// upstream status, the category) and never carry a contact's values, a secret, a header
+	// value or a body. If nil, nothing is logged.
 	Logger *slog.Logger
 	// Now is the clock. If nil, time.Now is used.
 	Now func() time.Time

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 )
 
@@ -503,10 +504,10 @@ func TestSlowAndFailingNextToHealthy(t *testing.T) {
 	}
 	want := []summary{
 		{"healthy", integration.StatusOK, "", ""},
-		{"slow", integration.StatusError, integration.CategoryTimeout, "The service did not respond in time."},
-		{"failing", integration.StatusError, integration.CategoryUpstream5xx, "The service failed (HTTP 502)."},
-		{"missing", integration.StatusError, integration.CategoryUpstream4xx, "The service rejected the request (HTTP 404)."},
-		{"html", integration.StatusError, integration.CategoryInvalidResponse, "The service returned a response that cannot be read."},
+		{"slow", integration.StatusError, httpexec.CategoryTimeout, "The service did not respond in time."},
+		{"failing", integration.StatusError, httpexec.CategoryUpstream5xx, "The service failed (HTTP 502)."},
+		{"missing", integration.StatusError, httpexec.CategoryUpstream4xx, "The service rejected the request (HTTP 404)."},
+		{"html", integration.StatusError, httpexec.CategoryInvalidResponse, "The service returned a response that cannot be read."},
 		{"healthy raw", integration.StatusOK, "", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -621,7 +622,7 @@ func TestProfileHonoursCallerContext(t *testing.T) {
 		t.Errorf("Profile ignored the caller's deadline: %v", d)
 	}
 	for _, c := range cards {
-		if c.Status != integration.StatusError || c.Error.Category != integration.CategoryTimeout {
+		if c.Status != integration.StatusError || c.Error.Category != httpexec.CategoryTimeout {
 			t.Errorf("card %s = %s, want a timeout", c.Name, mustJSON(t, c))
 		}
 	}

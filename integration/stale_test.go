@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 )
@@ -99,7 +100,65 @@ func TestStaleResponseServedWithItsError(t *testing.T) {
 	}
 	c := cards[0]
 	if c.Status != integration.StatusOK || !c.Stale || !c.FromCache || c.Output == nil ||
-		c.Error == nil || c.Error.Category != integration.CategoryUpstream5xx || c.FetchedAt.IsZero() {
+		c.Error == nil || c.Error.Category != httpexec.CategoryUpstream5xx || c.FetchedAt.IsZero() {
 		t.Errorf("stale card = %s; want ok, stale, from cache, with nodes and an upstream_5xx error", mustJSON(t, c))
+	}
+}
+
+// A refresh while the upstream is down keeps the card the agent saw, marked stale, with the
+// refresh's error: for one card and for all of them.
+func TestRefreshWhileUpstreamDownKeepsStaleCard(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	var down atomic.Bool
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		jsonReply(`{"id":1,"tier":"Gold","ltv":5}`)(w, r)
+	})
+	var ids []string
+	for i, name := range []string{"CRM", "Billing"} {
+		in := e.create(t, &integration.Integration{
+			Name: name, URL: up.URL + "/" + name, CacheMinutes: 10, Active: true,
+			Display: integration.Display{Enabled: true, Template: customerTemplate},
+		}, i, "a1")
+		ids = append(ids, in.ID)
+	}
+	first, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	down.Store(true)
+	for _, tc := range []struct {
+		name string
+		req  integration.ProfileRequest
+		want []int // indexes into first
+	}{
+		{"one card", integration.ProfileRequest{InboxID: "a1", Contact: ada, Refresh: true, IntegrationID: ids[1]}, []int{1}},
+		{"all cards", integration.ProfileRequest{InboxID: "a1", Contact: ada, Refresh: true}, []int{0, 1}},
+	} {
+		cards, err := e.svc.Profile(ctx, memberA, &tc.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cards) != len(tc.want) {
+			t.Fatalf("%s: %d cards, want %d", tc.name, len(cards), len(tc.want))
+		}
+		for i, c := range cards {
+			was := first[tc.want[i]]
+			if c.Status != integration.StatusOK || !c.Stale || c.Error == nil || c.Error.Category != httpexec.CategoryUpstream5xx {
+				t.Errorf("%s: card %s = %s; want ok, stale, with an upstream_5xx error", tc.name, c.Name, mustJSON(t, c))
+			}
+			if diff := cmp.Diff(was.Output, c.Output); diff != "" {
+				t.Errorf("%s: card %s nodes changed (-was +now):\n%s", tc.name, c.Name, diff)
+			}
+			// The executor's clock stamped the entry, the Service's the first card.
+			if d := c.FetchedAt.Sub(was.FetchedAt).Abs(); d > time.Second {
+				t.Errorf("%s: card %s fetched at %v, want the original %v", tc.name, c.Name, c.FetchedAt, was.FetchedAt)
+			}
+		}
 	}
 }

@@ -110,7 +110,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	res := &TestResult{}
 	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: &r.Inbox}
 	res.Missing = c.missing(v)
-	view, err := c.build(in, &vars{contact: v.contact, conv: v.conv, inbox: v.inbox, redact: true}, nil)
+	view, err := c.build(in, &vars{contact: v.contact, conv: v.conv, inbox: v.inbox, secrets: redacted{}})
 	if err != nil {
 		res.Error, res.Detail = cardError(err), err.Error()
 		return res, nil
@@ -127,10 +127,10 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return res, nil
 	}
 	if o != nil {
-		v.secrets = o.secrets
+		v.secrets = o
 	}
 	secrets := o.values()
-	req, err := c.build(in, v, o)
+	req, err := c.build(in, v)
 	if err != nil {
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
 		return res, nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
 )
 
@@ -130,7 +131,7 @@ func TestTestRunReportsFailuresAndValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Success || res.StatusCode != 500 || res.Error == nil || res.Error.Category != integration.CategoryUpstream5xx ||
+	if res.Success || res.StatusCode != 500 || res.Error == nil || res.Error.Category != httpexec.CategoryUpstream5xx ||
 		!strings.Contains(res.Body, "db down") || res.Detail == "" {
 		t.Errorf("failing run = %s", mustJSON(t, res))
 	}
@@ -160,7 +161,7 @@ func TestTestRunReportsFailuresAndValidation(t *testing.T) {
 		Integration: &integration.Integration{Name: "x", URL: up.URL + "/500", Headers: []integration.Header{{Name: "X-Name", Value: "{{contact.name}}"}}},
 		Contact:     integration.Contact{Name: "Eve\r\nX-Admin: 1"}, Live: true,
 	})
-	if err != nil || res.Sent || res.Error == nil || res.Error.Category != integration.CategoryInvalidRequest {
+	if err != nil || res.Sent || res.Error == nil || res.Error.Category != httpexec.CategoryInvalidRequest {
 		t.Errorf("header injection run = %s, %v", mustJSON(t, res), err)
 	}
 }

@@ -72,6 +72,39 @@ func (in *Integration) Validate() error {
 	return err
 }
 
+// Required returns the variables without which in is not applicable (for a contact whose value
+// is empty, a profile load sends no request and the card is [StatusNotApplicable]): those in
+// RequiredVariables, then each variable that makes up a whole path segment of the URL on its own,
+// as contact.email does in "https://api.example.com/customers/{{contact.email}}". An editor
+// shows them next to the URL. Names that are not variables, and the URL's names when it does not
+// compile, are left out (Validate reports them).
+func (in *Integration) Required() []string {
+	var req []string
+	for _, name := range in.RequiredVariables {
+		if IsVariable(name) && !slices.Contains(req, name) {
+			req = append(req, name)
+		}
+	}
+	var ps problems
+	return withSegmentNames(req, compileURL(&ps, in.URL, varOptions()))
+}
+
+// withSegmentNames appends to required the variables that make up a whole path segment of the
+// URL template u (nil for none) and are not in it yet. Such a placeholder is required whether
+// listed or not: "/customers/{{contact.email}}" with an empty email is "/customers/", another
+// resource, whose data an agent would take for this contact's.
+func withSegmentNames(required []string, u *variables.Template) []string {
+	if u == nil {
+		return required
+	}
+	for _, name := range u.SegmentNames() {
+		if !slices.Contains(required, name) {
+			required = append(required, name)
+		}
+	}
+	return required
+}
+
 // IsVariable reports whether name is a variable an integration may reference outside headers.
 func IsVariable(name string) bool {
 	return slices.Contains(Variables(), name) || len(name) > len(attributesPrefix) && strings.HasPrefix(name, attributesPrefix)
@@ -85,18 +118,11 @@ func (p *problems) add(path, code, format string, args ...any) {
 
 // addVar records a variables compile error for the field at path.
 func (p *problems) addVar(path string, err error) {
-	code := CodeSyntax
-	switch {
-	case errors.Is(err, variables.ErrUnknownName):
-		code = CodeUnknownVariable
-	case errors.Is(err, variables.ErrHeaderOnly):
-		code = CodeSecretPlacement
-	}
-	msg := strings.TrimPrefix(err.Error(), "variables: ")
 	if se, ok := errors.AsType[*variables.SyntaxError](err); ok {
-		msg = fmt.Sprintf("at offset %d: %s", se.Offset, se.Msg)
+		*p = append(*p, se.Problem(path))
+		return
 	}
-	p.add(path, code, "%s", msg)
+	p.add(path, CodeSyntax, "%s", strings.TrimPrefix(err.Error(), "variables: "))
 }
 
 // compile validates in and compiles its templates. It returns a *ValidationError listing every
@@ -106,9 +132,9 @@ func compile(in *Integration) (*compiled, error) {
 	c := &compiled{}
 	opts := varOptions()
 	if strings.TrimSpace(in.Name) == "" {
-		ps.add("name", CodeRequired, "name is required")
+		ps.add("/name", CodeRequired, "name is required")
 	} else if utf8.RuneCountInString(in.Name) > maxNameLen {
-		ps.add("name", CodeInvalid, "name is longer than %d characters", maxNameLen)
+		ps.add("/name", CodeInvalid, "name is longer than %d characters", maxNameLen)
 	}
 
 	method := in.EffectiveMethod()
@@ -119,19 +145,19 @@ func compile(in *Integration) (*compiled, error) {
 		bodyAllowed = true
 	default:
 		methodOK = false
-		ps.add("method", CodeBadMethod, "method must be one of GET, POST, PUT, PATCH, DELETE")
+		ps.add("/method", CodeBadMethod, "method must be one of GET, POST, PUT, PATCH, DELETE")
 	}
 
 	c.url = compileURL(&ps, in.URL, opts)
 
 	for i, q := range in.Query {
-		path := fmt.Sprintf("query[%d]", i)
+		path := fmt.Sprintf("/query/%d", i)
 		if q.Name == "" {
-			ps.add(path+".name", CodeRequired, "query parameter name is required")
+			ps.add(path+"/name", CodeRequired, "query parameter name is required")
 		}
 		t, err := variables.Compile(q.Value, variables.Query, opts)
 		if err != nil {
-			ps.addVar(path+".value", err)
+			ps.addVar(path+"/value", err)
 			continue
 		}
 		c.query = append(c.query, compiledParam{prefix: url.QueryEscape(q.Name) + "=", value: t})
@@ -139,40 +165,40 @@ func compile(in *Integration) (*compiled, error) {
 
 	secretNames := map[string]bool{}
 	for i, s := range in.Secrets {
-		path := fmt.Sprintf("secrets[%d]", i)
+		path := fmt.Sprintf("/secrets/%d", i)
 		switch {
 		case !validSecretName(s.Name):
-			ps.add(path+".name", CodeInvalid, "secret name must be 1-64 letters, digits, '_' or '-'")
+			ps.add(path+"/name", CodeInvalid, "secret name must be 1-64 letters, digits, '_' or '-'")
 		case secretNames[s.Name]:
-			ps.add(path+".name", CodeDuplicate, "secret %q is defined twice", s.Name)
+			ps.add(path+"/name", CodeDuplicate, "secret %q is defined twice", s.Name)
 		}
 		secretNames[s.Name] = true
 		switch {
 		case s.Value == "" && s.Sealed == "":
-			ps.add(path+".value", CodeRequired, "secret value is required")
+			ps.add(path+"/value", CodeRequired, "secret value is required")
 		case s.Value != "" && s.Value != Redacted && !validHeaderValue(s.Value):
 			// Secrets are expanded into header values only.
-			ps.add(path+".value", CodeInvalid, "secret value contains control characters")
+			ps.add(path+"/value", CodeInvalid, "secret value contains control characters")
 		}
 	}
 
 	for i, h := range in.Headers {
-		path := fmt.Sprintf("headers[%d]", i)
+		path := fmt.Sprintf("/headers/%d", i)
 		switch {
 		case !validHeaderName(h.Name):
-			ps.add(path+".name", CodeInvalid, "header name must be a non-empty HTTP token")
+			ps.add(path+"/name", CodeInvalid, "header name must be a non-empty HTTP token")
 		case forbiddenHeader(h.Name):
-			ps.add(path+".name", CodeInvalid, "header %s is set by the HTTP client and cannot be configured", http.CanonicalHeaderKey(h.Name))
+			ps.add(path+"/name", CodeInvalid, "header %s is set by the HTTP client and cannot be configured", http.CanonicalHeaderKey(h.Name))
 		}
 		if h.Secret {
 			switch {
 			case h.Value == "" && h.Sealed == "":
-				ps.add(path+".value", CodeRequired, "secret header value is required")
+				ps.add(path+"/value", CodeRequired, "secret header value is required")
 			case h.Value != "" && h.Value != Redacted && !validHeaderValue(h.Value):
-				ps.add(path+".value", CodeInvalid, "header value contains control characters")
+				ps.add(path+"/value", CodeInvalid, "header value contains control characters")
 			case strings.Contains(h.Value, "{{"):
 				// A secret header is a literal: "Bearer {{secret.token}}" would be sent as typed.
-				ps.add(path+".value", CodeInvalid, "a secret header's value is sent as typed, placeholders included; "+
+				ps.add(path+"/value", CodeInvalid, "a secret header's value is sent as typed, placeholders included; "+
 					"to put a secret into a larger value, use a plain header with {{secret.NAME}}")
 			}
 			c.headers = append(c.headers, compiledHeader{name: h.Name, secret: true, index: i})
@@ -180,7 +206,7 @@ func compile(in *Integration) (*compiled, error) {
 		}
 		t, err := variables.Compile(h.Value, variables.Header, opts)
 		if err != nil {
-			ps.addVar(path+".value", err)
+			ps.addVar(path+"/value", err)
 			continue
 		}
 		ch := compiledHeader{name: h.Name, value: t, index: i}
@@ -191,7 +217,7 @@ func compile(in *Integration) (*compiled, error) {
 			}
 			ch.secret = true
 			if !secretNames[name] {
-				ps.add(path+".value", CodeUndefinedSecret, "secret %q is not defined in secrets", truncate(name, 64))
+				ps.add(path+"/value", CodeUndefinedSecret, "secret %q is not defined in secrets", truncate(name, 64))
 			}
 			c.secrets = append(c.secrets, name)
 		}
@@ -201,29 +227,31 @@ func compile(in *Integration) (*compiled, error) {
 	if in.Body != "" {
 		if !bodyAllowed {
 			if methodOK {
-				ps.add("body", CodeBodyNotAllowed, "only POST, PUT and PATCH requests have a body")
+				ps.add("/body", CodeBodyNotAllowed, "only POST, PUT and PATCH requests have a body")
 			}
 		} else if t, err := variables.Compile(in.Body, variables.JSON, opts); err != nil {
-			ps.addVar("body", err)
+			ps.addVar("/body", err)
 		} else {
 			c.body = t
 		}
 	}
 
 	if in.CacheMinutes < 0 || in.CacheMinutes > MaxCacheMinutes {
-		ps.add("cache_minutes", CodeOutOfRange, "cache duration must be 0 to %d minutes", MaxCacheMinutes)
+		ps.add("/cache_minutes", CodeOutOfRange, "cache duration must be 0 to %d minutes", MaxCacheMinutes)
 	}
 	if in.Timeout < 0 || in.Timeout > MaxTimeout {
-		ps.add("timeout_ms", CodeOutOfRange, "timeout must be 0 (the default) to %d ms", MaxTimeout.Milliseconds())
+		ps.add("/timeout_ms", CodeOutOfRange, "timeout must be 0 (the default) to %d ms", MaxTimeout.Milliseconds())
 	}
 	for i, name := range in.RequiredVariables {
 		if !IsVariable(name) {
-			ps.add(fmt.Sprintf("required_variables[%d]", i), CodeUnknownVariable,
+			ps.add(fmt.Sprintf("/required_variables/%d", i), CodeUnknownVariable,
 				"%q is not a contact, conversation or inbox variable", truncate(name, 100))
 			continue
 		}
 		c.required = append(c.required, name)
 	}
+
+	c.required = withSegmentNames(c.required, c.url)
 
 	c.display = compileDisplay(&ps, in.Display)
 
@@ -280,33 +308,33 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 
 func compileURL(ps *problems, src string, opts *variables.Options) *variables.Template {
 	if strings.TrimSpace(src) == "" {
-		ps.add("url", CodeRequired, "url is required")
+		ps.add("/url", CodeRequired, "url is required")
 		return nil
 	}
 	scheme, _, _ := strings.Cut(src, ":")
 	if s := strings.ToLower(scheme); s != "http" && s != "https" {
-		ps.add("url", CodeBadURL, "url must start with http:// or https://")
+		ps.add("/url", CodeBadURL, "url must start with http:// or https://")
 		return nil
 	}
 	t, err := variables.Compile(src, variables.URL, opts)
 	if err != nil {
-		ps.addVar("url", err)
+		ps.addVar("/url", err)
 		return nil
 	}
 	// The scheme and host are literal (placeholders there do not compile), so the template
 	// expanded with empty values shows them.
 	s, err := t.Expand(variables.Map{})
 	if err != nil {
-		ps.add("url", CodeBadURL, "url is not valid")
+		ps.add("/url", CodeBadURL, "url is not valid")
 		return nil
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		ps.add("url", CodeBadURL, "url must be absolute with a host")
+		ps.add("/url", CodeBadURL, "url must be absolute with a host")
 		return nil
 	}
 	if u.User != nil {
-		ps.add("url", CodeBadURL, "url must not contain credentials; use a secret header")
+		ps.add("/url", CodeBadURL, "url must not contain credentials; use a secret header")
 		return nil
 	}
 	return t

@@ -106,3 +106,41 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// TestWorkloadAllocs holds PERFORMANCE.md P1/P2 as a test: expanding the workload's URL, header
+// and JSON body allocates once per result (3), and nothing into reused buffers.
+func TestWorkloadAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes escape analysis; allocations are counted without it")
+	}
+	compile := func(src string, target variables.Target) *variables.Template {
+		tmpl, err := variables.Compile(src, target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tmpl
+	}
+	u, h, j := compile(benchURL, variables.URL), compile(benchHeader, variables.Header), compile(benchBody, variables.JSON)
+	expand := func() {
+		for _, tmpl := range []*variables.Template{u, h, j} {
+			if _, err := tmpl.Expand(benchValues); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(100, expand); n != 3 {
+		t.Errorf("expanding the workload allocates %v times, want 3", n)
+	}
+	buf := make([]byte, 0, 512)
+	appendExpand := func() {
+		for _, tmpl := range []*variables.Template{u, h, j} {
+			var err error
+			if buf, err = tmpl.AppendExpand(buf[:0], benchValues); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(100, appendExpand); n != 0 {
+		t.Errorf("expanding the workload into a reused buffer allocates %v times, want 0", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,6 +216,11 @@ func FuzzExpandURL(f *testing.F) {
 		tpl, base, ok := compileWithBase(t, src, variables.URL)
 		if !ok {
 			return
+		}
+		for _, name := range tpl.SegmentNames() {
+			if !slices.Contains(tpl.Names(), name) {
+				t.Fatalf("SegmentNames of %q has %q, which Names %q lacks", src, name, tpl.Names())
+			}
 		}
 		got, err := tpl.Expand(two(v, w))
 		if errors.Is(err, variables.ErrDotSegment) || errors.Is(err, variables.ErrEmptySegment) {

@@ -102,10 +102,19 @@ func (t *Template) layoutURL(allowHost bool) error {
 			s.esc = escPath
 		}
 	}
+	var inSegNames map[string]bool // dedupes segNames in linear time
 	for k := range t.segs {
 		g := &t.segs[k]
 		g.lits = append(g.lits, decodeSegment(skel[pos[g.slots[len(g.slots)-1]]+1:g.end]))
 		g.litDots = slices.ContainsFunc(g.lits, func(l string) bool { return strings.Contains(l, ".") })
+		if s := &t.slots[g.slots[0]]; len(g.slots) == 1 && g.lits[0] == "" && g.lits[1] == "" &&
+			!s.hasDefault && !inSegNames[s.name] {
+			if inSegNames == nil {
+				inSegNames = map[string]bool{}
+			}
+			inSegNames[s.name] = true
+			t.segNames = append(t.segNames, s.name)
+		}
 	}
 	// Without an authority, a first path segment made only of placeholders must not expand
 	// empty: "/{{a}}/b" would become "//b", whose "b" is a host.

@@ -78,6 +78,7 @@ type Template struct {
 	names    []string
 	single   bool
 	segs     []segCheck // URL path segments with placeholders
+	segNames []string   // names standing alone as a whole path segment, see SegmentNames
 	nonEmpty []int      // slots that must not all expand empty (URL without authority)
 }
 
@@ -302,6 +303,15 @@ func (t *Template) Single() (name string, ok bool) {
 	}
 	return t.slots[0].name, true
 }
+
+// SegmentNames returns the names of the placeholders that make up a whole path segment of a URL
+// template on their own, without a default filter: "contact.email" in
+// "https://api.example.com/customers/{{contact.email}}/orders", in order of first use. Expanded
+// empty, such a placeholder leaves an empty segment, and ".../customers/" is another resource
+// (often the list of every customer), so a caller treats these names as required. A segment
+// with text or other placeholders besides the placeholder ("{{id}}.json", "{{a}}-{{b}}") does
+// not count. It returns nil for other targets. The caller may modify the returned slice.
+func (t *Template) SegmentNames() []string { return slices.Clone(t.segNames) }
 
 // Source returns the source text the template was compiled from.
 func (t *Template) Source() string { return t.src }

@@ -1,7 +1,8 @@
 // Command profilesheet demonstrates inboxkit's contact integrations end to end: a team admin
 // configures three integrations against an in-process mock CRM and order system, attaches them
 // to two inboxes, and an agent opens a contact's profile sheet, which is printed as box-drawing
-// text. The sheet is then loaded again from the cache, one card is refreshed, and the admin
+// text. The sheet is then loaded again from the cache, one card is refreshed, every card is
+// refreshed while the order system is down (its card keeps the last known data), and the admin
 // runs the Testing tab on one integration.
 //
 //	go run ./examples/profilesheet
@@ -11,6 +12,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -20,6 +22,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -42,23 +45,24 @@ func main() {
 const orderToken = "ord_live_51HxQz"
 
 // customerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
-// currency, the last purchase date, the order history and a button to the CRM.
+// currency, the last purchase date, the recent orders and a button to the CRM. Its sections
+// carry no title of their own: the card is titled with the integration's name.
 const customerTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Customer Information", "items": [
+  {"type": "keyvalue", "items": [
     {"label": "Customer ID", "value": "{{id}}"},
     {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
     {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
     {"label": "Last Purchase", "value": "{{last_purchase_at}}", "format": {"type": "date"}}]},
-  {"type": "divider"},
-  {"type": "repeat", "title": "Order History", "path": "orders", "limit": 5, "item":
-    {"type": "keyvalue", "title": "Order {{id}}", "items": [
-      {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
-      {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]}},
-  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
+  {"type": "text", "text": "Recent orders", "style": "heading"},
+  {"type": "table", "path": "orders", "limit": 5, "columns": [
+    {"label": "Order", "value": "{{id}}"},
+    {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]},
+  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/c/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
 
 // clientTemplate shows the order system's client record.
 const clientTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Client Info", "items": [
+  {"type": "keyvalue", "items": [
     {"label": "Client", "value": "{{client.name}}"},
     {"label": "Account Manager", "value": "{{client.manager}}"},
     {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
@@ -68,6 +72,7 @@ const clientTemplate = `{"version": 1, "sections": [
 type upstreams struct {
 	crm, orders         *httptest.Server
 	crmCalls, ordsCalls atomic.Int32
+	ordersDown          atomic.Bool // the order system answers 503 to everything
 }
 
 func startUpstreams() *upstreams {
@@ -88,6 +93,8 @@ func startUpstreams() *upstreams {
 	u.orders = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.ordsCalls.Add(1)
 		switch {
+		case u.ordersDown.Load():
+			http.Error(w, `{"error":"maintenance"}`, http.StatusServiceUnavailable)
 		case r.URL.Path == "/loyalty":
 			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
 		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
@@ -211,7 +218,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d (the failed card is retried; successes are cached)\n\n",
 		up.crmCalls.Load(), up.ordsCalls.Load())
 
@@ -222,15 +229,25 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+
+	fmt.Fprintln(w, "== The order system goes down; the agent refreshes every card")
+	up.ordersDown.Store(true)
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "support", Contact: ada, Refresh: true})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards, now)
+	up.ordersDown.Store(false)
+	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "== The same contact in the Sales inbox")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})
 	if err != nil {
 		return err
 	}
-	printStatusLines(w, cards)
+	printStatusLines(w, cards, now)
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "== Testing tab: Client Info with sample data")
@@ -247,7 +264,8 @@ func run(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// printCards draws the cards as a profile sheet, one box per card.
+// printCards draws the cards as a profile sheet: one box per card, all of one width, each
+// titled once with the integration's name and saying how fresh its data is.
 func printCards(w io.Writer, cards []integration.Card, now time.Time) error {
 	sheet := make([]render.Card, len(cards))
 	for i, c := range cards {
@@ -259,35 +277,59 @@ func printCards(w io.Writer, cards []integration.Card, now time.Time) error {
 		case c.Error != nil:
 			sheet[i].Message = c.Error.Message
 		case c.Status == integration.StatusNotApplicable:
-			sheet[i].Message = "Not applicable: this contact has no " + strings.Join(c.Missing, ", ") + "."
+			sheet[i].Message = freshness(c, now)
 		}
 	}
 	return render.Sheet(w, sheet, &render.SheetOptions{Width: 64, Now: now})
 }
 
-func printStatusLines(w io.Writer, cards []integration.Card) {
+func printStatusLines(w io.Writer, cards []integration.Card, now time.Time) {
 	for _, c := range cards {
-		fmt.Fprintln(w, statusLine(c))
+		fmt.Fprintf(w, "%s: %s\n", c.Name, strings.ReplaceAll(freshness(c, now), "\n", " "))
 	}
 }
 
-// statusLine is a card's title with its status and cache indicator.
-func statusLine(c integration.Card) string {
+// freshness says, in the words an agent reads, where a card's data comes from and how old it
+// is, or why it has none.
+func freshness(c integration.Card, now time.Time) string {
 	switch c.Status {
 	case integration.StatusOK:
-		src := "fresh"
-		if c.FromCache {
-			src = "from cache"
+		age := "updated " + ago(now.Sub(c.FetchedAt))
+		switch {
+		case c.Stale:
+			return "Could not refresh. " + c.Error.Message + " Showing the copy " + age + "."
+		case c.FromCache:
+			return "Saved copy, " + age
+		default:
+			return "Live, " + age
 		}
-		if c.Stale {
-			src = "stale"
-		}
-		return fmt.Sprintf("● %s (%s)", c.Name, src)
 	case integration.StatusNotApplicable:
-		return fmt.Sprintf("○ %s: not applicable (missing %s)", c.Name, strings.Join(c.Missing, ", "))
+		return "Not shown: this contact has no " + strings.Join(describe(c.Missing), " or ") + "."
 	default:
-		return fmt.Sprintf("✗ %s: %s", c.Name, c.Error.Message)
+		return "Could not load. " + c.Error.Message + "\nRefresh to try again."
 	}
+}
+
+// ago is a duration as "just now", "1 minute ago" or "N minutes ago".
+func ago(d time.Duration) string {
+	switch m := int(d.Minutes()); {
+	case m < 1:
+		return "just now"
+	case m == 1:
+		return "1 minute ago"
+	default:
+		return strconv.Itoa(m) + " minutes ago"
+	}
+}
+
+// describe names variables as an agent would.
+func describe(names []string) []string {
+	words := map[string]string{"contact.email": "email address", "contact.phone_number": "phone number", "contact.name": "name"}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = cmp.Or(words[n], n)
+	}
+	return out
 }
 
 func printTest(w io.Writer, res *integration.TestResult) {

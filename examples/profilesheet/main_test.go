@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/profilesheet.golden")
@@ -32,6 +33,35 @@ func TestRun(t *testing.T) {
 	}
 	if strings.Contains(out.String(), orderToken) {
 		t.Error("the output contains the order system's bearer token")
+	}
+}
+
+// The sheet reads like a product: each card is one box titled once with its name, every box of
+// the sheet has the same width, and a failure is a sentence, not a machine category.
+func TestSheetReadsLikeAProduct(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out); err != nil {
+		t.Fatalf("run = %v", err)
+	}
+	sheet, _, _ := strings.Cut(out.String(), "upstream calls so far")
+	width := -1
+	for _, l := range strings.Split(sheet, "\n") {
+		if !strings.ContainsAny(l[:min(len(l), 3)], "┌│└") {
+			continue
+		}
+		if n := utf8.RuneCountInString(l); width == -1 {
+			width = n
+		} else if n != width {
+			t.Errorf("box line %q is %d wide, the sheet's boxes %d", l, n, width)
+		}
+	}
+	for _, name := range []string{"Customer Data", "Client Info", "Loyalty Points"} {
+		if n := strings.Count(sheet, name); n != 1 {
+			t.Errorf("the sheet names %q %d times, want once (the card's title)", name, n)
+		}
+	}
+	if strings.Contains(out.String(), "[upstream_") || strings.Contains(out.String(), "_5xx") {
+		t.Errorf("the output shows a machine category:\n%s", out.String())
 	}
 }
 

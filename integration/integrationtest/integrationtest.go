@@ -217,6 +217,7 @@ var storeTests = []storeTest{
 			t.Errorf("List(team-none) = %d, %v; want 0, nil", len(empty), err)
 		}
 	}},
+	{"SecretsReachTheUpstream", secretsReachTheUpstream},
 	{"Delete", func(t *testing.T, ctx context.Context, s integration.Store) {
 		mustSave(t, ctx, s, Sample("team-1", "int-1"), 0)
 		if err := s.Delete(ctx, "team-1", "int-1"); err != nil {

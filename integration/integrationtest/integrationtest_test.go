@@ -30,7 +30,59 @@ func (b broken) Get(ctx context.Context, team, id string) (*integration.Integrat
 	return in, err
 }
 
+func (b broken) List(ctx context.Context, team string) ([]*integration.Integration, error) {
+	if b.bug != "listallteams" {
+		return b.Store.List(ctx, team)
+	}
+	var all []*integration.Integration
+	for _, other := range []string{"team-1", "team-2"} {
+		list, err := b.Store.List(ctx, other)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	return all, nil
+}
+
+func (b broken) ListAttachments(ctx context.Context, inbox string) ([]integration.Attachment, error) {
+	if b.bug != "allinboxes" {
+		return b.Store.ListAttachments(ctx, inbox)
+	}
+	var all []integration.Attachment
+	for _, other := range []string{"inbox-1", "inbox-2"} {
+		list, err := b.Store.ListAttachments(ctx, other)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	return all, nil
+}
+
 func (b broken) Save(ctx context.Context, in *integration.Integration, prev int64) error {
+	if b.bug == "dropsealed" {
+		// A store that keeps what a front end sees: the sealed forms look internal, so it
+		// leaves them out.
+		in = in.Clone()
+		for i := range in.Headers {
+			in.Headers[i].Sealed = ""
+		}
+		for i := range in.Secrets {
+			in.Secrets[i].Sealed = ""
+		}
+	}
+	if b.bug == "swapsealed" {
+		// A store that maps columns wrongly: the sealed header lands in the secret's column
+		// and back. Every value still opens (both belong to the integration).
+		in = in.Clone()
+		for i := range in.Headers {
+			if in.Headers[i].Sealed != "" && len(in.Secrets) > 0 {
+				in.Headers[i].Sealed, in.Secrets[0].Sealed = in.Secrets[0].Sealed, in.Headers[i].Sealed
+				break
+			}
+		}
+	}
 	if b.bug == "nocas" && prev != 0 {
 		if cur, err := b.Store.Get(ctx, in.TeamID, in.ID); err == nil {
 			prev = cur.Version // last writer wins
@@ -50,12 +102,17 @@ func TestBrokenStoreHelper(t *testing.T) {
 	integrationtest.Run(t, func(*testing.T) integration.Store { return broken{memstore.New(), bug} })
 }
 
-// The suite fails for stores that ignore teams or skip the compare-and-swap.
+// The suite fails for stores that ignore teams or inboxes, skip the compare-and-swap or lose
+// secrets.
 func TestSuiteCatchesBrokenStores(t *testing.T) {
 	t.Parallel()
 	for bug, wantFail := range map[string]string{
-		"noteam": "--- FAIL: TestBrokenStoreHelper/OtherTeamIsNotFound",
-		"nocas":  "--- FAIL: TestBrokenStoreHelper/UpdateCompareAndSwap",
+		"noteam":       "--- FAIL: TestBrokenStoreHelper/OtherTeamIsNotFound",
+		"listallteams": "--- FAIL: TestBrokenStoreHelper/ListByTeamOrderedByID",
+		"allinboxes":   "--- FAIL: TestBrokenStoreHelper/Attachments/PutListOrderReplaceDelete",
+		"nocas":        "--- FAIL: TestBrokenStoreHelper/UpdateCompareAndSwap",
+		"dropsealed":   "--- FAIL: TestBrokenStoreHelper/SecretsReachTheUpstream",
+		"swapsealed":   "the upstream received Authorization",
 	} {
 		t.Run(bug, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,5 @@
+//go:build race
+
+package variables_test
+
+const raceEnabled = true
