@@ -53,7 +53,10 @@ func TestCardLogsHoldNoContactValues(t *testing.T) {
 			t.Fatalf("card = %s, want an error", mustJSON(t, c))
 		}
 	}
-	got := logs.String() + mustJSON(t, cards) // what it logs and what it returns
+	got := logs.String() + mustJSON(t, cards) + e.logs.String() // what it and its executor log, and what it returns
+	if !strings.Contains(e.logs.String(), urlTemplate) {
+		t.Errorf("the executor's logs do not name the call by its URL template %s:\n%s", urlTemplate, e.logs.String())
+	}
 	for _, v := range []string{
 		hostile.Email, url.PathEscape(hostile.Email), url.QueryEscape(hostile.Email),
 		"zoe.private", "O'Brien", "O%27Brien", "Brien", "555 0100", "0100+777", "0100%20777",

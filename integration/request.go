@@ -99,12 +99,13 @@ func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
 		}
 	}
 	r := &httpexec.Request{
-		Method:   in.EffectiveMethod(),
-		URL:      string(u),
-		Header:   make(http.Header, len(c.headers)+2),
-		CacheTTL: in.CacheTTL(),
-		Scope:    httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
-		Timeout:  in.Timeout,
+		Method:      in.EffectiveMethod(),
+		URL:         string(u),
+		URLTemplate: in.URL, // errors and logs name the call by it, never by the contact's values
+		Header:      make(http.Header, len(c.headers)+2),
+		CacheTTL:    in.CacheTTL(),
+		Scope:       httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
+		Timeout:     in.Timeout,
 	}
 	_, redact := v.secrets.(redacted)
 	for _, h := range c.headers {
