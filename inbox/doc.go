@@ -7,14 +7,16 @@
 //	Handler (body capped) -> Verifier (signature, timestamp window, rotated secrets)
 //	  -> Decoder (gjson paths: type, ids, email, text, direction, visibility, ...)
 //	  -> Ledger.Claim(source + external id)  done -> 2xx duplicate, busy -> 503
-//	  -> Contacts.FindByEmail                0 / 1 / many -> NoMatch / ManyMatch policy
+//	  -> Contacts.FindByEmail (or FindByPhone) 0 / 1 / many -> NoMatch / ManyMatch policy
 //	  -> Conversations.GetOrCreate(contact)
 //	  -> Messages.Send(conversation, BASIC or MINIMAL message)
 //	  -> Ledger.Complete(key, claim token)   temporary failure -> Release, 503; permanent -> recorded, 2xx
 //
 // The host implements four small interfaces, [Contacts] (optionally
-// [ContactCreator]), [Conversations], [Messages] and [Ledger]. Package
-// inboxtest has in-memory implementations and conformance suites for them.
+// [PhoneContacts] and [ContactCreator]), [Conversations], [Messages] and
+// [Ledger]. Package inboxtest has in-memory implementations and
+// conformance suites for them; package inbox/wix implements the first
+// three on Wix Inbox's REST API.
 //
 // # Usage
 //
@@ -52,6 +54,20 @@
 // [NewDecoder] reports every problem of a source at once, each naming its
 // field ("mapping.email", "events[order.placed].text").
 //
+// A source identifies the sender by email, by phone number, or both
+// (Mapping.Email, Mapping.Phone; SMS gateways and phone systems give only a
+// number). Phone numbers are normalized to E.164 ([NormalizePhone]) with
+// Source.DefaultCallingCode for national numbers; an event with neither is
+// malformed, naming the paths it looked at. Sync looks contacts up by email
+// first and, when that finds none, by phone through the optional
+// [PhoneContacts]. [ContactCreator] receives the whole [Person] (email,
+// phone, display name from Mapping.Name).
+//
+// Bodies sent as application/x-www-form-urlencoded (as Twilio and other SMS
+// gateways do) are decoded into a JSON object, each field a string (an
+// array of strings when repeated), and mapped like JSON bodies: Mapping
+// paths are the field names ("From", "Body", "MessageSid").
+//
 // Untrusted bodies are capped (default 1 MiB), checked for nesting depth
 // iteratively and validated with gjson.ValidBytes before any path is read.
 // Ids, the event type, the email and attachment names with control
@@ -65,11 +81,17 @@
 // [StandardWebhooks] (webhook-id, webhook-timestamp, webhook-signature with
 // "v1,<base64>" entries, "whsec_" secrets), [HMAC] (a hex HMAC-SHA256 of the
 // body in one header, GitHub's X-Hub-Signature-256 by default) and [Stripe]
-// ("t=...,v1=..."). Each accepts several secrets, so a secret can be
+// ("t=...,v1=..."), and [Twilio] (X-Twilio-Signature: a base64
+// HMAC-SHA1 over the configured webhook URL and the sorted form
+// parameters). Each accepts several secrets, so a secret can be
 // rotated without dropping deliveries; StandardWebhooks and Stripe reject
 // timestamps outside a tolerance in both directions (default 5 minutes) and
 // take an injectable clock. MACs are compared with hmac.Equal on the raw
-// body, before parsing. Verification allocates nothing in the steady state.
+// body, before parsing. Verification allocates nothing in the steady state
+// (Twilio's, which must parse the form to sign it, excepted). A verifier
+// whose deliveries are signed envelopes (Wix's JWT webhooks, in package
+// inbox/wix) implements [Opener]: the Handler decodes the document it
+// opens instead of the raw body.
 //
 // # Exactly once
 //

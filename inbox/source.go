@@ -34,8 +34,8 @@ const (
 // A Source declares how one external service's webhooks map to events. It
 // is plain data (a host may store it as JSON); [NewDecoder] validates and
 // compiles it. The zero value is not a valid source: Name, Mapping.Type,
-// Mapping.Email, a message or delivery id and at least one event type are
-// required.
+// Mapping.Email or Mapping.Phone, a message or delivery id and at least one
+// event type are required.
 type Source struct {
 	// Name identifies the source; it scopes idempotency keys, so it must
 	// stay stable. Letters, digits, '-', '_' and '.' only.
@@ -57,6 +57,11 @@ type Source struct {
 	// MaxDepth caps JSON nesting, checked before gjson reads the body;
 	// zero means DefaultMaxDepth.
 	MaxDepth int
+	// DefaultCallingCode completes national phone numbers ("020 7946
+	// 0958") to E.164: a country calling code such as "44" or "1", without
+	// '+'. Empty means that only international numbers are accepted (see
+	// [NormalizePhone]).
+	DefaultCallingCode string
 }
 
 // Mapping holds gjson paths (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
@@ -70,8 +75,14 @@ type Mapping struct {
 	// required. MessageID takes precedence in the idempotency key.
 	DeliveryID string
 	MessageID  string
-	// Email is the participant's email address (required).
+	// Email is the participant's email address, and Phone their phone
+	// number; at least one of the two paths is required. A payload needs a
+	// value for at least one of them. Phone may be a string or a number
+	// and is normalized to E.164 with Source.DefaultCallingCode.
 	Email string
+	Phone string
+	// Name is the participant's display name, handed to [ContactCreator].
+	Name string
 	// Text is the message text of BASIC events.
 	Text string
 	// Direction, when set, is looked up in Directions; a missing value
@@ -169,7 +180,15 @@ func NewDecoder(src Source) (*Decoder, error) {
 		}
 	}
 	checkPath("mapping.type", m.Type, true)
-	checkPath("mapping.email", m.Email, true)
+	checkPath("mapping.email", m.Email, false)
+	checkPath("mapping.phone", m.Phone, false)
+	checkPath("mapping.name", m.Name, false)
+	if m.Email == "" && m.Phone == "" {
+		add("mapping.email", "one of mapping.email or mapping.phone is required")
+	}
+	if src.DefaultCallingCode != "" && !validCallingCode(src.DefaultCallingCode) {
+		add("default_calling_code", "1 to 3 digits without '+' or a leading zero")
+	}
 	checkPath("mapping.delivery_id", m.DeliveryID, false)
 	checkPath("mapping.message_id", m.MessageID, false)
 	checkPath("mapping.text", m.Text, false)
@@ -240,8 +259,11 @@ func NewDecoder(src Source) (*Decoder, error) {
 		default:
 			add(field+".kind", "must be BASIC or MINIMAL")
 		}
-		if et.Direction > BusinessToParticipant {
+		switch {
+		case et.Direction > BusinessToParticipant:
 			add(field+".direction", "unknown direction")
+		case et.Kind == KindMinimal && et.Direction != ParticipantToBusiness:
+			add(field+".direction", "a MINIMAL event (activity) has no direction")
 		}
 		if et.Visibility > BusinessOnly {
 			add(field+".visibility", "unknown visibility")
@@ -356,6 +378,12 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if int64(len(body)) > d.maxBody {
 		return nil, &FieldError{Field: "body", Msg: "larger than " + strconv.FormatInt(d.maxBody, 10) + " bytes", Err: ErrTooLarge}
 	}
+	if h != nil && isForm(h.Get("Content-Type")) {
+		var err error
+		if body, err = formJSON(body); err != nil {
+			return nil, err
+		}
+	}
 	if !checkDepth(body, d.maxDepth) {
 		return nil, malformed("body", "JSON nested deeper than "+strconv.Itoa(d.maxDepth))
 	}
@@ -400,11 +428,8 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if ev.MessageID == "" && ev.DeliveryID == "" {
 		return nil, malformed("message_id", "missing (and no delivery id)")
 	}
-	if ev.Email, err = str(root, m.Email, "email", maxEmailLen); err != nil {
+	if err := d.person(root, ev); err != nil {
 		return nil, err
-	}
-	if !validEmail(NormalizeEmail(ev.Email)) {
-		return nil, malformed("email", "missing or not an email address")
 	}
 	if ev.Text, err = str(root, m.Text, "text", 0); err != nil {
 		return nil, err
@@ -416,7 +441,7 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	}
 	ev.Kind = ct.Kind
 	ev.Direction, ev.Visibility = ct.Direction, ct.Visibility
-	if m.Direction != "" {
+	if m.Direction != "" && ct.Kind == KindBasic {
 		if r := root.Get(m.Direction); r.Exists() {
 			dir, ok := m.Directions[r.String()]
 			if !ok {

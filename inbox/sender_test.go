@@ -1,0 +1,270 @@
+package inbox_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inboxkit/inboxkit/inbox"
+	"github.com/inboxkit/inboxkit/inbox/inboxtest"
+)
+
+const smsURL = "https://hooks.example.com/sms?tenant=7"
+
+// smsSource maps Twilio's incoming-SMS webhook (form fields).
+func smsSource(v inbox.Verifier) inbox.Source {
+	return inbox.Source{
+		Name:     "sms",
+		Verifier: v,
+		Mapping: inbox.Mapping{
+			Type: "SmsStatus", MessageID: "MessageSid", Phone: "From", Name: "FromName", Text: "Body",
+		},
+		Events:             map[string]inbox.EventType{"received": {Kind: inbox.KindBasic}},
+		DefaultCallingCode: "44",
+	}
+}
+
+type smsEnv struct {
+	contacts *inboxtest.Contacts
+	msgs     *inboxtest.Messages
+	ledger   *inboxtest.Ledger
+	tw       *inbox.Twilio
+	h        *inbox.Handler
+}
+
+func newSMSEnv(t *testing.T, contacts inbox.Contacts, noMatch inbox.NoMatch) *smsEnv {
+	t.Helper()
+	e := &smsEnv{contacts: inboxtest.NewContacts(), msgs: inboxtest.NewMessages(), ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{})}
+	if contacts == nil {
+		contacts = e.contacts
+	}
+	s, err := inbox.New(inbox.Options{Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: e.msgs, Ledger: e.ledger, NoMatch: noMatch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.tw, err = inbox.NewTwilio(inbox.TwilioOptions{AuthTokens: []string{"tw-token"}, URL: smsURL}); err != nil {
+		t.Fatal(err)
+	}
+	if e.h, err = s.Handler(smsSource(e.tw), nil); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *smsEnv) post(t *testing.T, form url.Values) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/hooks/sms", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("X-Twilio-Signature", e.tw.Sign(form))
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
+}
+
+func smsForm(sid, from, body string) url.Values {
+	return url.Values{"MessageSid": {sid}, "SmsStatus": {"received"}, "From": {from}, "To": {"+447700900001"}, "Body": {body}}
+}
+
+// TestSMSFormByPhone: a Twilio-signed, form-encoded SMS finds its contact by
+// the E.164 form of a national number, exactly once.
+func TestSMSFormByPhone(t *testing.T) {
+	e := newSMSEnv(t, nil, inbox.NoMatchSkip)
+	e.contacts.AddPhone("c1", "+447700900123")
+	for range 2 {
+		if code, body := e.post(t, smsForm("SM1", "07700 900123", "On my way\u200b!")); code != http.StatusOK {
+			t.Fatalf("POST = %d %s; want 200", code, body)
+		}
+	}
+	got := e.msgs.All()
+	if len(got) != 1 {
+		t.Fatalf("%d messages after a redelivery; want 1", len(got))
+	}
+	if diff := cmp.Diff("On my way!", got[0].Message.Text); diff != "" {
+		t.Errorf("text (zero-width space stripped) (-want +got):\n%s", diff)
+	}
+}
+
+func TestSMSRejects(t *testing.T) {
+	e := newSMSEnv(t, nil, inbox.NoMatchSkip)
+	tests := []struct {
+		name   string
+		form   url.Values
+		tamper func(r *http.Request)
+		code   int
+		want   string
+	}{
+		{"no phone", url.Values{"MessageSid": {"SM2"}, "SmsStatus": {"received"}, "Body": {"hi"}}, nil, 400, `phone: missing (looked at \"From\")`},
+		{"not a phone", smsForm("SM3", "ada@example.com", "hi"), nil, 400, "phone: not a phone number"},
+		{"short code", smsForm("SM4", "12345", "hi"), nil, 400, "phone: not a phone number (8 to 15 digits"},
+		{"forged", smsForm("SM5", "+447700900123", "hi"), func(r *http.Request) { r.Header.Set("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=") }, 401, "invalid signature"},
+		{"no signature", smsForm("SM6", "+447700900123", "hi"), func(r *http.Request) { r.Header.Del("X-Twilio-Signature") }, 401, "invalid signature"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/hooks/sms", strings.NewReader(tt.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", e.tw.Sign(tt.form))
+			if tt.tamper != nil {
+				tt.tamper(req)
+			}
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code != tt.code || !strings.Contains(rec.Body.String(), tt.want) {
+				t.Errorf("POST = %d %s; want %d containing %q", rec.Code, rec.Body, tt.code, tt.want)
+			}
+		})
+	}
+	if n := e.msgs.Len(); n != 0 {
+		t.Errorf("%d messages sent; want 0", n)
+	}
+}
+
+// TestSyncPhoneLookup: email first, then the phone when the email matches
+// nobody; a phone-only event needs PhoneContacts.
+func TestSyncPhoneLookup(t *testing.T) {
+	contacts := inboxtest.NewContacts()
+	contacts.Add("by-email", "ada@example.com")
+	contacts.AddPhone("by-phone", "+14155550101")
+	emailOnly := inbox.ContactsFunc(contacts.FindByEmail)
+	tests := []struct {
+		name     string
+		contacts inbox.Contacts
+		email    string
+		phone    string
+		status   inbox.Status
+		matched  []string
+		reason   string
+	}{
+		{"email wins", contacts, "ada@example.com", "+14155550101", inbox.StatusSent, []string{"by-email"}, ""},
+		{"phone when email misses", contacts, "bo@example.com", "+14155550101", inbox.StatusSent, []string{"by-phone"}, ""},
+		{"phone only", contacts, "", "+1 415 555 0101", inbox.StatusSent, []string{"by-phone"}, ""},
+		{"no match", contacts, "bo@example.com", "+14155550199", inbox.StatusSkipped, nil, "no contact with this email or phone"},
+		{"phone only, no PhoneContacts", emailOnly, "", "+14155550101", inbox.StatusFailed, nil,
+			"contacts: find: inbox.ContactsFunc does not implement inbox.PhoneContacts, needed for an event with a phone number only"},
+		{"extra phone, no PhoneContacts", emailOnly, "bo@example.com", "+14155550101", inbox.StatusSkipped, nil, "no contact with this email or phone"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := inbox.New(inbox.Options{Contacts: tt.contacts, Conversations: inboxtest.NewConversations(), Messages: inboxtest.NewMessages(), Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := &inbox.Event{Source: "sms", MessageID: string(rune('a' + i)), Email: tt.email, Phone: tt.phone, Kind: inbox.KindBasic, Text: "hi"}
+			out, err := s.Sync(t.Context(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Status != tt.status || !cmp.Equal(out.Matched, tt.matched) || out.Reason != tt.reason {
+				t.Errorf("Sync = %s %v %q; want %s %v %q", out.Status, out.Matched, out.Reason, tt.status, tt.matched, tt.reason)
+			}
+		})
+	}
+}
+
+func TestSyncRejectsBadPerson(t *testing.T) {
+	s, err := inbox.New(inbox.Options{Contacts: inboxtest.NewContacts(), Conversations: inboxtest.NewConversations(), Messages: inboxtest.NewMessages(), Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tt := range map[string]struct{ email, phone, name, field string }{
+		"neither":        {"", "", "", "email"},
+		"blank email":    {"  ", "", "", "email"},
+		"national phone": {"", "020 7946 0958", "", "phone"},
+		"phone CRLF":     {"", "+1415\r\n5550101", "", "phone"},
+		"huge name":      {"a@b.c", "", strings.Repeat("n", 300), "name"},
+	} {
+		ev := &inbox.Event{Source: "sms", MessageID: "m", Email: tt.email, Phone: tt.phone, Name: tt.name, Kind: inbox.KindBasic, Text: "hi"}
+		_, err := s.Sync(t.Context(), ev)
+		fe, ok := errors.AsType[*inbox.FieldError](err)
+		if !errors.Is(err, inbox.ErrMalformed) || !ok || fe.Field != tt.field {
+			t.Errorf("%s: Sync = %v; want ErrMalformed naming %s", name, err, tt.field)
+		}
+	}
+}
+
+// TestCreateContactGetsPerson: the NoMatchCreate policy hands the host what
+// the event knows: the normalized email, the E.164 phone and the name.
+func TestCreateContactGetsPerson(t *testing.T) {
+	e := newSMSEnv(t, nil, inbox.NoMatchCreate)
+	form := smsForm("SM9", "+44 7700 900 555", "Hello")
+	form.Set("FromName", "Zoë\u202e Quinn\n")
+	if code, body := e.post(t, form); code != http.StatusOK {
+		t.Fatalf("POST = %d %s", code, body)
+	}
+	got, ok := e.contacts.Person("contact-1")
+	if !ok {
+		t.Fatal("no contact created")
+	}
+	if diff := cmp.Diff(inbox.Person{Phone: "+447700900555", Name: "Zoë Quinn "}, got); diff != "" {
+		t.Errorf("CreateContact person (-want +got):\n%s", diff)
+	}
+}
+
+func TestSourcePersonProblems(t *testing.T) {
+	src := smsSource(nil)
+	src.Mapping.Phone = ""
+	src.DefaultCallingCode = "+44"
+	src.Events["order.placed"] = inbox.EventType{Kind: inbox.KindMinimal, Text: "Order", Direction: inbox.BusinessToParticipant}
+	_, err := inbox.NewDecoder(src)
+	se, ok := errors.AsType[*inbox.SourceError](err)
+	if !ok {
+		t.Fatalf("NewDecoder = %v; want a SourceError", err)
+	}
+	var got []string
+	for _, p := range se.Problems {
+		got = append(got, p.Field+": "+p.Msg)
+	}
+	want := []string{
+		"mapping.email: one of mapping.email or mapping.phone is required",
+		"default_calling_code: 1 to 3 digits without '+' or a leading zero",
+		"events[order.placed].direction: a MINIMAL event (activity) has no direction",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+// TestMinimalHasNoDirection: an activity's direction is neither read from
+// the payload, nor sent, nor encoded.
+func TestMinimalHasNoDirection(t *testing.T) {
+	d := mustDecoder(t)
+	ev, err := d.Decode(nil, []byte(`{"type":"order.placed","id":"e1","data":{"email":"a@b.c","direction":"outbound","order":{"number":7}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "direction") {
+		t.Errorf("MINIMAL event JSON %s has a direction", b)
+	}
+	basic, err := json.Marshal(&inbox.Event{Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant})
+	if err != nil || !strings.Contains(string(basic), `"direction":"BUSINESS_TO_PARTICIPANT"`) {
+		t.Errorf("BASIC event JSON %s, %v; want its direction", basic, err)
+	}
+	var back inbox.Event
+	if err := json.Unmarshal(basic, &back); err != nil || back.Direction != inbox.BusinessToParticipant {
+		t.Errorf("round trip = %v, %v", back.Direction, err)
+	}
+	msgs := inboxtest.NewMessages()
+	contacts := inboxtest.NewContacts()
+	contacts.Add("c1", "a@b.c")
+	s, err := inbox.New(inbox.Options{Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: msgs, Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Direction = inbox.BusinessToParticipant // a host-built event that sets one anyway
+	if _, err := s.Sync(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	if m := msgs.All()[0].Message; m.Direction != inbox.ParticipantToBusiness {
+		t.Errorf("MINIMAL message direction = %v; want the zero value", m.Direction)
+	}
+}
