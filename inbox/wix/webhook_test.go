@@ -12,6 +12,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -33,16 +35,28 @@ var (
 func keys(t testing.TB) (*rsa.PrivateKey, string) {
 	t.Helper()
 	keyOnce.Do(func() {
-		var err error
-		if wixKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if rogue, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
+		wixKey, rogue = readKey("test-signing-key.pem"), readKey("test-rogue-key.pem")
 		wixPEM, badPEM = pemOf(&wixKey.PublicKey), pemOf(&rogue.PublicKey)
 	})
 	return wixKey, wixPEM
+}
+
+// readKey reads a test-only RSA private key from testdata (generated once
+// with openssl genrsa, so that fuzz workers do not generate keys).
+func readKey(name string) *rsa.PrivateKey {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		panic("testdata/" + name + ": not PEM")
+	}
+	k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 func pemOf(k *rsa.PublicKey) string {
