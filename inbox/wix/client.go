@@ -24,10 +24,14 @@ const DefaultBaseURL = "https://www.wixapis.com"
 
 // Defaults of [Options].
 const (
-	DefaultTimeout      = 10 * time.Second
+	// DefaultTimeout bounds each HTTP request.
+	DefaultTimeout = 10 * time.Second
+	// DefaultMaxRetryWait is the longest Retry-After a call waits out.
 	DefaultMaxRetryWait = 5 * time.Second
-	DefaultPageSize     = 100
-	DefaultMaxContacts  = 1000
+	// DefaultPageSize is the Query Contacts page size.
+	DefaultPageSize = 100
+	// DefaultMaxContacts caps the contacts one lookup returns.
+	DefaultMaxContacts = 1000
 )
 
 // maxResponseBytes caps every response body read from Wix.
@@ -40,11 +44,16 @@ const maxResponseBytes = 1 << 20
 // GoString and LogValue methods redact the secrets, so an Auth printed by
 // mistake leaks nothing.
 type Auth struct {
-	AppID      string
-	AppSecret  string
+	// AppID is the app's id (OAuth client_id).
+	AppID string
+	// AppSecret is the app's secret key (OAuth client_secret).
+	AppSecret string
+	// InstanceID is the app's instance on the site.
 	InstanceID string
 
+	// APIKey is an API key created in the site's account.
 	APIKey string
+	// SiteID is the site the API key acts on (the wix-site-id header).
 	SiteID string
 }
 
@@ -121,9 +130,10 @@ type Options struct {
 	// at once. Zero means [DefaultMaxRetryWait]; negative never waits.
 	MaxRetryWait time.Duration
 	// PageSize is the Query Contacts page size, at most 1000; zero means
-	// [DefaultPageSize]. MaxContacts caps the contacts one lookup returns
-	// across pages; zero means [DefaultMaxContacts].
-	PageSize    int
+	// [DefaultPageSize].
+	PageSize int
+	// MaxContacts caps the contacts one lookup returns across pages; zero
+	// means [DefaultMaxContacts].
 	MaxContacts int
 	// Badge, when Text is set, is added to every message.
 	Badge Badge

@@ -20,7 +20,8 @@ import (
 type Error struct {
 	// Op is the operation: "query contacts", "create contact",
 	// "get or create conversation", "send message" or "token".
-	Op         string
+	Op string
+	// StatusCode is the HTTP status Wix answered.
 	StatusCode int
 	// Code is Wix's application error code (such as
 	// "DUPLICATE_CONTACT_EXISTS"), or for a validation error the rule the

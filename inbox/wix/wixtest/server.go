@@ -33,35 +33,47 @@ type Options struct {
 
 // A Contact is a contact of the stand-in site.
 type Contact struct {
-	ID     string
-	Name   string
+	// ID is the contact's id, a GUID unless the test chose another.
+	ID string
+	// Name is the display name (info.name first and last).
+	Name string
+	// Emails are matched case-insensitively by info.emails.email.
 	Emails []string
 	// Phones are E.164 numbers ("+14155550101"), matched by
 	// info.phones.e164Phone.
 	Phones []string
 }
 
-// A Conversation is a conversation and its messages, in send order.
+// A Conversation is a contact's conversation (participantId.contactId)
+// and its messages, in send order.
 type Conversation struct {
 	ID        string
 	ContactID string
 	Messages  []Message
 }
 
-// A Message is a message as the stand-in stored it.
+// A Message is a message as the stand-in stored it: the request's values,
+// validated.
 type Message struct {
-	ID         string
-	Kind       string // "BASIC" or "MINIMAL"
+	// ID is the message id the stand-in assigned.
+	ID string
+	// Kind is the content: "BASIC" or "MINIMAL".
+	Kind string
+	// Direction and Visibility are the message's enums as sent.
 	Direction  string
 	Visibility string
 	// Items are the BASIC items: "text: ...", "image: URL", "file: URL";
 	// for MINIMAL, one item with the text.
-	Items   []string
+	Items []string
+	// IconURL and URL are the MINIMAL content's iconUrl and url.
 	IconURL string
 	URL     string
-	Badge   string
-	Silent  bool
-	Notify  bool
+	// Badge is the text of the message's badge, if any.
+	Badge string
+	// Silent is message.silent; Notify is the request's
+	// sendNotifications.
+	Silent bool
+	Notify bool
 }
 
 // Server is an in-process stand-in for www.wixapis.com implementing
