@@ -368,6 +368,13 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
+// validID reports whether an id Wix returned is usable: 1 to 256 bytes of
+// printable ASCII. Ids reach ledger keys and host logs, so a response that
+// smuggles a line break or markup through one is refused.
+func validID(s string) bool {
+	return s != "" && len(s) <= 256 && validCode(s) != "" && !strings.ContainsAny(s, "<>\"'")
+}
+
 func webURL(s string) bool {
 	if s == "" || len(s) > 2000 {
 		return false

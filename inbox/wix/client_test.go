@@ -270,3 +270,40 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileResponses: what Wix (or whatever answers in its place) returns
+// is checked before it reaches the inbox ledger and host logs.
+func TestHostileResponses(t *testing.T) {
+	tests := []struct {
+		name, path, body string
+		call             func(c *wix.Client) error
+		want             string
+	}{
+		{"contact id with CRLF", "/contacts/v4/contacts/query", `{"contacts":[{"id":"c-1\r\nX-Injected: 1"}]}`,
+			func(c *wix.Client) error { _, err := c.FindByEmail(t.Context(), "a@b.c"); return err }, "wix: query contacts: status 200: INVALID_RESPONSE"},
+		{"script in a conversation id", "/inbox/v2/conversations", `{"conversation":{"id":"<script>alert(1)</script>"}}`,
+			func(c *wix.Client) error { _, _, err := c.GetOrCreate(t.Context(), "c-1"); return err }, "wix: get or create conversation: status 200: INVALID_RESPONSE"},
+		{"no message id", "/inbox/v2/messages", `{"message":{}}`,
+			func(c *wix.Client) error {
+				_, err := c.Send(t.Context(), "conv-1", &inbox.Message{Kind: inbox.KindBasic, Text: "x"})
+				return err
+			}, "wix: send message: status 200: INVALID_RESPONSE"},
+		{"not JSON", "/inbox/v2/messages", `<html>`,
+			func(c *wix.Client) error {
+				_, err := c.Send(t.Context(), "conv-1", &inbox.Message{Kind: inbox.KindBasic, Text: "x"})
+				return err
+			}, "wix: send message: status 200: INVALID_RESPONSE"},
+		{"huge body", "/contacts/v4/contacts/query", `{"contacts":[],"pad":"` + strings.Repeat("x", 2<<20) + `"}`,
+			func(c *wix.Client) error { _, err := c.FindByEmail(t.Context(), "a@b.c"); return err }, "wix: query contacts: response larger than 1 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecorder()
+			r.on("/oauth2/token", tokenResponder(14400))
+			r.on(tt.path, jsonResponder(200, tt.body))
+			if err := tt.call(newClient(t, r, nil)); err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v; want %q", err, tt.want)
+			}
+		})
+	}
+}

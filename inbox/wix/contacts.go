@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/inboxkit/inboxkit/inbox"
 )
@@ -70,7 +69,7 @@ func (c *Client) query(ctx context.Context, field, value string) ([]string, erro
 			return nil, err
 		}
 		for _, ct := range resp.Contacts {
-			if ct.ID == "" {
+			if !validID(ct.ID) {
 				return nil, &Error{Op: "query contacts", StatusCode: 200, Code: "INVALID_RESPONSE"}
 			}
 			ids = append(ids, ct.ID)
@@ -157,15 +156,15 @@ func (c *Client) CreateContact(ctx context.Context, p inbox.Person) (string, err
 		var data struct {
 			DuplicateContactID string `json:"duplicateContactId"`
 		}
-		if json.Unmarshal(we.data, &data) == nil && data.DuplicateContactID != "" {
+		if json.Unmarshal(we.data, &data) == nil && validID(data.DuplicateContactID) {
 			return data.DuplicateContactID, nil
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	if out.Contact.ID == "" {
-		return "", fmt.Errorf("wix: create contact: response without contact.id")
+	if !validID(out.Contact.ID) {
+		return "", &Error{Op: "create contact", StatusCode: 200, Code: "INVALID_RESPONSE"}
 	}
 	return out.Contact.ID, nil
 }

@@ -56,7 +56,7 @@ func (c *Client) getOrCreate(ctx context.Context, contactID string) (string, boo
 	if err := c.call(ctx, "get or create conversation", "/inbox/v2/conversations", &in, &out, true); err != nil {
 		return "", false, err
 	}
-	if out.Conversation.ID == "" {
+	if !validID(out.Conversation.ID) {
 		return "", false, &Error{Op: "get or create conversation", StatusCode: 200, Code: "INVALID_RESPONSE"}
 	}
 	return out.Conversation.ID, out.NewConversation, nil

@@ -132,7 +132,7 @@ func (c *Client) Send(ctx context.Context, conversationID string, m *inbox.Messa
 	if err := c.call(ctx, "send message", "/inbox/v2/messages", &req, &out, false); err != nil {
 		return "", err
 	}
-	if out.Message.ID == "" {
+	if !validID(out.Message.ID) {
 		return "", &Error{Op: "send message", StatusCode: 200, Code: "INVALID_RESPONSE"}
 	}
 	return out.Message.ID, nil
