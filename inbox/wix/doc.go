@@ -74,7 +74,9 @@
 //     than guess where a name splits, and returns the existing contact when
 //     Wix refuses a duplicate (Options.AllowDuplicates is off by default).
 //   - JWT verification is strict: RS256 only, exp required, nbf and iat
-//     checked, 2048-bit keys at least; several keys for rotation.
+//     checked, 2048-bit keys at least; several keys for rotation. It is
+//     tested against a token signed by jose (the library @wix/sdk verifies
+//     with) and the event @wix/sdk's own parseJWT decodes from it.
 //
 // A [Client] and a [Webhooks] are safe for concurrent use; neither starts a
 // goroutine. Package wixtest is an in-process stand-in for the API, for the
