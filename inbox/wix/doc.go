@@ -56,7 +56,11 @@
 //     @wix/sdk 1.21.16 for the token request, the raw token as the
 //     Authorization value and the webhook envelope; direction, visibility
 //     and silent go inside message, as the schema says (the REST guide's
-//     example puts them beside it).
+//     example puts them beside it). TestSDKRequests compares every request
+//     body with the one the SDK itself sends for the same call (captured in
+//     testdata/sdk); they differ only in the query spelling ({"$eq": v} and
+//     the fields ["id"] projection of Wix's guide, where the SDK's builder
+//     writes the shorthand value).
 //   - The client does not go through package httpexec's SSRF-guarded
 //     transport: it calls one fixed, trusted host (Options.BaseURL, set by
 //     the host's code, never by admins or payloads), and redirects are not

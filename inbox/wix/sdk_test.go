@@ -64,3 +64,52 @@ func TestSDKWebhook(t *testing.T) {
 		t.Errorf("Open(altered signature) = %v; want ErrInvalidSignature", err)
 	}
 }
+
+// TestSDKRequests compares the requests the client sends (pinned in
+// testdata/requests/flow.json by TestRequestShapes) with those the official
+// SDK sends for the same calls (testdata/sdk/sdk-requests.json, captured by
+// testdata/sdk/gen-requests.mjs). The two differ only where Wix's query
+// language offers two spellings: the client writes {"$eq": value} and the
+// "fields": ["id"] projection of Wix's guide, the SDK's query builder the
+// shorthand value and no projection.
+func TestSDKRequests(t *testing.T) {
+	load := func(path string) []recorded {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rs []recorded
+		if err := json.Unmarshal(b, &rs); err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	ours, sdk := load("testdata/requests/flow.json"), load("testdata/sdk/sdk-requests.json")
+	pairs := []struct {
+		name      string
+		our, their int
+	}{
+		{"create contact", 4, 0}, {"get or create conversation", 5, 1},
+		{"send basic", 6, 2}, {"send internal note", 7, 3}, {"send minimal", 8, 4}, {"send minimal without link", 9, 5},
+		{"query contacts", 1, 6},
+	}
+	for _, p := range pairs {
+		o, s := ours[p.our], sdk[p.their]
+		if p.name == "query contacts" {
+			q := o.Body.(map[string]any)["query"].(map[string]any)
+			delete(q, "fields")
+			for k, v := range q["filter"].(map[string]any) {
+				q["filter"].(map[string]any)[k] = v.(map[string]any)["$eq"]
+			}
+		}
+		if diff := cmp.Diff(s.Method+" "+s.Path, o.Method+" "+o.Path); diff != "" {
+			t.Errorf("%s: endpoint (-sdk +ours):\n%s", p.name, diff)
+		}
+		if diff := cmp.Diff(s.Headers["Content-Type"], o.Headers["Content-Type"]); diff != "" {
+			t.Errorf("%s: content type (-sdk +ours):\n%s", p.name, diff)
+		}
+		if diff := cmp.Diff(s.Body, o.Body); diff != "" {
+			t.Errorf("%s: body (-sdk +ours):\n%s", p.name, diff)
+		}
+	}
+}
