@@ -86,7 +86,7 @@ func TestSDKRequests(t *testing.T) {
 	}
 	ours, sdk := load("testdata/requests/flow.json"), load("testdata/sdk/sdk-requests.json")
 	pairs := []struct {
-		name      string
+		name       string
 		our, their int
 	}{
 		{"create contact", 4, 0}, {"get or create conversation", 5, 1},
