@@ -46,8 +46,9 @@
 // acknowledged and ignored. A BASIC event (chat message) takes its text and
 // attachments from the body; a MINIMAL event (activity) composes its line
 // and optional link from a template in the project's {{ }} syntax (package
-// variables) over the names source, type, email, text, message_id,
-// delivery_id, occurred_at and field.NAME for each Mapping.Fields path.
+// variables) over the names source, type, email, phone, name, text,
+// message_id, delivery_id, occurred_at and field.NAME for each
+// Mapping.Fields path.
 // Text templates are strict: a referenced value missing from the payload
 // rejects it (use {{ x | default:"..." }}); links are compiled as URLs, so
 // values are escaped and cannot change the link's scheme or host.

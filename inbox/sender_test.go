@@ -268,3 +268,28 @@ func TestMinimalHasNoDirection(t *testing.T) {
 		t.Errorf("MINIMAL message direction = %v; want the zero value", m.Direction)
 	}
 }
+
+// TestActivityNamesPhone: an activity line can name the caller by phone
+// and name.
+func TestActivityNamesPhone(t *testing.T) {
+	src := inbox.Source{
+		Name:    "calls",
+		Mapping: inbox.Mapping{Type: "event", MessageID: "call_id", Phone: "caller", Name: "caller_name"},
+		Events: map[string]inbox.EventType{"call.missed": {Kind: inbox.KindMinimal,
+			Text: `Missed call from {{ name | default:"unknown caller" }} ({{ phone }})`}},
+		DefaultCallingCode: "1",
+	}
+	d, err := inbox.NewDecoder(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for body, want := range map[string]string{
+		`{"event":"call.missed","call_id":"c1","caller":"(415) 555-0101","caller_name":"Ada"}`: "Missed call from Ada (+14155550101)",
+		`{"event":"call.missed","call_id":"c2","caller":14155550101}`:                          "Missed call from unknown caller (+14155550101)",
+	} {
+		ev, err := d.Decode(nil, []byte(body))
+		if err != nil || ev.Text != want {
+			t.Errorf("Decode(%s) = %+v, %v; want text %q", body, ev, err, want)
+		}
+	}
+}

@@ -116,10 +116,10 @@ type EventType struct {
 	Visibility Visibility
 	// Text is the activity line of a MINIMAL event, a template such as
 	// "Order #{{ field.order }} placed". It may use the names source, type,
-	// email, text, message_id, delivery_id, occurred_at and field.NAME for
-	// each Mapping.Fields entry (use the default filter for optional
-	// values: a name without a value rejects the payload). Required for
-	// KindMinimal; unused for BASIC.
+	// email, phone, name, text, message_id, delivery_id, occurred_at and
+	// field.NAME for each Mapping.Fields entry (use the default filter for
+	// optional values: a name without a value rejects the payload).
+	// Required for KindMinimal; unused for BASIC.
 	Text string
 	// Icon is an optional icon name or URL of a MINIMAL message.
 	Icon string
@@ -231,7 +231,7 @@ func NewDecoder(src Source) (*Decoder, error) {
 	if d.maxDepth < 0 || d.maxDepth > 1000 {
 		add("max_depth", "out of range 1..1000")
 	}
-	names := []string{"source", "type", "email", "text", "message_id", "delivery_id", "occurred_at"}
+	names := []string{"source", "type", "email", "phone", "name", "text", "message_id", "delivery_id", "occurred_at"}
 	for _, k := range sortedKeys(m.Fields) {
 		field := "mapping.fields[" + k + "]"
 		if k == "" || !validName(k) {
@@ -638,6 +638,10 @@ func (a *activityVars) Lookup(name string) (string, bool) {
 		return ev.Type, true
 	case "email":
 		return ev.Email, true
+	case "phone":
+		return ev.Phone, ev.Phone != ""
+	case "name":
+		return ev.Name, ev.Name != ""
 	case "text":
 		return ev.Text, ev.Text != ""
 	case "message_id":
