@@ -10,6 +10,9 @@
 //	c, err := wix.New(wix.Options{BaseURL: srv.URL(), Auth: wix.Auth{AppID: "app", AppSecret: "secret", InstanceID: "inst"}})
 //	// ... sync events, then inspect srv.Conversations()
 //
+// A [Signer] signs webhooks as Wix does (RS256 JWTs with the event nested
+// as JSON strings), for tests of hosts that receive them with wix.Webhooks.
+//
 // The server keeps everything in memory and is safe for concurrent use. It
 // is strict where Wix is lenient (it refuses unknown request fields), so
 // that a client's request shapes stay pinned; it is not a full Wix

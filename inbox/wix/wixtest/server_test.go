@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/inboxkit/inboxkit/inbox/wix"
 	"github.com/inboxkit/inboxkit/inbox/wix/wixtest"
 )
 
@@ -106,4 +108,26 @@ func post(t *testing.T, srv *wixtest.Server, path, key, body string) (int, strin
 		return resp.StatusCode, e.Details.ValidationError.FieldViolations[0].Field
 	}
 	return resp.StatusCode, ""
+}
+
+// TestSignerOpens: what the Signer signs, wix.Webhooks opens (tested in
+// package wix against @wix/sdk's own decoding).
+func TestSignerOpens(t *testing.T) {
+	s, err := wixtest.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	v, err := wix.NewWebhooks(wix.WebhookOptions{PublicKeys: []string{s.PublicKey()}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := s.Sign(wixtest.Webhook{EventType: "t", InstanceID: "i", Event: map[string]any{"id": "e1"}, Identity: map[string]any{"identityType": "APP"}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := v.Open(nil, body)
+	if want := `{"data":{"id":"e1"},"eventType":"t","identity":{"identityType":"APP"},"instanceId":"i"}`; err != nil || string(doc) != want {
+		t.Errorf("Open = %s, %v; want %s", doc, err, want)
+	}
 }
