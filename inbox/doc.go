@@ -81,11 +81,11 @@
 //
 // [StandardWebhooks] (webhook-id, webhook-timestamp, webhook-signature with
 // "v1,<base64>" entries, "whsec_" secrets), [HMAC] (a hex HMAC-SHA256 of the
-// body in one header, GitHub's X-Hub-Signature-256 by default) and [Stripe]
-// ("t=...,v1=..."), and [Twilio] (X-Twilio-Signature: a base64
-// HMAC-SHA1 over the configured webhook URL and the sorted form
-// parameters). Each accepts several secrets, so a secret can be
-// rotated without dropping deliveries; StandardWebhooks and Stripe reject
+// body in one header, GitHub's X-Hub-Signature-256 by default), [Stripe]
+// ("t=...,v1=...") and [Twilio] (X-Twilio-Signature: a base64 HMAC-SHA1
+// over the configured webhook URL and the sorted form parameters). Each
+// accepts several secrets, so a secret can be rotated without dropping
+// deliveries; StandardWebhooks and Stripe reject
 // timestamps outside a tolerance in both directions (default 5 minutes) and
 // take an injectable clock. MACs are compared with hmac.Equal on the raw
 // body, before parsing. Verification allocates nothing in the steady state
