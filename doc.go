@@ -24,6 +24,8 @@
 //     runs and the contact profile load.
 //   - [github.com/inboxkit/inboxkit/inbox]: webhook verification, source mapping, idempotent
 //     delivery of messages and activities into conversations.
+//   - [github.com/inboxkit/inboxkit/inbox/wix]: the Wix Inbox connector (contacts, conversations,
+//     messages, app tokens) and Wix's JWT webhooks.
 //
 // # Profile cards
 //

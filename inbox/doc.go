@@ -3,8 +3,8 @@
 // exactly once.
 //
 // The task: a service sends webhooks; each verified delivery becomes a
-// message in the conversation of the contact with the sender's email. The
-// shortest code that does it:
+// message in the conversation of the contact with the sender's email (or
+// phone number). The shortest code that does it:
 //
 //	v, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{secret}})
 //	s, err := inbox.New(inbox.Options{Contacts: contacts, Conversations: convs, Messages: msgs, Ledger: ledger})
@@ -17,9 +17,10 @@
 //	mux.Handle("POST /hooks/chat", h)
 //
 // The host implements four small interfaces: [Contacts] (optionally
-// [ContactCreator]), [Conversations], [Messages] and [Ledger]. Package
-// inboxtest has in-memory implementations for tests and examples, and
-// conformance suites for the host's real ones.
+// [PhoneContacts] and [ContactCreator]), [Conversations], [Messages] and
+// [Ledger]. Package inboxtest has in-memory implementations for tests and
+// examples, and conformance suites for the host's real ones; package
+// inbox/wix implements the first three on Wix Inbox's REST API.
 //
 // Hosts that receive events from a queue or a poller call [NewDecoder] and
 // [Syncer.Sync] themselves, or build the [Event] directly; Sync's error
@@ -30,11 +31,11 @@
 //
 //	Handler (body capped) -> Verifier (signature, timestamp window, rotated secrets)
 //	  -> Decoder (gjson paths: type, ids, email, text, direction, visibility, ...)
-//	  -> Ledger.Claim(Event.Key)             done -> 200 duplicate, busy -> 503
-//	  -> Contacts.FindByEmail                0 / 1 / many -> NoMatch / ManyMatch policy
+//	  -> Ledger.Claim(Event.Key)                done -> 200 duplicate, busy -> 503
+//	  -> Contacts.FindByEmail (or FindByPhone)  0 / 1 / many -> NoMatch / ManyMatch policy
 //	  -> Conversations.GetOrCreate(contact)
 //	  -> Messages.Send(conversation, BASIC or MINIMAL message)
-//	  -> Ledger.Complete(key, claim token)   temporary failure -> Release, 503; permanent -> recorded, 200
+//	  -> Ledger.Complete(key, claim token)      temporary failure -> Release, 503; permanent -> recorded, 200
 //
 // # Sources
 //
@@ -50,8 +51,9 @@
 // acknowledged and ignored. A BASIC event (chat message) takes its text and
 // attachments from the body; a MINIMAL event (activity) composes its line
 // and optional link from a template in the project's {{ }} syntax (package
-// variables) over the names source, type, email, text, message_id,
-// delivery_id, occurred_at and field.NAME for each Mapping.Fields path:
+// variables) over the names source, type, email, phone, name, text,
+// message_id, delivery_id, occurred_at and field.NAME for each
+// Mapping.Fields path:
 //
 //	"order.placed": {"kind": "MINIMAL", "text": "Order #{{ field.order }} placed", "icon": "cart",
 //	                 "link": "https://shop.example.com/orders/{{ field.order }}"}
@@ -59,6 +61,22 @@
 // Text templates are strict: a referenced value missing from the payload
 // rejects it (use {{ x | default:"..." }}); links are compiled as URLs, so
 // values are escaped and cannot change the link's scheme or host.
+//
+// # Senders: email and phone
+//
+// A source identifies the sender by email, by phone number, or both
+// (Mapping.Email, Mapping.Phone; SMS gateways and phone systems give only a
+// number). Phone numbers are normalized to E.164 ([NormalizePhone]) with
+// Source.DefaultCallingCode for national numbers; an event with neither is
+// malformed, naming the paths it looked at. Sync looks contacts up by email
+// first and, when that finds none, by phone through the optional
+// [PhoneContacts]. [ContactCreator] receives the whole [Person] (email,
+// phone, display name from Mapping.Name).
+//
+// Bodies sent as application/x-www-form-urlencoded (as Twilio and other SMS
+// gateways do) are decoded into a JSON object, each field a string (an
+// array of strings when repeated), and mapped like JSON bodies: Mapping
+// paths are the field names ("From", "Body", "MessageSid").
 //
 // # Idempotency keys
 //
@@ -89,26 +107,32 @@
 // body ("/data/customer/email"); the [Handler] answers 400 with it:
 //
 //	{"error": "malformed payload", "problems": [{"path": "/data/customer/email",
-//	  "code": "invalid_email", "message": "email: missing or not an email address"}]}
+//	  "code": "invalid_email", "message": "email: not an email address"}]}
 //
-// Messages name fields, never values: ids, emails and texts reach neither
-// errors nor logs, and HTTP responses never echo headers, secrets or body
-// contents.
+// Messages name fields, never values: ids, emails, phone numbers and texts
+// reach neither errors nor logs, and HTTP responses never echo headers,
+// secrets or body contents.
 //
 // # Verification
 //
 // [StandardWebhooks] (webhook-id, webhook-timestamp, webhook-signature with
 // "v1,<base64>" entries, "whsec_" secrets), [HMAC] (a hex HMAC-SHA256 of the
-// body in one header, GitHub's X-Hub-Signature-256 by default) and [Stripe]
-// ("t=...,v1=..."). Each accepts several secrets, so a secret can be
-// rotated without dropping deliveries; StandardWebhooks and Stripe reject
+// body in one header, GitHub's X-Hub-Signature-256 by default), [Stripe]
+// ("t=...,v1=...") and [Twilio] (X-Twilio-Signature: a base64 HMAC-SHA1
+// over the configured webhook URL and the sorted form parameters). Each
+// accepts several secrets, so a secret can be rotated without dropping
+// deliveries; StandardWebhooks and Stripe reject
 // timestamps outside a tolerance in both directions (default 5 minutes) and
 // take an injectable clock. MACs are compared with hmac.Equal on the raw
-// body, before parsing.
+// body, before parsing. Verification allocates nothing in the steady state
+// (Twilio's, which must parse the form to sign it, excepted). A verifier
+// whose deliveries are signed envelopes (Wix's JWT webhooks, in package
+// inbox/wix) implements [Opener]: the Handler decodes the document it
+// opens instead of the raw body.
 //
 // # Policies
 //
-// [Options.NoMatch] decides what happens when no contact has the email
+// [Options.NoMatch] decides what happens when no contact has the email or phone
 // (skip, create through [ContactCreator], or hand to a host hook that keeps
 // it); [Options.ManyMatch] when several do (first, all, or a host chooser).
 // The rule applied, the matched contacts and the conversations and
@@ -182,6 +206,17 @@
 // documentation; its message names the [Event] field the value was for. A
 // mapping path with wildcards, queries or pipes names no single field:
 // such a problem has the empty path and its message quotes the gjson path.
+//
+// Activities have no direction. A MINIMAL message is an activity line,
+// not something said by either side: an event type of kind MINIMAL with a
+// direction is a source problem (CodeNoDirection), Mapping.Direction is
+// not read for it, and Sync sends it with the zero Direction.
+//
+// Phone numbers. [NormalizePhone] checks the shape of a number (E.164, or
+// national completed with Source.DefaultCallingCode), not a numbering
+// plan: the library takes no libphonenumber dependency, and hosts store
+// numbers in E.164 to find them. Email is looked up first because it is
+// the stronger identifier; the phone is tried only when email finds no one.
 //
 // Secrets. A Source's JSON encoding leaves out the Verifier, so storing,
 // logging or serving a source never exposes a signing secret.

@@ -63,13 +63,15 @@ type Problem = variables.Problem
 // package variables (variables.CodeSyntax, variables.CodeUnknownVariable,
 // variables.CodePlacement, ...).
 const (
-	CodeRequired         = "required"          // a required field is empty
-	CodeInvalidName      = "invalid_name"      // not letters, digits, '-', '_' and '.'
-	CodeTooLong          = "too_long"          // a name, path, id or value above its limit
-	CodeModifier         = "modifier"          // a gjson path uses a modifier ('@')
-	CodeUnknownValue     = "unknown_value"     // an unknown kind, direction or visibility
-	CodeOutOfRange       = "out_of_range"      // a number outside its range
-	CodeVerifierRequired = "verifier_required" // [Syncer.Handler] needs Source.Verifier
+	CodeRequired           = "required"             // a required field is empty
+	CodeInvalidName        = "invalid_name"         // not letters, digits, '-', '_' and '.'
+	CodeTooLong            = "too_long"             // a name, path, id or value above its limit
+	CodeModifier           = "modifier"             // a gjson path uses a modifier ('@')
+	CodeUnknownValue       = "unknown_value"        // an unknown kind, direction or visibility
+	CodeOutOfRange         = "out_of_range"         // a number outside its range
+	CodeVerifierRequired   = "verifier_required"    // [Syncer.Handler] needs Source.Verifier
+	CodeInvalidCallingCode = "invalid_calling_code" // Source.DefaultCallingCode is not 1 to 3 digits without a leading zero
+	CodeNoDirection        = "no_direction"         // a direction on a MINIMAL event type: an activity has none
 )
 
 // Problem codes of a [PayloadError]. CodeTooLong and CodeUnknownValue (a
@@ -85,7 +87,9 @@ const (
 	CodeInvalidEmail = "invalid_email" // not a plausible email address
 	CodeInvalidURL   = "invalid_url"   // not an absolute http or https URL
 	CodeInvalidTime  = "invalid_time"  // not an RFC 3339 time or Unix seconds in range
-	CodeTooMany      = "too_many"      // more attachments than the library accepts
+	CodeTooMany      = "too_many"      // more attachments or form fields than the library accepts
+	CodeInvalidForm  = "invalid_form"  // a form-encoded body that does not parse
+	CodeInvalidPhone = "invalid_phone" // not a phone number [NormalizePhone] accepts
 )
 
 // A PayloadError rejects one webhook payload or one [Event] passed to

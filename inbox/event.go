@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -104,9 +105,19 @@ type Event struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Email is the participant's email address as the source gave it.
 	Email string `json:"email"`
+	// Phone is the participant's phone number in E.164 form ("+" and 8 to
+	// 15 digits; see [NormalizePhone]). An event needs Email or Phone:
+	// contacts are looked up by email first, then by phone through
+	// [PhoneContacts].
+	Phone string `json:"phone,omitempty"`
+	// Name is the participant's display name, if the source gives one; it
+	// is passed to [ContactCreator] and never used for lookup.
+	Name string `json:"name,omitempty"`
 	// Kind is the message type; KindNone means "ignore this event".
 	Kind Kind `json:"kind"`
-	// Direction and Visibility apply to BASIC messages.
+	// Direction applies to BASIC messages only: an activity (MINIMAL) has
+	// none; Sync sends it with the zero value and the JSON encoding of a
+	// non-BASIC event omits it. Visibility applies to both kinds.
 	Direction  Direction  `json:"direction"`
 	Visibility Visibility `json:"visibility"`
 	// Text is the message text, or the activity line of a MINIMAL message.
@@ -119,6 +130,20 @@ type Event struct {
 	OccurredAt time.Time `json:"occurred_at,omitzero"`
 	// Attachments are the files and images of a BASIC message.
 	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// MarshalJSON encodes e with its json tags, leaving out the direction of an
+// event that is not BASIC: an activity has none.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type event Event // without this method
+	v := struct {
+		event
+		Direction *Direction `json:"direction,omitempty"`
+	}{event: event(e)}
+	if e.Kind == KindBasic {
+		v.Direction = &e.Direction
+	}
+	return json.Marshal(v)
 }
 
 // Key returns the idempotency key of the event, under which the [Ledger]
@@ -174,7 +199,10 @@ func NormalizeEmail(s string) string {
 
 // A Message is what the library asks the host to add to a conversation.
 type Message struct {
-	Kind       Kind
+	Kind Kind
+	// Direction is meaningful for BASIC messages only; it is zero for
+	// MINIMAL ones (a connector whose API requires a direction on every
+	// message chooses one and documents it).
 	Direction  Direction
 	Visibility Visibility
 	Text       string

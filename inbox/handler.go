@@ -100,11 +100,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reply(w, r, http.StatusBadRequest, "could not read body", nil, err)
 		return
 	}
-	if err := h.v.Verify(r.Header, body); err != nil {
+	hdr, body, err := open(h.v, r.Header, body)
+	if err != nil {
 		h.reply(w, r, http.StatusUnauthorized, "invalid signature", nil, err)
 		return
 	}
-	ev, err := h.dec.Decode(r.Header, body)
+	ev, err := h.dec.Decode(hdr, body)
 	if err != nil {
 		h.replyErr(w, r, nil, err)
 		return

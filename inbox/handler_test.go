@@ -127,3 +127,42 @@ func TestZeroValues(t *testing.T) {
 		t.Error("zero Syncer.Sync = nil error")
 	}
 }
+
+// openerFunc is an inbox.Opener for the handler test.
+type openerFunc func(h http.Header, body []byte) ([]byte, error)
+
+func (f openerFunc) Verify(h http.Header, body []byte) error         { _, err := f(h, body); return err }
+func (f openerFunc) Open(h http.Header, body []byte) ([]byte, error) { return f(h, body) }
+
+// TestHandlerOpener: a verifier that opens an envelope hands the handler
+// the document to decode, whatever the request's Content-Type said.
+func TestHandlerOpener(t *testing.T) {
+	e := newEnv(t, nil)
+	e.contacts.Add("c1", "ada@example.com")
+	inner := msgBody("m1", "ada@example.com", "opened")
+	op := openerFunc(func(h http.Header, body []byte) ([]byte, error) {
+		if string(body) != "envelope" {
+			return nil, inbox.ErrInvalidSignature
+		}
+		return inner, nil
+	})
+	h, err := e.s.Handler(chatSource(op), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		body string
+		code int
+	}{{"envelope", http.StatusOK}, {"forged", http.StatusUnauthorized}} {
+		req := httptest.NewRequest(http.MethodPost, "/hooks/chat", strings.NewReader(tt.body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.code {
+			t.Errorf("POST %s = %d %s; want %d", tt.body, rec.Code, rec.Body, tt.code)
+		}
+	}
+	if got := e.msgs.All(); len(got) != 1 || got[0].Message.Text != "opened" {
+		t.Errorf("messages = %+v; want the opened one", got)
+	}
+}

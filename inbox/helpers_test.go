@@ -107,7 +107,7 @@ func (c faultyContacts) FindByEmail(ctx context.Context, email string) ([]string
 	return c.e.contacts.FindByEmail(ctx, email)
 }
 
-func (c faultyContacts) CreateContact(ctx context.Context, email string) (string, error) {
+func (c faultyContacts) CreateContact(ctx context.Context, p inbox.Person) (string, error) {
 	c.e.faults.mu.Lock()
 	c.e.faults.creates++
 	c.e.faults.mu.Unlock()
@@ -117,7 +117,7 @@ func (c faultyContacts) CreateContact(ctx context.Context, email string) (string
 	if c.e.faults.isBug("create") {
 		return "", nil
 	}
-	return c.e.contacts.CreateContact(ctx, email)
+	return c.e.contacts.CreateContact(ctx, p)
 }
 
 type faultyConvs struct{ e *env }

@@ -23,12 +23,13 @@ type Contacts interface {
 // ContactCreator is an optional interface of [Contacts], discovered by type
 // assertion, that the [NoMatchCreate] policy needs.
 type ContactCreator interface {
-	// CreateContact creates a contact with this (normalized) email address
-	// and returns its id. It is called at most once per delivery attempt
-	// and should be idempotent per email (return the existing contact when
-	// a concurrent attempt created it). Errors follow the same rule as
-	// FindByEmail.
-	CreateContact(ctx context.Context, email string) (string, error)
+	// CreateContact creates a contact for p, what the event knows about the
+	// sender (a normalized email, an E.164 phone number, or both, and a
+	// display name if the source gave one), and returns its id. It is
+	// called at most once per delivery attempt and should be idempotent
+	// per email or phone (return the existing contact when a concurrent
+	// attempt created it). Errors follow the same rule as FindByEmail.
+	CreateContact(ctx context.Context, p Person) (string, error)
 }
 
 // Conversations gets the conversation of a contact.

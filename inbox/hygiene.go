@@ -42,8 +42,9 @@ func validEmail(e string) bool {
 // cleanText makes message text safe for the host: invalid UTF-8 becomes
 // U+FFFD and control characters are dropped, except that a BASIC message
 // keeps tabs and line breaks; a MINIMAL message is one line, so they become
-// spaces there. Bidi embeddings, overrides and isolates, which can disguise
-// text (U+202A..U+202E, U+2066..U+2069), are dropped too. The common case of
+// spaces there. Invisible characters that can disguise text (bidi
+// overrides, zero-width space, byte order mark, ...; see isInvisible)
+// are dropped too. The common case of
 // clean text is returned as is, without allocating.
 func cleanText(s string, oneLine bool) string {
 	if textClean(s, oneLine) {
@@ -66,7 +67,7 @@ func cleanText(s string, oneLine bool) string {
 			} else {
 				b.WriteRune(r)
 			}
-		case unicode.IsControl(r) || isBidiControl(r):
+		case unicode.IsControl(r) || isInvisible(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -85,7 +86,7 @@ func textClean(s string, oneLine bool) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || unicode.IsControl(r) || isBidiControl(r) {
+		if r == utf8.RuneError && n == 1 || unicode.IsControl(r) || isInvisible(r) {
 			return false
 		}
 		i += n
@@ -93,6 +94,26 @@ func textClean(s string, oneLine bool) bool {
 	return true
 }
 
-func isBidiControl(r rune) bool {
-	return 0x202a <= r && r <= 0x202e || 0x2066 <= r && r <= 0x2069
+// isInvisible reports whether r is one of the invisible characters that
+// message text loses, the same set as package template strips from display
+// text: bidi embeddings, overrides and isolates (U+202A-U+202E,
+// U+2066-U+2069), the Arabic letter mark and directional marks (U+061C,
+// U+200E, U+200F), the zero-width space U+200B, the word joiner and
+// invisible operators (U+2060-U+2064), the deprecated format controls
+// (U+206A-U+206F), the Mongolian vowel separator U+180E, the line and
+// paragraph separators U+2028/U+2029, the byte order mark U+FEFF, the
+// interlinear annotation controls (U+FFF9-U+FFFB), the noncharacters
+// U+FFFE/U+FFFF and the tag characters (U+E0000-U+E007F). The zero-width
+// non-joiner and joiner U+200C/U+200D stay: scripts such as Persian and
+// Devanagari and emoji sequences need them.
+func isInvisible(r rune) bool {
+	switch {
+	case r < 0x61c:
+		return false
+	case r == 0x061c, r == 0x180e, r == 0x200b, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x2064, r >= 0x2066 && r <= 0x206f, r == 0x2028, r == 0x2029, r == 0xfeff,
+		r >= 0xfff9 && r <= 0xfffb, r == 0xfffe, r == 0xffff, r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
+	return false
 }

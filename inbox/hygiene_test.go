@@ -67,13 +67,14 @@ func TestSyncRejectsBadIDs(t *testing.T) {
 	}
 }
 
-// TestSyncCleansText: the host gets valid UTF-8 without control characters
-// or bidi overrides; a MINIMAL activity stays on one line.
+// TestSyncCleansText: the host gets valid UTF-8 without control characters,
+// bidi overrides or zero-width characters (the joiner of emoji sequences
+// stays); a MINIMAL activity stays on one line.
 func TestSyncCleansText(t *testing.T) {
 	e := newEnv(t, nil)
 	e.contacts.Add("c1", "ada@example.com")
 	basic := basicEvent("m1", "ada@example.com")
-	basic.Text = "line 1\r\n\tline\x00 2 \xff \u202eevil\u202c ok"
+	basic.Text = "line 1\r\n\tline\x00 2 \xff \u202eevil\u202c ok \ufeffzero\u200bwidth\u2060 \u200e\u2066x\u2069 👨\u200d👩\u200d👧 \U000e0041"
 	minimal := &inbox.Event{Source: "chat", Type: "order.placed", MessageID: "o1", Email: "ada@example.com",
 		Kind: inbox.KindMinimal, Text: "Order #1\nplaced\x1b[31m"}
 	for _, ev := range []*inbox.Event{basic, minimal} {
@@ -82,7 +83,7 @@ func TestSyncCleansText(t *testing.T) {
 		}
 	}
 	all := e.msgs.All()
-	if got, want := all[0].Message.Text, "line 1\r\n\tline 2 \uFFFD evil ok"; got != want {
+	if got, want := all[0].Message.Text, "line 1\r\n\tline 2 \uFFFD evil ok zerowidth x 👨\u200d👩\u200d👧 "; got != want {
 		t.Errorf("BASIC text = %q; want %q", got, want)
 	}
 	if got, want := all[1].Message.Text, "Order #1 placed[31m"; got != want {

@@ -96,6 +96,7 @@ func validSources() map[string]inbox.Source {
 		"full":           full,
 		"shop":           shopSource(nil),
 		"shop-key-paths": shopSource(nil, "order.id", "order.status"),
+		"sms":            smsSource(nil),
 	}
 }
 
@@ -164,7 +165,11 @@ func TestSourceSchemaOracle(t *testing.T) {
 			m["deliveryIdHeader"] = m["delivery_id_header"]
 			delete(m, "delivery_id_header")
 		},
-		"no email":          func(m map[string]any) { delete(m["mapping"].(map[string]any), "email") },
+		"no email or phone": func(m map[string]any) { delete(m["mapping"].(map[string]any), "email") },
+		"calling code plus": func(m map[string]any) { m["default_calling_code"] = "+44" },
+		"minimal direction": func(m map[string]any) {
+			m["events"].(map[string]any)["x"] = map[string]any{"kind": "MINIMAL", "text": "t", "direction": "BUSINESS_TO_PARTICIPANT"}
+		},
 		"lower-case kind":   func(m map[string]any) { m["events"].(map[string]any)["x"] = map[string]any{"kind": "basic"} },
 		"minimal no text":   func(m map[string]any) { m["events"].(map[string]any)["x"] = map[string]any{"kind": "MINIMAL"} },
 		"unknown direction": func(m map[string]any) { m["mapping"].(map[string]any)["directions"] = map[string]any{"in": "INBOUND"} },

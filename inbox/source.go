@@ -38,9 +38,10 @@ const (
 // A Source declares how one external service's webhooks map to events. It
 // is plain data that a host stores and edits as JSON (snake_case keys,
 // described by [SourceSchema]); [NewDecoder] validates and compiles it.
-// The zero value is not a valid source: Name, Mapping.Type, Mapping.Email,
-// a way to identify each event (a message id, a delivery id or
-// Mapping.IdempotencyKey) and at least one event type are required.
+// The zero value is not a valid source: Name, Mapping.Type, Mapping.Email
+// or Mapping.Phone, a way to identify each event (a message id, a
+// delivery id or Mapping.IdempotencyKey) and at least one event type are
+// required.
 //
 // The JSON encoding holds no secret: Verifier, which holds the signing
 // secrets, is not encoded. A host keeps the secrets apart (sealed, as it
@@ -68,6 +69,11 @@ type Source struct {
 	// MaxDepth caps JSON nesting, checked before gjson reads the body;
 	// zero means DefaultMaxDepth.
 	MaxDepth int `json:"max_depth,omitempty"`
+	// DefaultCallingCode completes national phone numbers ("020 7946
+	// 0958") to E.164: a country calling code such as "44" or "1", without
+	// '+'. Empty means that only international numbers are accepted (see
+	// [NormalizePhone]).
+	DefaultCallingCode string `json:"default_calling_code,omitempty"`
 }
 
 // Mapping holds gjson paths (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
@@ -88,8 +94,14 @@ type Mapping struct {
 	// for a shop that sends one webhook per order status. Each value must
 	// be a string or a number; a missing one rejects the payload.
 	IdempotencyKey []string `json:"idempotency_key,omitempty"`
-	// Email is the participant's email address (required).
-	Email string `json:"email"`
+	// Email is the participant's email address, and Phone their phone
+	// number; at least one of the two paths is required. A payload needs a
+	// value for at least one of them. Phone may be a string or a number
+	// and is normalized to E.164 with Source.DefaultCallingCode.
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+	// Name is the participant's display name, handed to [ContactCreator].
+	Name string `json:"name,omitempty"`
 	// Text is the message text of BASIC events.
 	Text string `json:"text,omitempty"`
 	// Direction, when set, is looked up in Directions; a missing value
@@ -123,10 +135,10 @@ type EventType struct {
 	Visibility Visibility `json:"visibility,omitempty"`
 	// Text is the activity line of a MINIMAL event, a template such as
 	// "Order #{{ field.order }} placed". It may use the names source, type,
-	// email, text, message_id, delivery_id, occurred_at and field.NAME for
-	// each Mapping.Fields entry (use the default filter for optional
-	// values: a name without a value rejects the payload). Required for
-	// KindMinimal; unused for BASIC.
+	// email, phone, name, text, message_id, delivery_id, occurred_at and
+	// field.NAME for each Mapping.Fields entry (use the default filter for
+	// optional values: a name without a value rejects the payload).
+	// Required for KindMinimal; unused for BASIC.
 	Text string `json:"text,omitempty"`
 	// Icon is an optional icon name or URL of a MINIMAL message.
 	Icon string `json:"icon,omitempty"`
@@ -198,7 +210,15 @@ func NewDecoder(src Source) (*Decoder, error) {
 	for i, p := range m.IdempotencyKey {
 		checkPath("/mapping/idempotency_key/"+strconv.Itoa(i), p, true)
 	}
-	checkPath("/mapping/email", m.Email, true)
+	checkPath("/mapping/email", m.Email, false)
+	checkPath("/mapping/phone", m.Phone, false)
+	checkPath("/mapping/name", m.Name, false)
+	if m.Email == "" && m.Phone == "" {
+		add("/mapping/email", CodeRequired, "one of mapping.email or mapping.phone is required")
+	}
+	if src.DefaultCallingCode != "" && !validCallingCode(src.DefaultCallingCode) {
+		add("/default_calling_code", CodeInvalidCallingCode, "1 to 3 digits without '+' or a leading zero")
+	}
 	checkPath("/mapping/text", m.Text, false)
 	checkPath("/mapping/direction", m.Direction, false)
 	checkPath("/mapping/visibility", m.Visibility, false)
@@ -227,7 +247,7 @@ func NewDecoder(src Source) (*Decoder, error) {
 		}
 	}
 	d := &Decoder{src: src, idHeader: http.CanonicalHeaderKey(src.DeliveryIDHeader), maxBody: src.MaxBodyBytes, maxDepth: src.MaxDepth, events: make(map[string]*compiledType, len(src.Events))}
-	names := []string{"source", "type", "email", "text", "message_id", "delivery_id", "occurred_at"}
+	names := []string{"source", "type", "email", "phone", "name", "text", "message_id", "delivery_id", "occurred_at"}
 	for _, k := range sortedKeys(m.Fields) {
 		path := "/mapping/fields/" + variables.PointerToken(k)
 		if k == "" || !validName(k) {
@@ -255,8 +275,11 @@ func NewDecoder(src Source) (*Decoder, error) {
 		default:
 			add(path+"/kind", CodeUnknownValue, "must be BASIC or MINIMAL")
 		}
-		if et.Direction > BusinessToParticipant {
+		switch {
+		case et.Direction > BusinessToParticipant:
 			add(path+"/direction", CodeUnknownValue, "unknown direction")
+		case et.Kind == KindMinimal && et.Direction != ParticipantToBusiness:
+			add(path+"/direction", CodeNoDirection, "a MINIMAL event (activity) has no direction")
 		}
 		if et.Visibility > BusinessOnly {
 			add(path+"/visibility", CodeUnknownValue, "unknown visibility")
@@ -444,10 +467,19 @@ func checkDepth(b []byte, max int) bool {
 // map yields an event of KindNone and a nil error. Any problem with the
 // body is a *[PayloadError] wrapping [ErrMalformed] (or [ErrTooLarge])
 // whose Problem points at the offending value in the body and names the
-// event field it would have become, never its value.
+// event field it would have become, never its value. A body whose
+// Content-Type in h is application/x-www-form-urlencoded is first decoded
+// into a JSON object of its fields (see the package doc); problem paths
+// then point into that object ("/From").
 func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	if int64(len(body)) > d.maxBody {
 		return nil, &PayloadError{Problem: Problem{Code: CodeTooLarge, Message: "larger than " + strconv.FormatInt(d.maxBody, 10) + " bytes"}, Err: ErrTooLarge}
+	}
+	if h != nil && isForm(h.Get("Content-Type")) {
+		var err error
+		if body, err = formJSON(body); err != nil {
+			return nil, err
+		}
 	}
 	if !checkDepth(body, d.maxDepth) {
 		return nil, malformed("", CodeTooDeep, "JSON nested deeper than "+strconv.Itoa(d.maxDepth))
@@ -497,11 +529,8 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	} else if ev.MessageID == "" && ev.DeliveryID == "" {
 		return nil, bodyProblem("message_id", or(m.MessageID, m.DeliveryID), CodeMissing, "missing (and no delivery id)")
 	}
-	if ev.Email, err = str(root, m.Email, "email", maxEmailLen); err != nil {
+	if err := d.person(root, ev); err != nil {
 		return nil, err
-	}
-	if !validEmail(NormalizeEmail(ev.Email)) {
-		return nil, bodyProblem("email", m.Email, CodeInvalidEmail, "missing or not an email address")
 	}
 	if ev.Text, err = str(root, m.Text, "text", 0); err != nil {
 		return nil, err
@@ -513,7 +542,7 @@ func (d *Decoder) Decode(h http.Header, body []byte) (*Event, error) {
 	}
 	ev.Kind = ct.Kind
 	ev.Direction, ev.Visibility = ct.Direction, ct.Visibility
-	if m.Direction != "" {
+	if m.Direction != "" && ct.Kind == KindBasic {
 		if r := root.Get(m.Direction); r.Exists() {
 			dir, ok := m.Directions[r.String()]
 			if !ok {
@@ -745,6 +774,10 @@ func (a *activityVars) Lookup(name string) (string, bool) {
 		return ev.Type, true
 	case "email":
 		return ev.Email, true
+	case "phone":
+		return ev.Phone, ev.Phone != ""
+	case "name":
+		return ev.Name, ev.Name != ""
 	case "text":
 		return ev.Text, ev.Text != ""
 	case "message_id":

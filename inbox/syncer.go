@@ -199,10 +199,12 @@ const reasonLeaseLost = "ledger: claim lost to another worker; this result was n
 //
 // An error wrapping [ErrMalformed] rejects an invalid event (no source name
 // or an invalid one, no idempotency key, an id longer than 256 bytes or with
-// control characters or invalid UTF-8, no email or an implausible one, no
+// control characters or invalid UTF-8, neither email nor phone, an
+// implausible email, a phone number not in E.164 or "00" form, no
 // text, a link or an attachment without an absolute http or https URL);
 // nothing is recorded. The text sent is cleaned: invalid UTF-8 becomes
-// U+FFFD, control characters and bidi overrides are dropped (a BASIC
+// U+FFFD, control characters, bidi overrides and zero-width characters
+// (the set package template strips) are dropped (a BASIC
 // message keeps tabs and line breaks; a MINIMAL one is kept on one line).
 //
 // A temporary failure after some contacts of a ManyAll delivery were sent
@@ -258,12 +260,9 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if len(out.Key) > MaxKeyBytes {
 		return nil, malformed("", CodeTooLong, "idempotency key longer than "+strconv.Itoa(MaxKeyBytes)+" bytes")
 	}
-	email := NormalizeEmail(ev.Email)
-	if email == "" {
-		return nil, malformed("/email", CodeMissing, "missing")
-	}
-	if !validEmail(email) {
-		return nil, malformed("/email", CodeInvalidEmail, "not an email address")
+	who, err := eventPerson(ev)
+	if err != nil {
+		return nil, err
 	}
 	text := cleanText(ev.Text, ev.Kind == KindMinimal)
 	if text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
@@ -310,7 +309,7 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	// host but reports ctx's cancellation) is what risks a double message.
 	detached := context.WithoutCancel(ctx)
 	runCtx, cancel := context.WithTimeout(detached, s.o.Timeout)
-	rec, tempErr := s.run(runCtx, ev, email, text, claim.Record, out)
+	rec, tempErr := s.run(runCtx, ev, who, text, claim.Record, out)
 	cancel()
 	out.Deliveries = slices.Clone(rec.Deliveries)
 	// The ledger write gets its own budget, detached from ctx: it must
@@ -426,20 +425,18 @@ func stepFailed(ctx context.Context, rec *Record, err error, what string) (*Reco
 
 // run does the contact, conversation and message steps. It returns the
 // record to complete, or a temporary error with the progress to release.
-func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progress *Record, out *Outcome) (*Record, error) {
+func (s *Syncer) run(ctx context.Context, ev *Event, who Person, text string, progress *Record, out *Outcome) (*Record, error) {
 	rec := &Record{}
 	if progress != nil {
 		rec.Deliveries = slices.Clone(progress.Deliveries)
 	}
-	ids, err := s.o.Contacts.FindByEmail(ctx, email)
+	ids, bug, err := s.find(ctx, who)
 	if err != nil {
 		return stepFailed(ctx, rec, err, "contacts: find")
 	}
-	for _, id := range ids {
-		if id == "" {
-			rec.Status, rec.Reason = StatusFailed, fmt.Sprintf("contacts: find: %T.FindByEmail returned an empty contact id", s.o.Contacts)
-			return rec, nil
-		}
+	if bug != "" {
+		rec.Status, rec.Reason = StatusFailed, "contacts: find: "+bug
+		return rec, nil
 	}
 	out.Matched = slices.Clone(ids)
 	var targets []string
@@ -449,19 +446,19 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 		out.Rule = "none/" + s.o.NoMatch.String()
 		switch s.o.NoMatch {
 		case NoMatchSkip:
-			rec.Status, rec.Reason = StatusSkipped, "no contact with this email"
+			rec.Status, rec.Reason = StatusSkipped, "no contact with this "+who.what()
 			return rec, nil
 		case NoMatchHold:
 			if err := s.o.Hold(ctx, ev); err != nil {
 				return stepFailed(ctx, rec, err, "hold")
 			}
-			rec.Status, rec.Reason = StatusHeld, "no contact with this email; held by the host"
+			rec.Status, rec.Reason = StatusHeld, "no contact with this "+who.what()+"; held by the host"
 			return rec, nil
 		case NoMatchCreate:
 			if d := firstCreated(rec.Deliveries); d != "" {
 				targets = []string{d} // created by an earlier, released attempt
 			} else {
-				id, err := s.creator.CreateContact(ctx, email)
+				id, err := s.creator.CreateContact(ctx, who)
 				if err == nil && id == "" {
 					err = fmt.Errorf("%T.CreateContact returned an empty id and no error", s.creator)
 				}
@@ -500,8 +497,12 @@ func (s *Syncer) run(ctx context.Context, ev *Event, email, text string, progres
 			targets = chosen
 		}
 	}
+	dir := ev.Direction
+	if ev.Kind == KindMinimal {
+		dir = ParticipantToBusiness // the zero value: an activity has no direction
+	}
 	msg := Message{
-		Kind: ev.Kind, Direction: ev.Direction, Visibility: ev.Visibility, Text: text,
+		Kind: ev.Kind, Direction: dir, Visibility: ev.Visibility, Text: text,
 		OccurredAt: ev.OccurredAt, Source: ev.Source, ExternalID: ev.MessageID,
 	}
 	if msg.ExternalID == "" {

@@ -180,7 +180,26 @@ func (c *bugContacts) FindByEmail(ctx context.Context, email string) ([]string, 
 	return ids, nil
 }
 
-func (c *bugContacts) CreateContact(ctx context.Context, email string) (string, error) {
+// bugContacts implements both optional interfaces, so that the suite's
+// phone and create subtests run against it.
+var (
+	_ inbox.PhoneContacts  = (*bugContacts)(nil)
+	_ inbox.ContactCreator = (*bugContacts)(nil)
+)
+
+func (c *bugContacts) FindByPhone(ctx context.Context, e164 string) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ids []string
+	for _, s := range c.seed {
+		if s.Phone != "" && s.Phone == e164 && c.bug != "phone-ignored" {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids, nil
+}
+
+func (c *bugContacts) CreateContact(ctx context.Context, p inbox.Person) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bug == "create-empty-id" {
@@ -188,8 +207,11 @@ func (c *bugContacts) CreateContact(ctx context.Context, email string) (string, 
 	}
 	c.next++
 	id := "new-" + strconv.Itoa(c.next)
+	if c.bug == "create-drops-phone" {
+		p.Phone = ""
+	}
 	if c.bug != "create-not-stored" {
-		c.seed = append(c.seed, inboxtest.Contact{ID: id, Email: email})
+		c.seed = append(c.seed, inboxtest.Contact{ID: id, Email: p.Email, Phone: p.Phone})
 	}
 	return id, nil
 }
@@ -344,6 +366,8 @@ func TestSuitesCatchBrokenImplementations(t *testing.T) {
 		"contacts:like-wildcards":        "exact_match",
 		"contacts:create-empty-id":       "create",
 		"contacts:create-not-stored":     "create",
+		"contacts:create-drops-phone":    "create",
+		"contacts:phone-ignored":         "phone",
 		"conversations:empty-id":         "get_or_create",
 		"conversations:one-conversation": "get_or_create",
 		"conversations:always-created":   "get_or_create",

@@ -16,27 +16,29 @@ import (
 	"github.com/inboxkit/inboxkit/inbox"
 )
 
-// A Contact seeds [RunContacts].
+// A Contact seeds [RunContacts]. Phone is in E.164 form or empty.
 type Contact struct {
-	ID, Email string
+	ID, Email, Phone string
 }
 
 // RunContacts tests an [inbox.Contacts] implementation. newContacts returns
 // a fresh store holding exactly the given contacts (their emails as given,
-// some with capitals, '_' or '%'). FindByEmail must match the library's
-// lower-cased address exactly apart from case: not as a prefix, not as a
-// LIKE pattern. If the store implements [inbox.ContactCreator], creation
-// is tested too.
+// some with capitals, '_' or '%'; one with a phone number and no email).
+// FindByEmail must match the library's lower-cased address exactly apart
+// from case: not as a prefix, not as a LIKE pattern. If the store
+// implements [inbox.PhoneContacts] or [inbox.ContactCreator], phone lookup
+// and creation are tested too.
 func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) inbox.Contacts) {
 	t.Helper()
 	seed := []Contact{
-		{"c1", "ada@example.com"},
-		{"c2", "bob@example.com"},
-		{"c3", "bob@example.com"},
-		{"c4", "Carol@Example.COM"},
-		{"c5", "ada@example.com.au"},
-		{"c6", "a_b%c@example.com"},
-		{"c7", "axbyyc@example.com"},
+		{"c1", "ada@example.com", "+14155550101"},
+		{"c2", "bob@example.com", ""},
+		{"c3", "bob@example.com", ""},
+		{"c4", "Carol@Example.COM", ""},
+		{"c5", "ada@example.com.au", ""},
+		{"c6", "a_b%c@example.com", ""},
+		{"c7", "axbyyc@example.com", ""},
+		{"c8", "", "+442079460958"},
 	}
 	t.Run("one", func(t *testing.T) {
 		c := newContacts(t, seed)
@@ -98,19 +100,41 @@ func RunContacts(t *testing.T, newContacts func(t *testing.T, seed []Contact) in
 		}
 		wg.Wait()
 	})
+	t.Run("phone", func(t *testing.T) {
+		c := newContacts(t, seed)
+		pc, ok := c.(inbox.PhoneContacts)
+		if !ok {
+			t.Skipf("%T does not implement inbox.PhoneContacts", c)
+		}
+		for _, tt := range []struct {
+			phone string
+			want  []string
+		}{{"+14155550101", []string{"c1"}}, {"+442079460958", []string{"c8"}}, {"+14155550199", nil}} {
+			ids, err := pc.FindByPhone(t.Context(), tt.phone)
+			if err != nil || !slices.Equal(ids, tt.want) {
+				t.Errorf("FindByPhone(%s) = %v, %v; want %v, nil", tt.phone, ids, err, tt.want)
+			}
+		}
+	})
 	t.Run("create", func(t *testing.T) {
 		c := newContacts(t, seed)
 		cr, ok := c.(inbox.ContactCreator)
 		if !ok {
 			t.Skipf("%T does not implement inbox.ContactCreator", c)
 		}
-		id, err := cr.CreateContact(t.Context(), "new@example.com")
+		id, err := cr.CreateContact(t.Context(), inbox.Person{Email: "new@example.com", Phone: "+14155550123", Name: "New Person"})
 		if err != nil || id == "" {
 			t.Fatalf("CreateContact = %q, %v; want an id", id, err)
 		}
 		ids, err := c.FindByEmail(t.Context(), "new@example.com")
 		if err != nil || !slices.Contains(ids, id) {
 			t.Errorf("FindByEmail after CreateContact = %v, %v; want it to contain %q", ids, err, id)
+		}
+		if pc, ok := c.(inbox.PhoneContacts); ok {
+			ids, err := pc.FindByPhone(t.Context(), "+14155550123")
+			if err != nil || !slices.Contains(ids, id) {
+				t.Errorf("FindByPhone after CreateContact = %v, %v; want it to contain %q", ids, err, id)
+			}
 		}
 	})
 }
@@ -320,7 +344,8 @@ func RunLedger(t *testing.T, newLedger func(t *testing.T) (l inbox.Ledger, lease
 			},
 			Event: &inbox.Event{
 				Source: "shop", Type: "order.placed", DeliveryID: "d1", MessageID: "o-1", IdempotencyKey: "o-1/paid",
-				Email: "Zoë@example.com", Kind: inbox.KindMinimal, Direction: inbox.BusinessToParticipant,
+				Email: "Zoë@example.com", Phone: "+447700900123", Name: "Zoë \"Q\" Quinn",
+				Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant, // a BASIC event encodes its direction
 				Visibility: inbox.BusinessOnly, Text: "Order #1 placed — 2 × \"Tee\"\n", Icon: "cart",
 				Link: "https://shop.example.com/o/1?x=a&y=%2F", OccurredAt: time.Date(2026, 3, 14, 9, 26, 53, 589793000, time.UTC),
 				Attachments: []inbox.Attachment{{URL: "https://files.example.com/a.pdf", Name: "a.pdf", ContentType: "application/pdf"}},

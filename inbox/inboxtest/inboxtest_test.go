@@ -12,7 +12,12 @@ func TestContacts(t *testing.T) {
 	inboxtest.RunContacts(t, func(t *testing.T, seed []inboxtest.Contact) inbox.Contacts {
 		c := inboxtest.NewContacts()
 		for _, s := range seed {
-			c.Add(s.ID, s.Email)
+			if s.Email != "" {
+				c.Add(s.ID, s.Email)
+			}
+			if s.Phone != "" {
+				c.AddPhone(s.ID, s.Phone)
+			}
 		}
 		return c
 	})

@@ -38,23 +38,54 @@ func (c *Clock) Advance(d time.Duration) {
 }
 
 // Contacts is an in-memory [inbox.Contacts] that also implements
-// [inbox.ContactCreator]. Emails are stored normalized. It is safe for
-// concurrent use; the zero value is not ready, use [NewContacts].
+// [inbox.PhoneContacts] and [inbox.ContactCreator]. Emails are stored
+// normalized, phone numbers as given (E.164). It is safe for concurrent
+// use; the zero value is not ready, use [NewContacts].
 type Contacts struct {
 	mu      sync.Mutex
 	byEmail map[string][]string
+	byPhone map[string][]string
 	emails  map[string]string
+	people  map[string]inbox.Person // created by CreateContact
 	next    int
 }
 
 var (
 	_ inbox.Contacts       = (*Contacts)(nil)
+	_ inbox.PhoneContacts  = (*Contacts)(nil)
 	_ inbox.ContactCreator = (*Contacts)(nil)
 )
 
 // NewContacts returns an empty contact store.
 func NewContacts() *Contacts {
-	return &Contacts{byEmail: map[string][]string{}, emails: map[string]string{}}
+	return &Contacts{byEmail: map[string][]string{}, byPhone: map[string][]string{}, emails: map[string]string{}, people: map[string]inbox.Person{}}
+}
+
+// AddPhone gives the contact id the phone number e164 (see
+// [inbox.NormalizePhone]); the contact need not have an email.
+func (c *Contacts) AddPhone(id, e164 string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byPhone[e164] = append(c.byPhone[e164], id)
+}
+
+// FindByPhone implements [inbox.PhoneContacts]; ids come in insertion order.
+func (c *Contacts) FindByPhone(ctx context.Context, e164 string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.byPhone[e164]), nil
+}
+
+// Person returns what CreateContact was given for a contact it created,
+// and false for other ids.
+func (c *Contacts) Person(id string) (inbox.Person, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.people[id]
+	return p, ok
 }
 
 // Add adds a contact with the given id and email.
@@ -85,21 +116,35 @@ func (c *Contacts) FindByEmail(ctx context.Context, email string) ([]string, err
 }
 
 // CreateContact implements [inbox.ContactCreator]: it returns the existing
-// first contact with email, or creates "contact-N".
-func (c *Contacts) CreateContact(ctx context.Context, email string) (string, error) {
+// first contact with p's email, or else with p's phone, or creates
+// "contact-N" with both.
+func (c *Contacts) CreateContact(ctx context.Context, p inbox.Person) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	e := inbox.NormalizeEmail(email)
+	e := inbox.NormalizeEmail(p.Email)
+	if e == "" && p.Phone == "" {
+		return "", errors.New("inboxtest: CreateContact without email or phone")
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if ids := c.byEmail[e]; len(ids) > 0 {
+	if ids := c.byEmail[e]; e != "" && len(ids) > 0 {
+		return ids[0], nil
+	}
+	if ids := c.byPhone[p.Phone]; p.Phone != "" && len(ids) > 0 {
 		return ids[0], nil
 	}
 	c.next++
 	id := "contact-" + strconv.Itoa(c.next)
-	c.byEmail[e] = []string{id}
-	c.emails[id] = e
+	if e != "" {
+		c.byEmail[e] = []string{id}
+		c.emails[id] = e
+	}
+	if p.Phone != "" {
+		c.byPhone[p.Phone] = []string{id}
+	}
+	p.Email = e
+	c.people[id] = p
 	return id, nil
 }
 
