@@ -17,7 +17,10 @@
 // are themselves tested: each fails on deliberately broken stores (a ledger
 // without fencing, non-atomic claims, an ignored lease, truncated keys, a
 // failed record that loses its event; contacts matched by prefix, LIKE
-// pattern or case; a racy get-or-create; a send that deduplicates on text).
+// pattern or case, a phone lookup that finds nothing, a created contact
+// without its phone; a racy get-or-create; a send that deduplicates on
+// text). [RunContacts] tests [inbox.PhoneContacts] and
+// [inbox.ContactCreator] when the store implements them.
 //
 // All types here are safe for concurrent use. They keep everything in
 // memory without limit: they are not meant for production.
