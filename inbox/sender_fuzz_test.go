@@ -36,6 +36,10 @@ func FuzzDecodeForm(f *testing.F) {
 			if !errors.Is(err, inbox.ErrMalformed) && !errors.Is(err, inbox.ErrTooLarge) {
 				t.Fatalf("Decode error %v wraps neither ErrMalformed nor ErrTooLarge", err)
 			}
+			pe, ok := errors.AsType[*inbox.PayloadError](err)
+			if !ok || pe.Problem.Code == "" || pe.Problem.Path != "" && !strings.HasPrefix(pe.Problem.Path, "/") {
+				t.Fatalf("Decode error %v is not a PayloadError with a code and a JSON pointer", err)
+			}
 			return
 		}
 		if ev.Kind == inbox.KindNone {
