@@ -57,6 +57,10 @@ func ref(name string) *Schema { return &Schema{Ref: componentsPrefix + name} }
 
 func newDocument(routes []*route) *document {
 	d := &document{paths: map[string]map[string]*operation{}, schemas: components()}
+	// Requests send an integration without the fields the server assigns or always answers.
+	input := *d.schemas["Integration"]
+	input.Description, input.Required = "An integration as an admin edits it: name and url are required; id, team_id and times are ignored.", []string{"name", "url"}
+	d.schemas["IntegrationInput"] = &input
 	for _, rt := range routes {
 		op := &operation{OperationID: rt.op, Summary: rt.summary, Description: rt.description, Tags: []string{rt.tag},
 			Responses: map[string]*response{}}
@@ -105,7 +109,7 @@ func newDocument(routes []*route) *document {
 		}
 		d.paths[rt.path][strings.ToLower(rt.method)] = op
 	}
-	d.integrationSchema = standalone("Integration", d.schemas)
+	d.integrationSchema = standalone("IntegrationInput", d.schemas)
 	return d
 }
 
@@ -286,7 +290,7 @@ func components() map[string]*Schema {
 		"Conversation": object("The values of the conversation.* variables.", nil, map[string]*Schema{"id": str(""), "subject": str("")}),
 		"SampleInbox":  object("The values of the inbox.* variables.", nil, map[string]*Schema{"id": str(""), "name": str("")}),
 		"TestRequest": object("A test run from the Testing tab.", []string{"integration"}, map[string]*Schema{
-			"integration":  ref("Integration"),
+			"integration":  ref("IntegrationInput"),
 			"contact":      ref("Contact"),
 			"conversation": ref("Conversation"),
 			"inbox":        ref("SampleInbox"),

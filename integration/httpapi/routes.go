@@ -21,13 +21,13 @@ func (h *Handler) table() []*route {
 			summary: "List the team's integrations", ok: 200, result: "IntegrationList", handle: h.listIntegrations},
 		{method: "POST", path: "/integrations", op: "createIntegration", tag: "integrations",
 			summary: "Create an integration", description: "Admins only. The id, version and times are assigned; secret values are sealed and come back redacted.",
-			body: "Integration", ok: 201, result: "Integration", errors: std, handle: h.createIntegration},
+			body: "IntegrationInput", ok: 201, result: "Integration", errors: std, handle: h.createIntegration},
 		{method: "GET", path: "/integrations/{integration_id}", op: "getIntegration", tag: "integrations",
 			summary: "Get an integration", ok: 200, result: "Integration", errors: []int{404}, handle: h.getIntegration},
 		{method: "PUT", path: "/integrations/{integration_id}", op: "updateIntegration", tag: "integrations",
 			summary:     "Update an integration",
 			description: "Admins only. The body's version must be the stored one (409 otherwise). A secret whose value is omitted or redacted keeps its stored value. The integration's cached responses are dropped.",
-			body:        "Integration", ok: 200, result: "Integration", errors: append(std, 409), handle: h.updateIntegration},
+			body:        "IntegrationInput", ok: 200, result: "Integration", errors: append(std, 409), handle: h.updateIntegration},
 		{method: "DELETE", path: "/integrations/{integration_id}", op: "deleteIntegration", tag: "integrations",
 			summary: "Delete an integration and its attachments", ok: 204, errors: []int{403, 404}, handle: h.deleteIntegration},
 		{method: "POST", path: "/integrations/test", op: "testIntegration", tag: "integrations",
@@ -83,7 +83,7 @@ func (h *Handler) table() []*route {
 		{method: "POST", path: "/webhooks/{source}", op: "receiveWebhook", tag: "webhooks", anonymous: true,
 			summary:     "Receive a webhook delivery of an inbox source",
 			description: "Served by the source's inbox handler: it verifies the signature (401), caps the body (413), decodes it (400) and syncs it exactly once (200; 503 with Retry-After for a temporary failure). An unknown source is 404.",
-			ok:          200, result: "WebhookReply", media: "application/json", errors: []int{400, 404, 405, 413, 503}, handle: h.receiveWebhook},
+			ok:          200, result: "WebhookReply", media: "application/json", errors: []int{400, 401, 404, 405, 413, 503}, handle: h.receiveWebhook},
 	}
 }
 
@@ -103,7 +103,7 @@ func (h *Handler) listIntegrations(w http.ResponseWriter, r *http.Request, a int
 
 func (h *Handler) createIntegration(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
 	var in integration.Integration
-	if err := h.decode(r, "Integration", &in); err != nil {
+	if err := h.decode(r, "IntegrationInput", &in); err != nil {
 		return err
 	}
 	out, err := h.svc.Create(r.Context(), a, &in)
@@ -123,7 +123,7 @@ func (h *Handler) getIntegration(w http.ResponseWriter, r *http.Request, a integ
 
 func (h *Handler) updateIntegration(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
 	var in integration.Integration
-	if err := h.decode(r, "Integration", &in); err != nil {
+	if err := h.decode(r, "IntegrationInput", &in); err != nil {
 		return err
 	}
 	id := r.PathValue("integration_id")
