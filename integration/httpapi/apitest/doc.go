@@ -15,7 +15,10 @@
 // It is a nested module so that the core module never depends on kin-openapi; its tests
 // drive every operation of the API end to end and check each exchange, including the event
 // stream of streamProfile (each event against its own schema) and the problem documents of
-// failures. A host that mounts the API may run the same Checker in its own tests.
+// failures, and compile the JSON Schemas the API serves (getIntegrationSchema,
+// getTemplateSchema) with santhosh-tekuri/jsonschema against integrations and templates the
+// API accepts and refuses. A host that mounts the API may run the same Checker in its own
+// tests.
 //
 // # Decisions
 //
