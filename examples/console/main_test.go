@@ -156,6 +156,7 @@ func TestConsole(t *testing.T) {
 		{op: "streamProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_1002/profile/stream", want: 200},
 		{op: "refreshProfile", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/profile/refresh", body: `{"integration_id": "` + customer + `"}`, want: 200},
 		{op: "invalidateCache", user: "demo-admin", method: "POST", path: "/cache/invalidations", body: `{"integration_id": "` + customer + `"}`, want: 204},
+		{op: "invalidateCache", user: "demo-agent", method: "POST", path: "/cache/invalidations", body: `{"inbox_id": "support", "contact_id": "c_1001"}`, want: 204},
 		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 200, header: http.Header{
 			"Webhook-Id": {"d-1"}, "Webhook-Timestamp": {strconv.FormatInt(now.Unix(), 10)}, "Webhook-Signature": {signer.Sign("d-1", now, []byte(msg))}}},
 		{op: "receiveWebhook", method: "POST", path: "/webhooks/shop", body: shopBody, want: 200, header: http.Header{"X-Shop-Signature": {hex.EncodeToString(mac.Sum(nil))}}},

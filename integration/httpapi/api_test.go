@@ -237,6 +237,23 @@ func TestProfile(t *testing.T) {
 	if p.Cards[0].FromCache || e.calls.Load() != before+1 {
 		t.Errorf("after invalidation: from cache %v, calls %d (want %d)", p.Cards[0].FromCache, e.calls.Load(), before+1)
 	}
+
+	// Dropping Ada's responses: her next load calls the upstreams, another contact's does not.
+	e.mustDo(t, http.StatusOK, "member-a", "GET", "/inboxes/a1/contacts/c-none/profile", "", &p)
+	before = e.calls.Load()
+	e.mustDo(t, http.StatusNoContent, "member-a", "POST", "/cache/invalidations", `{"inbox_id": "a1", "contact_id": "c-ada"}`, nil)
+	e.mustDo(t, http.StatusOK, "member-a", "GET", "/inboxes/a1/contacts/c-ada/profile", "", &p)
+	if p.Cards[0].FromCache || p.Cards[1].FromCache || e.calls.Load() != before+2 {
+		t.Errorf("after dropping Ada's responses: from cache %v/%v, calls %d (want %d)", p.Cards[0].FromCache, p.Cards[1].FromCache, e.calls.Load(), before+2)
+	}
+	resp, b = e.do(t, "admin-b", "POST", "/cache/invalidations", `{"inbox_id": "a1", "contact_id": "c-ada"}`)
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another team drops Ada's responses: %d %s", resp.StatusCode, b)
+	}
+	resp, b = e.do(t, "admin-a", "POST", "/cache/invalidations", `{"inbox_id": "a1"}`)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an inbox without a contact: %d %s", resp.StatusCode, b)
+	}
 	if strings.Contains(e.logs.String(), testSecret) {
 		t.Error("the logs contain the secret")
 	}

@@ -73,7 +73,9 @@
 //     redraws its list from one response.
 //   - validateTemplate answers 200 with the problems (the request succeeded; the template is
 //     what is invalid); previewTemplate answers 422 with them (there is nothing to show).
-//   - invalidateCache drops one integration's responses. Dropping one contact's responses
-//     needs a per-request delete in the cache; refreshProfile replaces them instead.
+//   - invalidateCache drops either every response of an integration (admins: it costs an
+//     upstream call per contact afterwards) or one contact's responses in an inbox (any
+//     member, as any member may refresh), through integration.Service.InvalidateContact and
+//     httpexec.Executor.Forget; it sends nothing upstream.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi

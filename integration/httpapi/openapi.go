@@ -370,8 +370,10 @@ func components() map[string]*Schema {
 		"RefreshRequest": object("", nil, map[string]*Schema{
 			"integration_id": str("Refresh this card only; every card if omitted."), "conversation_id": str(""),
 		}),
-		"InvalidateRequest": object("", []string{"integration_id"}, map[string]*Schema{"integration_id": str("")}),
-		"CardsEvent":        object("Event \"cards\": every card to come, status loading.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
+		"InvalidateRequest": object("Either integration_id alone (every response of the integration; admins only), or inbox_id and contact_id (that contact's responses; with integration_id, of that card only).", nil, map[string]*Schema{
+			"integration_id": str(""), "inbox_id": str(""), "contact_id": str(""),
+		}),
+		"CardsEvent": object("Event \"cards\": every card to come, status loading.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
 		"CardEvent": object("Event \"card\": a finished card and its index in the cards event.", []string{"index", "card"}, map[string]*Schema{
 			"index": integer(""), "card": ref("Card"),
 		}),
@@ -386,7 +388,7 @@ func components() map[string]*Schema {
 		}),
 		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*Schema{
 			"title": str("The HTTP status text."), "status": integer(""), "detail": str(""),
-			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, unavailable."),
+			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, not_implemented, unavailable."),
 			"problems": array(ref("Problem")),
 		}),
 	}

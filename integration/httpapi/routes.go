@@ -77,8 +77,10 @@ func (h *Handler) table() []*route {
 			summary: "Refresh one card or all", description: "Skips the cache read and stores the fresh responses.",
 			body: "RefreshRequest", ok: 200, result: "Profile", errors: []int{400, 404, 413, 415}, handle: h.refreshProfile},
 		{method: "POST", path: "/cache/invalidations", op: "invalidateCache", tag: "profile",
-			summary: "Drop the cached responses of an integration", description: "Admins only. The next load of every contact calls the upstream.",
-			body: "InvalidateRequest", ok: 204, errors: std, handle: h.invalidateCache},
+			summary: "Drop the cached responses of an integration or of a contact",
+			description: "With integration_id alone, every cached response of the integration (admins only): the next load of every contact calls the upstream. " +
+				"With inbox_id and contact_id, the contact's responses of the inbox's cards (or of integration_id's card), fresh or stale; any member may drop them.",
+			body: "InvalidateRequest", ok: 204, errors: append(std, 501), handle: h.invalidateCache},
 
 		{method: "POST", path: "/webhooks/{source}", op: "receiveWebhook", tag: "webhooks", anonymous: true,
 			summary:     "Receive a webhook delivery of an inbox source",
@@ -395,10 +397,23 @@ func (h *Handler) invalidateCache(w http.ResponseWriter, r *http.Request, a inte
 	if err := h.decode(r, "InvalidateRequest", &req); err != nil {
 		return err
 	}
-	if req.IntegrationID == "" {
-		return invalid("Name the integration.", Problem{Path: "/integration_id", Code: integration.CodeRequired, Message: "integration_id is required"})
+	var err error
+	switch {
+	case req.InboxID == "" && req.ContactID == "" && req.IntegrationID != "":
+		err = h.svc.InvalidateCache(r.Context(), a, req.IntegrationID)
+	case req.InboxID != "" && req.ContactID != "":
+		ref := ContactRef{InboxID: req.InboxID, ContactID: req.ContactID}
+		c, conv, cerr := h.contact(r.Context(), a, ref)
+		if cerr != nil {
+			return cerr
+		}
+		err = h.svc.InvalidateContact(r.Context(), a, &integration.ProfileRequest{
+			InboxID: req.InboxID, Contact: c, Conversation: conv, IntegrationID: req.IntegrationID})
+	default:
+		return invalid("Name an integration, or an inbox and a contact.", Problem{Code: integration.CodeRequired,
+			Message: "send integration_id, or inbox_id and contact_id"})
 	}
-	if err := h.svc.InvalidateCache(r.Context(), a, req.IntegrationID); err != nil {
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -272,6 +272,8 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("agent", "POST", "/inboxes/support/contacts/c-ada/profile/refresh", `{}`, 200, nil)
 	w.call("admin", "POST", "/cache/invalidations", `{"integration_id": "`+crm.ID+`"}`, 204, nil)
 	w.call("agent", "POST", "/cache/invalidations", `{"integration_id": "`+crm.ID+`"}`, 403, nil)
+	w.call("agent", "POST", "/cache/invalidations", `{"inbox_id": "support", "contact_id": "c-ada"}`, 204, nil)
+	w.call("agent", "POST", "/cache/invalidations", `{"inbox_id": "support"}`, 422, nil)
 
 	now := time.Now()
 	msg := `{"type": "message", "id": "m-1", "email": "ada@example.com", "text": "Hello"}`
