@@ -21,6 +21,34 @@
 // GET /helpdesk/api/openapi.json then describes every operation with its operationId, and
 // the request and response bodies with snake_case names.
 //
+// # Operations
+//
+// Paths are relative to the mount prefix; operationIds in brackets.
+//
+//	GET    /openapi.json                                         [getOpenAPI]
+//	GET    /integrations                                         [listIntegrations]
+//	POST   /integrations                                         [createIntegration]
+//	GET    /integrations/{integration_id}                        [getIntegration]
+//	PUT    /integrations/{integration_id}                        [updateIntegration]
+//	DELETE /integrations/{integration_id}                        [deleteIntegration]
+//	POST   /integrations/test                                    [testIntegration]
+//	GET    /inboxes/{inbox_id}/integrations                      [listInboxIntegrations]
+//	PUT    /inboxes/{inbox_id}/integrations/{integration_id}     [attachIntegration]
+//	DELETE /inboxes/{inbox_id}/integrations/{integration_id}     [detachIntegration]
+//	PUT    /inboxes/{inbox_id}/integrations/{integration_id}/enabled  [setIntegrationEnabled]
+//	PUT    /inboxes/{inbox_id}/card-order                        [reorderInboxIntegrations]
+//	POST   /templates/validate                                   [validateTemplate]
+//	POST   /templates/preview                                    [previewTemplate]
+//	GET    /templates/presets                                    [listTemplatePresets]
+//	POST   /templates/suggest                                    [suggestTemplate]
+//	GET    /schemas/template.json                                [getTemplateSchema]
+//	GET    /schemas/integration.json                             [getIntegrationSchema]
+//	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile     [loadProfile]
+//	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile/stream   [streamProfile]
+//	POST   /inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh  [refreshProfile]
+//	POST   /cache/invalidations                                  [invalidateCache]
+//	POST   /webhooks/{source}                                    [receiveWebhook]
+//
 // # Identity
 //
 // The API acts on behalf of the user Options.Identify returns: it never invents one and
