@@ -147,9 +147,17 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	return nil
 }
 
-// identify is the demo's authentication: a bearer token naming a demo user.
+// identify is the demo's authentication: a bearer token naming a demo user, or the same
+// token in the demo_user cookie (a browser's EventSource sends cookies, not headers). The
+// API's own rules keep a cookie safe from other sites: bodies must be application/json, which
+// a cross-site form cannot send, and its GET routes change nothing.
 func identify(r *http.Request) (integration.Actor, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		if c, err := r.Cookie("demo_user"); err == nil {
+			token, ok = c.Value, true
+		}
+	}
 	if a, known := users[token]; ok && known {
 		return a, nil
 	}

@@ -163,6 +163,8 @@ func TestConsole(t *testing.T) {
 		// Failures a front end must handle.
 		{op: "loadProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile", want: 401},
 		{op: "loadProfile", user: "forged", method: "GET", path: "/inboxes/support/contacts/c_1001/profile", want: 401},
+		{op: "streamProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile/stream", want: 200, header: http.Header{"Cookie": {"demo_user=demo-agent"}}},
+		{op: "streamProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile/stream", want: 401, header: http.Header{"Cookie": {"demo_user=root"}}},
 		{op: "createIntegration", user: "demo-agent", method: "POST", path: "/integrations", body: `{"name": "x", "url": "https://x.test/"}`, want: 403},
 		{op: "loadProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_9999/profile", want: 404},
 		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 401, header: http.Header{"Webhook-Id": {"d-2"}}},

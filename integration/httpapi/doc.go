@@ -105,5 +105,9 @@
 //     upstream call per contact afterwards) or one contact's responses in an inbox (any
 //     member, as any member may refresh), through integration.Service.InvalidateContact and
 //     httpexec.Executor.Forget; it sends nothing upstream.
+//   - Only requests with a body need a content type: a DELETE carries none, and no other site
+//     can send one without a CORS preflight, as it cannot send a JSON body. With the GET
+//     routes changing nothing, a host may identify users by a cookie.
+//   - A 401 carries no WWW-Authenticate header: the scheme is the host's, not the API's.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi
