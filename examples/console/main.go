@@ -46,7 +46,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
-	if err := serve(ctx, ln, os.Stdout); err != nil {
+	if err := serve(ctx, ln, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
@@ -249,9 +249,10 @@ func consolePages() http.Handler {
 	})
 }
 
-// serve runs the demo on ln until ctx ends, after printing how to call it.
-func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+// serve runs the demo on ln until ctx ends, after printing how to call it to out; warnings
+// (failed cards, server errors) go to logs.
+func serve(ctx context.Context, ln net.Listener, out, logs io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := newApp(ctx, logger)
 	if err != nil {
 		return err
