@@ -124,6 +124,15 @@ func TestTestIntegration(t *testing.T) {
 	if !live.Sent || !live.Success || live.StatusCode != 200 || live.Preview == nil {
 		t.Errorf("live run = %+v", live)
 	}
+	// A live run against the cloud metadata address is refused by the executor's guard.
+	var blocked struct {
+		Sent  bool                   `json:"sent"`
+		Error *integration.CardError `json:"error"`
+	}
+	e.mustDo(t, http.StatusOK, "admin-a", "POST", "/integrations/test", `{"integration": {"name": "Meta", "url": "http://169.254.169.254/latest/meta-data/"}, "live": true}`, &blocked)
+	if blocked.Error == nil || blocked.Error.Category != integration.CategoryBlocked {
+		t.Errorf("live run to the metadata address: %+v", blocked)
+	}
 	resp, b := e.do(t, "admin-a", "POST", "/integrations/test", `{"integration": {"name": "Poster", "method": "POST", "url": "`+e.upstream.URL+`/p", "body": "{}"}, "live": true}`)
 	p := problem(t, resp, b)
 	want := []httpapi.Problem{{Path: "/confirm_send", Code: httpapi.CodeConfirmationRequired, Message: "must be true for a live test of this method"}}
