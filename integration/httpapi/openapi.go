@@ -75,9 +75,7 @@ func newDocument(routes []*route) *document {
 		}
 		ok := &response{Description: http.StatusText(rt.ok)}
 		switch {
-		case rt.op == "getOpenAPI":
-			ok.Content = map[string]*mediaType{"application/json": {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
-		case rt.media == "application/schema+json":
+		case rt.document:
 			ok.Content = map[string]*mediaType{rt.media: {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
 		case rt.result != "":
 			ok.Content = map[string]*mediaType{cmpOr(rt.media, "application/json"): {Schema: ref(rt.result)}}
