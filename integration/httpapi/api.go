@@ -157,6 +157,7 @@ type route struct {
 	body         string  // request body schema (a component name), "" for none
 	ok           int     // success status
 	result       string  // success body schema (a component name), "" for none
+	document     bool    // the success body is a document of its own (OpenAPI, JSON Schema)
 	media        string  // success media type; "" is application/json
 	errors       []int   // documented error statuses besides 401/500
 	handle       handlerFunc

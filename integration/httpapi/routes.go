@@ -15,7 +15,7 @@ func (h *Handler) table() []*route {
 	std := []int{400, 403, 404, 413, 415, 422}
 	return []*route{
 		{method: "GET", path: "/openapi.json", op: "getOpenAPI", tag: "meta", anonymous: true,
-			summary: "This OpenAPI 3.1 document", ok: 200, result: "", media: "application/json", handle: h.getOpenAPI},
+			summary: "This OpenAPI 3.1 document", ok: 200, document: true, media: "application/json", handle: h.getOpenAPI},
 
 		{method: "GET", path: "/integrations", op: "listIntegrations", tag: "integrations",
 			summary: "List the team's integrations", ok: 200, result: "IntegrationList", handle: h.listIntegrations},
@@ -60,9 +60,9 @@ func (h *Handler) table() []*route {
 			summary: "Suggest a template for a sample response", body: "SuggestRequest", ok: 200, result: "SuggestResult",
 			errors: []int{400, 413, 415, 422}, handle: h.suggestTemplate},
 		{method: "GET", path: "/schemas/template.json", op: "getTemplateSchema", tag: "templates",
-			summary: "The JSON Schema of template definitions", ok: 200, media: "application/schema+json", handle: h.getTemplateSchema},
+			summary: "The JSON Schema of template definitions", ok: 200, document: true, media: "application/schema+json", handle: h.getTemplateSchema},
 		{method: "GET", path: "/schemas/integration.json", op: "getIntegrationSchema", tag: "integrations",
-			summary: "The JSON Schema of the integration form", ok: 200, media: "application/schema+json", handle: h.getIntegrationSchema},
+			summary: "The JSON Schema of the integration form", ok: 200, document: true, media: "application/schema+json", handle: h.getIntegrationSchema},
 
 		{method: "GET", path: "/inboxes/{inbox_id}/contacts/{contact_id}/profile", op: "loadProfile", tag: "profile",
 			summary: "Load a contact's cards in an inbox", query: []param{conversationParam},
