@@ -134,7 +134,7 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 	doc := struct {
 		OpenAPI           string                           `json:"openapi"`
 		JSONSchemaDialect string                           `json:"jsonSchemaDialect"`
-		Info              map[string]string                `json:"info"`
+		Info              map[string]any                   `json:"info"`
 		Servers           []map[string]string              `json:"servers"`
 		Tags              []map[string]string              `json:"tags"`
 		Paths             map[string]map[string]*operation `json:"paths"`
@@ -142,7 +142,8 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 	}{
 		OpenAPI:           "3.1.0",
 		JSONSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
-		Info: map[string]string{"title": "inboxkit HTTP API", "version": "0.1.0",
+		Info: map[string]any{"title": "inboxkit HTTP API", "version": "0.1.0",
+			"license": map[string]string{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 			"description": "Contact integrations, their inbox attachments, test runs, display templates and profile cards. " +
 				"Identity comes from the host application; every error is an RFC 9457 problem document (application/problem+json) " +
 				"whose problems name each offending field by a JSON pointer into the request body. Request bodies are application/json, " +
