@@ -90,9 +90,9 @@ func (h *Handler) table() []*route {
 }
 
 var (
-	conversationParam = param{"conversation_id", "The conversation the profile is opened from.", &Schema{Type: types{"string"}}}
-	refreshParam      = param{"refresh", "Skip the cache read (true) for every card, or for integration_id's.", &Schema{Type: types{"boolean"}}}
-	integrationParam  = param{"integration_id", "Stream only this integration's card.", &Schema{Type: types{"string"}}}
+	conversationParam = param{"conversation_id", "The conversation the profile is opened from.", &schema{Type: types{"string"}}}
+	refreshParam      = param{"refresh", "Skip the cache read (true) for every card, or for integration_id's.", &schema{Type: types{"boolean"}}}
+	integrationParam  = param{"integration_id", "Stream only this integration's card.", &schema{Type: types{"string"}}}
 )
 
 func (h *Handler) listIntegrations(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
