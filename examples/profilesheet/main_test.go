@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/profilesheet.golden")
@@ -31,7 +33,7 @@ func TestRun(t *testing.T) {
 	if got := out.String(); got != string(want) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, lineDiff(string(want), got))
 	}
-	if strings.Contains(out.String(), orderToken) {
+	if strings.Contains(out.String(), demo.OrderToken) {
 		t.Error("the output contains the order system's bearer token")
 	}
 }
