@@ -114,6 +114,8 @@ type prepared struct {
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration
+	refresh    bool // Request.Refresh: lead a fleet-wide lease, never follow one
+	early      bool // an early refresh of a fresh entry: neither wait nor follow
 }
 
 // normalizeMethod returns the method with the standard ones upper-cased,
@@ -280,6 +282,12 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 		if ent != nil {
 			if now.Before(ent.Expires) {
+				if e.refreshDue(now, ent) {
+					if resp, ok := e.refreshEarly(ctx, key, r, method, idempotent, ttl); ok {
+						e.finish(ctx, method, r.URL, resp, nil, false)
+						return resp, nil
+					}
+				}
 				resp := &Response{
 					StatusCode: ent.StatusCode,
 					Header:     ent.Header,
@@ -300,6 +308,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		e.finish(ctx, method, r.URL, nil, err, false)
 		return nil, err
 	}
+	p.refresh = r.Refresh
 	resp, shared, err := e.shared(ctx, key, p)
 	if err != nil && stale != nil && staleEligible(err) {
 		attempts, dur := attemptsOf(resp, err), time.Duration(0)

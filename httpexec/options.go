@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/netip"
 	"time"
@@ -71,6 +73,11 @@ type Options struct {
 	// marked stale, when the upstream fails. If zero, DefaultStaleGrace is
 	// used; a negative value disables stale-if-error.
 	StaleGrace time.Duration
+
+	// EarlyRefresh refreshes hot cache entries shortly before they expire.
+	// The zero value disables it: entries are fetched again when they have
+	// expired.
+	EarlyRefresh EarlyRefresh
 
 	// AllowPrivate lists prefixes the guarded transport may dial although
 	// they are loopback, private, link-local, CGNAT or reserved. The
@@ -147,6 +154,8 @@ type config struct {
 	maxRetryAfter time.Duration
 	jitter        func(time.Duration) time.Duration
 	staleGrace    time.Duration
+	beta          float64        // EarlyRefresh.Beta; 0 disables
+	rand          func() float64 // EarlyRefresh.Rand
 }
 
 func (o *Options) config() (config, error) {
@@ -160,6 +169,8 @@ func (o *Options) config() (config, error) {
 		maxRetryAfter: o.Retry.MaxRetryAfter,
 		jitter:        o.Retry.Jitter,
 		staleGrace:    o.StaleGrace,
+		beta:          o.EarlyRefresh.Beta,
+		rand:          o.EarlyRefresh.Rand,
 	}
 	switch {
 	case c.timeout < 0:
@@ -172,6 +183,8 @@ func (o *Options) config() (config, error) {
 		return c, errors.New("httpexec: negative retry delay")
 	case o.CacheEntries < 0 || o.CacheBytes < 0:
 		return c, errors.New("httpexec: negative cache bound")
+	case !(c.beta >= 0) || math.IsInf(c.beta, 1):
+		return c, errors.New("httpexec: EarlyRefresh.Beta must be finite and not negative")
 	}
 	for _, p := range o.AllowPrivate {
 		if !p.IsValid() {
@@ -204,6 +217,9 @@ func (o *Options) config() (config, error) {
 	}
 	if c.jitter == nil {
 		c.jitter = randomJitter
+	}
+	if c.rand == nil {
+		c.rand = rand.Float64
 	}
 	switch {
 	case c.staleGrace == 0:
