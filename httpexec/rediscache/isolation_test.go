@@ -1,0 +1,115 @@
+package rediscache_test
+
+import (
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/httpexec/rediscache"
+)
+
+// echoUpstream answers every request with what identifies it: URL,
+// contact header, credentials and body.
+func echoUpstream() *httpmock.MockTransport {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		b := r.URL.String() + " " + r.Header.Get("X-Contact") + " " + r.Header.Get("Authorization")
+		if r.Body != nil {
+			body, _ := io.ReadAll(r.Body)
+			b += " " + string(body)
+		}
+		return httpmock.NewStringResponse(200, b), nil
+	})
+	return mt
+}
+
+// TestIsolation is the in-memory cache's TestCacheIsolation against
+// Redis, with two Executors (two app servers) on one Redis: a response
+// is served only to a request of the same team, integration, version,
+// contact and credentials, whichever server stored it.
+func TestIsolation(t *testing.T) {
+	cache, _ := newCache(t, rediscache.Options{})
+	mt := echoUpstream()
+	var servers []*httpexec.Executor
+	for range 2 {
+		ex, err := httpexec.New(httpexec.Options{Transport: mt, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers = append(servers, ex)
+	}
+	base := httpexec.Request{
+		Method:   "GET",
+		URL:      "https://api.example.com/c?email=a%40x.com",
+		Header:   http.Header{"X-Contact": {"a"}, "Authorization": {"Bearer k1"}},
+		CacheTTL: time.Hour,
+		Scope:    httpexec.Scope{Team: "t1", Integration: "crm", Version: 1},
+	}
+	variants := []struct {
+		name string
+		mod  func(r *httpexec.Request)
+	}{
+		{"base", func(*httpexec.Request) {}},
+		{"other team", func(r *httpexec.Request) { r.Scope.Team = "t2" }},
+		{"other integration", func(r *httpexec.Request) { r.Scope.Integration = "billing" }},
+		{"other version", func(r *httpexec.Request) { r.Scope.Version = 2 }},
+		{"other contact in query", func(r *httpexec.Request) { r.URL = "https://api.example.com/c?email=b%40x.com" }},
+		{"other contact in header", func(r *httpexec.Request) {
+			r.Header = http.Header{"X-Contact": {"b"}, "Authorization": {"Bearer k1"}}
+		}},
+		{"other credentials", func(r *httpexec.Request) {
+			r.Header = http.Header{"X-Contact": {"a"}, "Authorization": {"Bearer k2"}}
+		}},
+		{"extra header", func(r *httpexec.Request) {
+			r.Header = http.Header{"X-Contact": {"a"}, "Authorization": {"Bearer k1"}, "X-Other": {""}}
+		}},
+		{"contact in body", func(r *httpexec.Request) { r.Method, r.Body = "POST", []byte(`{"c":"a"}`) }},
+		{"other contact in body", func(r *httpexec.Request) { r.Method, r.Body = "POST", []byte(`{"c":"b"}`) }},
+		{"method", func(r *httpexec.Request) { r.Method = "POST" }},
+		{"team/integration boundary", func(r *httpexec.Request) { r.Scope.Team, r.Scope.Integration = "t1c", "rm" }},
+		{"script in a contact value", func(r *httpexec.Request) { r.URL = "https://api.example.com/c?email=%3Cscript%3E" }},
+	}
+	seen := map[string]string{}
+	for i, v := range variants {
+		r := base
+		v.mod(&r)
+		resp, err := servers[i%2].Do(t.Context(), &r)
+		if err != nil || resp.FromCache {
+			t.Fatalf("%s: first Do = %+v, %v, want a miss", v.name, resp, err)
+		}
+		seen[v.name] = string(resp.Body)
+	}
+	if got, want := mt.GetTotalCallCount(), len(variants); got != want {
+		t.Fatalf("upstream calls = %d, want %d (one per distinct request)", got, want)
+	}
+	// Each variant now hits its own entry on either server.
+	for i, v := range variants {
+		r := base
+		v.mod(&r)
+		for s, ex := range servers {
+			resp, err := ex.Do(t.Context(), &r)
+			if err != nil || !resp.FromCache || string(resp.Body) != seen[v.name] {
+				t.Errorf("%s on server %d (stored by %d): %q (FromCache %v), %v, want %q from the cache",
+					v.name, s, i%2, resp.Body, resp.FromCache, err, seen[v.name])
+			}
+		}
+	}
+	// Editing the integration on one server invalidates it on both; other
+	// integrations keep their entries.
+	if err := servers[0].Invalidate(t.Context(), "t1", "crm"); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range variants {
+		r := base
+		v.mod(&r)
+		resp, err := servers[1].Do(t.Context(), &r)
+		wantCache := r.Scope.Team != "t1" || r.Scope.Integration != "crm"
+		if err != nil || resp.FromCache != wantCache {
+			t.Errorf("%s after Invalidate(t1, crm) on the other server: FromCache = %v, %v, want %v", v.name, resp.FromCache, err, wantCache)
+		}
+	}
+}
