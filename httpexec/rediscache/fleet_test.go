@@ -30,7 +30,17 @@ func TestMain(m *testing.M) {
 	if os.Getenv("INBOXKIT_FLEET_WORKER") == "1" {
 		os.Exit(fleetWorker())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// Example's keys: the one test without a testing.T for its cleanup.
+	if opt, err := redisOptions(); err == nil {
+		client := redis.NewClient(opt)
+		if err := deleteKeys(client, fmt.Sprintf("inboxkit-example:%d:", os.Getpid())); err != nil && code == 0 {
+			fmt.Fprintln(os.Stderr, "cleanup of Example's keys:", err)
+			code = 1
+		}
+		client.Close()
+	}
+	os.Exit(code)
 }
 
 // command is what TestFleet asks a worker to do; reply is the answer.

@@ -25,16 +25,24 @@ func redisURL() string {
 // timeouts package rediscache recommends for a cache.
 func clientOptions(t testing.TB) *redis.Options {
 	t.Helper()
-	opt, err := redis.ParseURL(redisURL())
+	opt, err := redisOptions()
 	if err != nil {
 		t.Fatalf("INBOXKIT_REDIS_URL: %v", err)
+	}
+	return opt
+}
+
+func redisOptions() (*redis.Options, error) {
+	opt, err := redis.ParseURL(redisURL())
+	if err != nil {
+		return nil, err
 	}
 	opt.DialTimeout = 250 * time.Millisecond
 	opt.ReadTimeout = 250 * time.Millisecond
 	opt.WriteTimeout = 250 * time.Millisecond
 	opt.MaxRetries = 1
 	opt.DialerRetries = 1
-	return opt
+	return opt, nil
 }
 
 // newClient returns a client of the test server, closed at cleanup, after
@@ -56,7 +64,11 @@ var unsafeKeyChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 func testPrefix(t testing.TB, client *redis.Client) string {
 	t.Helper()
 	prefix := testPrefixBase(t) + rand.Text()[:8] + ":"
-	t.Cleanup(func() { deleteKeys(t, client, prefix) })
+	t.Cleanup(func() {
+		if err := deleteKeys(client, prefix); err != nil {
+			t.Errorf("cleanup of %s: %v", prefix, err)
+		}
+	})
 	return prefix
 }
 
@@ -77,15 +89,15 @@ func ownKeys(t testing.TB, client *redis.Client, part string) []string {
 }
 
 // deleteKeys deletes the keys under prefix (tests only: a scan).
-func deleteKeys(t testing.TB, client *redis.Client, prefix string) {
+func deleteKeys(client *redis.Client, prefix string) error {
 	ctx := context.Background()
 	iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {
-		client.Del(ctx, iter.Val())
+		if err := client.Del(ctx, iter.Val()).Err(); err != nil {
+			return err
+		}
 	}
-	if err := iter.Err(); err != nil {
-		t.Errorf("cleanup of %s: %v", prefix, err)
-	}
+	return iter.Err()
 }
 
 // keysUnder returns the keys under prefix.
