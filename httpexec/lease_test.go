@@ -3,6 +3,7 @@ package httpexec_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -322,11 +323,11 @@ func TestLeaseRefreshLeads(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cache := newFleetCache(t)
 		exs, mt := fleet(t, 2, cache, httpexec.Options{})
-		n := 0
+		var n atomic.Int32
 		mt.RegisterResponder("GET", fleetReq.URL, func(*http.Request) (*http.Response, error) {
-			n++
+			body := fmt.Sprint(n.Add(1))
 			advance(50 * time.Millisecond)
-			return httpmock.NewStringResponse(200, string(rune('0'+n))), nil
+			return httpmock.NewStringResponse(200, body), nil
 		})
 		exs[0].Do(t.Context(), fleetReq) // stores "1"
 		refresh := *fleetReq
