@@ -1,6 +1,8 @@
 package rediscache_test
 
 import (
+	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -215,4 +217,103 @@ func TestHerdAcrossExecutors(t *testing.T) {
 	if got := calls.Load(); got != 1 {
 		t.Errorf("upstream calls = %d, want 1 for 3 servers x 100 loads", got)
 	}
+}
+
+// TestEarlyRefreshFleet: a hot entry about to expire is refreshed by one
+// caller in the whole fleet; every other caller, in every process, is
+// served the entry at once.
+func TestEarlyRefreshFleet(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		time.Sleep(50 * time.Millisecond)
+		w.Write([]byte(`{"v":"new"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, client := newCache(t, rediscache.Options{})
+	prefix := testPrefix(t, client)
+	// -ln(1-u) = 20: an entry that took 50 ms is refreshed within about
+	// 1 s of its expiry (the one below), not 60 s before (the refreshed one).
+	early := httpexec.EarlyRefresh{Beta: 1, Rand: func() float64 { return 1 - math.Exp(-20) }}
+	var exs []*httpexec.Executor
+	var caches []*rediscache.Cache
+	for range 3 {
+		c, err := rediscache.New(newClient(t), rediscache.Options{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := httpexec.New(httpexec.Options{Cache: c, EarlyRefresh: early, AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ex.Close() })
+		exs, caches = append(exs, ex), append(caches, c)
+	}
+	req := &httpexec.Request{URL: srv.URL + "/contacts/vip", CacheTTL: time.Minute, Scope: httpexec.Scope{Team: "t", Integration: "crm"}}
+	// Replace the entry the fleet is serving by one with 500 ms to live.
+	key := cacheKeyOf(t, caches[0], req)
+	calls.Store(0)
+	now := time.Now()
+	old := &httpexec.CacheEntry{StatusCode: 200, Body: []byte(`{"v":"old"}`), StoredAt: now, Expires: now.Add(500 * time.Millisecond), StaleUntil: now.Add(time.Minute), Duration: 50 * time.Millisecond}
+	if err := caches[0].Set(t.Context(), key, old); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	bodies := map[string]int{}
+	fresh := 0
+	var wg sync.WaitGroup
+	for _, ex := range exs {
+		for range 20 {
+			wg.Go(func() {
+				resp, err := ex.Do(t.Context(), req)
+				if err != nil {
+					t.Errorf("Do: %v", err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				bodies[string(resp.Body)]++
+				if !resp.FromCache {
+					fresh++
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("upstream calls = %d, want 1 early refresh for the fleet", got)
+	}
+	if fresh != 1 {
+		t.Errorf("%d callers waited for the upstream, want 1 (the refreshing one); bodies %v", fresh, bodies)
+	}
+}
+
+// keyRecorder is a Cache that remembers the key of the last Set.
+type keyRecorder struct {
+	httpexec.Cache
+	last httpexec.CacheKey
+}
+
+func (r *keyRecorder) Set(ctx context.Context, key httpexec.CacheKey, e *httpexec.CacheEntry) error {
+	r.last = key
+	return r.Cache.Set(ctx, key, e)
+}
+
+// cacheKeyOf executes req once through c and returns the key its
+// response was stored under.
+func cacheKeyOf(t *testing.T, c httpexec.Cache, req *httpexec.Request) httpexec.CacheKey {
+	t.Helper()
+	rec := &keyRecorder{Cache: c}
+	ex, err := httpexec.New(httpexec.Options{Cache: rec, AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	if _, err := ex.Do(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	if rec.last.Team == "" {
+		t.Fatal("nothing stored")
+	}
+	return rec.last
 }
