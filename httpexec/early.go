@@ -40,12 +40,12 @@ func (e *Executor) refreshDue(now time.Time, ent *CacheEntry) bool {
 	return gap >= float64(ent.Expires.Sub(now))
 }
 
-// refreshEarly executes r on the caller's goroutine to replace a fresh
-// entry before it expires. It reports false, and the caller is served the
-// entry it has, when another caller of this process or (through a
-// [Leaser]) of the fleet is fetching the key already, or when the
-// execution fails: the entry is still fresh.
-func (e *Executor) refreshEarly(ctx context.Context, key CacheKey, r *Request, method string, idempotent bool, ttl time.Duration) (*Response, bool) {
+// refreshEarly executes r on the caller's goroutine to replace seen, a
+// fresh entry, before it expires. It reports false, and the caller is
+// served seen, when another caller of this process or (through a
+// [Leaser]) of the fleet is refreshing the key or has replaced seen since
+// it was read, or when the execution fails: seen is still fresh.
+func (e *Executor) refreshEarly(ctx context.Context, key CacheKey, r *Request, method string, idempotent bool, ttl time.Duration, seen *CacheEntry) (*Response, bool) {
 	f := &e.flights
 	f.mu.Lock()
 	_, busy := f.m[key.Digest]
@@ -71,7 +71,7 @@ func (e *Executor) refreshEarly(ctx context.Context, key CacheKey, r *Request, m
 	if err != nil {
 		return nil, false
 	}
-	p.early = true
+	p.early = seen
 	resp, err, pv := e.runStore(ctx, key, p)
 	if pv != nil {
 		panic(pv)
@@ -80,4 +80,14 @@ func (e *Executor) refreshEarly(ctx context.Context, key CacheKey, r *Request, m
 		return nil, false
 	}
 	return resp, true
+}
+
+// replaced reports whether the cache holds another entry than seen under
+// key: another caller refreshed it after seen was read. It costs an early
+// refresh one cache read, made once this caller alone may refresh (it
+// marked the key in-process, or holds the fleet's lease), so that two
+// callers that read the same entry never both refresh it.
+func (e *Executor) replaced(ctx context.Context, key CacheKey, seen *CacheEntry) bool {
+	ent, err := e.cache.Get(ctx, key)
+	return err == nil && ent != nil && !ent.StoredAt.Equal(seen.StoredAt)
 }

@@ -1,6 +1,7 @@
 package httpexec_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -145,4 +146,53 @@ func TestEarlyRefreshOptions(t *testing.T) {
 			t.Errorf("New(Beta %v) = nil error, want one", beta)
 		}
 	}
+}
+
+// scriptedCache returns its entries in turn, one per Get: the entry a
+// caller read, then what another caller stored meanwhile.
+type scriptedCache struct {
+	httpexec.Cache
+	mu   sync.Mutex
+	gets []*httpexec.CacheEntry
+}
+
+func (c *scriptedCache) Get(context.Context, httpexec.CacheKey) (*httpexec.CacheEntry, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.gets[0]
+	if len(c.gets) > 1 {
+		c.gets = c.gets[1:]
+	}
+	return e, nil
+}
+
+// TestEarlyRefreshSkipsReplacedEntry: a caller that read an entry due for
+// refresh, but finds it replaced once it may refresh (another caller
+// refreshed it meanwhile), makes no upstream call.
+func TestEarlyRefreshSkipsReplacedEntry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Now()
+		due := &httpexec.CacheEntry{StatusCode: 200, Body: []byte("old"), StoredAt: now.Add(-time.Minute), Expires: now.Add(10 * time.Millisecond), StaleUntil: now.Add(time.Hour), Duration: time.Second}
+		tests := []struct {
+			name      string
+			second    *httpexec.CacheEntry
+			wantCalls int
+		}{
+			{"replaced meanwhile", &httpexec.CacheEntry{StatusCode: 200, Body: []byte("new"), StoredAt: now, Expires: now.Add(time.Minute), StaleUntil: now.Add(time.Hour)}, 0},
+			{"still the same entry", due, 1},
+		}
+		for _, tt := range tests {
+			mc, _ := httpexec.NewMemoryCache(10, 1<<20)
+			cache := &scriptedCache{Cache: mc, gets: []*httpexec.CacheEntry{due, tt.second}}
+			ex, mt := newMock(t, httpexec.Options{Cache: cache, EarlyRefresh: httpexec.EarlyRefresh{Beta: 1, Rand: half}})
+			mt.RegisterResponder("GET", fleetReq.URL, httpmock.NewStringResponder(200, "fetched"))
+			resp, err := ex.Do(t.Context(), fleetReq)
+			if err != nil {
+				t.Fatalf("%s: Do: %v", tt.name, err)
+			}
+			if got := mt.GetTotalCallCount(); got != tt.wantCalls {
+				t.Errorf("%s: upstream calls = %d, want %d (body %q)", tt.name, got, tt.wantCalls, resp.Body)
+			}
+		}
+	})
 }

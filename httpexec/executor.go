@@ -114,8 +114,8 @@ type prepared struct {
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration
-	refresh    bool // Request.Refresh: lead a fleet-wide lease, never follow one
-	early      bool // an early refresh of a fresh entry: neither wait nor follow
+	refresh    bool        // Request.Refresh: lead a fleet-wide lease, never follow one
+	early      *CacheEntry // the fresh entry an early refresh replaces: neither wait nor follow
 }
 
 // normalizeMethod returns the method with the standard ones upper-cased,
@@ -283,7 +283,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		if ent != nil {
 			if now.Before(ent.Expires) {
 				if e.refreshDue(now, ent) {
-					if resp, ok := e.refreshEarly(ctx, key, r, method, idempotent, ttl); ok {
+					if resp, ok := e.refreshEarly(ctx, key, r, method, idempotent, ttl, ent); ok {
 						e.finish(ctx, method, r.URL, resp, nil, false)
 						return resp, nil
 					}

@@ -164,6 +164,9 @@ func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (res
 		resp, err = e.runLeased(ctx, l, key, p)
 		return resp, err, nil
 	}
+	if p.early != nil && e.replaced(ctx, key, p.early) {
+		return nil, errRefreshed, nil
+	}
 	resp, err = e.execute(ctx, p)
 	e.store(ctx, key, p, resp, err)
 	return resp, err, nil

@@ -53,38 +53,43 @@ type SharedFailure struct {
 	StatusCode int // the non-2xx status; 0 when no response was received
 }
 
-// errLeaseBusy ends an early refresh whose key another process is
-// fetching already: the caller is served the entry it has.
-var errLeaseBusy = errors.New("httpexec: lease held elsewhere")
+// errRefreshed ends an early refresh that another caller is doing or has
+// done: the caller is served the entry it has.
+var errRefreshed = errors.New("httpexec: refreshed elsewhere")
 
 // runLeased executes p under the key's fleet-wide lease, or is served
 // the outcome of the lease's holder.
 func (e *Executor) runLeased(ctx context.Context, l Leaser, key CacheKey, p *prepared) (*Response, error) {
 	token, held, err := l.Acquire(ctx, key, p.timeout)
-	if err != nil {
+	switch {
+	case err != nil: // execute without a lease
 		e.warn(ctx, "httpexec: cache lease failed", p.method, p.redacted, err)
-	}
-	if err == nil && !held {
-		switch {
-		case p.early: // the entry is still fresh; someone else refreshes it
-			return nil, errLeaseBusy
-		case !p.refresh: // a refresh does not take another's result
-			if resp, err, ok := e.await(ctx, l, key, p); ok {
-				return resp, err
-			}
+	case p.early != nil && !held: // the entry is still fresh; another process refreshes it
+		return nil, errRefreshed
+	case p.early != nil && e.replaced(ctx, key, p.early): // by another process, just before the lease was free
+		e.release(ctx, l, key, token, nil, p)
+		return nil, errRefreshed
+	case !held && !p.refresh: // a refresh never takes another's result
+		if resp, err, ok := e.await(ctx, l, key, p); ok {
+			return resp, err
 		}
 	}
 	resp, err := e.execute(ctx, p)
 	e.store(ctx, key, p, resp, err)
 	if held {
-		// Detached: the holder's callers may all have gone, the others wait.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
-		defer cancel()
-		if rerr := l.Release(rctx, key, token, failureOf(resp, err)); rerr != nil {
-			e.warn(ctx, "httpexec: cache lease release failed", p.method, p.redacted, rerr)
-		}
+		e.release(ctx, l, key, token, failureOf(resp, err), p)
 	}
 	return resp, err
+}
+
+// release ends a lease the caller holds.
+func (e *Executor) release(ctx context.Context, l Leaser, key CacheKey, token string, f *SharedFailure, p *prepared) {
+	// Detached: the holder's callers may all have gone, the others wait.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
+	defer cancel()
+	if err := l.Release(rctx, key, token, f); err != nil {
+		e.warn(ctx, "httpexec: cache lease release failed", p.method, p.redacted, err)
+	}
 }
 
 // await waits for the outcome of another process's execution of key. It
