@@ -13,9 +13,10 @@
 //
 // A [Cache] is an [httpexec.Cache] and an [httpexec.Leaser]; it is safe for
 // concurrent use, starts no goroutine and leaves the client to the host.
-// It runs on a single Redis server (with replicas or Sentinel, or Redis
-// Cluster: every key of an integration carries the same hash tag) of
-// version 6.0 or later.
+// It needs Redis 6.0 or later (KEEPTTL; tested on 7.0), through any
+// [redis.UniversalClient]. Every key of one integration carries the same
+// hash tag, so that each script touches a single Redis Cluster slot;
+// Cluster itself is not tested.
 //
 // # What is stored
 //

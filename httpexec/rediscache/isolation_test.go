@@ -72,6 +72,9 @@ func TestIsolation(t *testing.T) {
 		{"method", func(r *httpexec.Request) { r.Method = "POST" }},
 		{"team/integration boundary", func(r *httpexec.Request) { r.Scope.Team, r.Scope.Integration = "t1c", "rm" }},
 		{"script in a contact value", func(r *httpexec.Request) { r.URL = "https://api.example.com/c?email=%3Cscript%3E" }},
+		// IDs with the characters of the key layout ({hash tag}, separators, CR LF).
+		{"hostile team id", func(r *httpexec.Request) { r.Scope.Team = "t1}g\r\n{e:" }},
+		{"hostile integration id", func(r *httpexec.Request) { r.Scope.Integration = "crm}:l:\x00" }},
 	}
 	seen := map[string]string{}
 	for i, v := range variants {
