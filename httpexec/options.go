@@ -74,9 +74,10 @@ type Options struct {
 	// used; a negative value disables stale-if-error.
 	StaleGrace time.Duration
 
-	// EarlyRefresh refreshes hot cache entries shortly before they expire.
-	// The zero value disables it: entries are fetched again when they have
-	// expired.
+	// EarlyRefresh refreshes hot cache entries shortly before they expire:
+	// the caller that draws the refresh waits for the upstream call, every
+	// other caller of the key is served the entry meanwhile. The zero
+	// value disables it: entries are fetched again once expired.
 	EarlyRefresh EarlyRefresh
 
 	// AllowPrivate lists prefixes the guarded transport may dial although

@@ -85,6 +85,9 @@
 //     and key polls, whatever the number of callers.
 //   - A lease's holder that crashes is waited for at most LeaseWait; a
 //     shared failure is a one-second negative cache of that key.
+//   - Freshness is judged by the Executors' clocks (an entry's Expires is
+//     the storing process's), expiry in Redis by Redis's: keep the fleet's
+//     clocks synchronised, as for any shared cache.
 //   - Early refresh is the Executor's ([httpexec.Options.EarlyRefresh]):
 //     the entry carries its fetch duration, and a refresh that finds the
 //     lease taken serves the entry instead of waiting.
