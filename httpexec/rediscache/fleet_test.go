@@ -67,7 +67,7 @@ func fleetWorker() int {
 		return 2
 	}
 	opt.Network, opt.Addr = "tcp", os.Getenv("INBOXKIT_FLEET_PROXY")
-	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second // see clientOptions
 	opt.MaxRetries, opt.DialerRetries = 1, 1
 	client := redis.NewClient(opt)
 	defer client.Close()
