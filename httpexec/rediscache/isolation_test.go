@@ -3,6 +3,10 @@ package rediscache_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,5 +118,61 @@ func TestIsolation(t *testing.T) {
 		if err != nil || resp.FromCache != wantCache {
 			t.Errorf("%s after Invalidate(t1, crm) on the other server: FromCache = %v, %v, want %v", v.name, resp.FromCache, err, wantCache)
 		}
+	}
+}
+
+// TestStaleIfError: an expired entry stays in Redis until its StaleUntil,
+// so when the upstream fails every server serves it, marked stale, and
+// the failure itself is shared through the lease (one upstream call).
+func TestStaleIfError(t *testing.T) {
+	cache, _ := newCache(t, rediscache.Options{})
+	var failing atomic.Bool
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if failing.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte(`{"plan":"pro"}`))
+	}))
+	t.Cleanup(srv.Close)
+	req := &httpexec.Request{URL: srv.URL + "/c?email=a%40x.com", CacheTTL: time.Minute, Scope: httpexec.Scope{Team: "t", Integration: "crm"}}
+	key := cacheKeyOf(t, cache, req)
+	// Age the entry: expired a second ago, servable stale for a minute.
+	e, err := cache.Get(t.Context(), key)
+	if err != nil || e == nil {
+		t.Fatalf("Get = %v, %v", e, err)
+	}
+	aged := *e
+	aged.Expires, aged.StaleUntil = time.Now().Add(-time.Second), time.Now().Add(time.Minute)
+	if err := cache.Set(t.Context(), key, &aged); err != nil {
+		t.Fatal(err)
+	}
+	failing.Store(true)
+	calls.Store(0)
+	var servers []*httpexec.Executor
+	for range 2 {
+		ex, err := httpexec.New(httpexec.Options{Cache: cache, Retry: httpexec.RetryPolicy{MaxAttempts: 1}, AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ex.Close() })
+		servers = append(servers, ex)
+	}
+	var wg sync.WaitGroup
+	for _, ex := range servers {
+		for range 10 {
+			wg.Go(func() {
+				resp, err := ex.Do(t.Context(), req)
+				if httpexec.CategoryOf(err) != httpexec.CategoryUpstream5xx || resp == nil || !resp.Stale || string(resp.Body) != `{"plan":"pro"}` {
+					t.Errorf("Do = %+v, %v, want the stale entry with the 503", resp, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("upstream calls = %d, want 1 (the failure is shared by the lease)", got)
 	}
 }
