@@ -81,13 +81,3 @@ func (e *Executor) refreshEarly(ctx context.Context, key CacheKey, r *Request, m
 	}
 	return resp, true
 }
-
-// replaced reports whether the cache holds another entry than seen under
-// key: another caller refreshed it after seen was read. It costs an early
-// refresh one cache read, made once this caller alone may refresh (it
-// marked the key in-process, or holds the fleet's lease), so that two
-// callers that read the same entry never both refresh it.
-func (e *Executor) replaced(ctx context.Context, key CacheKey, seen *CacheEntry) bool {
-	ent, err := e.cache.Get(ctx, key)
-	return err == nil && ent != nil && !ent.StoredAt.Equal(seen.StoredAt)
-}

@@ -164,7 +164,7 @@ func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (res
 		resp, err = e.runLeased(ctx, l, key, p)
 		return resp, err, nil
 	}
-	if p.early != nil && e.replaced(ctx, key, p.early) {
+	if p.early != nil && e.storedMeanwhile(ctx, key, p) != nil {
 		return nil, errRefreshed, nil
 	}
 	resp, err = e.execute(ctx, p)

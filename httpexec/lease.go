@@ -66,12 +66,19 @@ func (e *Executor) runLeased(ctx context.Context, l Leaser, key CacheKey, p *pre
 		e.warn(ctx, "httpexec: cache lease failed", p.method, p.redacted, err)
 	case p.early != nil && !held: // the entry is still fresh; another process refreshes it
 		return nil, errRefreshed
-	case p.early != nil && e.replaced(ctx, key, p.early): // by another process, just before the lease was free
-		e.release(ctx, l, key, token, nil, p)
-		return nil, errRefreshed
 	case !held && !p.refresh: // a refresh never takes another's result
 		if resp, err, ok := e.await(ctx, l, key, p); ok {
 			return resp, err
+		}
+	case held && !p.refresh:
+		// Another process may have stored the entry and released the lease
+		// between this miss and this Acquire.
+		if ent := e.storedMeanwhile(ctx, key, p); ent != nil {
+			e.release(ctx, l, key, token, nil, p)
+			if p.early != nil {
+				return nil, errRefreshed
+			}
+			return entryResponse(ent), nil
 		}
 	}
 	resp, err := e.execute(ctx, p)
@@ -104,18 +111,40 @@ func (e *Executor) await(ctx context.Context, l Leaser, key CacheKey, p *prepare
 			e.warn(ctx, "httpexec: cache lease wait failed", p.method, p.redacted, err)
 		}
 	case ent != nil && time.Now().Before(ent.Expires):
-		return &Response{
-			StatusCode: ent.StatusCode,
-			Header:     ent.Header,
-			Body:       fullSlice(ent.Body),
-			FromCache:  true,
-			Shared:     true,
-			StoredAt:   ent.StoredAt,
-		}, nil, true
+		return entryResponse(ent), nil, true
 	case f != nil:
 		return f.result(p)
 	}
 	return nil, nil, false
+}
+
+// entryResponse returns the response of an entry another caller stored.
+func entryResponse(ent *CacheEntry) *Response {
+	return &Response{
+		StatusCode: ent.StatusCode,
+		Header:     ent.Header,
+		Body:       fullSlice(ent.Body),
+		FromCache:  true,
+		Shared:     true,
+		StoredAt:   ent.StoredAt,
+	}
+}
+
+// storedMeanwhile returns the fresh entry that another caller stored under
+// key after this caller missed it or, for an early refresh, after it read
+// p.early; nil if there is none. Called once this caller alone may execute
+// (it holds the lease, or marked the key for its early refresh), it costs
+// one cache read and closes the window in which two callers that missed
+// the same entry would both execute.
+func (e *Executor) storedMeanwhile(ctx context.Context, key CacheKey, p *prepared) *CacheEntry {
+	ent, err := e.cache.Get(ctx, key)
+	if err != nil || ent == nil || !time.Now().Before(ent.Expires) {
+		return nil
+	}
+	if p.early != nil && ent.StoredAt.Equal(p.early.StoredAt) {
+		return nil // the entry being refreshed
+	}
+	return ent
 }
 
 // failureOf returns what a lease holder shares of a failed execution, or

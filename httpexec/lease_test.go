@@ -55,6 +55,13 @@ func (c *fleetCache) Set(ctx context.Context, key httpexec.CacheKey, e *httpexec
 	return c.MemoryCache.Set(ctx, key, e)
 }
 
+// held returns the number of leases held.
+func (c *fleetCache) held() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.leases)
+}
+
 // lastSet returns the key of the last Set.
 func (c *fleetCache) lastSet() httpexec.CacheKey {
 	c.mu.Lock()
@@ -350,6 +357,43 @@ func TestLeaseRefreshLeads(t *testing.T) {
 		}
 		if cache.awaited.Load() != 0 {
 			t.Errorf("a Refresh request waited for another process's lease")
+		}
+	})
+}
+
+// meanwhileCache is a fleetCache whose Get misses once, then finds what
+// another process stored meanwhile.
+type meanwhileCache struct {
+	*fleetCache
+	gets atomic.Int32
+	ent  *httpexec.CacheEntry
+}
+
+func (c *meanwhileCache) Get(context.Context, httpexec.CacheKey) (*httpexec.CacheEntry, error) {
+	if c.gets.Add(1) == 1 {
+		return nil, nil
+	}
+	return c.ent, nil
+}
+
+// TestLeaseStoredMeanwhile: another process stores the entry and releases
+// the lease between this process's miss and its Acquire; the lease's new
+// holder serves that entry instead of calling the upstream again.
+func TestLeaseStoredMeanwhile(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Now()
+		cache := &meanwhileCache{fleetCache: newFleetCache(t), ent: &httpexec.CacheEntry{StatusCode: 200, Body: []byte("theirs"), StoredAt: now, Expires: now.Add(time.Minute), StaleUntil: now.Add(time.Hour)}}
+		exs, mt := fleet(t, 1, cache, httpexec.Options{})
+		mt.RegisterResponder("GET", fleetReq.URL, httpmock.NewStringResponder(200, "ours"))
+		resp, err := exs[0].Do(t.Context(), fleetReq)
+		if err != nil || string(resp.Body) != "theirs" || !resp.FromCache {
+			t.Fatalf("Do = %q (FromCache %v), %v, want the entry stored meanwhile", resp.Body, resp.FromCache, err)
+		}
+		if got := mt.GetTotalCallCount(); got != 0 {
+			t.Errorf("upstream calls = %d, want 0", got)
+		}
+		if n := cache.held(); n != 0 {
+			t.Errorf("%d leases still held, want 0 (released)", n)
 		}
 	})
 }
