@@ -140,7 +140,8 @@
 // A shared [Cache] that also implements the optional [Leaser] (as
 // github.com/inboxkit/inboxkit/httpexec/rediscache does) collapses misses
 // across processes as well: the goroutine executing a miss for its process
-// takes the key's lease, executes, stores, and releases; the other
+// takes the key's lease, reads the cache once more, executes, stores, and
+// releases; the other
 // processes wait for what it stored, or share its failure as a
 // [SharedFailure] (status or category, rebuilt into their own error, never
 // a body), so a fleet calls the upstream once per key, not once per

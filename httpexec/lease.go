@@ -15,8 +15,9 @@ import (
 // multiple goroutines.
 //
 // On a miss, the goroutine executing the request for its process asks for
-// the key's lease. The holder executes the request, stores a 2xx response
-// with [Cache.Set], then calls Release. The others call Await and are
+// the key's lease. The holder reads the cache once more (another process
+// may have stored the entry and released the lease just before), executes
+// the request, stores a 2xx response with [Cache.Set], then calls Release. The others call Await and are
 // served what the holder stored or the failure it published. When Await
 // returns neither (the lease expired or was released without an outcome,
 // or the implementation stopped waiting), and whenever a Leaser method
