@@ -161,13 +161,25 @@ func TestLeaseWaitBound(t *testing.T) {
 	}
 }
 
-// TestLeaseDisabled: with a negative LeaseWait nobody waits; every
-// process fetches its own misses.
+// TestLeaseDisabled: with a negative LeaseWait every process holds its
+// own lease, without a call to Redis, and nobody waits.
 func TestLeaseDisabled(t *testing.T) {
-	c, _ := newCache(t, rediscache.Options{LeaseWait: -1})
+	c, client := newCache(t, rediscache.Options{LeaseWait: -1})
 	k := httpexectest.Key("t", "i", 1, "a")
-	if _, held, err := c.Acquire(t.Context(), k, time.Minute); held || err == nil {
-		t.Errorf("Acquire = %v, %v, want an error (leases disabled)", held, err)
+	for range 2 {
+		tok, held, err := c.Acquire(t.Context(), k, time.Minute)
+		if !held || err != nil {
+			t.Fatalf("Acquire = %v, %v, want held", held, err)
+		}
+		if err := c.Release(t.Context(), k, tok, &httpexec.SharedFailure{Category: httpexec.CategoryTimeout}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e, f, err := c.Await(t.Context(), k); e != nil || f != nil || err != nil {
+		t.Errorf("Await = %v, %v, %v, want nothing at once", e, f, err)
+	}
+	if keys := ownKeys(t, client, ""); len(keys) != 0 {
+		t.Errorf("keys written = %q, want none", keys)
 	}
 }
 

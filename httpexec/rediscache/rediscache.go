@@ -47,8 +47,8 @@ type Options struct {
 
 	// LeaseWait bounds how long a process waits for another process's
 	// execution of the same request before executing it itself. If zero,
-	// DefaultLeaseWait is used; a negative value never waits (each process
-	// executes its misses, as without a lease).
+	// DefaultLeaseWait is used; a negative value disables the fleet-wide
+	// lease: each process executes its own misses, without a Redis call.
 	LeaseWait time.Duration
 
 	// FailureTTL is how long the failure of a lease holder's execution is
@@ -251,8 +251,8 @@ func (c *Cache) Acquire(ctx context.Context, key httpexec.CacheKey, ttl time.Dur
 	if c.down() {
 		return "", false, ErrUnavailable
 	}
-	if c.leaseWait < 0 {
-		return "", false, errors.New("rediscache: leases disabled (negative LeaseWait)")
+	if c.leaseWait < 0 { // leases disabled: every process holds its own
+		return "", true, nil
 	}
 	k := c.keys(key)
 	token := rand.Text()
@@ -276,6 +276,9 @@ return 1
 
 // Release implements [httpexec.Leaser].
 func (c *Cache) Release(ctx context.Context, key httpexec.CacheKey, token string, f *httpexec.SharedFailure) error {
+	if token == "" { // leases disabled
+		return nil
+	}
 	var fv []byte
 	if f != nil && c.failTTL > 0 {
 		fv = appendFailure(nil, f)
