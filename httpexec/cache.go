@@ -33,6 +33,12 @@ type CacheEntry struct {
 	StoredAt   time.Time
 	Expires    time.Time // fresh until then
 	StaleUntil time.Time // may be served stale on upstream failure until then; a store may drop it afterwards
+
+	// Duration is how long the upstream execution that produced the entry
+	// took ([Response.Duration]); [EarlyRefresh] refreshes an entry sooner
+	// the slower it was to fetch. A store keeps it; zero never refreshes
+	// early.
+	Duration time.Duration
 }
 
 // Cache stores responses for an [Executor]. Implementations must be safe for

@@ -153,6 +153,32 @@
 // Timeout. Collapse is per Executor; a shared cache bounds the fleet to
 // about one call per key per TTL.
 //
+// # A fleet of processes
+//
+// A shared [Cache] that also implements the optional [Leaser] (as
+// github.com/inboxkit/inboxkit/httpexec/rediscache does) collapses misses
+// across processes as well: the goroutine executing a miss for its process
+// takes the key's lease, reads the cache once more, executes, stores, and
+// releases; the other
+// processes wait for what it stored, or share its failure as a
+// [SharedFailure] (status or category, rebuilt into their own error, never
+// a body), so a fleet calls the upstream once per key, not once per
+// process. A Leaser that fails, or a holder that ends without an outcome,
+// only costs the waiting processes their own upstream call: leases never
+// fail an execution. A [Request.Refresh] takes the lease when it can but
+// never waits for another holder.
+//
+// # Early refresh
+//
+// [Options.EarlyRefresh] (off by default) refreshes a hot entry shortly
+// before it expires, as in the XFetch paper: a fresh hit whose
+// now - Duration*Beta*ln(rand) passes its expiry, with Duration the time
+// its upstream call took ([CacheEntry.Duration]), is executed again on the
+// caller's goroutine, while other callers keep being served the entry; at
+// most one early refresh per key runs in a process, and with a [Leaser]
+// in the fleet. A failed early refresh serves the entry it meant to
+// replace (still fresh) without an error.
+//
 // # Design decisions
 //
 //   - Responses are views, not copies. A hit allocates one Response and

@@ -102,6 +102,8 @@ type prepared struct {
 	idempotent bool
 	timeout    time.Duration
 	ttl        time.Duration
+	refresh    bool        // Request.Refresh: lead a fleet-wide lease, never follow one
+	early      *CacheEntry // the fresh entry an early refresh replaces: neither wait nor follow
 }
 
 // normalizeMethod returns the method with the standard ones upper-cased,
@@ -274,6 +276,12 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if ent != nil {
 		if now.Before(ent.Expires) && !r.Refresh {
+			if e.refreshDue(now, ent) {
+				if resp, ok := e.refreshEarly(ctx, key, r, method, idempotent, ttl, ent); ok {
+					e.finish(ctx, r, method, resp, nil, false)
+					return resp, nil
+				}
+			}
 			resp := &Response{
 				StatusCode: ent.StatusCode,
 				Header:     Header{ent.Header},
@@ -294,6 +302,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		e.finish(ctx, r, method, nil, err, false)
 		return nil, err
 	}
+	p.refresh = r.Refresh
 	resp, shared, err := e.shared(ctx, key, p)
 	err = scoped(err, r.Scope)
 	if err != nil && stale != nil && staleEligible(err) {

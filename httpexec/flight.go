@@ -43,8 +43,9 @@ func (p *sharedPanic) Unwrap() error {
 
 // flights collapses concurrent executions of one cache key.
 type flights struct {
-	mu sync.Mutex
-	m  map[[32]byte]*call
+	mu    sync.Mutex
+	m     map[[32]byte]*call
+	early map[[32]byte]struct{} // keys being refreshed early (EarlyRefresh)
 }
 
 // shared runs p once for all concurrent callers with key. The execution
@@ -170,34 +171,49 @@ func (e *Executor) run(ctx context.Context, key CacheKey, p *prepared, c *call) 
 }
 
 // runStore executes p and stores a 2xx result, recovering a panic of the
-// transport or the cache.
+// transport or the cache. With a [Leaser] cache, the execution is
+// collapsed across processes.
 func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (resp *Response, err error, pv *sharedPanic) {
 	defer func() {
 		if v := recover(); v != nil {
 			resp, err, pv = nil, nil, &sharedPanic{value: v, stack: debug.Stack()}
 		}
 	}()
-	resp, err = e.execute(ctx, p)
-	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		now := time.Now()
-		if b := resp.Body.b; cap(b)-len(b) > len(b)/16+512 {
-			resp.Body.b = append(make([]byte, 0, len(b)), b...)
-		}
-		expires := now.Add(p.ttl)
-		ent := &CacheEntry{
-			StatusCode: resp.StatusCode,
-			Header:     resp.Header.h,
-			Body:       resp.Body.b,
-			StoredAt:   now,
-			Expires:    expires,
-			StaleUntil: expires.Add(e.cfg.staleGrace),
-		}
-		// Detached from the callers (they may all have gone) but bounded.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
-		defer cancel()
-		if serr := e.cache.Set(sctx, key, ent); serr != nil {
-			e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, p.scope, serr)
-		}
+	if l, ok := e.cache.(Leaser); ok {
+		resp, err = e.runLeased(ctx, l, key, p)
+		return resp, err, nil
 	}
+	if p.early != nil && e.storedMeanwhile(ctx, key, p) != nil {
+		return nil, errRefreshed, nil
+	}
+	resp, err = e.execute(ctx, p)
+	e.store(ctx, key, p, resp, err)
 	return resp, err, nil
+}
+
+// store stores the result of p in the cache if it is a 2xx response.
+func (e *Executor) store(ctx context.Context, key CacheKey, p *prepared, resp *Response, err error) {
+	if err != nil || resp == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return
+	}
+	now := time.Now()
+	if b := resp.Body.b; cap(b)-len(b) > len(b)/16+512 {
+		resp.Body.b = append(make([]byte, 0, len(b)), b...)
+	}
+	expires := now.Add(p.ttl)
+	ent := &CacheEntry{
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header.h,
+		Body:       resp.Body.b,
+		StoredAt:   now,
+		Expires:    expires,
+		StaleUntil: expires.Add(e.cfg.staleGrace),
+		Duration:   resp.Duration,
+	}
+	// Detached from the callers (they may all have gone) but bounded.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.timeout)
+	defer cancel()
+	if serr := e.cache.Set(sctx, key, ent); serr != nil {
+		e.warn(ctx, "httpexec: cache set failed", p.method, p.redacted, p.scope, serr)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/netip"
 	"time"
@@ -74,6 +76,12 @@ type Options struct {
 	// marked stale, when the upstream fails. If zero, DefaultStaleGrace is
 	// used; a negative value disables stale-if-error.
 	StaleGrace time.Duration
+
+	// EarlyRefresh refreshes hot cache entries shortly before they expire:
+	// the caller that draws the refresh waits for the upstream call, every
+	// other caller of the key is served the entry meanwhile. The zero
+	// value disables it: entries are fetched again once expired.
+	EarlyRefresh EarlyRefresh
 
 	// AllowPrivate lists prefixes the guarded transport may dial although
 	// they are loopback, private, link-local, CGNAT or reserved. The
@@ -156,6 +164,8 @@ type config struct {
 	maxRetryAfter time.Duration
 	jitter        func(time.Duration) time.Duration
 	staleGrace    time.Duration
+	beta          float64        // EarlyRefresh.Beta; 0 disables
+	rand          func() float64 // EarlyRefresh.Rand
 }
 
 func (o *Options) config() (config, error) {
@@ -169,6 +179,8 @@ func (o *Options) config() (config, error) {
 		maxRetryAfter: o.Retry.MaxRetryAfter,
 		jitter:        o.Retry.Jitter,
 		staleGrace:    o.StaleGrace,
+		beta:          o.EarlyRefresh.Beta,
+		rand:          o.EarlyRefresh.Rand,
 	}
 	switch {
 	case c.timeout < 0:
@@ -181,6 +193,8 @@ func (o *Options) config() (config, error) {
 		return c, errors.New("httpexec: negative retry delay")
 	case o.CacheEntries < 0 || o.CacheBytes < 0:
 		return c, errors.New("httpexec: negative cache bound")
+	case !(c.beta >= 0) || math.IsInf(c.beta, 1):
+		return c, errors.New("httpexec: EarlyRefresh.Beta must be finite and not negative")
 	}
 	for _, p := range o.AllowPrivate {
 		if !p.IsValid() {
@@ -213,6 +227,9 @@ func (o *Options) config() (config, error) {
 	}
 	if c.jitter == nil {
 		c.jitter = randomJitter
+	}
+	if c.rand == nil {
+		c.rand = rand.Float64
 	}
 	switch {
 	case c.staleGrace == 0:
