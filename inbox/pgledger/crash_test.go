@@ -39,7 +39,7 @@ const (
 	crashTimeout = 900 * time.Millisecond     // the Syncer timeout: below half the lease
 	hangLine     = "HANG "                    // the victim's line when it hangs mid-send
 	listenLine   = "LISTEN "                  // a worker's line with its address
-	senderBudget = 45 * time.Second           // how long the senders may keep retrying
+	senderBudget = 90 * time.Second           // how long the senders may keep retrying
 	deliveries   = 50                         // concurrent duplicate deliveries of each event
 	eventCount   = 200                        // events
 	poisonEvery  = 40                         // every 40th event (from the 8th) fails permanently
@@ -47,7 +47,7 @@ const (
 	workerCount  = 3                          // worker processes, the first of which is killed
 	victimAfter  = 20                         // inserted messages before the victim hangs
 	maxBackoff   = 200 * time.Millisecond     // the senders' longest pause between retries
-	minBackoff   = 10 * time.Millisecond      // and the shortest
+	minBackoff   = 50 * time.Millisecond      // and the shortest
 	takeoverMax  = crashLease + 8*time.Second // how soon the victim's claims must be taken over
 )
 
@@ -262,7 +262,7 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 
 	client := &http.Client{
 		Timeout:   10 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 64, Proxy: nil},
+		Transport: &http.Transport{MaxIdleConnsPerHost: eventsInAir * deliveries, Proxy: nil},
 	}
 	sctx, cancel := context.WithTimeout(ctx, senderBudget)
 	defer cancel()
