@@ -3,6 +3,7 @@ module github.com/inboxkit/inboxkit/integration/pgstore
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/inboxkit/inboxkit v0.0.0
 	github.com/jackc/pgx/v5 v5.13.0
 )
