@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inboxkit/inboxkit/inbox"
@@ -376,4 +378,28 @@ func TestNewOptions(t *testing.T) {
 	if _, err := pgledger.New(nil, pgledger.Options{}); err == nil {
 		t.Error("New(nil pool) = nil error; want one")
 	}
+}
+
+// FuzzFailedEvent: whatever valid UTF-8 text a failed event carries survives the ledger byte
+// for byte, for its replay.
+func FuzzFailedEvent(f *testing.F) {
+	for _, s := range []string{"hello", "", "a\x00b", `\u0000 literally`, "\u2028\u2029", "<script>alert(1)</script>", "line\r\nX-Injected: 1", "🎉\u202e"} {
+		f.Add(s)
+	}
+	l, _ := newLedger(f, pgledger.Options{})
+	n := 0
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			return // encoding/json writes U+FFFD for invalid UTF-8, as Sync does when it sends
+		}
+		n++
+		key := "fuzz/m/" + strconv.Itoa(n)
+		rec := failed("fuzz", strconv.Itoa(n))
+		rec.Event.Text = text
+		complete(t, l, key, rec)
+		c, err := l.Claim(t.Context(), key)
+		if err != nil || c.State != inbox.ClaimDone || c.Record.Event.Text != text {
+			t.Errorf("Claim = %v, %v; want done with the event's text %q", c.State, err, text)
+		}
+	})
 }
