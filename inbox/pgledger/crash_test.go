@@ -35,8 +35,8 @@ const (
 	schemaEnv    = "PGLEDGER_TEST_SCHEMA"     // the schema every process shares
 	dieAfterEnv  = "PGLEDGER_TEST_DIE_AFTER"  // the victim hangs after this many inserted messages
 	crashSecret  = "whsec-crash-test"         // the webhook secret of the test's source
-	crashLease   = 2 * time.Second            // the ledger lease of every worker
-	crashTimeout = 900 * time.Millisecond     // the Syncer timeout: below half the lease
+	crashLease   = 4 * time.Second            // the ledger lease of every worker
+	crashTimeout = 600 * time.Millisecond     // the Syncer timeout: far below half the lease
 	hangLine     = "HANG "                    // the victim's line when it hangs mid-send
 	listenLine   = "LISTEN "                  // a worker's line with its address
 	senderBudget = 90 * time.Second           // how long the senders may keep retrying
