@@ -60,26 +60,26 @@ func (l *Ledger) Failures(ctx context.Context, o FailuresOptions) (failures []Fa
 	case limit > 1000:
 		limit = 1000
 	}
-	var afterAt *time.Time
-	afterKey := ""
-	if o.After != "" {
-		t, key, ok := parseCursor(o.After)
-		if !ok {
-			return nil, "", errors.New("pgledger: failures: invalid After cursor")
-		}
-		afterAt, afterKey = &t, key
-	}
 	var source *string
 	if o.Source != "" {
 		p := o.Source + "/"
 		source = &p
 	}
+	// The first page and the following ones are separate statements, so that a page after
+	// a cursor is an index range scan from the cursor on, not a scan from the start.
 	// One row more than the page tells whether there is a next page.
-	rows, _ := l.pool.Query(ctx, `SELECT key, done_at, claims, record FROM inboxkit_ledger
-		WHERE state = 'done' AND status = 'failed'
-		  AND ($1::timestamptz IS NULL OR (done_at, key) > ($1, $2))
-		  AND ($3::text IS NULL OR starts_with(key, $3))
-		ORDER BY done_at, key LIMIT $4`, afterAt, afterKey, source, limit+1)
+	const cols = `SELECT key, done_at, claims, record FROM inboxkit_ledger
+		WHERE state = 'done' AND status = 'failed' AND ($1::text IS NULL OR starts_with(key, $1))`
+	var rows pgx.Rows
+	if o.After == "" {
+		rows, _ = l.pool.Query(ctx, cols+` ORDER BY done_at, key LIMIT $2`, source, limit+1)
+	} else {
+		at, key, ok := parseCursor(o.After)
+		if !ok {
+			return nil, "", errors.New("pgledger: failures: invalid After cursor")
+		}
+		rows, _ = l.pool.Query(ctx, cols+` AND (done_at, key) > ($3, $4) ORDER BY done_at, key LIMIT $2`, source, limit+1, at, key)
+	}
 	failures, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Failure, error) {
 		var (
 			f Failure
