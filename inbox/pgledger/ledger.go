@@ -40,10 +40,10 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Ledger is an [inbox.Ledger] in PostgreSQL, shared by every process of a fleet: a claim is a
-// row that one INSERT ... ON CONFLICT statement creates, or takes over when its lease has
-// passed, with a fresh fencing token from a sequence; Complete and Release are single UPDATE
-// statements conditional on that token. Beside the Ledger interface it has the operations a
+// Ledger is an [inbox.Ledger] in PostgreSQL, shared by every process of a fleet. A claim is a
+// row with a fencing token from a sequence: one INSERT creates it for a new key, one UPDATE
+// takes a released or expired key over with a new token, and Complete and Release are single
+// UPDATE statements conditional on the token. Beside the Ledger interface it has the operations a
 // host's operators need: [Ledger.Failures], [Ledger.Replay], [Ledger.Reopen],
 // [Ledger.DeleteFailure] and [Ledger.Prune].
 //
