@@ -54,7 +54,10 @@
 // synchronous_commit each waits for the write-ahead log to reach the disk, so a disk whose
 // flush takes milliseconds bounds the deliveries per second of every worker together
 // (BenchmarkSyncParallel). [Options].AsyncCommit lifts that bound for hosts whose Messages
-// deduplicates on [inbox.Message.Key]; see its documentation for what it trades.
+// deduplicates on [inbox.Message.Key]; see its documentation for what it trades. Measured with
+// 8 workers on a shared 2-core machine whose disk flushes about 400 times a second: 380 to
+// 660 deliveries per second durable, 1,500 to 2,500 with AsyncCommit, where pgbench running
+// the same two statements reached 2,000 to 2,500 (the server, not this package, is the bound).
 //
 // # Decisions
 //
