@@ -13,8 +13,9 @@ import (
 )
 
 // hostSchema is the host's side of the crash test: its messages, deduplicated on Message.Key
-// as inbox.Messages allows, a log of every Send call, and a switch that makes the host reject
-// messages containing "poison" (a permanent failure) until an operator fixes it.
+// as inbox.Messages allows, a log of every Send call, a log of the deliveries a temporary
+// failure left retryable, and a switch that makes the host reject messages containing
+// "poison" (a permanent failure) until an operator fixes it.
 const hostSchema = `
 CREATE TABLE host_messages (
     id              bigserial PRIMARY KEY,
@@ -27,6 +28,10 @@ CREATE TABLE host_sends (
     key    text NOT NULL,
     worker text NOT NULL,
     result text NOT NULL CHECK (result IN ('inserted', 'deduplicated', 'rejected'))
+);
+CREATE TABLE host_retries (
+    key    text NOT NULL, -- the ledger key of a delivery that Sync left retryable
+    worker text NOT NULL
 );
 CREATE TABLE host_poison (rejecting boolean NOT NULL);
 INSERT INTO host_poison VALUES (true);
