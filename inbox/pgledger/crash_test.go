@@ -228,9 +228,10 @@ func crashKey(i int) string { return "chat/m/evt-" + strconv.Itoa(i) }
 // retrying every delivery (503 or a dropped connection) on the next worker until it is
 // acknowledged. One worker is killed with SIGKILL in the middle of a send, after its message
 // was inserted and before the ledger recorded it. After the lease takeover and the retries,
-// every event is in the host's inbox exactly once, nothing is lost, only the victim's
-// interrupted deliveries reached Messages.Send twice (and the host's deduplication on
-// Message.Key absorbed them), and the permanent failures are listed and replayed.
+// every event is in the host's inbox exactly once, nothing is lost, Messages.Send ran twice
+// for a key only after the victim's crash or a temporary failure that left the key to a retry
+// (the host's deduplication on Message.Key absorbed those), and the permanent failures are
+// listed and replayed.
 func TestExactlyOnceAcrossProcesses(t *testing.T) {
 	ctx := t.Context()
 	schema := newSchema(t)
