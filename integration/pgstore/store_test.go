@@ -1,0 +1,118 @@
+package pgstore_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/inboxkit/inboxkit/integration/pgstore"
+
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/integrationtest"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	integrationtest.Run(t, func(t *testing.T) integration.Store {
+		s, _ := newStore(t)
+		return s
+	})
+}
+
+// Save refuses what it could not store as given, naming the field and never the value, and
+// stores nothing then.
+func TestSaveRefuses(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, _ := newStore(t)
+	tests := []struct {
+		name      string
+		edit      func(in *integration.Integration)
+		wantField string
+	}{
+		{"clear secret header", func(in *integration.Integration) { in.Headers[1].Value = "tok_live_123" }, "headers[1].value"},
+		{"clear secret", func(in *integration.Integration) { in.Secrets[0].Value = "tok_live_123" }, "secrets[0].value"},
+		{"NUL in name", func(in *integration.Integration) { in.Name = "CRM\x00" }, "name"},
+		{"invalid UTF-8 in a query value", func(in *integration.Integration) { in.Query[0].Value = "\xff" }, "query[0].value"},
+		{"NUL in a required variable", func(in *integration.Integration) { in.RequiredVariables[0] = "\x00" }, "required_variables[0]"},
+		{"template not JSON", func(in *integration.Integration) { in.Display.Template = json.RawMessage(`{"version":`) }, "display.template"},
+		{"no team", func(in *integration.Integration) { in.TeamID = "" }, "TeamID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := integrationtest.Sample("team-1", "int-1")
+			tt.edit(in)
+			for _, prev := range []int64{0, 1} {
+				err := s.Save(ctx, in, prev)
+				if err == nil || !strings.Contains(err.Error(), tt.wantField) || strings.Contains(err.Error(), "tok_live_123") {
+					t.Errorf("Save(prev %d) = %v; want an error naming %s and not the value", prev, err, tt.wantField)
+				}
+			}
+			if _, err := s.Get(ctx, "team-1", "int-1"); !errors.Is(err, integration.ErrNotFound) {
+				t.Errorf("Get after a refused Save = %v; want ErrNotFound", err)
+			}
+		})
+	}
+}
+
+// Hostile but storable values round-trip byte for byte: SQL in ids, a display template with
+// its own spacing and key order, a megabyte body, control characters and script.
+func TestRoundTripExact(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, _ := newStore(t)
+	in := integrationtest.Sample("team'; DROP TABLE inboxkit_integrations; --", `int"1\`)
+	in.Display.Template = json.RawMessage("{ \"version\" : 1,\n\t\"sections\": [], \"z\": {\"b\": 2, \"a\": \"\\u0000\"} }")
+	in.Body = `{"note":"` + strings.Repeat("é", 1<<19) + `"}`
+	in.Description = "line\r\nX-Injected: 1 \u202e <script>alert(1)</script>"
+	in.Timeout = 1500*time.Millisecond + 7 // nanoseconds survive
+	if err := s.Save(ctx, in, 0); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	got, err := s.Get(ctx, in.TeamID, in.ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if diff := cmp.Diff(in, got, cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+		t.Errorf("Get mismatch (-want +got):\n%s", diff)
+	}
+	list, err := s.List(ctx, in.TeamID)
+	if err != nil || len(list) != 1 || list[0].ID != in.ID {
+		t.Errorf("List = %v, %v", list, err)
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pool := newPool(t, newSchema(t))
+	var wg sync.WaitGroup
+	for range 4 { // app servers starting at once
+		wg.Go(func() {
+			if err := pgstore.Migrate(ctx, pool); err != nil {
+				t.Errorf("concurrent Migrate: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		t.Fatalf("Migrate again: %v", err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inboxkit_schema_migrations WHERE component = 'pgstore'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("recorded migrations = %d, %v; want 1", n, err)
+	}
+	sql, err := fs.ReadFile(pgstore.Migrations(), "0001_init.sql")
+	if err != nil || !strings.Contains(string(sql), "CREATE TABLE inboxkit_integrations") {
+		t.Errorf("Migrations() 0001_init.sql = %.40q, %v; want the integrations table", sql, err)
+	}
+	if _, err := pgstore.New(nil); err == nil {
+		t.Error("New(nil) = nil error; want one")
+	}
+}
