@@ -16,17 +16,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
 	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/integration"
-	"github.com/inboxkit/inboxkit/integration/memstore"
 	"github.com/inboxkit/inboxkit/template/render"
 )
 
@@ -37,83 +34,8 @@ func main() {
 	}
 }
 
-// The bearer token the order system expects. In a real deployment it is typed once by an admin
-// and only ever stored sealed.
-const orderToken = "ord_live_51HxQz"
-
-// customerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
-// currency, the last purchase date, the order history and a button to the CRM.
-const customerTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Customer Information", "items": [
-    {"label": "Customer ID", "value": "{{id}}"},
-    {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
-    {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
-    {"label": "Last Purchase", "value": "{{last_purchase_at}}", "format": {"type": "date"}}]},
-  {"type": "divider"},
-  {"type": "repeat", "title": "Order History", "path": "orders", "limit": 5, "item":
-    {"type": "keyvalue", "title": "Order {{id}}", "items": [
-      {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
-      {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]}},
-  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
-
-// clientTemplate shows the order system's client record.
-const clientTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "title": "Client Info", "items": [
-    {"label": "Client", "value": "{{client.name}}"},
-    {"label": "Account Manager", "value": "{{client.manager}}"},
-    {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
-    {"label": "Status", "value": "{{client.status}}", "format": {"type": "badge", "tones": {"active": "success"}}}]}]}`
-
-// upstreams are the mock CRM and order system, with call counters.
-type upstreams struct {
-	crm, orders         *httptest.Server
-	crmCalls, ordsCalls atomic.Int32
-}
-
-func startUpstreams() *upstreams {
-	u := &upstreams{}
-	u.crm = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u.crmCalls.Add(1)
-		if r.URL.Path != "/customers" || r.URL.Query().Get("email") != "ada@example.com" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id": 12345, "name": "Ada Lovelace", "tier": "Gold", "ltv": 2850,
-			"last_purchase_at": "2024-01-15T14:30:00Z",
-			"orders": [{"id": "A-1003", "total": 129.5, "status": "pending"},
-			           {"id": "A-1002", "total": 980, "status": "shipped"},
-			           {"id": "A-1001", "total": 1740.5, "status": "shipped"}]}`)
-	}))
-	u.orders = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u.ordsCalls.Add(1)
-		switch {
-		case r.URL.Path == "/loyalty":
-			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
-		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
-			http.NotFound(w, r)
-		case r.Header.Get("Authorization") != "Bearer "+orderToken:
-			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
-		default:
-			var q struct{ Email, Name string }
-			if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
-				http.Error(w, `{"error":"bad json"}`, http.StatusBadRequest)
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"client": {"name": %q, "email": %q, "manager": "Grace Hopper", "open_orders": 2, "status": "active"}}`, q.Name, q.Email)
-		}
-	}))
-	return u
-}
-
-func (u *upstreams) Close() {
-	u.crm.Close()
-	u.orders.Close()
-}
-
 func run(ctx context.Context, w io.Writer) error {
-	up := startUpstreams()
+	up := demo.StartUpstreams()
 	defer up.Close()
 
 	// The executor refuses loopback and private addresses by default (SSRF guard). The mock
@@ -136,9 +58,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	store := memstore.New() // the host's own database in a real application
-	store.AddInbox(integration.Inbox{ID: "support", TeamID: "acme", Name: "Support"})
-	store.AddInbox(integration.Inbox{ID: "sales", TeamID: "acme", Name: "Sales"})
+	store := demo.NewStore()                           // the host's own database in a real application: inboxes Support and Sales
 	now := time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC) // a fixed clock keeps the output stable
 	svc, err := integration.NewService(integration.Options{
 		Store: store, Attachments: store, Inboxes: store, Executor: exec, Sealer: sealer,
@@ -148,52 +68,18 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	// The admin configures the team's integrations once...
-	admin := integration.Actor{TeamID: "acme", Role: integration.RoleAdmin}
-	customer, err := svc.Create(ctx, admin, &integration.Integration{
-		Name: "Customer Data", Description: "Customer record from the CRM",
-		Method: "GET", URL: up.crm.URL + "/customers?email={{contact.email}}",
-		CacheMinutes: 15, Active: true, RequiredVariables: []string{"contact.email"},
-		Display: integration.Display{Enabled: true, Template: json.RawMessage(customerTemplate)},
-	})
+	// The admin configures the team's integrations once and attaches them differently per
+	// inbox: Support sees all three, Sales two, in another order.
+	admin := integration.Actor{TeamID: demo.Team, Role: integration.RoleAdmin}
+	ins, err := demo.Setup(ctx, svc, admin, up)
 	if err != nil {
 		return err
 	}
-	client, err := svc.Create(ctx, admin, &integration.Integration{
-		Name: "Client Info", Description: "Client record from the order system",
-		Method: "POST", URL: up.orders.URL + "/api/v1/clients",
-		Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + orderToken, Secret: true}},
-		Body:         `{"email": "{{contact.email}}", "name": "{{contact.name}}"}`,
-		CacheMinutes: 30, Active: true,
-		Display: integration.Display{Enabled: true, Template: json.RawMessage(clientTemplate)},
-	})
-	if err != nil {
-		return err
-	}
-	loyalty, err := svc.Create(ctx, admin, &integration.Integration{
-		Name: "Loyalty Points", Method: "GET", URL: up.orders.URL + "/loyalty?email={{contact.email}}",
-		CacheMinutes: 5, Active: true,
-	})
-	if err != nil {
-		return err
-	}
-	// ...and attaches them differently per inbox: Support sees all three, Sales two, in
-	// another order.
-	for _, a := range []struct {
-		id, inbox string
-		pos       int
-	}{
-		{customer.ID, "support", 1}, {client.ID, "support", 2}, {loyalty.ID, "support", 3},
-		{client.ID, "sales", 1}, {customer.ID, "sales", 2},
-	} {
-		if err := svc.Attach(ctx, admin, a.id, a.inbox, a.pos); err != nil {
-			return err
-		}
-	}
+	customer, client := ins.Customer, ins.Client
 
 	// An agent opens Ada's profile in the Support inbox.
-	agent := integration.Actor{TeamID: "acme", Role: integration.RoleMember}
-	ada := integration.Contact{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"}
+	agent := integration.Actor{TeamID: demo.Team, Role: integration.RoleMember}
+	ada := demo.Contacts[0]
 	req := &integration.ProfileRequest{InboxID: "support", Contact: ada}
 
 	fmt.Fprintln(w, "== Profile sheet: Ada Lovelace, Support inbox")
@@ -204,7 +90,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err := printCards(w, cards); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.CRMCalls.Load(), up.OrdersCalls.Load())
 
 	fmt.Fprintln(w, "== Opening the profile again")
 	cards, err = svc.Profile(ctx, agent, req)
@@ -213,7 +99,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	printStatusLines(w, cards)
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d (the failed card is retried; successes are cached)\n\n",
-		up.crmCalls.Load(), up.ordsCalls.Load())
+		up.CRMCalls.Load(), up.OrdersCalls.Load())
 
 	fmt.Fprintln(w, "== Refreshing the Customer Data card")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{
@@ -223,7 +109,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	printStatusLines(w, cards)
-	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.crmCalls.Load(), up.ordsCalls.Load())
+	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.CRMCalls.Load(), up.OrdersCalls.Load())
 
 	fmt.Fprintln(w, "== The same contact in the Sales inbox")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/profilesheet.golden")
@@ -30,7 +32,7 @@ func TestRun(t *testing.T) {
 	if got := out.String(); got != string(want) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, lineDiff(string(want), got))
 	}
-	if strings.Contains(out.String(), orderToken) {
+	if strings.Contains(out.String(), demo.OrderToken) {
 		t.Error("the output contains the order system's bearer token")
 	}
 }

@@ -1,0 +1,272 @@
+// Command console serves inboxkit's HTTP API (package integration/httpapi) against an
+// in-process demo world: a mock CRM and order system, the acme team with its Support and
+// Sales inboxes, the three integrations of examples/profilesheet, a few contacts, and an inbox
+// sync source receiving webhooks. Everything is in memory.
+//
+//	go run ./examples/console              # http://127.0.0.1:8080
+//	go run ./examples/console -addr 127.0.0.1:9000
+//
+// It prints the API's address and the Authorization headers of a demo admin and a demo
+// agent, for trying the API with curl:
+//
+//	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
+	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/inbox"
+	"github.com/inboxkit/inboxkit/inbox/inboxtest"
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/httpapi"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "console:", err)
+		os.Exit(1)
+	}
+	if err := serve(ctx, ln, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "console:", err)
+		os.Exit(1)
+	}
+}
+
+// The demo users, by bearer token. A real host authenticates its own sessions instead.
+var users = map[string]integration.Actor{
+	"demo-admin": {TeamID: demo.Team, Role: integration.RoleAdmin},
+	"demo-agent": {TeamID: demo.Team, Role: integration.RoleMember},
+}
+
+// conversations are the demo conversations a profile may be opened from.
+var conversations = map[string]integration.Conversation{
+	"conv_1": {ID: "conv_1", Subject: "Where is my order?"},
+}
+
+// ChatSecret signs the chat tool's webhooks (Standard Webhooks).
+const ChatSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+// ShopSecret signs the shop's webhooks (HMAC-SHA256 of the body, hex, in X-Shop-Signature).
+const ShopSecret = "shop-demo-secret"
+
+// app is the demo world and the handler serving it.
+type app struct {
+	handler  http.Handler
+	up       *demo.Upstreams
+	exec     *httpexec.Executor
+	messages *inboxtest.Messages
+	ins      *demo.Integrations
+}
+
+func (a *app) Close() {
+	a.exec.Close()
+	a.up.Close()
+}
+
+// newApp builds the demo world. logger receives the API's server-side failures.
+func newApp(ctx context.Context, logger *slog.Logger) (*app, error) {
+	up := demo.StartUpstreams()
+	// The executor refuses loopback and private addresses by default (SSRF guard). The mock
+	// servers listen on 127.0.0.1, so the demo opts in to exactly that range.
+	exec, err := httpexec.New(httpexec.Options{
+		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
+	})
+	if err != nil {
+		up.Close()
+		return nil, err
+	}
+	a := &app{up: up, exec: exec, messages: inboxtest.NewMessages()}
+	if err := a.init(ctx, logger); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) init(ctx context.Context, logger *slog.Logger) error {
+	key := sha256.Sum256([]byte("console demo key - not for production"))
+	sealer, err := integration.NewAESGCM(integration.Key{ID: "demo", Secret: key[:]})
+	if err != nil {
+		return err
+	}
+	store := demo.NewStore()
+	svc, err := integration.NewService(integration.Options{
+		Store: store, Attachments: store, Inboxes: store, Executor: a.exec, Sealer: sealer, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	if a.ins, err = demo.Setup(ctx, svc, users["demo-admin"], a.up); err != nil {
+		return err
+	}
+	webhooks, err := a.webhooks()
+	if err != nil {
+		return err
+	}
+	api, err := httpapi.New(httpapi.Options{
+		Service:  svc,
+		Identify: identify,
+		Contact:  lookupContact,
+		Webhooks: func(source string) http.Handler {
+			if h, ok := webhooks[source]; ok {
+				return h
+			}
+			return nil
+		},
+		Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", api))
+	// The web console's pages mount here (issue 12): everything outside /api/.
+	mux.Handle("/", consolePages())
+	a.handler = mux
+	return nil
+}
+
+// identify is the demo's authentication: a bearer token naming a demo user.
+func identify(r *http.Request) (integration.Actor, error) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if a, known := users[token]; ok && known {
+		return a, nil
+	}
+	return integration.Actor{}, errors.New("console: unknown user")
+}
+
+// lookupContact finds a demo contact; the demo contacts belong to the demo team.
+func lookupContact(_ context.Context, a integration.Actor, ref httpapi.ContactRef) (integration.Contact, *integration.Conversation, error) {
+	if a.TeamID != demo.Team {
+		return integration.Contact{}, nil, integration.ErrNotFound
+	}
+	var conv *integration.Conversation
+	if ref.ConversationID != "" {
+		c, ok := conversations[ref.ConversationID]
+		if !ok {
+			return integration.Contact{}, nil, integration.ErrNotFound
+		}
+		conv = &c
+	}
+	for _, c := range demo.Contacts {
+		if c.ID == ref.ContactID {
+			return c, conv, nil
+		}
+	}
+	return integration.Contact{}, nil, integration.ErrNotFound
+}
+
+// webhooks returns the inbox handlers of the demo's two sources: a chat tool signing with
+// Standard Webhooks and a shop signing with a plain HMAC.
+func (a *app) webhooks() (map[string]http.Handler, error) {
+	contacts := inboxtest.NewContacts()
+	for _, c := range demo.Contacts {
+		if c.Email != "" {
+			contacts.Add(c.ID, c.Email)
+		}
+	}
+	syncer, err := inbox.New(inbox.Options{
+		Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: a.messages,
+		Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	chatVerifier, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{ChatSecret}})
+	if err != nil {
+		return nil, err
+	}
+	shopVerifier, err := inbox.NewHMAC(inbox.HMACOptions{Secrets: []string{ShopSecret}, Header: "X-Shop-Signature"})
+	if err != nil {
+		return nil, err
+	}
+	chat, err := syncer.Handler(inbox.Source{
+		Name: "chat", Verifier: chatVerifier, DeliveryIDHeader: "webhook-id",
+		Mapping: inbox.Mapping{Type: "type", MessageID: "data.id", Email: "data.customer.email", Text: "data.text"},
+		Events: map[string]inbox.EventType{
+			"message.received": {Kind: inbox.KindBasic, Direction: inbox.ParticipantToBusiness},
+			"message.sent":     {Kind: inbox.KindBasic, Direction: inbox.BusinessToParticipant},
+		},
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	shop, err := syncer.Handler(inbox.Source{
+		Name: "shop", Verifier: shopVerifier,
+		Mapping: inbox.Mapping{Type: "event", MessageID: "order.id", Email: "order.email",
+			Fields: map[string]string{"order": "order.number", "total": "order.total"}},
+		Events: map[string]inbox.EventType{
+			"order.placed": {Kind: inbox.KindMinimal, Icon: "cart", Text: "Order #{{ field.order }} placed ({{ field.total }})"},
+		},
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]http.Handler{"chat": chat, "shop": shop}, nil
+}
+
+// consolePages is where the web console's pages will be served. Until then it answers a
+// page pointing at the API.
+func consolePages() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		io.WriteString(w, `<!doctype html><title>inboxkit console</title>
+<p>The inboxkit HTTP API is at <a href="api/openapi.json">/api/openapi.json</a>.`)
+	})
+}
+
+// serve runs the demo on ln until ctx ends, after printing how to call it.
+func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := newApp(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(out, `inboxkit console demo on %s
+  API:      %s/api/ (OpenAPI document: %s/api/openapi.json)
+  Admin:    -H 'Authorization: Bearer demo-admin'
+  Agent:    -H 'Authorization: Bearer demo-agent'
+  Try:      curl -H 'Authorization: Bearer demo-agent' %s/api/inboxes/support/contacts/c_1001/profile
+  Webhooks: POST %s/api/webhooks/chat (Standard Webhooks, secret %s)
+            POST %s/api/webhooks/shop (X-Shop-Signature: hex HMAC-SHA256 of the body, secret %s)
+`, base, base, base, base, base, ChatSecret, base, ShopSecret)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

@@ -1,0 +1,177 @@
+// Package demo is the demo world the examples share: a mock CRM and order system served in
+// process, the three integrations a team admin configures against them (Customer Data,
+// Client Info and Loyalty Points), two inboxes and a few contacts.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/memstore"
+)
+
+// Team is the demo team; Support and Sales are its inboxes.
+const Team = "acme"
+
+// The demo inboxes.
+var (
+	Support = integration.Inbox{ID: "support", TeamID: Team, Name: "Support"}
+	Sales   = integration.Inbox{ID: "sales", TeamID: Team, Name: "Sales"}
+)
+
+// OrderToken is the bearer token the order system expects. In a real deployment it is typed
+// once by an admin and only ever stored sealed.
+const OrderToken = "ord_live_51HxQz"
+
+// Contacts are the demo team's contacts: Ada is a CRM customer, Grace is a client of the
+// order system only, and Linus has no email, so cards that need one are not applicable.
+var Contacts = []integration.Contact{
+	{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"},
+	{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100"},
+	{ID: "c_1003", Name: "Linus Torvalds"},
+}
+
+// CustomerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
+// currency, the last purchase date, the order history and a button to the CRM.
+const CustomerTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "title": "Customer Information", "items": [
+    {"label": "Customer ID", "value": "{{id}}"},
+    {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
+    {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Last Purchase", "value": "{{last_purchase_at}}", "format": {"type": "date"}}]},
+  {"type": "divider"},
+  {"type": "repeat", "title": "Order History", "path": "orders", "limit": 5, "item":
+    {"type": "keyvalue", "title": "Order {{id}}", "items": [
+      {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
+      {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]}},
+  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
+
+// ClientTemplate shows the order system's client record.
+const ClientTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "title": "Client Info", "items": [
+    {"label": "Client", "value": "{{client.name}}"},
+    {"label": "Account Manager", "value": "{{client.manager}}"},
+    {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
+    {"label": "Status", "value": "{{client.status}}", "format": {"type": "badge", "tones": {"active": "success"}}}]}]}`
+
+// customers are the CRM's records by email.
+var customers = map[string]string{
+	"ada@example.com": `{"id": 12345, "name": "Ada Lovelace", "tier": "Gold", "ltv": 2850,
+			"last_purchase_at": "2024-01-15T14:30:00Z",
+			"orders": [{"id": "A-1003", "total": 129.5, "status": "pending"},
+			           {"id": "A-1002", "total": 980, "status": "shipped"},
+			           {"id": "A-1001", "total": 1740.5, "status": "shipped"}]}`,
+	"grace@example.com": `{"id": 12346, "name": "Grace Hopper", "tier": "Silver", "ltv": 310.25,
+			"last_purchase_at": "2023-11-02T09:00:00Z", "orders": []}`,
+}
+
+// Upstreams are the mock CRM and order system, with call counters. The order system's
+// /loyalty endpoint is down (503), so one card always shows a failure.
+type Upstreams struct {
+	CRM, Orders           *httptest.Server
+	CRMCalls, OrdersCalls atomic.Int32
+}
+
+// StartUpstreams starts the mock servers on loopback; Close stops them.
+func StartUpstreams() *Upstreams {
+	u := &Upstreams{}
+	u.CRM = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.CRMCalls.Add(1)
+		body, ok := customers[r.URL.Query().Get("email")]
+		if r.URL.Path != "/customers" || !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
+	}))
+	u.Orders = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.OrdersCalls.Add(1)
+		switch {
+		case r.URL.Path == "/loyalty":
+			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
+		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
+			http.NotFound(w, r)
+		case r.Header.Get("Authorization") != "Bearer "+OrderToken:
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+		default:
+			var q struct{ Email, Name string }
+			if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+				http.Error(w, `{"error":"bad json"}`, http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"client": {"name": %q, "email": %q, "manager": "Grace Hopper", "open_orders": 2, "status": "active"}}`, q.Name, q.Email)
+		}
+	}))
+	return u
+}
+
+// Close stops the mock servers.
+func (u *Upstreams) Close() {
+	u.CRM.Close()
+	u.Orders.Close()
+}
+
+// Integrations are the demo integrations as created.
+type Integrations struct {
+	Customer, Client, Loyalty *integration.Integration
+}
+
+// NewStore returns a memstore with the demo inboxes.
+func NewStore() *memstore.Store {
+	store := memstore.New() // the host's own database in a real application
+	store.AddInbox(Support)
+	store.AddInbox(Sales)
+	return store
+}
+
+// Setup creates the three demo integrations as admin and attaches them: Support shows all
+// three, Sales two, in another order.
+func Setup(ctx context.Context, svc *integration.Service, admin integration.Actor, u *Upstreams) (*Integrations, error) {
+	customer, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Customer Data", Description: "Customer record from the CRM",
+		Method: "GET", URL: u.CRM.URL + "/customers?email={{contact.email}}",
+		CacheMinutes: 15, Active: true, RequiredVariables: []string{"contact.email"},
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(CustomerTemplate)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	client, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Client Info", Description: "Client record from the order system",
+		Method: "POST", URL: u.Orders.URL + "/api/v1/clients",
+		Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + OrderToken, Secret: true}},
+		Body:         `{"email": "{{contact.email}}", "name": "{{contact.name}}"}`,
+		CacheMinutes: 30, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(ClientTemplate)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	loyalty, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Loyalty Points", Method: "GET", URL: u.Orders.URL + "/loyalty?email={{contact.email}}",
+		CacheMinutes: 5, Active: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range []struct {
+		id, inbox string
+		pos       int
+	}{
+		{customer.ID, Support.ID, 1}, {client.ID, Support.ID, 2}, {loyalty.ID, Support.ID, 3},
+		{client.ID, Sales.ID, 1}, {customer.ID, Sales.ID, 2},
+	} {
+		if err := svc.Attach(ctx, admin, a.id, a.inbox, a.pos); err != nil {
+			return nil, err
+		}
+	}
+	return &Integrations{Customer: customer, Client: client, Loyalty: loyalty}, nil
+}

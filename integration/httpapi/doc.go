@@ -1,0 +1,79 @@
+// Package httpapi is the HTTP API a helpdesk mounts to give its admin screens, template editor
+// and profile sheet everything package integration does: integrations and their inbox
+// attachments, test runs, template validation, preview, presets and suggestions, profile
+// cards as JSON or as a stream, cache invalidation, webhooks of inbox sources, and the OpenAPI
+// 3.1 document that describes it all.
+//
+//	api, err := httpapi.New(httpapi.Options{
+//		Service: svc, // an *integration.Service
+//		Identify: func(r *http.Request) (integration.Actor, error) {
+//			return sessions.Actor(r) // the host's authentication: team and role
+//		},
+//		Contact: func(ctx context.Context, a integration.Actor, ref httpapi.ContactRef) (integration.Contact, *integration.Conversation, error) {
+//			return contacts.Lookup(ctx, a, ref) // the host's contacts
+//		},
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	mux.Handle("/helpdesk/api/", http.StripPrefix("/helpdesk/api", api))
+//
+// GET /helpdesk/api/openapi.json then describes every operation with its operationId, and
+// the request and response bodies with snake_case names.
+//
+// # Identity
+//
+// The API acts on behalf of the user Options.Identify returns: it never invents one and
+// assumes no cookies. An Identify error answers 401 (403 when it wraps
+// integration.ErrForbidden). Roles decide as in package integration: members read and load
+// profiles, admins also edit, attach, test and drop caches (403 otherwise). A record of another
+// team is 404, exactly like a missing one. getOpenAPI and receiveWebhook are not on behalf of a
+// user: the document is public and a webhook delivery is verified by its source's handler.
+//
+// # Requests and errors
+//
+// Request bodies must be application/json (415 otherwise), so that a plain HTML form on
+// another site cannot submit one; they are capped by Options.MaxBodyBytes (413). Each body is
+// checked against its schema in the OpenAPI document before it is decoded: every unknown
+// field and every value of the wrong JSON type is reported (400), each with the JSON pointer
+// of the offending value. Every error is an RFC 9457 problem document
+// (application/problem+json, [ProblemDetails]) with a stable code and the module's one
+// problem shape ([Problem]: path, code, message), whose paths point into the request body:
+// "/headers/2/value", "/display/template/sections/1/items/0/value". A panic in a handler or a
+// host callback is recovered and answered 500, and logged to Options.Logger with its stack.
+//
+// # The profile stream
+//
+// GET .../profile/stream answers Server-Sent Events backed by
+// integration.Service.ProfileStream: first "cards" (every card with status "loading"), then
+// one "card" per card the moment it is ready, then "done". A comment line is sent every
+// Options.Heartbeat (15 s) so proxies keep the connection open; every write has a deadline of
+// Options.WriteTimeout (set with http.ResponseController), so a client that stops reading
+// loses the stream and its cards stop. The events' schemas are in the document
+// (ProfileEvents, CardsEvent, CardEvent, DoneEvent). A browser's EventSource sends cookies but
+// no custom headers: a host whose Identify reads a header streams with fetch instead.
+//
+// # Webhooks
+//
+// POST /webhooks/{source} hands the delivery to Options.Webhooks(source), usually an
+// *inbox.Handler, which verifies, decodes and syncs it exactly once and answers with its own
+// small JSON body. One route serves every source of the host.
+//
+// # Decisions
+//
+//   - The OpenAPI document is Go data built from the route table the mux is made from, so a
+//     route cannot exist undocumented; the servers entry is the host's mount prefix, read
+//     from the request. Request schemas are closed (additionalProperties false) and are the
+//     strict decoder's rules, so the document and the decoder cannot disagree.
+//   - Sealed secret forms are not part of the API: responses never carry them and a request
+//     carrying one is refused as an unknown field.
+//   - updateIntegration takes the whole integration with the version the admin edited (409
+//     when it is stale); the path's id wins, and a different id in the body is 400.
+//   - Attachment changes answer the inbox's attachments after the change, so a front end
+//     redraws its list from one response.
+//   - validateTemplate answers 200 with the problems (the request succeeded; the template is
+//     what is invalid); previewTemplate answers 422 with them (there is nothing to show).
+//   - invalidateCache drops one integration's responses. Dropping one contact's responses
+//     needs a per-request delete in the cache; refreshProfile replaces them instead.
+//   - The API keeps no state of its own and starts no goroutine that outlives a request.
+package httpapi

@@ -1,0 +1,393 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+const componentsPrefix = "#/components/schemas/"
+
+// document is the OpenAPI 3.1 description of the routes, built once by New from the route
+// table. Only the servers entry depends on the request (the host's mount prefix).
+type document struct {
+	paths   map[string]map[string]*operation
+	schemas map[string]*Schema
+	// integrationSchema is the Integration schema as a standalone JSON Schema document.
+	integrationSchema []byte
+}
+
+type operation struct {
+	OperationID string               `json:"operationId"`
+	Summary     string               `json:"summary"`
+	Description string               `json:"description,omitempty"`
+	Tags        []string             `json:"tags"`
+	Parameters  []parameter          `json:"parameters,omitempty"`
+	RequestBody *requestBody         `json:"requestBody,omitempty"`
+	Responses   map[string]*response `json:"responses"`
+}
+
+type parameter struct {
+	Name        string  `json:"name"`
+	In          string  `json:"in"`
+	Required    bool    `json:"required,omitempty"`
+	Description string  `json:"description,omitempty"`
+	Schema      *Schema `json:"schema"`
+}
+
+type requestBody struct {
+	Required bool                  `json:"required"`
+	Content  map[string]*mediaType `json:"content"`
+}
+
+type response struct {
+	Description string                `json:"description"`
+	Content     map[string]*mediaType `json:"content,omitempty"`
+}
+
+type mediaType struct {
+	Schema *Schema `json:"schema"`
+}
+
+func ref(name string) *Schema { return &Schema{Ref: componentsPrefix + name} }
+
+func newDocument(routes []*route) *document {
+	d := &document{paths: map[string]map[string]*operation{}, schemas: components()}
+	for _, rt := range routes {
+		op := &operation{OperationID: rt.op, Summary: rt.summary, Description: rt.description, Tags: []string{rt.tag},
+			Responses: map[string]*response{}}
+		for _, name := range pathParams(rt.path) {
+			op.Parameters = append(op.Parameters, parameter{Name: name, In: "path", Required: true, Schema: &Schema{Type: types{"string"}}})
+		}
+		for _, q := range rt.query {
+			op.Parameters = append(op.Parameters, parameter{Name: q.name, In: "query", Description: q.description, Schema: q.schema})
+		}
+		if rt.body != "" {
+			op.RequestBody = &requestBody{Required: true, Content: map[string]*mediaType{"application/json": {Schema: ref(rt.body)}}}
+		}
+		ok := &response{Description: http.StatusText(rt.ok)}
+		switch {
+		case rt.op == "getOpenAPI":
+			ok.Content = map[string]*mediaType{"application/json": {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
+		case rt.media == "application/schema+json":
+			ok.Content = map[string]*mediaType{rt.media: {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
+		case rt.result != "":
+			ok.Content = map[string]*mediaType{cmpOr(rt.media, "application/json"): {Schema: ref(rt.result)}}
+		}
+		op.Responses[strconv.Itoa(rt.ok)] = ok
+		statuses := rt.errors
+		if !rt.anonymous {
+			statuses = append([]int{401}, statuses...)
+		}
+		if rt.op == "receiveWebhook" {
+			// The inbox handler answers its own errors as WebhookReply; only an unknown
+			// source is a problem document.
+			for _, s := range statuses {
+				media := "application/json"
+				schema := ref("WebhookReply")
+				if s == http.StatusNotFound || s == http.StatusMethodNotAllowed {
+					media, schema = "application/problem+json", ref("ProblemDetails")
+				}
+				op.Responses[strconv.Itoa(s)] = &response{Description: http.StatusText(s), Content: map[string]*mediaType{media: {Schema: schema}}}
+			}
+			statuses = nil
+		}
+		for _, s := range append(statuses, 500) {
+			op.Responses[strconv.Itoa(s)] = &response{Description: http.StatusText(s),
+				Content: map[string]*mediaType{"application/problem+json": {Schema: ref("ProblemDetails")}}}
+		}
+		if d.paths[rt.path] == nil {
+			d.paths[rt.path] = map[string]*operation{}
+		}
+		d.paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	d.integrationSchema = standalone("Integration", d.schemas)
+	return d
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// pathParams returns the wildcard names of a ServeMux pattern's path.
+func pathParams(path string) []string {
+	var names []string
+	for seg := range strings.SplitSeq(path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			names = append(names, strings.TrimSuffix(seg[1:len(seg)-1], "..."))
+		}
+	}
+	return names
+}
+
+// marshal encodes the document for a Handler mounted at prefix ("" for the root).
+func (d *document) marshal(prefix string) ([]byte, error) {
+	doc := struct {
+		OpenAPI           string                           `json:"openapi"`
+		JSONSchemaDialect string                           `json:"jsonSchemaDialect"`
+		Info              map[string]string                `json:"info"`
+		Servers           []map[string]string              `json:"servers"`
+		Tags              []map[string]string              `json:"tags"`
+		Paths             map[string]map[string]*operation `json:"paths"`
+		Components        map[string]map[string]*Schema    `json:"components"`
+	}{
+		OpenAPI:           "3.1.0",
+		JSONSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
+		Info: map[string]string{"title": "inboxkit HTTP API", "version": "0.1.0",
+			"description": "Contact integrations, their inbox attachments, test runs, display templates and profile cards. " +
+				"Identity comes from the host application; every error is an RFC 9457 problem document (application/problem+json) " +
+				"whose problems name each offending field by a JSON pointer into the request body. Request bodies are application/json, " +
+				"decoded strictly: an unknown field is an error."},
+		Servers: []map[string]string{{"url": cmpOr(prefix, "/")}},
+		Tags: []map[string]string{
+			{"name": "integrations", "description": "The team's integrations (admins edit, members read)."},
+			{"name": "attachments", "description": "Which integrations show in which inbox, in which order."},
+			{"name": "templates", "description": "The template editor: validate, preview, presets, suggestions, schemas."},
+			{"name": "profile", "description": "A contact's cards in an inbox, and the response cache."},
+			{"name": "webhooks", "description": "Deliveries of inbox sources."},
+			{"name": "meta", "description": "This document."},
+		},
+		Paths:      d.paths,
+		Components: map[string]map[string]*Schema{"schemas": d.schemas},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	return append(b, '\n'), err
+}
+
+// mountPrefix returns the path the Handler is mounted at, from the request for
+// /openapi.json: http.StripPrefix keeps the original RequestURI.
+func mountPrefix(r *http.Request) string {
+	u, err := url.ParseRequestURI(r.RequestURI)
+	if err != nil {
+		return ""
+	}
+	p, ok := strings.CutSuffix(u.EscapedPath(), "/openapi.json")
+	if !ok {
+		return ""
+	}
+	return p
+}
+
+// standalone returns the component name as a JSON Schema document of its own, with the
+// components it refers to under $defs.
+func standalone(name string, schemas map[string]*Schema) []byte {
+	defs := map[string]*Schema{}
+	var collect func(s *Schema)
+	collect = func(s *Schema) {
+		if s == nil {
+			return
+		}
+		if n, ok := strings.CutPrefix(s.Ref, componentsPrefix); ok {
+			if _, seen := defs[n]; !seen {
+				defs[n] = schemas[n]
+				collect(schemas[n])
+			}
+		}
+		for _, p := range s.Properties {
+			collect(p)
+		}
+		collect(s.Items)
+		collect(s.AdditionalProperties)
+		for _, o := range s.OneOf {
+			collect(o)
+		}
+	}
+	collect(ref(name))
+	b, _ := json.Marshal(map[string]any{
+		"$schema": "https://json-schema.org/draft/2020-12/schema",
+		"$ref":    "#/$defs/" + name,
+		"$defs":   defs,
+	})
+	// The components refer to each other as OpenAPI components; here they are $defs.
+	return []byte(strings.ReplaceAll(string(b), `"`+componentsPrefix, `"#/$defs/`))
+}
+
+// Schema helpers: the components below read as a table.
+func str(desc string) *Schema     { return &Schema{Type: types{"string"}, Description: desc} }
+func integer(desc string) *Schema { return &Schema{Type: types{"integer"}, Description: desc} }
+func boolean(desc string) *Schema { return &Schema{Type: types{"boolean"}, Description: desc} }
+func array(items *Schema) *Schema { return &Schema{Type: types{"array"}, Items: items} }
+func anyJSON(desc string) *Schema { return &Schema{Description: desc} }
+func dateTime(desc string) *Schema {
+	return &Schema{Type: types{"string"}, Format: "date-time", Description: desc}
+}
+func enum(desc string, values ...string) *Schema {
+	return &Schema{Type: types{"string"}, Enum: values, Description: desc}
+}
+func stringMap(v *Schema) *Schema { return &Schema{Type: types{"object"}, AdditionalProperties: v} }
+func int64p(n int64) *int64       { return &n }
+
+// object returns an object schema; required names the properties always present.
+func object(desc string, required []string, props map[string]*Schema) *Schema {
+	return &Schema{Type: types{"object"}, Description: desc, Required: required, Properties: props}
+}
+
+func readOnly(s *Schema) *Schema { s.ReadOnly = true; return s }
+
+// components returns the schemas of every body.
+func components() map[string]*Schema {
+	cacheMinutes := integer("How long a successful response is cached, in minutes; 0 disables caching.")
+	cacheMinutes.Minimum, cacheMinutes.Maximum = int64p(0), int64p(integration.MaxCacheMinutes)
+	timeout := integer("Timeout of one run in milliseconds; 0 is the executor's default.")
+	timeout.Minimum, timeout.Maximum = int64p(0), int64p(integration.MaxTimeout.Milliseconds())
+	value := str("A secret's value: write-only, answered as \"" + integration.Redacted + "\". Send it redacted or empty to keep the stored value.")
+	return map[string]*Schema{
+		"Integration": object("A team-level HTTP call whose JSON response shows on contacts' profiles. Secret values are write-only.",
+			[]string{"name", "method", "url", "cache_minutes", "active", "display", "version"}, map[string]*Schema{
+				"id":                 readOnly(str("Assigned on create.")),
+				"team_id":            readOnly(str("The owning team.")),
+				"name":               str("The card title agents see."),
+				"description":        str("Free text for admins."),
+				"method":             enum("The HTTP method; empty means GET.", "", "GET", "POST", "PUT", "PATCH", "DELETE"),
+				"url":                str("An absolute http(s) URL template with {{variables}}."),
+				"headers":            array(ref("Header")),
+				"query":              array(ref("QueryParam")),
+				"body":               str("A JSON document template sent with POST, PUT and PATCH."),
+				"cache_minutes":      cacheMinutes,
+				"active":             boolean("Whether the integration runs on profile loads."),
+				"display":            ref("Display"),
+				"required_variables": array(str("A variable such as contact.email without which the card is not applicable.")),
+				"secrets":            array(ref("Secret")),
+				"timeout_ms":         timeout,
+				"version":            integer("Changes on every saved edit; send the version you edited with an update."),
+				"created_at":         readOnly(dateTime("")),
+				"updated_at":         readOnly(dateTime("")),
+			}),
+		"Header": object("A request header. A secret header's value is a literal credential, write-only.", []string{"name", "value"}, map[string]*Schema{
+			"name": str(""), "value": str("A template, or for a secret header the credential (answered redacted)."), "secret": boolean("Marks the value as a credential."),
+		}),
+		"QueryParam": object("A query parameter; the value is a template.", []string{"name", "value"}, map[string]*Schema{"name": str(""), "value": str("")}),
+		"Secret":     object("A named credential referenced as {{secret.NAME}} from header values.", []string{"name", "value"}, map[string]*Schema{"name": str(""), "value": value}),
+		"Display": object("How the response is shown.", []string{"enabled"}, map[string]*Schema{
+			"enabled":  boolean("Render the response with the template; otherwise cards carry the raw JSON."),
+			"template": anyJSON("A display template (see getTemplateSchema)."),
+		}),
+		"IntegrationList": object("", []string{"integrations"}, map[string]*Schema{"integrations": array(ref("Integration"))}),
+		"Attachment": object("An integration attached to an inbox.", []string{"integration_id", "inbox_id", "enabled", "position"}, map[string]*Schema{
+			"integration_id": str(""), "inbox_id": str(""), "enabled": boolean(""), "position": integer("Cards are ordered by position, smallest first."),
+		}),
+		"Attached": object("", []string{"attachment", "integration"}, map[string]*Schema{"attachment": ref("Attachment"), "integration": ref("Integration")}),
+		"AttachmentList": object("An inbox's integrations in card order, enabled or not.", []string{"inbox_id", "attachments"}, map[string]*Schema{
+			"inbox_id": str(""), "attachments": array(ref("Attached")),
+		}),
+		"AttachRequest":  object("", nil, map[string]*Schema{"position": integer("The card's position; if omitted, last.")}),
+		"EnabledRequest": object("", []string{"enabled"}, map[string]*Schema{"enabled": boolean("")}),
+		"ReorderRequest": object("", []string{"integration_ids"}, map[string]*Schema{"integration_ids": array(str(""))}),
+		"Contact": object("The values of the contact.* variables.", nil, map[string]*Schema{
+			"id": str(""), "name": str(""), "email": str(""), "phone_number": str(""), "attributes": stringMap(str("")),
+		}),
+		"Conversation": object("The values of the conversation.* variables.", nil, map[string]*Schema{"id": str(""), "subject": str("")}),
+		"SampleInbox":  object("The values of the inbox.* variables.", nil, map[string]*Schema{"id": str(""), "name": str("")}),
+		"TestRequest": object("A test run from the Testing tab.", []string{"integration"}, map[string]*Schema{
+			"integration":  ref("Integration"),
+			"contact":      ref("Contact"),
+			"conversation": ref("Conversation"),
+			"inbox":        ref("SampleInbox"),
+			"live":         boolean("Send the request; otherwise only expand it (a dry run)."),
+			"confirm_send": boolean("Required for a live run of a method other than GET."),
+		}),
+		"SentRequest": object("The request as sent, secret values redacted.", []string{"method", "url", "header"}, map[string]*Schema{
+			"method": str(""), "url": str(""), "header": stringMap(array(str(""))), "body": str(""),
+		}),
+		"Timing": object("Where a live run's time went, in nanoseconds.", []string{"dns_ns", "connect_ns", "tls_ns", "first_byte_ns"}, map[string]*Schema{
+			"dns_ns": integer(""), "connect_ns": integer(""), "tls_ns": integer(""), "first_byte_ns": integer(""),
+		}),
+		"TestResult": object("The outcome of a test run; every secret value is redacted.", []string{"request", "sent", "success", "timing"}, map[string]*Schema{
+			"request":        ref("SentRequest"),
+			"sent":           boolean(""),
+			"success":        boolean(""),
+			"missing":        array(str("A required variable the sample leaves empty.")),
+			"status_code":    integer(""),
+			"header":         stringMap(array(str(""))),
+			"body":           str("The response body, capped."),
+			"body_truncated": boolean(""),
+			"duration_ns":    integer(""),
+			"timing":         ref("Timing"),
+			"attempts":       integer(""),
+			"error":          ref("CardError"),
+			"detail":         str("The technical reason, for admins."),
+			"preview":        ref("Output"),
+		}),
+		"CardError": object("An agent-safe failure.", []string{"category", "message"}, map[string]*Schema{
+			"category": str("timeout, blocked, network, rate_limited, upstream_4xx, upstream_5xx, invalid_response, too_large, template_error, invalid_request, configuration, canceled, internal; the set may grow."),
+			"message":  str(""),
+		}),
+		"Card": object("One integration's part of a profile.", []string{"integration_id", "name", "status", "from_cache", "duration_ns"}, map[string]*Schema{
+			"integration_id": str(""),
+			"name":           str(""),
+			"status":         enum("", "ok", "error", "not_applicable", "loading"),
+			"output":         ref("Output"),
+			"raw":            anyJSON("The JSON response, when display is off."),
+			"error":          ref("CardError"),
+			"missing":        array(str("")),
+			"from_cache":     boolean(""),
+			"stale":          boolean(""),
+			"fetched_at":     dateTime(""),
+			"duration_ns":    integer(""),
+		}),
+		"Output": object("A rendered node tree.", []string{"version", "nodes"}, map[string]*Schema{
+			"version": integer(""), "nodes": array(ref("Node")), "diagnostics": array(ref("Diagnostic")),
+		}),
+		"Node": object("One element of the tree; plain text, never HTML.", []string{"type"}, map[string]*Schema{
+			"type": str(""), "title": str(""), "text": str(""), "style": str(""), "href": str("A URL that passed the scheme allow-list."),
+			"width": integer(""), "height": integer(""), "value": ref("Value"), "items": array(ref("Item")),
+			"columns": array(str("")), "rows": array(array(ref("Value"))), "children": array(ref("Node")),
+			"shown": integer(""), "total": integer(""),
+		}),
+		"Item": object("", []string{"label", "value"}, map[string]*Schema{"label": str(""), "value": ref("Value")}),
+		"Value": object("A rendered value: display text, raw JSON value and kind.", []string{"text", "kind"}, map[string]*Schema{
+			"text": str(""), "raw": anyJSON(""), "kind": str(""), "tone": str(""), "href": str(""), "currency": str(""),
+		}),
+		"Diagnostic": object("Something that rendered incompletely.", []string{"code", "pointer", "message"}, map[string]*Schema{
+			"code": str(""), "pointer": str(""), "message": str(""), "count": integer(""),
+		}),
+		"TemplateRequest": object("", []string{"template"}, map[string]*Schema{
+			"template":  anyJSON("A template definition."),
+			"sample":    anyJSON("The API response to render (previewTemplate)."),
+			"now":       dateTime("The time relative dates are measured from."),
+			"time_zone": str("An IANA time zone for dates; UTC if omitted."),
+		}),
+		"ValidationResult": object("", []string{"valid", "problems"}, map[string]*Schema{"valid": boolean(""), "problems": array(ref("Problem"))}),
+		"PreviewResult":    object("", []string{"output"}, map[string]*Schema{"output": ref("Output")}),
+		"Preset": object("A ready-made template with sample data.", []string{"name", "title", "description", "template", "sample"}, map[string]*Schema{
+			"name": str(""), "title": str(""), "description": str(""), "template": anyJSON(""), "sample": anyJSON(""),
+		}),
+		"PresetList":     object("", []string{"presets"}, map[string]*Schema{"presets": array(ref("Preset"))}),
+		"SuggestRequest": object("", []string{"sample"}, map[string]*Schema{"sample": anyJSON("A sample API response.")}),
+		"SuggestResult":  object("", []string{"template"}, map[string]*Schema{"template": anyJSON("A template definition.")}),
+		"Profile":        object("A contact's cards in attachment order.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
+		"RefreshRequest": object("", nil, map[string]*Schema{
+			"integration_id": str("Refresh this card only; every card if omitted."), "conversation_id": str(""),
+		}),
+		"InvalidateRequest": object("", []string{"integration_id"}, map[string]*Schema{"integration_id": str("")}),
+		"CardsEvent":        object("Event \"cards\": every card to come, status loading.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
+		"CardEvent": object("Event \"card\": a finished card and its index in the cards event.", []string{"index", "card"}, map[string]*Schema{
+			"index": integer(""), "card": ref("Card"),
+		}),
+		"DoneEvent": object("Event \"done\": the stream ends.", []string{"cards"}, map[string]*Schema{"cards": integer("How many card events were sent.")}),
+		"ProfileEvents": {Type: types{"array"}, Description: "The events of the stream in order, each `event: NAME` and `data: JSON` (OpenAPI 3.1 cannot describe a stream itself).",
+			Items: &Schema{OneOf: []*Schema{sseEvent("cards", "CardsEvent"), sseEvent("card", "CardEvent"), sseEvent("done", "DoneEvent")}}},
+		"WebhookReply": object("The inbox handler's answer.", nil, map[string]*Schema{"status": str("sent, duplicate, ignored, ..."), "error": str("")}),
+		"Problem": object("One thing wrong with the request.", []string{"path", "code", "message"}, map[string]*Schema{
+			"path":    str("A JSON pointer into the request body; empty for the body as a whole."),
+			"code":    str("Stable and machine-readable."),
+			"message": str("For people."),
+		}),
+		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*Schema{
+			"title": str("The HTTP status text."), "status": integer(""), "detail": str(""),
+			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, unavailable."),
+			"problems": array(ref("Problem")),
+		}),
+	}
+}
+
+func sseEvent(name, data string) *Schema {
+	return object("", []string{"event", "data"}, map[string]*Schema{"event": {Type: types{"string"}, Const: name}, "data": ref(data)})
+}
