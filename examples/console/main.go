@@ -226,21 +226,6 @@ func (a *app) webhooks() (map[string]http.Handler, error) {
 	return map[string]http.Handler{"chat": chat, "shop": shop}, nil
 }
 
-// consolePages is where the web console's pages will be served. Until then it answers a
-// page pointing at the API.
-func consolePages() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'")
-		io.WriteString(w, `<!doctype html><title>inboxkit console</title>
-<p>The inboxkit HTTP API is at <a href="api/openapi.json">/api/openapi.json</a>.`)
-	})
-}
-
 // serve runs the demo on ln until ctx ends, after printing how to call it.
 func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

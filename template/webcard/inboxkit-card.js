@@ -76,7 +76,8 @@ header h2 { flex: 1; margin: 0; font-size: 1em; font-weight: 600; overflow-wrap:
 .body { padding: .75em .85em; display: grid; gap: .7em; }
 h3, h4, h5, h6 { margin: 0 0 .35em; font-size: .95em; font-weight: 600; overflow-wrap: anywhere; }
 section.card { border: 1px solid var(--_border); border-radius: calc(var(--inboxkit-radius, 8px) - 2px); padding: .6em .7em; }
-dl { margin: 0; display: grid; grid-template-columns: minmax(8em, 40%) 1fr; gap: .25em 1em; }
+dl { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(10em, 1fr)); gap: .4em 1em; }
+.row { min-width: 0; }
 dt { color: var(--_muted); overflow-wrap: anywhere; }
 dd { margin: 0; overflow-wrap: anywhere; }
 p { margin: 0; overflow-wrap: anywhere; white-space: pre-line; }
