@@ -1,0 +1,15 @@
+package browsertest
+
+import (
+	"github.com/chromedp/chromedp"
+)
+
+func clickID(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.ID(id))
+}
+
+// chromedpClickInCard clicks the refresh button in the shadow root of a card with a real
+// mouse click (the button is found through the card's shadow root).
+func chromedpClickInCard(integrationID string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.JSPath(`document.querySelector('inboxkit-card[data-integration="` + integrationID + `"]').shadowRoot.querySelector("button.refresh")`))
+}
