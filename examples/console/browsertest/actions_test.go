@@ -13,3 +13,13 @@ func clickID(id string) chromedp.Action[chromedp.Void] {
 func chromedpClickInCard(integrationID string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.JSPath(`document.querySelector('inboxkit-card[data-integration="` + integrationID + `"]').shadowRoot.querySelector("button.refresh")`))
 }
+
+// chromedpHoverAll moves the mouse over every element matched by sel (and their shadow
+// content), so that mouseover handlers, if any had been injected, would fire.
+func chromedpHoverAll(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`for (const c of document.querySelectorAll(` + "`" + sel + "`" + `)) {
+		for (const e of [c, ...(c.shadowRoot ? c.shadowRoot.querySelectorAll("*") : [])]) {
+			e.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+		}
+	}`)
+}

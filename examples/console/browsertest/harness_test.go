@@ -145,7 +145,14 @@ window.__t = {
   statuses: (root) => __t.cards(root).map((c) => __t.status(c) + (c.hasAttribute("loading") ? "*" : "")),
   text: (c) => c.shadowRoot ? c.shadowRoot.textContent : "",
   all: (c, sel) => c.shadowRoot ? [...c.shadowRoot.querySelectorAll(sel)] : [],
+  history: [], // every distinct list of the profile sheet's card states, sampled every 10 ms
 };
+setInterval(() => {
+  const list = document.getElementById("cards");
+  const s = list ? __t.statuses(list).join() : "";
+  const h = __t.history;
+  if (s && h[h.length - 1] !== s) h.push(s);
+}, 10);
 `
 
 func newPage(t *testing.T, base string) *browserPage {
@@ -317,7 +324,8 @@ func (p *browserPage) waitFor(what, js string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("timed out waiting for %s (%s): %v", what, js, err)
+			state, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`JSON.stringify(__t.cards().map((c) => [__t.status(c), __t.text(c).slice(0, 300)]))`))
+			p.t.Fatalf("timed out waiting for %s (%s): %v; cards: %s", what, js, err, state)
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
@@ -393,4 +401,20 @@ func addIntegration(t *testing.T, base, inbox string, in integration) string {
 	apiCall(t, base, "POST", "/integrations", in, &out)
 	apiCall(t, base, "PUT", "/inboxes/"+inbox+"/integrations/"+out.ID, map[string]any{}, nil)
 	return out.ID
+}
+
+// clearInbox detaches every integration from inbox (the demo attaches some to each).
+func clearInbox(t *testing.T, base, inbox string) {
+	t.Helper()
+	var list struct {
+		Attachments []struct {
+			Attachment struct {
+				IntegrationID string `json:"integration_id"`
+			} `json:"attachment"`
+		} `json:"attachments"`
+	}
+	apiCall(t, base, "GET", "/inboxes/"+inbox+"/integrations", nil, &list)
+	for _, a := range list.Attachments {
+		apiCall(t, base, "DELETE", "/inboxes/"+inbox+"/integrations/"+a.Attachment.IntegrationID, nil, nil)
+	}
 }
