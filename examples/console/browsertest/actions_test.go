@@ -23,3 +23,14 @@ func chromedpHoverAll(sel string) chromedp.Action[chromedp.Void] {
 		}
 	}`)
 }
+
+// selectOption picks the option with value in the select with id, as a user would (the
+// select may reset itself in its change handler, which chromedp.SetValue reports as an
+// error).
+func selectOption(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.getElementById("` + id + `");
+		s.value = "` + value + `";
+		s.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`)
+}

@@ -130,7 +130,8 @@ type browserPage struct {
 
 	mu       sync.Mutex
 	problems []string // exceptions, console errors, CSP violations
-	dialogs  []string
+	dialogs  []string // dialogs nobody expected
+	accept   int      // how many dialogs to accept (the console confirms deletions)
 }
 
 // helpers are installed in every document before its scripts run (through DevTools, so
@@ -253,9 +254,14 @@ func newPage(t *testing.T, base string) *browserPage {
 				return
 			}
 			p.mu.Lock()
-			p.dialogs = append(p.dialogs, string(ev.Type)+": "+ev.Message)
+			accept := p.accept > 0
+			if accept {
+				p.accept--
+			} else {
+				p.dialogs = append(p.dialogs, string(ev.Type)+": "+ev.Message)
+			}
 			p.mu.Unlock()
-			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
 		}
 	}()
 	return p
@@ -276,14 +282,12 @@ func (p *browserPage) takeProblems() []string {
 	return out
 }
 
-// acceptDialogs makes the page's confirm() answer yes (the console asks before deleting).
-func (p *browserPage) expectDialog() {
+// acceptDialog makes the page's next confirm() answer yes (the console asks before
+// deleting).
+func (p *browserPage) acceptDialog() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.dialogs) == 0 {
-		p.t.Errorf("no dialog was shown")
-	}
-	p.dialogs = nil
+	p.accept++
+	p.mu.Unlock()
 }
 
 func (p *browserPage) do(steps ...chromedp.Action[chromedp.Void]) {
@@ -297,7 +301,7 @@ func (p *browserPage) do(steps ...chromedp.Action[chromedp.Void]) {
 
 func (p *browserPage) open(hash string) {
 	p.t.Helper()
-	p.do(chromedp.Navigate(p.base+"/"+hash), chromedp.WaitReady(chromedp.CSS("main#view")))
+	p.do(chromedp.EmulateViewport(1440, 1000), chromedp.Navigate(p.base+"/"+hash), chromedp.WaitReady(chromedp.CSS("main#view")))
 }
 
 // eval evaluates a JavaScript expression and decodes its JSON value into T.
@@ -332,11 +336,16 @@ func (p *browserPage) waitFor(what, js string) {
 }
 
 // screenshot writes the viewport as name.png into the screenshot directory.
-func (p *browserPage) screenshot(name string) {
+func (p *browserPage) screenshot(name string) { p.capture(name, chromedp.CaptureScreenshot()) }
+
+// fullScreenshot writes the whole page as name.png into the screenshot directory.
+func (p *browserPage) fullScreenshot(name string) { p.capture(name, chromedp.FullScreenshot(100)) }
+
+func (p *browserPage) capture(name string, shot chromedp.Action[[]byte]) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		p.t.Fatalf("screenshot: %v", err)
 	}

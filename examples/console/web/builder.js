@@ -1,14 +1,15 @@
 // The visual template builder: palette, sections reordered by drag and drop, forms from the
 // template JSON Schema, a raw JSON mode kept in sync, presets, suggest from sample, undo and
 // redo, a live preview through the API with problems at their fields, and a fixture matrix.
-import { api } from "./api.js";
+import { api, APIError } from "./api.js";
 import { h, fill, debounce, toast, sortable, move } from "./dom.js";
 import { SchemaForms, SECTION_LABELS } from "./schemaform.js";
 import { showProblems, clearProblems } from "./problems.js";
 
 const DEFAULT_SAMPLE = {
-  id: "12345", name: "Zoë O'Brien", tier: "Gold", ltv: 2850, notes: "Prefers email.",
-  orders: [{ id: "A-1001", total: 129.5, status: "shipped" }, { id: "A-1002", total: 980, status: "pending" }],
+  id: "12345", name: "Zoë O'Brien", email: "zoe@example.com", tier: "Gold", ltv: 2850,
+  last_purchase_at: "2024-01-15T14:30:00Z", notes: "Prefers email.",
+  orders: [{ id: "A-1003", total: 129.5, status: "pending" }, { id: "A-1002", total: 980, status: "shipped" }],
 };
 
 // templateBuilder edits the template that get() returns, writing each change with set(t).
@@ -43,7 +44,7 @@ export function templateBuilder({ get, set, lastResponse }) {
   const redoBtn = h("button.small", { type: "button", id: "redo", title: "Redo (Ctrl+Shift+Z)" }, "↷ Redo");
   const modeBtn = h("button.small", { type: "button", id: "mode", "aria-pressed": "false" }, "{ } JSON");
   const presetSel = h("select", { id: "preset", "aria-label": "Start from a preset" }, h("option", { value: "" }, "Presets…"));
-  const suggestBtn = h("button.small", { type: "button", id: "suggest" }, "✨ Suggest from sample");
+  const suggestBtn = h("button.small", { type: "button", id: "suggest" }, "Suggest from sample");
   const lastBtn = h("button.small", { type: "button", id: "use-last", title: "Preview against the response of the last live test run" }, "Use last test response");
   const matrixBtn = h("button.small", { type: "button", id: "matrix-toggle", "aria-pressed": "false" }, "Fixture matrix");
 
@@ -59,15 +60,18 @@ export function templateBuilder({ get, set, lastResponse }) {
     matrix);
 
   // ---- model changes ----
+  // commit records the current template in the history if it changed since the last entry.
+  function commit() {
+    const now = JSON.stringify(tmpl);
+    if (now === last) return;
+    undo.push(last);
+    if (undo.length > 200) undo.shift();
+    redo = [];
+    last = now;
+  }
   function changed(structural) {
     set(structuredClone(tmpl));
-    const now = JSON.stringify(tmpl);
-    if (now !== last) {
-      undo.push(last);
-      if (undo.length > 200) undo.shift();
-      redo = [];
-      last = now;
-    }
+    commit();
     if (structural) drawSections();
     syncJSON();
     buttons();
@@ -96,11 +100,13 @@ export function templateBuilder({ get, set, lastResponse }) {
   }
 
   function doUndo() {
+    commit(); // typing still waiting to be recorded counts as one step
     if (!undo.length) return;
     redo.push(JSON.stringify(tmpl));
     restore(undo.pop());
   }
   function doRedo() {
+    if (JSON.stringify(tmpl) !== last) return; // an edit since the undo ends the redo chain
     if (!redo.length) return;
     undo.push(JSON.stringify(tmpl));
     restore(redo.pop());
@@ -196,6 +202,9 @@ export function templateBuilder({ get, set, lastResponse }) {
     clearProblems(element);
     fill(problemsBox);
     try {
+      // validate answers 200 with the problems, so an edit in progress is not an HTTP error
+      const v = await api("POST", "/templates/validate", { template: tmpl }, signal);
+      if (!v.valid) throw new APIError(422, { detail: "The template is invalid.", problems: v.problems });
       const res = await api("POST", "/templates/preview", { template: tmpl, sample: s }, signal);
       preview.removeAttribute("loading");
       preview.classList.remove("invalid");
@@ -350,6 +359,10 @@ export function templateBuilder({ get, set, lastResponse }) {
       syncJSON();
       buttons();
       if (forms) runPreview();
+    },
+    // shown is called when the builder's tab opens (a live test may have run meanwhile).
+    shown() {
+      buttons();
     },
     close() {
       if (ctrl) ctrl.abort();

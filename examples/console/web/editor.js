@@ -68,7 +68,10 @@ export function editorPage(ctx, id, tab) {
     fill(panel);
     if (k === "configuration") panel.append(configuration());
     else if (k === "testing") panel.append(testing());
-    else panel.append(builder.element);
+    else {
+      panel.append(builder.element);
+      builder.shown();
+    }
     panel.panelKind = k;
   }
 

@@ -70,10 +70,10 @@ export class SchemaForms {
       return box;
     }
     const req = new Set(b.required || []);
-    for (const [key, raw] of Object.entries(b.properties || {})) {
-      if (key === "type") continue;
-      box.append(this.property(sec, key, raw, `${ptr}/${key}`, req.has(key)));
-    }
+    // required properties first, the condition last
+    const keys = Object.keys(b.properties || {}).filter((k) => k !== "type")
+      .sort((x, y) => rank(x, req) - rank(y, req));
+    for (const key of keys) box.append(this.property(sec, key, b.properties[key], `${ptr}/${key}`, req.has(key)));
     return box;
   }
 
@@ -95,7 +95,7 @@ export class SchemaForms {
     if (ref === "section") return this.nestedSection(obj, key, ptr, label);
     if (ref === "tones") return this.tones(obj, key, ptr, label);
     if (ref === "format") return this.format(obj, key, ptr);
-    if (ref === "when" || ref === "condition") return this.json(obj[key], obj, ptr, label, (v) => set(v, false), key, '{"path": "id", "op": "exists"}');
+    if (ref === "when" || ref === "condition") return this.json(obj[key], obj, ptr, "Show when (optional)", (v) => set(v, false), key, '{"path": "id", "op": "exists"}');
     if (r.enum || r.const !== undefined) {
       const values = r.enum || [r.const];
       const sel = h("select", { id, dataset: { pointer: ptr } },
@@ -125,7 +125,7 @@ export class SchemaForms {
   // json edits any value as JSON text; invalid JSON is flagged and not applied.
   json(value, obj, ptr, label, set, key, placeholder) {
     const id = "sf" + ptr.replaceAll("/", "-");
-    const ta = h("textarea.json-input", { id, rows: "2", spellcheck: "false", placeholder: placeholder || "", dataset: { pointer: ptr }, value: value === undefined ? "" : JSON.stringify(value) });
+    const ta = h("textarea.json-input", { id, rows: "1", spellcheck: "false", placeholder: placeholder || "", dataset: { pointer: ptr }, value: value === undefined ? "" : JSON.stringify(value) });
     const err = h("p.field-problem.local", { hidden: true });
     ta.addEventListener("input", () => {
       if (ta.value.trim() === "") {
@@ -254,10 +254,18 @@ export class SchemaForms {
 }
 
 function field(id, label, input, description) {
-  return h("div.field", null, h("label", { for: id }, label), input, description ? h("p.hint", null, description) : null);
+  if (description) input.title = description;
+  return h("div.field", null, h("label", { for: id }, label), input);
+}
+
+function rank(key, required) {
+  if (key === "when") return 3;
+  if (key === "item" || key === "items" || key === "columns" || key === "sections") return 2;
+  return required.has(key) ? 0 : 1;
 }
 
 function labelOf(key) {
+  if (key === "url") return "URL";
   const s = key.replaceAll("_", " ");
   return s[0].toUpperCase() + s.slice(1);
 }
