@@ -66,20 +66,3 @@ func (s *Service) Reorder(ctx context.Context, actor Actor, inboxID string, orde
 // CodeNotAttached is the problem code of an integration that [Service.Reorder] was asked to
 // place but that is not attached to the inbox.
 const CodeNotAttached = "not_attached"
-
-// InvalidateCache drops every cached response of the integration id of the actor's team, so
-// that the next profile load of each contact calls the upstream. Only admins drop caches
-// ([ErrForbidden]); an integration of another team is [ErrNotFound]. The error of the
-// Executor's Invalidate is returned.
-func (s *Service) InvalidateCache(ctx context.Context, actor Actor, id string) error {
-	if err := requireAdmin(actor); err != nil {
-		return err
-	}
-	if _, err := s.get(ctx, actor.TeamID, id); err != nil {
-		return err
-	}
-	if err := s.exec.Invalidate(ctx, actor.TeamID, id); err != nil {
-		return fmt.Errorf("integration %q: invalidate cache: %w", id, err)
-	}
-	return nil
-}

@@ -20,8 +20,8 @@ const StatusLoading Status = "loading"
 // It returns the cards to come first: one per card in attachment order, with IntegrationID,
 // Name and [StatusLoading] set. The returned sequence then runs the cards (concurrently, at
 // most Options.MaxConcurrentCards at a time) and yields each as it completes, with its index
-// in pending; every card is yielded exactly once, in completion order. The sequence may be
-// ranged over once. Stopping early (a break, or the consumer's connection gone) cancels the
+// in pending; every card is yielded exactly once, in completion order. Nothing runs until the
+// sequence is ranged over, and it may be ranged over once (again, it yields nothing). Stopping early (a break, or the consumer's connection gone) cancels the
 // cards still running and returns only when their goroutines have ended.
 //
 // ProfileStream fails, before any card runs, for the reasons Profile does.

@@ -232,3 +232,58 @@ func TestInvalidateCache(t *testing.T) {
 		t.Errorf("upstream calls = %d after invalidation, want 2", up.calls())
 	}
 }
+
+// TestInvalidateContact drops one contact's cached responses, secret-carrying request
+// included, and keeps the other contact's.
+func TestInvalidateContact(t *testing.T) {
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(`{"id": 1}`))
+	e.create(t, &integration.Integration{Name: "A", URL: up.URL + "/a?e={{contact.email}}", Active: true, CacheMinutes: 10,
+		Headers: []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}}}, 1, "a1")
+	e.create(t, &integration.Integration{Name: "B", URL: up.URL + "/b/{{contact.phone_number}}", Active: true, CacheMinutes: 10}, 2, "a1")
+	grace := integration.Contact{ID: "c2", Name: "Grace", Email: "grace@example.com", PhoneNumber: "+1 555"}
+	ctx := t.Context()
+	load := func(c integration.Contact) []integration.Card {
+		t.Helper()
+		cards, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cards
+	}
+	load(ada)
+	load(grace)
+	if up.calls() != 4 {
+		t.Fatalf("upstream calls = %d, want 4", up.calls())
+	}
+	if err := e.svc.InvalidateContact(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada}); err != nil {
+		t.Fatalf("InvalidateContact = %v", err)
+	}
+	for _, c := range load(ada) {
+		if c.FromCache {
+			t.Errorf("Ada's card %s still from the cache", c.Name)
+		}
+	}
+	for _, c := range load(grace) {
+		if !c.FromCache {
+			t.Errorf("Grace's card %s was dropped too", c.Name)
+		}
+	}
+	if up.calls() != 6 {
+		t.Errorf("upstream calls = %d, want 6", up.calls())
+	}
+	if err := e.svc.InvalidateContact(ctx, adminB, &integration.ProfileRequest{InboxID: "a1", Contact: ada}); !errors.Is(err, integration.ErrNotFound) {
+		t.Errorf("another team's InvalidateContact = %v, want ErrNotFound", err)
+	}
+	// A contact without the card's variables has nothing cached and nothing to drop.
+	if err := e.svc.InvalidateContact(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: integration.Contact{ID: "c3"}}); err != nil {
+		t.Errorf("InvalidateContact of a contact without values = %v", err)
+	}
+	svc := e.service(t, func(o *integration.Options) { o.Executor = plainExecutor{e.exec} })
+	if err := svc.InvalidateContact(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada}); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("InvalidateContact with an executor without Forget = %v, want ErrUnsupported", err)
+	}
+}
+
+// plainExecutor hides the executor's Forget.
+type plainExecutor struct{ integration.Executor }

@@ -46,7 +46,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
-	if err := serve(ctx, ln, os.Stdout); err != nil {
+	if err := serve(ctx, ln, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
@@ -147,9 +147,17 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	return nil
 }
 
-// identify is the demo's authentication: a bearer token naming a demo user.
+// identify is the demo's authentication: a bearer token naming a demo user, or the same
+// token in the demo_user cookie (a browser's EventSource sends cookies, not headers). The
+// API's own rules keep a cookie safe from other sites: bodies must be application/json, which
+// a cross-site form cannot send, and its GET routes change nothing.
 func identify(r *http.Request) (integration.Actor, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		if c, err := r.Cookie("demo_user"); err == nil {
+			token, ok = c.Value, true
+		}
+	}
 	if a, known := users[token]; ok && known {
 		return a, nil
 	}
@@ -226,9 +234,10 @@ func (a *app) webhooks() (map[string]http.Handler, error) {
 	return map[string]http.Handler{"chat": chat, "shop": shop}, nil
 }
 
-// serve runs the demo on ln until ctx ends, after printing how to call it.
-func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+// serve runs the demo on ln until ctx ends, after printing how to call it to out; warnings
+// (failed cards, server errors) go to logs.
+func serve(ctx context.Context, ln net.Listener, out, logs io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := newApp(ctx, logger)
 	if err != nil {
 		return err

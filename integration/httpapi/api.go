@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,6 +157,7 @@ type route struct {
 	body         string  // request body schema (a component name), "" for none
 	ok           int     // success status
 	result       string  // success body schema (a component name), "" for none
+	document     bool    // the success body is a document of its own (OpenAPI, JSON Schema)
 	media        string  // success media type; "" is application/json
 	errors       []int   // documented error statuses besides 401/500
 	handle       handlerFunc
@@ -163,7 +165,7 @@ type route struct {
 
 type param struct {
 	name, description string
-	schema            *Schema
+	schema            *schema
 }
 
 // handlerFunc serves one operation for actor; an error is answered as a problem document.
@@ -227,10 +229,11 @@ func (t *trackingWriter) Write(b []byte) (int, error) {
 
 func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
-// decode reads r's JSON body into v after checking it against the operation's schema: a body
+// decode reads r's JSON body into v after checking it against the operation's schema (the
+// document's component): a body
 // that is not application/json is 415, one over the cap 413, malformed JSON, unknown fields
 // and values of the wrong type 400 with a problem for each.
-func (h *Handler) decode(r *http.Request, schema string, v any) error {
+func (h *Handler) decode(r *http.Request, component string, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return &apiError{http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Send the body as application/json.", nil}
@@ -245,7 +248,7 @@ func (h *Handler) decode(r *http.Request, schema string, v any) error {
 		}
 		return badRequest("The body could not be read.")
 	}
-	if ps := checkBody(body, h.doc.schemas[schema], h.doc.schemas); len(ps) > 0 {
+	if ps := checkBody(body, h.doc.schemas[component], h.doc.schemas); len(ps) > 0 {
 		return badRequest("The body does not match the operation's schema.", ps...)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -272,11 +275,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	if err != nil {
 		return err
 	}
+	b = append(b, '\n')
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Content-Length", strconv.Itoa(len(b))) // one write, no chunked framing
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n')) // a failed write is a client gone: nothing left to answer
+	w.Write(b) // a failed write is a client gone: nothing left to answer
 	return nil
 }

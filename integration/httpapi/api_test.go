@@ -124,6 +124,15 @@ func TestTestIntegration(t *testing.T) {
 	if !live.Sent || !live.Success || live.StatusCode != 200 || live.Preview == nil {
 		t.Errorf("live run = %+v", live)
 	}
+	// A live run against the cloud metadata address is refused by the executor's guard.
+	var blocked struct {
+		Sent  bool                   `json:"sent"`
+		Error *integration.CardError `json:"error"`
+	}
+	e.mustDo(t, http.StatusOK, "admin-a", "POST", "/integrations/test", `{"integration": {"name": "Meta", "url": "http://169.254.169.254/latest/meta-data/"}, "live": true}`, &blocked)
+	if blocked.Error == nil || blocked.Error.Category != integration.CategoryBlocked {
+		t.Errorf("live run to the metadata address: %+v", blocked)
+	}
 	resp, b := e.do(t, "admin-a", "POST", "/integrations/test", `{"integration": {"name": "Poster", "method": "POST", "url": "`+e.upstream.URL+`/p", "body": "{}"}, "live": true}`)
 	p := problem(t, resp, b)
 	want := []httpapi.Problem{{Path: "/confirm_send", Code: httpapi.CodeConfirmationRequired, Message: "must be true for a live test of this method"}}
@@ -236,6 +245,23 @@ func TestProfile(t *testing.T) {
 	e.mustDo(t, http.StatusOK, "member-a", "GET", "/inboxes/a1/contacts/c-ada/profile", "", &p)
 	if p.Cards[0].FromCache || e.calls.Load() != before+1 {
 		t.Errorf("after invalidation: from cache %v, calls %d (want %d)", p.Cards[0].FromCache, e.calls.Load(), before+1)
+	}
+
+	// Dropping Ada's responses: her next load calls the upstreams, another contact's does not.
+	e.mustDo(t, http.StatusOK, "member-a", "GET", "/inboxes/a1/contacts/c-none/profile", "", &p)
+	before = e.calls.Load()
+	e.mustDo(t, http.StatusNoContent, "member-a", "POST", "/cache/invalidations", `{"inbox_id": "a1", "contact_id": "c-ada"}`, nil)
+	e.mustDo(t, http.StatusOK, "member-a", "GET", "/inboxes/a1/contacts/c-ada/profile", "", &p)
+	if p.Cards[0].FromCache || p.Cards[1].FromCache || e.calls.Load() != before+2 {
+		t.Errorf("after dropping Ada's responses: from cache %v/%v, calls %d (want %d)", p.Cards[0].FromCache, p.Cards[1].FromCache, e.calls.Load(), before+2)
+	}
+	resp, b = e.do(t, "admin-b", "POST", "/cache/invalidations", `{"inbox_id": "a1", "contact_id": "c-ada"}`)
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another team drops Ada's responses: %d %s", resp.StatusCode, b)
+	}
+	resp, b = e.do(t, "admin-a", "POST", "/cache/invalidations", `{"inbox_id": "a1"}`)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an inbox without a contact: %d %s", resp.StatusCode, b)
 	}
 	if strings.Contains(e.logs.String(), testSecret) {
 		t.Error("the logs contain the secret")

@@ -21,6 +21,34 @@
 // GET /helpdesk/api/openapi.json then describes every operation with its operationId, and
 // the request and response bodies with snake_case names.
 //
+// # Operations
+//
+// Paths are relative to the mount prefix; operationIds in brackets.
+//
+//	GET    /openapi.json                                         [getOpenAPI]
+//	GET    /integrations                                         [listIntegrations]
+//	POST   /integrations                                         [createIntegration]
+//	GET    /integrations/{integration_id}                        [getIntegration]
+//	PUT    /integrations/{integration_id}                        [updateIntegration]
+//	DELETE /integrations/{integration_id}                        [deleteIntegration]
+//	POST   /integrations/test                                    [testIntegration]
+//	GET    /inboxes/{inbox_id}/integrations                      [listInboxIntegrations]
+//	PUT    /inboxes/{inbox_id}/integrations/{integration_id}     [attachIntegration]
+//	DELETE /inboxes/{inbox_id}/integrations/{integration_id}     [detachIntegration]
+//	PUT    /inboxes/{inbox_id}/integrations/{integration_id}/enabled  [setIntegrationEnabled]
+//	PUT    /inboxes/{inbox_id}/card-order                        [reorderInboxIntegrations]
+//	POST   /templates/validate                                   [validateTemplate]
+//	POST   /templates/preview                                    [previewTemplate]
+//	GET    /templates/presets                                    [listTemplatePresets]
+//	POST   /templates/suggest                                    [suggestTemplate]
+//	GET    /schemas/template.json                                [getTemplateSchema]
+//	GET    /schemas/integration.json                             [getIntegrationSchema]
+//	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile     [loadProfile]
+//	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile/stream   [streamProfile]
+//	POST   /inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh  [refreshProfile]
+//	POST   /cache/invalidations                                  [invalidateCache]
+//	POST   /webhooks/{source}                                    [receiveWebhook]
+//
 // # Identity
 //
 // The API acts on behalf of the user Options.Identify returns: it never invents one and
@@ -73,7 +101,13 @@
 //     redraws its list from one response.
 //   - validateTemplate answers 200 with the problems (the request succeeded; the template is
 //     what is invalid); previewTemplate answers 422 with them (there is nothing to show).
-//   - invalidateCache drops one integration's responses. Dropping one contact's responses
-//     needs a per-request delete in the cache; refreshProfile replaces them instead.
+//   - invalidateCache drops either every response of an integration (admins: it costs an
+//     upstream call per contact afterwards) or one contact's responses in an inbox (any
+//     member, as any member may refresh), through integration.Service.InvalidateContact and
+//     httpexec.Executor.Forget; it sends nothing upstream.
+//   - Only requests with a body need a content type: a DELETE carries none, and no other site
+//     can send one without a CORS preflight, as it cannot send a JSON body. With the GET
+//     routes changing nothing, a host may identify users by a cookie.
+//   - A 401 carries no WWW-Authenticate header: the scheme is the host's, not the API's.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi

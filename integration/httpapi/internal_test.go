@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -187,4 +188,29 @@ func FuzzCheckBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDocListsOperations keeps the operation list of the package documentation in step with
+// the routes.
+func TestDocListsOperations(t *testing.T) {
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(strings.TrimPrefix(line, "//"))
+		if len(f) == 3 && strings.HasPrefix(f[2], "[") {
+			listed = append(listed, f[0]+" "+f[1]+" "+strings.Trim(f[2], "[]"))
+		}
+	}
+	var routes []string
+	for _, rt := range testHandler(t).routes {
+		routes = append(routes, rt.method+" "+rt.path+" "+rt.op)
+	}
+	slices.Sort(listed)
+	slices.Sort(routes)
+	if diff := cmp.Diff(routes, listed); diff != "" {
+		t.Errorf("doc.go's operation list (-routes +doc):\n%s", diff)
+	}
 }

@@ -16,7 +16,7 @@ const componentsPrefix = "#/components/schemas/"
 // table. Only the servers entry depends on the request (the host's mount prefix).
 type document struct {
 	paths   map[string]map[string]*operation
-	schemas map[string]*Schema
+	schemas map[string]*schema
 	// integrationSchema is the Integration schema as a standalone JSON Schema document.
 	integrationSchema []byte
 }
@@ -36,7 +36,7 @@ type parameter struct {
 	In          string  `json:"in"`
 	Required    bool    `json:"required,omitempty"`
 	Description string  `json:"description,omitempty"`
-	Schema      *Schema `json:"schema"`
+	Schema      *schema `json:"schema"`
 }
 
 type requestBody struct {
@@ -50,18 +50,22 @@ type response struct {
 }
 
 type mediaType struct {
-	Schema *Schema `json:"schema"`
+	Schema *schema `json:"schema"`
 }
 
-func ref(name string) *Schema { return &Schema{Ref: componentsPrefix + name} }
+func ref(name string) *schema { return &schema{Ref: componentsPrefix + name} }
 
 func newDocument(routes []*route) *document {
 	d := &document{paths: map[string]map[string]*operation{}, schemas: components()}
+	// Requests send an integration without the fields the server assigns or always answers.
+	input := *d.schemas["Integration"]
+	input.Description, input.Required = "An integration as an admin edits it: name and url are required; id, team_id and times are ignored.", []string{"name", "url"}
+	d.schemas["IntegrationInput"] = &input
 	for _, rt := range routes {
 		op := &operation{OperationID: rt.op, Summary: rt.summary, Description: rt.description, Tags: []string{rt.tag},
 			Responses: map[string]*response{}}
 		for _, name := range pathParams(rt.path) {
-			op.Parameters = append(op.Parameters, parameter{Name: name, In: "path", Required: true, Schema: &Schema{Type: types{"string"}}})
+			op.Parameters = append(op.Parameters, parameter{Name: name, In: "path", Required: true, Schema: &schema{Type: types{"string"}}})
 		}
 		for _, q := range rt.query {
 			op.Parameters = append(op.Parameters, parameter{Name: q.name, In: "query", Description: q.description, Schema: q.schema})
@@ -71,10 +75,8 @@ func newDocument(routes []*route) *document {
 		}
 		ok := &response{Description: http.StatusText(rt.ok)}
 		switch {
-		case rt.op == "getOpenAPI":
-			ok.Content = map[string]*mediaType{"application/json": {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
-		case rt.media == "application/schema+json":
-			ok.Content = map[string]*mediaType{rt.media: {Schema: &Schema{Type: types{"object"}, AdditionalProperties: &Schema{}}}}
+		case rt.document:
+			ok.Content = map[string]*mediaType{rt.media: {Schema: &schema{Type: types{"object"}, AdditionalProperties: &schema{}}}}
 		case rt.result != "":
 			ok.Content = map[string]*mediaType{cmpOr(rt.media, "application/json"): {Schema: ref(rt.result)}}
 		}
@@ -87,12 +89,11 @@ func newDocument(routes []*route) *document {
 			// The inbox handler answers its own errors as WebhookReply; only an unknown
 			// source is a problem document.
 			for _, s := range statuses {
-				media := "application/json"
-				schema := ref("WebhookReply")
+				media, body := "application/json", ref("WebhookReply")
 				if s == http.StatusNotFound || s == http.StatusMethodNotAllowed {
-					media, schema = "application/problem+json", ref("ProblemDetails")
+					media, body = "application/problem+json", ref("ProblemDetails")
 				}
-				op.Responses[strconv.Itoa(s)] = &response{Description: http.StatusText(s), Content: map[string]*mediaType{media: {Schema: schema}}}
+				op.Responses[strconv.Itoa(s)] = &response{Description: http.StatusText(s), Content: map[string]*mediaType{media: {Schema: body}}}
 			}
 			statuses = nil
 		}
@@ -105,7 +106,7 @@ func newDocument(routes []*route) *document {
 		}
 		d.paths[rt.path][strings.ToLower(rt.method)] = op
 	}
-	d.integrationSchema = standalone("Integration", d.schemas)
+	d.integrationSchema = standalone("IntegrationInput", d.schemas)
 	return d
 }
 
@@ -132,15 +133,16 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 	doc := struct {
 		OpenAPI           string                           `json:"openapi"`
 		JSONSchemaDialect string                           `json:"jsonSchemaDialect"`
-		Info              map[string]string                `json:"info"`
+		Info              map[string]any                   `json:"info"`
 		Servers           []map[string]string              `json:"servers"`
 		Tags              []map[string]string              `json:"tags"`
 		Paths             map[string]map[string]*operation `json:"paths"`
-		Components        map[string]map[string]*Schema    `json:"components"`
+		Components        map[string]map[string]*schema    `json:"components"`
 	}{
 		OpenAPI:           "3.1.0",
 		JSONSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
-		Info: map[string]string{"title": "inboxkit HTTP API", "version": "0.1.0",
+		Info: map[string]any{"title": "inboxkit HTTP API", "version": "0.1.0",
+			"license": map[string]string{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 			"description": "Contact integrations, their inbox attachments, test runs, display templates and profile cards. " +
 				"Identity comes from the host application; every error is an RFC 9457 problem document (application/problem+json) " +
 				"whose problems name each offending field by a JSON pointer into the request body. Request bodies are application/json, " +
@@ -155,7 +157,7 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 			{"name": "meta", "description": "This document."},
 		},
 		Paths:      d.paths,
-		Components: map[string]map[string]*Schema{"schemas": d.schemas},
+		Components: map[string]map[string]*schema{"schemas": d.schemas},
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	return append(b, '\n'), err
@@ -177,10 +179,10 @@ func mountPrefix(r *http.Request) string {
 
 // standalone returns the component name as a JSON Schema document of its own, with the
 // components it refers to under $defs.
-func standalone(name string, schemas map[string]*Schema) []byte {
-	defs := map[string]*Schema{}
-	var collect func(s *Schema)
-	collect = func(s *Schema) {
+func standalone(name string, schemas map[string]*schema) []byte {
+	defs := map[string]*schema{}
+	var collect func(s *schema)
+	collect = func(s *schema) {
 		if s == nil {
 			return
 		}
@@ -210,37 +212,37 @@ func standalone(name string, schemas map[string]*Schema) []byte {
 }
 
 // Schema helpers: the components below read as a table.
-func str(desc string) *Schema     { return &Schema{Type: types{"string"}, Description: desc} }
-func integer(desc string) *Schema { return &Schema{Type: types{"integer"}, Description: desc} }
-func boolean(desc string) *Schema { return &Schema{Type: types{"boolean"}, Description: desc} }
-func array(items *Schema) *Schema { return &Schema{Type: types{"array"}, Items: items} }
-func anyJSON(desc string) *Schema { return &Schema{Description: desc} }
-func dateTime(desc string) *Schema {
-	return &Schema{Type: types{"string"}, Format: "date-time", Description: desc}
+func str(desc string) *schema     { return &schema{Type: types{"string"}, Description: desc} }
+func integer(desc string) *schema { return &schema{Type: types{"integer"}, Description: desc} }
+func boolean(desc string) *schema { return &schema{Type: types{"boolean"}, Description: desc} }
+func array(items *schema) *schema { return &schema{Type: types{"array"}, Items: items} }
+func anyJSON(desc string) *schema { return &schema{Description: desc} }
+func dateTime(desc string) *schema {
+	return &schema{Type: types{"string"}, Format: "date-time", Description: desc}
 }
-func enum(desc string, values ...string) *Schema {
-	return &Schema{Type: types{"string"}, Enum: values, Description: desc}
+func enum(desc string, values ...string) *schema {
+	return &schema{Type: types{"string"}, Enum: values, Description: desc}
 }
-func stringMap(v *Schema) *Schema { return &Schema{Type: types{"object"}, AdditionalProperties: v} }
+func stringMap(v *schema) *schema { return &schema{Type: types{"object"}, AdditionalProperties: v} }
 func int64p(n int64) *int64       { return &n }
 
 // object returns an object schema; required names the properties always present.
-func object(desc string, required []string, props map[string]*Schema) *Schema {
-	return &Schema{Type: types{"object"}, Description: desc, Required: required, Properties: props}
+func object(desc string, required []string, props map[string]*schema) *schema {
+	return &schema{Type: types{"object"}, Description: desc, Required: required, Properties: props}
 }
 
-func readOnly(s *Schema) *Schema { s.ReadOnly = true; return s }
+func readOnly(s *schema) *schema { s.ReadOnly = true; return s }
 
 // components returns the schemas of every body.
-func components() map[string]*Schema {
+func components() map[string]*schema {
 	cacheMinutes := integer("How long a successful response is cached, in minutes; 0 disables caching.")
 	cacheMinutes.Minimum, cacheMinutes.Maximum = int64p(0), int64p(integration.MaxCacheMinutes)
 	timeout := integer("Timeout of one run in milliseconds; 0 is the executor's default.")
 	timeout.Minimum, timeout.Maximum = int64p(0), int64p(integration.MaxTimeout.Milliseconds())
 	value := str("A secret's value: write-only, answered as \"" + integration.Redacted + "\". Send it redacted or empty to keep the stored value.")
-	return map[string]*Schema{
+	return map[string]*schema{
 		"Integration": object("A team-level HTTP call whose JSON response shows on contacts' profiles. Secret values are write-only.",
-			[]string{"name", "method", "url", "cache_minutes", "active", "display", "version"}, map[string]*Schema{
+			[]string{"name", "method", "url", "cache_minutes", "active", "display", "version"}, map[string]*schema{
 				"id":                 readOnly(str("Assigned on create.")),
 				"team_id":            readOnly(str("The owning team.")),
 				"name":               str("The card title agents see."),
@@ -260,46 +262,46 @@ func components() map[string]*Schema {
 				"created_at":         readOnly(dateTime("")),
 				"updated_at":         readOnly(dateTime("")),
 			}),
-		"Header": object("A request header. A secret header's value is a literal credential, write-only.", []string{"name", "value"}, map[string]*Schema{
+		"Header": object("A request header. A secret header's value is a literal credential, write-only.", []string{"name", "value"}, map[string]*schema{
 			"name": str(""), "value": str("A template, or for a secret header the credential (answered redacted)."), "secret": boolean("Marks the value as a credential."),
 		}),
-		"QueryParam": object("A query parameter; the value is a template.", []string{"name", "value"}, map[string]*Schema{"name": str(""), "value": str("")}),
-		"Secret":     object("A named credential referenced as {{secret.NAME}} from header values.", []string{"name", "value"}, map[string]*Schema{"name": str(""), "value": value}),
-		"Display": object("How the response is shown.", []string{"enabled"}, map[string]*Schema{
+		"QueryParam": object("A query parameter; the value is a template.", []string{"name", "value"}, map[string]*schema{"name": str(""), "value": str("")}),
+		"Secret":     object("A named credential referenced as {{secret.NAME}} from header values.", []string{"name", "value"}, map[string]*schema{"name": str(""), "value": value}),
+		"Display": object("How the response is shown.", []string{"enabled"}, map[string]*schema{
 			"enabled":  boolean("Render the response with the template; otherwise cards carry the raw JSON."),
 			"template": anyJSON("A display template (see getTemplateSchema)."),
 		}),
-		"IntegrationList": object("", []string{"integrations"}, map[string]*Schema{"integrations": array(ref("Integration"))}),
-		"Attachment": object("An integration attached to an inbox.", []string{"integration_id", "inbox_id", "enabled", "position"}, map[string]*Schema{
+		"IntegrationList": object("", []string{"integrations"}, map[string]*schema{"integrations": array(ref("Integration"))}),
+		"Attachment": object("An integration attached to an inbox.", []string{"integration_id", "inbox_id", "enabled", "position"}, map[string]*schema{
 			"integration_id": str(""), "inbox_id": str(""), "enabled": boolean(""), "position": integer("Cards are ordered by position, smallest first."),
 		}),
-		"Attached": object("", []string{"attachment", "integration"}, map[string]*Schema{"attachment": ref("Attachment"), "integration": ref("Integration")}),
-		"AttachmentList": object("An inbox's integrations in card order, enabled or not.", []string{"inbox_id", "attachments"}, map[string]*Schema{
+		"Attached": object("", []string{"attachment", "integration"}, map[string]*schema{"attachment": ref("Attachment"), "integration": ref("Integration")}),
+		"AttachmentList": object("An inbox's integrations in card order, enabled or not.", []string{"inbox_id", "attachments"}, map[string]*schema{
 			"inbox_id": str(""), "attachments": array(ref("Attached")),
 		}),
-		"AttachRequest":  object("", nil, map[string]*Schema{"position": integer("The card's position; if omitted, last.")}),
-		"EnabledRequest": object("", []string{"enabled"}, map[string]*Schema{"enabled": boolean("")}),
-		"ReorderRequest": object("", []string{"integration_ids"}, map[string]*Schema{"integration_ids": array(str(""))}),
-		"Contact": object("The values of the contact.* variables.", nil, map[string]*Schema{
+		"AttachRequest":  object("", nil, map[string]*schema{"position": integer("The card's position; if omitted, last.")}),
+		"EnabledRequest": object("", []string{"enabled"}, map[string]*schema{"enabled": boolean("")}),
+		"ReorderRequest": object("", []string{"integration_ids"}, map[string]*schema{"integration_ids": array(str(""))}),
+		"Contact": object("The values of the contact.* variables.", nil, map[string]*schema{
 			"id": str(""), "name": str(""), "email": str(""), "phone_number": str(""), "attributes": stringMap(str("")),
 		}),
-		"Conversation": object("The values of the conversation.* variables.", nil, map[string]*Schema{"id": str(""), "subject": str("")}),
-		"SampleInbox":  object("The values of the inbox.* variables.", nil, map[string]*Schema{"id": str(""), "name": str("")}),
-		"TestRequest": object("A test run from the Testing tab.", []string{"integration"}, map[string]*Schema{
-			"integration":  ref("Integration"),
+		"Conversation": object("The values of the conversation.* variables.", nil, map[string]*schema{"id": str(""), "subject": str("")}),
+		"SampleInbox":  object("The values of the inbox.* variables.", nil, map[string]*schema{"id": str(""), "name": str("")}),
+		"TestRequest": object("A test run from the Testing tab.", []string{"integration"}, map[string]*schema{
+			"integration":  ref("IntegrationInput"),
 			"contact":      ref("Contact"),
 			"conversation": ref("Conversation"),
 			"inbox":        ref("SampleInbox"),
 			"live":         boolean("Send the request; otherwise only expand it (a dry run)."),
 			"confirm_send": boolean("Required for a live run of a method other than GET."),
 		}),
-		"SentRequest": object("The request as sent, secret values redacted.", []string{"method", "url", "header"}, map[string]*Schema{
+		"SentRequest": object("The request as sent, secret values redacted.", []string{"method", "url", "header"}, map[string]*schema{
 			"method": str(""), "url": str(""), "header": stringMap(array(str(""))), "body": str(""),
 		}),
-		"Timing": object("Where a live run's time went, in nanoseconds.", []string{"dns_ns", "connect_ns", "tls_ns", "first_byte_ns"}, map[string]*Schema{
+		"Timing": object("Where a live run's time went, in nanoseconds.", []string{"dns_ns", "connect_ns", "tls_ns", "first_byte_ns"}, map[string]*schema{
 			"dns_ns": integer(""), "connect_ns": integer(""), "tls_ns": integer(""), "first_byte_ns": integer(""),
 		}),
-		"TestResult": object("The outcome of a test run; every secret value is redacted.", []string{"request", "sent", "success", "timing"}, map[string]*Schema{
+		"TestResult": object("The outcome of a test run; every secret value is redacted.", []string{"request", "sent", "success", "timing"}, map[string]*schema{
 			"request":        ref("SentRequest"),
 			"sent":           boolean(""),
 			"success":        boolean(""),
@@ -315,11 +317,11 @@ func components() map[string]*Schema {
 			"detail":         str("The technical reason, for admins."),
 			"preview":        ref("Output"),
 		}),
-		"CardError": object("An agent-safe failure.", []string{"category", "message"}, map[string]*Schema{
+		"CardError": object("An agent-safe failure.", []string{"category", "message"}, map[string]*schema{
 			"category": str("timeout, blocked, network, rate_limited, upstream_4xx, upstream_5xx, invalid_response, too_large, template_error, invalid_request, configuration, canceled, internal; the set may grow."),
 			"message":  str(""),
 		}),
-		"Card": object("One integration's part of a profile.", []string{"integration_id", "name", "status", "from_cache", "duration_ns"}, map[string]*Schema{
+		"Card": object("One integration's part of a profile.", []string{"integration_id", "name", "status", "from_cache", "duration_ns"}, map[string]*schema{
 			"integration_id": str(""),
 			"name":           str(""),
 			"status":         enum("", "ok", "error", "not_applicable", "loading"),
@@ -332,62 +334,64 @@ func components() map[string]*Schema {
 			"fetched_at":     dateTime(""),
 			"duration_ns":    integer(""),
 		}),
-		"Output": object("A rendered node tree.", []string{"version", "nodes"}, map[string]*Schema{
+		"Output": object("A rendered node tree.", []string{"version", "nodes"}, map[string]*schema{
 			"version": integer(""), "nodes": array(ref("Node")), "diagnostics": array(ref("Diagnostic")),
 		}),
-		"Node": object("One element of the tree; plain text, never HTML.", []string{"type"}, map[string]*Schema{
+		"Node": object("One element of the tree; plain text, never HTML.", []string{"type"}, map[string]*schema{
 			"type": str(""), "title": str(""), "text": str(""), "style": str(""), "href": str("A URL that passed the scheme allow-list."),
 			"width": integer(""), "height": integer(""), "value": ref("Value"), "items": array(ref("Item")),
 			"columns": array(str("")), "rows": array(array(ref("Value"))), "children": array(ref("Node")),
 			"shown": integer(""), "total": integer(""),
 		}),
-		"Item": object("", []string{"label", "value"}, map[string]*Schema{"label": str(""), "value": ref("Value")}),
-		"Value": object("A rendered value: display text, raw JSON value and kind.", []string{"text", "kind"}, map[string]*Schema{
+		"Item": object("", []string{"label", "value"}, map[string]*schema{"label": str(""), "value": ref("Value")}),
+		"Value": object("A rendered value: display text, raw JSON value and kind.", []string{"text", "kind"}, map[string]*schema{
 			"text": str(""), "raw": anyJSON(""), "kind": str(""), "tone": str(""), "href": str(""), "currency": str(""),
 		}),
-		"Diagnostic": object("Something that rendered incompletely.", []string{"code", "pointer", "message"}, map[string]*Schema{
+		"Diagnostic": object("Something that rendered incompletely.", []string{"code", "pointer", "message"}, map[string]*schema{
 			"code": str(""), "pointer": str(""), "message": str(""), "count": integer(""),
 		}),
-		"TemplateRequest": object("", []string{"template"}, map[string]*Schema{
+		"TemplateRequest": object("", []string{"template"}, map[string]*schema{
 			"template":  anyJSON("A template definition."),
 			"sample":    anyJSON("The API response to render (previewTemplate)."),
 			"now":       dateTime("The time relative dates are measured from."),
 			"time_zone": str("An IANA time zone for dates; UTC if omitted."),
 		}),
-		"ValidationResult": object("", []string{"valid", "problems"}, map[string]*Schema{"valid": boolean(""), "problems": array(ref("Problem"))}),
-		"PreviewResult":    object("", []string{"output"}, map[string]*Schema{"output": ref("Output")}),
-		"Preset": object("A ready-made template with sample data.", []string{"name", "title", "description", "template", "sample"}, map[string]*Schema{
+		"ValidationResult": object("", []string{"valid", "problems"}, map[string]*schema{"valid": boolean(""), "problems": array(ref("Problem"))}),
+		"PreviewResult":    object("", []string{"output"}, map[string]*schema{"output": ref("Output")}),
+		"Preset": object("A ready-made template with sample data.", []string{"name", "title", "description", "template", "sample"}, map[string]*schema{
 			"name": str(""), "title": str(""), "description": str(""), "template": anyJSON(""), "sample": anyJSON(""),
 		}),
-		"PresetList":     object("", []string{"presets"}, map[string]*Schema{"presets": array(ref("Preset"))}),
-		"SuggestRequest": object("", []string{"sample"}, map[string]*Schema{"sample": anyJSON("A sample API response.")}),
-		"SuggestResult":  object("", []string{"template"}, map[string]*Schema{"template": anyJSON("A template definition.")}),
-		"Profile":        object("A contact's cards in attachment order.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
-		"RefreshRequest": object("", nil, map[string]*Schema{
+		"PresetList":     object("", []string{"presets"}, map[string]*schema{"presets": array(ref("Preset"))}),
+		"SuggestRequest": object("", []string{"sample"}, map[string]*schema{"sample": anyJSON("A sample API response.")}),
+		"SuggestResult":  object("", []string{"template"}, map[string]*schema{"template": anyJSON("A template definition.")}),
+		"Profile":        object("A contact's cards in attachment order.", []string{"cards"}, map[string]*schema{"cards": array(ref("Card"))}),
+		"RefreshRequest": object("", nil, map[string]*schema{
 			"integration_id": str("Refresh this card only; every card if omitted."), "conversation_id": str(""),
 		}),
-		"InvalidateRequest": object("", []string{"integration_id"}, map[string]*Schema{"integration_id": str("")}),
-		"CardsEvent":        object("Event \"cards\": every card to come, status loading.", []string{"cards"}, map[string]*Schema{"cards": array(ref("Card"))}),
-		"CardEvent": object("Event \"card\": a finished card and its index in the cards event.", []string{"index", "card"}, map[string]*Schema{
+		"InvalidateRequest": object("Either integration_id alone (every response of the integration; admins only), or inbox_id and contact_id (that contact's responses; with integration_id, of that card only).", nil, map[string]*schema{
+			"integration_id": str(""), "inbox_id": str(""), "contact_id": str(""),
+		}),
+		"CardsEvent": object("Event \"cards\": every card to come, status loading.", []string{"cards"}, map[string]*schema{"cards": array(ref("Card"))}),
+		"CardEvent": object("Event \"card\": a finished card and its index in the cards event.", []string{"index", "card"}, map[string]*schema{
 			"index": integer(""), "card": ref("Card"),
 		}),
-		"DoneEvent": object("Event \"done\": the stream ends.", []string{"cards"}, map[string]*Schema{"cards": integer("How many card events were sent.")}),
+		"DoneEvent": object("Event \"done\": the stream ends.", []string{"cards"}, map[string]*schema{"cards": integer("How many card events were sent.")}),
 		"ProfileEvents": {Type: types{"array"}, Description: "The events of the stream in order, each `event: NAME` and `data: JSON` (OpenAPI 3.1 cannot describe a stream itself).",
-			Items: &Schema{OneOf: []*Schema{sseEvent("cards", "CardsEvent"), sseEvent("card", "CardEvent"), sseEvent("done", "DoneEvent")}}},
-		"WebhookReply": object("The inbox handler's answer.", nil, map[string]*Schema{"status": str("sent, duplicate, ignored, ..."), "error": str("")}),
-		"Problem": object("One thing wrong with the request.", []string{"path", "code", "message"}, map[string]*Schema{
+			Items: &schema{OneOf: []*schema{sseEvent("cards", "CardsEvent"), sseEvent("card", "CardEvent"), sseEvent("done", "DoneEvent")}}},
+		"WebhookReply": object("The inbox handler's answer.", nil, map[string]*schema{"status": str("sent, duplicate, ignored, ..."), "error": str("")}),
+		"Problem": object("One thing wrong with the request.", []string{"path", "code", "message"}, map[string]*schema{
 			"path":    str("A JSON pointer into the request body; empty for the body as a whole."),
 			"code":    str("Stable and machine-readable."),
 			"message": str("For people."),
 		}),
-		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*Schema{
+		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*schema{
 			"title": str("The HTTP status text."), "status": integer(""), "detail": str(""),
-			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, unavailable."),
+			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, not_implemented, unavailable."),
 			"problems": array(ref("Problem")),
 		}),
 	}
 }
 
-func sseEvent(name, data string) *Schema {
-	return object("", []string{"event", "data"}, map[string]*Schema{"event": {Type: types{"string"}, Const: name}, "data": ref(data)})
+func sseEvent(name, data string) *schema {
+	return object("", []string{"event", "data"}, map[string]*schema{"event": {Type: types{"string"}, Const: name}, "data": ref(data)})
 }

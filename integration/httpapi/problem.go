@@ -43,6 +43,7 @@ const (
 	CodeSecrets              = "secrets_unavailable"   // 422: secrets need a sealer, or a stored one no longer opens
 	CodeInternal             = "internal"              // 500: logged; nothing about it is shown
 	CodeUnavailable          = "unavailable"           // 503: the request's context ended first
+	CodeNotImplemented       = "not_implemented"       // 501: the host's executor cannot do this
 )
 
 // apiError is an error response the handlers decide themselves.
@@ -91,6 +92,8 @@ func (h *Handler) problemFor(ctx context.Context, op string, err error) *Problem
 	case isValidation(err):
 		ve, _ := errors.AsType[*integration.ValidationError](err)
 		ae = invalid("The integration is invalid.", integrationProblems("", ve.Problems)...)
+	case errors.Is(err, errors.ErrUnsupported):
+		ae = &apiError{http.StatusNotImplemented, CodeNotImplemented, "The server's response cache cannot drop single responses.", nil}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		ae = &apiError{http.StatusServiceUnavailable, CodeUnavailable, "The request ran out of time.", nil}
 	default:

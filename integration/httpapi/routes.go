@@ -15,19 +15,19 @@ func (h *Handler) table() []*route {
 	std := []int{400, 403, 404, 413, 415, 422}
 	return []*route{
 		{method: "GET", path: "/openapi.json", op: "getOpenAPI", tag: "meta", anonymous: true,
-			summary: "This OpenAPI 3.1 document", ok: 200, result: "", media: "application/json", handle: h.getOpenAPI},
+			summary: "This OpenAPI 3.1 document", ok: 200, document: true, media: "application/json", handle: h.getOpenAPI},
 
 		{method: "GET", path: "/integrations", op: "listIntegrations", tag: "integrations",
 			summary: "List the team's integrations", ok: 200, result: "IntegrationList", handle: h.listIntegrations},
 		{method: "POST", path: "/integrations", op: "createIntegration", tag: "integrations",
 			summary: "Create an integration", description: "Admins only. The id, version and times are assigned; secret values are sealed and come back redacted.",
-			body: "Integration", ok: 201, result: "Integration", errors: std, handle: h.createIntegration},
+			body: "IntegrationInput", ok: 201, result: "Integration", errors: std, handle: h.createIntegration},
 		{method: "GET", path: "/integrations/{integration_id}", op: "getIntegration", tag: "integrations",
 			summary: "Get an integration", ok: 200, result: "Integration", errors: []int{404}, handle: h.getIntegration},
 		{method: "PUT", path: "/integrations/{integration_id}", op: "updateIntegration", tag: "integrations",
 			summary:     "Update an integration",
 			description: "Admins only. The body's version must be the stored one (409 otherwise). A secret whose value is omitted or redacted keeps its stored value. The integration's cached responses are dropped.",
-			body:        "Integration", ok: 200, result: "Integration", errors: append(std, 409), handle: h.updateIntegration},
+			body:        "IntegrationInput", ok: 200, result: "Integration", errors: append(std, 409), handle: h.updateIntegration},
 		{method: "DELETE", path: "/integrations/{integration_id}", op: "deleteIntegration", tag: "integrations",
 			summary: "Delete an integration and its attachments", ok: 204, errors: []int{403, 404}, handle: h.deleteIntegration},
 		{method: "POST", path: "/integrations/test", op: "testIntegration", tag: "integrations",
@@ -60,9 +60,9 @@ func (h *Handler) table() []*route {
 			summary: "Suggest a template for a sample response", body: "SuggestRequest", ok: 200, result: "SuggestResult",
 			errors: []int{400, 413, 415, 422}, handle: h.suggestTemplate},
 		{method: "GET", path: "/schemas/template.json", op: "getTemplateSchema", tag: "templates",
-			summary: "The JSON Schema of template definitions", ok: 200, media: "application/schema+json", handle: h.getTemplateSchema},
+			summary: "The JSON Schema of template definitions", ok: 200, document: true, media: "application/schema+json", handle: h.getTemplateSchema},
 		{method: "GET", path: "/schemas/integration.json", op: "getIntegrationSchema", tag: "integrations",
-			summary: "The JSON Schema of the integration form", ok: 200, media: "application/schema+json", handle: h.getIntegrationSchema},
+			summary: "The JSON Schema of the integration form", ok: 200, document: true, media: "application/schema+json", handle: h.getIntegrationSchema},
 
 		{method: "GET", path: "/inboxes/{inbox_id}/contacts/{contact_id}/profile", op: "loadProfile", tag: "profile",
 			summary: "Load a contact's cards in an inbox", query: []param{conversationParam},
@@ -77,20 +77,22 @@ func (h *Handler) table() []*route {
 			summary: "Refresh one card or all", description: "Skips the cache read and stores the fresh responses.",
 			body: "RefreshRequest", ok: 200, result: "Profile", errors: []int{400, 404, 413, 415}, handle: h.refreshProfile},
 		{method: "POST", path: "/cache/invalidations", op: "invalidateCache", tag: "profile",
-			summary: "Drop the cached responses of an integration", description: "Admins only. The next load of every contact calls the upstream.",
-			body: "InvalidateRequest", ok: 204, errors: std, handle: h.invalidateCache},
+			summary: "Drop the cached responses of an integration or of a contact",
+			description: "With integration_id alone, every cached response of the integration (admins only): the next load of every contact calls the upstream. " +
+				"With inbox_id and contact_id, the contact's responses of the inbox's cards (or of integration_id's card), fresh or stale; any member may drop them.",
+			body: "InvalidateRequest", ok: 204, errors: append(std, 501), handle: h.invalidateCache},
 
 		{method: "POST", path: "/webhooks/{source}", op: "receiveWebhook", tag: "webhooks", anonymous: true,
 			summary:     "Receive a webhook delivery of an inbox source",
 			description: "Served by the source's inbox handler: it verifies the signature (401), caps the body (413), decodes it (400) and syncs it exactly once (200; 503 with Retry-After for a temporary failure). An unknown source is 404.",
-			ok:          200, result: "WebhookReply", media: "application/json", errors: []int{400, 404, 405, 413, 503}, handle: h.receiveWebhook},
+			ok:          200, result: "WebhookReply", media: "application/json", errors: []int{400, 401, 404, 405, 413, 503}, handle: h.receiveWebhook},
 	}
 }
 
 var (
-	conversationParam = param{"conversation_id", "The conversation the profile is opened from.", &Schema{Type: types{"string"}}}
-	refreshParam      = param{"refresh", "Skip the cache read (true) for every card, or for integration_id's.", &Schema{Type: types{"boolean"}}}
-	integrationParam  = param{"integration_id", "Stream only this integration's card.", &Schema{Type: types{"string"}}}
+	conversationParam = param{"conversation_id", "The conversation the profile is opened from.", &schema{Type: types{"string"}}}
+	refreshParam      = param{"refresh", "Skip the cache read (true) for every card, or for integration_id's.", &schema{Type: types{"boolean"}}}
+	integrationParam  = param{"integration_id", "Stream only this integration's card.", &schema{Type: types{"string"}}}
 )
 
 func (h *Handler) listIntegrations(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
@@ -103,7 +105,7 @@ func (h *Handler) listIntegrations(w http.ResponseWriter, r *http.Request, a int
 
 func (h *Handler) createIntegration(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
 	var in integration.Integration
-	if err := h.decode(r, "Integration", &in); err != nil {
+	if err := h.decode(r, "IntegrationInput", &in); err != nil {
 		return err
 	}
 	out, err := h.svc.Create(r.Context(), a, &in)
@@ -123,7 +125,7 @@ func (h *Handler) getIntegration(w http.ResponseWriter, r *http.Request, a integ
 
 func (h *Handler) updateIntegration(w http.ResponseWriter, r *http.Request, a integration.Actor) error {
 	var in integration.Integration
-	if err := h.decode(r, "Integration", &in); err != nil {
+	if err := h.decode(r, "IntegrationInput", &in); err != nil {
 		return err
 	}
 	id := r.PathValue("integration_id")
@@ -395,10 +397,23 @@ func (h *Handler) invalidateCache(w http.ResponseWriter, r *http.Request, a inte
 	if err := h.decode(r, "InvalidateRequest", &req); err != nil {
 		return err
 	}
-	if req.IntegrationID == "" {
-		return invalid("Name the integration.", Problem{Path: "/integration_id", Code: integration.CodeRequired, Message: "integration_id is required"})
+	var err error
+	switch {
+	case req.InboxID == "" && req.ContactID == "" && req.IntegrationID != "":
+		err = h.svc.InvalidateCache(r.Context(), a, req.IntegrationID)
+	case req.InboxID != "" && req.ContactID != "":
+		ref := ContactRef{InboxID: req.InboxID, ContactID: req.ContactID}
+		c, conv, cerr := h.contact(r.Context(), a, ref)
+		if cerr != nil {
+			return cerr
+		}
+		err = h.svc.InvalidateContact(r.Context(), a, &integration.ProfileRequest{
+			InboxID: req.InboxID, Contact: c, Conversation: conv, IntegrationID: req.IntegrationID})
+	default:
+		return invalid("Name an integration, or an inbox and a contact.", Problem{Code: integration.CodeRequired,
+			Message: "send integration_id, or inbox_id and contact_id"})
 	}
-	if err := h.svc.InvalidateCache(r.Context(), a, req.IntegrationID); err != nil {
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -11,9 +11,9 @@ import (
 	"github.com/inboxkit/inboxkit/variables"
 )
 
-// Schema is the subset of JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it) that the API's
-// document is written in. The zero Schema accepts any JSON value.
-type Schema struct {
+// schema is the subset of JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it) that the API's
+// document is written in. The zero schema accepts any JSON value.
+type schema struct {
 	Ref         string   `json:"$ref,omitempty"`
 	Type        types    `json:"type,omitempty"`
 	Title       string   `json:"title,omitempty"`
@@ -26,12 +26,12 @@ type Schema struct {
 	ReadOnly    bool     `json:"readOnly,omitempty"`
 	// Properties, Required and AdditionalProperties describe an object. A nil
 	// AdditionalProperties allows none: every object the API reads or writes is closed.
-	Properties           map[string]*Schema `json:"properties,omitempty"`
+	Properties           map[string]*schema `json:"properties,omitempty"`
 	Required             []string           `json:"required,omitempty"`
-	AdditionalProperties *Schema            `json:"-"`
+	AdditionalProperties *schema            `json:"-"`
 	// Items describes the elements of an array.
-	Items *Schema   `json:"items,omitempty"`
-	OneOf []*Schema `json:"oneOf,omitempty"`
+	Items *schema   `json:"items,omitempty"`
+	OneOf []*schema `json:"oneOf,omitempty"`
 }
 
 // types is a schema's "type": one name, or several ("string", "null").
@@ -46,8 +46,8 @@ func (t types) MarshalJSON() ([]byte, error) {
 
 // MarshalJSON writes s with "additionalProperties": false on every object without an
 // AdditionalProperties schema.
-func (s *Schema) MarshalJSON() ([]byte, error) {
-	type plain Schema // no methods: no recursion
+func (s *schema) MarshalJSON() ([]byte, error) {
+	type plain schema // no methods: no recursion
 	b, err := json.Marshal((*plain)(s))
 	if err != nil || !s.isObject() {
 		return b, err
@@ -66,7 +66,7 @@ func (s *Schema) MarshalJSON() ([]byte, error) {
 	return append(append([]byte{'{'}, extra...), b[1:]...), nil
 }
 
-func (s *Schema) isObject() bool { return len(s.Type) == 1 && s.Type[0] == "object" }
+func (s *schema) isObject() bool { return len(s.Type) == 1 && s.Type[0] == "object" }
 
 // maxRequestDepth bounds the nesting of a request body.
 const maxRequestDepth = 128
@@ -85,14 +85,14 @@ var errStop = errors.New("httpapi: stop")
 // checker walks a request body against the schema of its operation.
 type checker struct {
 	dec      *json.Decoder
-	schemas  map[string]*Schema
+	schemas  map[string]*schema
 	problems []variables.Problem
 }
 
 // checkBody reports every unknown property and every value of a type the schema does not
 // allow in body, each with its JSON pointer, or the one syntax error that stops the reading.
 // Values the schema leaves open (a template, a sample response) are read but not checked.
-func checkBody(body []byte, s *Schema, schemas map[string]*Schema) []variables.Problem {
+func checkBody(body []byte, s *schema, schemas map[string]*schema) []variables.Problem {
 	c := &checker{dec: json.NewDecoder(bytes.NewReader(body)), schemas: schemas}
 	c.dec.UseNumber()
 	if err := c.value(s, "", 0); err != nil {
@@ -117,7 +117,7 @@ func (c *checker) syntax(err error) {
 	c.problems = append(c.problems, variables.Problem{Code: CodeInvalidJSON, Message: msg})
 }
 
-func (c *checker) resolve(s *Schema) *Schema {
+func (c *checker) resolve(s *schema) *schema {
 	for s != nil && s.Ref != "" {
 		s = c.schemas[strings.TrimPrefix(s.Ref, componentsPrefix)]
 	}
@@ -125,7 +125,7 @@ func (c *checker) resolve(s *Schema) *Schema {
 }
 
 // value reads one JSON value at path. A nil s accepts anything.
-func (c *checker) value(s *Schema, path string, depth int) error {
+func (c *checker) value(s *schema, path string, depth int) error {
 	if depth > maxRequestDepth {
 		c.problems = append(c.problems, variables.Problem{Path: path, Code: CodeTooDeep, Message: "nested more than " + strconv.Itoa(maxRequestDepth) + " levels deep"})
 		return errStop
@@ -169,7 +169,7 @@ func (c *checker) value(s *Schema, path string, depth int) error {
 			}
 			key, _ := kt.(string)
 			kp := path + "/" + variables.PointerToken(key)
-			var child *Schema
+			var child *schema
 			if s != nil {
 				child = s.Properties[key]
 				if child == nil && s.isObject() {
@@ -185,7 +185,7 @@ func (c *checker) value(s *Schema, path string, depth int) error {
 		}
 		_, err = c.dec.Token()
 	case "array":
-		var items *Schema
+		var items *schema
 		if s != nil {
 			items = s.Items
 		}

@@ -111,9 +111,13 @@ type RefreshRequest struct {
 	ConversationID string `json:"conversation_id,omitempty"`
 }
 
-// InvalidateRequest is the body of invalidateCache.
+// InvalidateRequest is the body of invalidateCache: either an integration (every response
+// of it, admins only) or a contact in an inbox (that contact's responses of the inbox's cards,
+// or of IntegrationID's card only).
 type InvalidateRequest struct {
-	IntegrationID string `json:"integration_id"`
+	IntegrationID string `json:"integration_id,omitempty"`
+	InboxID       string `json:"inbox_id,omitempty"`
+	ContactID     string `json:"contact_id,omitempty"`
 }
 
 // The events of streamProfile, in order: one CardsEvent, one CardEvent per card as it is

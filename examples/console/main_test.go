@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
+	"github.com/inboxkit/inboxkit/inbox"
+)
+
+// startConsole runs the program on an ephemeral loopback port and returns its base URL and
+// what it printed.
+func startConsole(t *testing.T) (string, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, pw, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve = %v", err)
+		}
+	})
+	// The banner is printed before serving starts; read its lines.
+	var banner strings.Builder
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		banner.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "webhooks/shop") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	return "http://" + ln.Addr().String(), banner.String()
+}
+
+type step struct {
+	op, user, method, path, body string
+	want                         int
+	header                       http.Header
+}
+
+// TestConsole starts the program and drives every operation of the API over real HTTP, as a
+// front end and a webhook sender would.
+func TestConsole(t *testing.T) {
+	base, banner := startConsole(t)
+	for _, want := range []string{base + "/api/", "Authorization: Bearer demo-admin", "Authorization: Bearer demo-agent", base + "/api/webhooks/chat"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("the banner does not show %q:\n%s", want, banner)
+		}
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	do := func(s step) []byte {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), s.method, base+"/api"+s.path, strings.NewReader(s.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if s.user != "" {
+			req.Header.Set("Authorization", "Bearer "+s.user)
+		}
+		for k, v := range s.header {
+			req.Header[k] = v
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", s.op, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != s.want {
+			t.Fatalf("%s: %s %s = %d %s, want %d", s.op, s.method, s.path, resp.StatusCode, b, s.want)
+		}
+		if strings.Contains(string(b), demo.OrderToken) {
+			t.Errorf("%s: the answer contains the order system's token", s.op)
+		}
+		return b
+	}
+	var list struct {
+		Integrations []struct{ ID, Name string }
+	}
+	if err := json.Unmarshal(do(step{op: "listIntegrations", user: "demo-agent", method: "GET", path: "/integrations", want: 200}), &list); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, in := range list.Integrations {
+		ids[in.Name] = in.ID
+	}
+	customer, client2, loyalty := ids["Customer Data"], ids["Client Info"], ids["Loyalty Points"]
+	if customer == "" || client2 == "" || loyalty == "" {
+		t.Fatalf("the demo integrations are missing: %v", ids)
+	}
+
+	var created struct {
+		ID      string
+		Version int
+	}
+	if err := json.Unmarshal(do(step{op: "createIntegration", user: "demo-admin", method: "POST", path: "/integrations",
+		body: `{"name": "Weather", "url": "https://api.weather.test/now?city={{contact.attributes.city}}", "cache_minutes": 10}`, want: 201}), &created); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	msg := `{"type": "message.received", "data": {"id": "m-1", "customer": {"email": "ada@example.com"}, "text": "Where is my order?"}}`
+	signer, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{ChatSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shopBody := `{"event": "order.placed", "order": {"id": "o-1", "email": "grace@example.com", "number": 1001, "total": "$42.00"}}`
+	mac := hmac.New(sha256.New, []byte(ShopSecret))
+	mac.Write([]byte(shopBody))
+
+	steps := []step{
+		{op: "getOpenAPI", method: "GET", path: "/openapi.json", want: 200},
+		{op: "getIntegration", user: "demo-agent", method: "GET", path: "/integrations/" + customer, want: 200},
+		{op: "updateIntegration", user: "demo-admin", method: "PUT", path: "/integrations/" + created.ID,
+			body: `{"name": "Weather now", "url": "https://api.weather.test/now?city={{contact.attributes.city}}", "version": ` + strconv.Itoa(created.Version) + `}`, want: 200},
+		{op: "attachIntegration", user: "demo-admin", method: "PUT", path: "/inboxes/sales/integrations/" + created.ID, body: `{}`, want: 200},
+		{op: "setIntegrationEnabled", user: "demo-admin", method: "PUT", path: "/inboxes/sales/integrations/" + created.ID + "/enabled", body: `{"enabled": false}`, want: 200},
+		{op: "reorderInboxIntegrations", user: "demo-admin", method: "PUT", path: "/inboxes/sales/card-order",
+			body: `{"integration_ids": ["` + created.ID + `", "` + customer + `", "` + client2 + `"]}`, want: 200},
+		{op: "listInboxIntegrations", user: "demo-agent", method: "GET", path: "/inboxes/sales/integrations", want: 200},
+		{op: "detachIntegration", user: "demo-admin", method: "DELETE", path: "/inboxes/sales/integrations/" + created.ID, want: 200},
+		{op: "deleteIntegration", user: "demo-admin", method: "DELETE", path: "/integrations/" + created.ID, want: 204},
+		{op: "testIntegration", user: "demo-admin", method: "POST", path: "/integrations/test",
+			body: `{"integration": {"id": "` + client2 + `", "name": "Client Info", "method": "POST", "url": "` + urlOf(t, do, client2) + `",
+			  "headers": [{"name": "Authorization", "value": "••••", "secret": true}], "body": "{\"email\": \"{{contact.email}}\"}", "version": 1},
+			  "contact": {"name": "Zoë", "email": "zoe@example.com"}, "live": true, "confirm_send": true}`, want: 200},
+		{op: "validateTemplate", user: "demo-admin", method: "POST", path: "/templates/validate", body: `{"template": ` + demo.ClientTemplate + `}`, want: 200},
+		{op: "previewTemplate", user: "demo-admin", method: "POST", path: "/templates/preview",
+			body: `{"template": ` + demo.ClientTemplate + `, "sample": {"client": {"name": "Ada", "status": "active", "open_orders": 3}}}`, want: 200},
+		{op: "listTemplatePresets", user: "demo-admin", method: "GET", path: "/templates/presets", want: 200},
+		{op: "suggestTemplate", user: "demo-admin", method: "POST", path: "/templates/suggest", body: `{"sample": {"name": "Ada", "plan": "pro"}}`, want: 200},
+		{op: "getTemplateSchema", user: "demo-admin", method: "GET", path: "/schemas/template.json", want: 200},
+		{op: "getIntegrationSchema", user: "demo-admin", method: "GET", path: "/schemas/integration.json", want: 200},
+		{op: "loadProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_1001/profile?conversation_id=conv_1", want: 200},
+		{op: "streamProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_1002/profile/stream", want: 200},
+		{op: "refreshProfile", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/profile/refresh", body: `{"integration_id": "` + customer + `"}`, want: 200},
+		{op: "invalidateCache", user: "demo-admin", method: "POST", path: "/cache/invalidations", body: `{"integration_id": "` + customer + `"}`, want: 204},
+		{op: "invalidateCache", user: "demo-agent", method: "POST", path: "/cache/invalidations", body: `{"inbox_id": "support", "contact_id": "c_1001"}`, want: 204},
+		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 200, header: http.Header{
+			"Webhook-Id": {"d-1"}, "Webhook-Timestamp": {strconv.FormatInt(now.Unix(), 10)}, "Webhook-Signature": {signer.Sign("d-1", now, []byte(msg))}}},
+		{op: "receiveWebhook", method: "POST", path: "/webhooks/shop", body: shopBody, want: 200, header: http.Header{"X-Shop-Signature": {hex.EncodeToString(mac.Sum(nil))}}},
+		// Failures a front end must handle.
+		{op: "loadProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile", want: 401},
+		{op: "loadProfile", user: "forged", method: "GET", path: "/inboxes/support/contacts/c_1001/profile", want: 401},
+		{op: "streamProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile/stream", want: 200, header: http.Header{"Cookie": {"demo_user=demo-agent"}}},
+		{op: "streamProfile", method: "GET", path: "/inboxes/support/contacts/c_1001/profile/stream", want: 401, header: http.Header{"Cookie": {"demo_user=root"}}},
+		{op: "createIntegration", user: "demo-agent", method: "POST", path: "/integrations", body: `{"name": "x", "url": "https://x.test/"}`, want: 403},
+		{op: "loadProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_9999/profile", want: 404},
+		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 401, header: http.Header{"Webhook-Id": {"d-2"}}},
+	}
+	ops := []string{"listIntegrations", "createIntegration"}
+	var stream string
+	for _, s := range steps {
+		b := do(s)
+		ops = append(ops, s.op)
+		switch s.op {
+		case "streamProfile":
+			if strings.Contains(s.path, "c_1002") {
+				stream = string(b)
+			}
+		case "loadProfile":
+			if s.want == 200 && !strings.Contains(string(b), `"status":"ok"`) {
+				t.Errorf("Ada's profile has no ok card: %.300s", b)
+			}
+		}
+	}
+	if !strings.HasPrefix(stream, "event: cards\n") || strings.Count(stream, "event: card\n") != 3 || !strings.HasSuffix(stream, "event: done\ndata: {\"cards\":3}\n\n") {
+		t.Errorf("Grace's stream:\n%s", stream)
+	}
+
+	// Every operation of the document was driven.
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+		}
+	}
+	if err := json.Unmarshal(do(step{op: "getOpenAPI", method: "GET", path: "/openapi.json", want: 200}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, methods := range doc.Paths {
+		for _, op := range methods {
+			if !slices.Contains(ops, op.OperationID) {
+				t.Errorf("operation %s was not driven", op.OperationID)
+			}
+		}
+	}
+
+	// Outside /api the console's pages are served.
+	resp, err := client.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET / = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// urlOf returns the URL template of the integration id, as an admin's editor has it.
+func urlOf(t *testing.T, do func(step) []byte, id string) string {
+	t.Helper()
+	var in struct{ URL string }
+	if err := json.Unmarshal(do(step{op: "getIntegration", user: "demo-admin", method: "GET", path: "/integrations/" + id, want: 200}), &in); err != nil {
+		t.Fatal(err)
+	}
+	return in.URL
+}
