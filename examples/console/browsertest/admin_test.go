@@ -9,6 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
 )
 
 // typeInto replaces the value of the input with id by typing text (real key events).
@@ -117,7 +119,7 @@ func TestCreateAndBuildIntegration(t *testing.T) {
 		t.Errorf("repeated items in the matrix (empty, one, many, missing) = %v, want [0 1 25 0]", matrix)
 	}
 	p.do(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
-	p.screenshot("template-builder")
+	p.screenshot("template-builder-new")
 
 	// Save: the diff against the saved (empty) template comes first.
 	p.do(clickID("save"), chromedp.WaitVisible(chromedp.ID("template-diff")))
@@ -221,4 +223,39 @@ func TestIntegrationsListAndCardOrder(t *testing.T) {
 	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info (off)"}) {
 		t.Errorf("after deleting = %v", got)
 	}
+}
+
+// The Testing tab: a dry run shows the expanded request without sending it; a live run of a
+// POST needs the explicit confirmation; the secret header is redacted in what is shown.
+func TestTestingTab(t *testing.T) {
+	base := startConsole(t)
+	id := integrationID(t, base, "Client Info") // POST with a secret Authorization header
+	p := newPage(t, base)
+	p.open("#/integrations/" + id + "/testing")
+	result := `document.getElementById("test-result").textContent`
+	p.do(chromedp.WaitVisible(chromedp.ID("dry-run")), clickID("dry-run"))
+	p.waitFor("the dry run", result+`.includes("Dry run") && `+result+`.includes("POST http://127.0.0.1:")`)
+	if s := eval[string](p, result); !strings.Contains(s, `"email": "ada@example.com"`) {
+		t.Errorf("dry run lacks the expanded body:\n%s", s)
+	}
+
+	p.do(clickID("live-run"))
+	p.waitFor("the refusal", result+`.includes("Tick the confirmation first")`)
+	if focused := eval[string](p, `document.activeElement.id`); focused != "confirm-send" {
+		t.Errorf("focus after the refusal is on %q, want the confirmation", focused)
+	}
+	p.do(clickID("confirm-send"), clickID("live-run"))
+	p.waitFor("the live run", result+`.includes("HTTP 200")`)
+	p.waitFor("the preview", `__t.text(document.querySelector("#test-result inboxkit-card")).includes("Grace Hopper")`)
+	s := eval[string](p, result)
+	if strings.Contains(s, demo.OrderToken) || !strings.Contains(s, "Authorization: ••••") {
+		t.Errorf("the shown request does not redact the secret header:\n%s", s)
+	}
+	p.fullScreenshot("editor-testing")
+
+	p.do(clickID("tab-configuration"), chromedp.WaitVisible(chromedp.ID("f-url")))
+	if v := eval[string](p, `document.querySelector('[data-pointer="/headers/0/value"]').type`); v != "password" {
+		t.Errorf("the secret header's input is %q, want password", v)
+	}
+	p.screenshot("editor-configuration")
 }

@@ -67,9 +67,9 @@ func TestProfileCardsArriveOneByOne(t *testing.T) {
 		return `{"title": "` + title + `", "plan": "Pro", "balance": 1250.5}`
 	}
 	up := newUpstream(t, map[string]func() (time.Duration, string){
-		"/fast":   func() (time.Duration, string) { return 300 * time.Millisecond, body("Fast") },
-		"/medium": func() (time.Duration, string) { return 1000 * time.Millisecond, body("Medium") },
-		"/slow":   func() (time.Duration, string) { return 1700 * time.Millisecond, body("Slow") },
+		"/fast":   func() (time.Duration, string) { return 800 * time.Millisecond, body("Fast") },
+		"/medium": func() (time.Duration, string) { return 1600 * time.Millisecond, body("Medium") },
+		"/slow":   func() (time.Duration, string) { return 2400 * time.Millisecond, body("Slow") },
 	})
 	var ids []string
 	for _, name := range []string{"slow", "medium", "fast"} {

@@ -11,6 +11,7 @@ export function integrationsPage(ctx) {
   const inboxSel = h("select", { id: "attach-inbox", "aria-label": "Inbox" },
     inboxes.map((i) => h("option", { value: i.id }, i.name)));
   const attachBtn = h("button.secondary", { type: "button", id: "attach" }, "Attach");
+  const allAttached = h("span.muted.small", { hidden: true }, "Every team integration is attached.");
   let all = [];
 
   ctx.view.append(
@@ -28,7 +29,7 @@ export function integrationsPage(ctx) {
         h("div.toolbar", null, h("label", null, "Inbox ", inboxSel)),
         h("p.muted.small", null, "Drag to reorder (or focus a row and press Alt+↑/↓). Agents see the cards in this order."),
         attachedList,
-        h("div.toolbar", null, attachSel, attachBtn))));
+        h("div.toolbar", null, attachSel, attachBtn, allAttached))));
 
   async function loadTeam() {
     try {
@@ -57,7 +58,7 @@ export function integrationsPage(ctx) {
       h("td", null, h("a", { href: `#/integrations/${encodeURIComponent(it.id)}` }, it.name),
         it.description ? h("div.muted.small", null, it.description) : null),
       h("td", null, h("code.method", null, it.method || "GET"), " ", h("code.url", null, it.url)),
-      h("td", null, it.cache_minutes ? `${it.cache_minutes} min` : "off"),
+      h("td.nowrap", null, it.cache_minutes ? `${it.cache_minutes} min` : "off"),
       h("td", null, h("span.pill." + (it.active ? "on" : "off"), null, it.active ? "Active" : "Inactive")),
       h("td.actions", null, h("a.button.small", { href: `#/integrations/${encodeURIComponent(it.id)}` }, "Edit"), del));
   }
@@ -106,7 +107,8 @@ export function integrationsPage(ctx) {
     const attached = new Set(list.map((a) => a.attachment.integration_id));
     const rest = all.filter((i) => !attached.has(i.id));
     fill(attachSel, rest.map((i) => h("option", { value: i.id }, i.name)));
-    attachSel.disabled = attachBtn.disabled = rest.length === 0;
+    attachSel.hidden = attachBtn.hidden = rest.length === 0;
+    allAttached.hidden = rest.length !== 0;
     attachedList.dataset.order = JSON.stringify(list.map((a) => a.attachment.integration_id));
   }
 
