@@ -83,7 +83,7 @@ func findChromium() (string, error) {
 }
 
 // startConsole runs `console -addr 127.0.0.1:0` and returns its base URL.
-func startConsole(t *testing.T) string {
+func startConsole(t testing.TB) string {
 	t.Helper()
 	cmd := exec.Command(consoleBin, "-addr", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
@@ -124,7 +124,7 @@ func startConsole(t *testing.T) string {
 // page is one browser tab on the console, watched for script errors, dialogs and CSP
 // violations.
 type browserPage struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	base string
 
@@ -156,7 +156,7 @@ setInterval(() => {
 }, 10);
 `
 
-func newPage(t *testing.T, base string) *browserPage {
+func newPage(t testing.TB, base string) *browserPage {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "inboxkit-chromium-")
 	if err != nil {
