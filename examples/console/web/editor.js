@@ -65,6 +65,7 @@ export function editorPage(ctx, id, tab) {
     tab = k;
     history.replaceState(null, "", `#/integrations/${id ? encodeURIComponent(id) : "new"}/${k}`);
     drawTabs();
+    panel.setAttribute("aria-labelledby", "tab-" + k);
     fill(panel);
     if (k === "configuration") panel.append(configuration());
     else if (k === "testing") panel.append(testing());
