@@ -183,7 +183,7 @@ func lookupContact(_ context.Context, a integration.Actor, ref httpapi.ContactRe
 		}
 		conv = &c
 	}
-	for _, c := range demo.Contacts {
+	for _, c := range demo.Contacts() {
 		if c.ID == ref.ContactID {
 			return c, conv, nil
 		}
@@ -195,7 +195,7 @@ func lookupContact(_ context.Context, a integration.Actor, ref httpapi.ContactRe
 // Standard Webhooks and a shop signing with a plain HMAC.
 func (a *app) webhooks() (map[string]http.Handler, error) {
 	contacts := inboxtest.NewContacts()
-	for _, c := range demo.Contacts {
+	for _, c := range demo.Contacts() {
 		if c.Email != "" {
 			contacts.Add(c.ID, c.Email)
 		}

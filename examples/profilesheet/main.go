@@ -79,7 +79,7 @@ func run(ctx context.Context, w io.Writer) error {
 
 	// An agent opens Ada's profile in the Support inbox.
 	agent := integration.Actor{TeamID: demo.Team, Role: integration.RoleMember}
-	ada := demo.Contacts[0]
+	ada := demo.Contacts()[0]
 	req := &integration.ProfileRequest{InboxID: "support", Contact: ada}
 
 	fmt.Fprintln(w, "== Profile sheet: Ada Lovelace, Support inbox")

@@ -29,12 +29,14 @@ var (
 // once by an admin and only ever stored sealed.
 const OrderToken = "ord_live_51HxQz"
 
-// Contacts are the demo team's contacts: Ada is a CRM customer, Grace is a client of the
+// Contacts returns the demo team's contacts: Ada is a CRM customer, Grace is a client of the
 // order system only, and Linus has no email, so cards that need one are not applicable.
-var Contacts = []integration.Contact{
-	{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"},
-	{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100"},
-	{ID: "c_1003", Name: "Linus Torvalds"},
+func Contacts() []integration.Contact {
+	return []integration.Contact{
+		{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"},
+		{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100"},
+		{ID: "c_1003", Name: "Linus Torvalds"},
+	}
 }
 
 // CustomerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in

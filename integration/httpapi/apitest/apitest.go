@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -166,4 +167,50 @@ func ParseEvents(body []byte) ([]any, error) {
 		return nil, errors.New("the stream ends inside an event")
 	}
 	return events, sc.Err()
+}
+
+// Transport returns an http.RoundTripper for tests of a mounted API: it sends each request
+// with base (http.DefaultTransport if nil), checks the exchange and reports a mismatch with
+// t.Errorf. The response comes back with its body unread.
+//
+//	client := &http.Client{Transport: checker.Transport(t, nil)}
+func (c *Checker) Transport(t testing.TB, base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &checkingTransport{c: c, t: t, base: base}
+}
+
+type checkingTransport struct {
+	c    *Checker
+	t    testing.TB
+	base http.RoundTripper
+}
+
+func (ct *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		reqBody = b
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	resp, err := ct.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if _, err := ct.c.Check(req.Context(), req, reqBody, resp, b); err != nil {
+		ct.t.Errorf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	return resp, nil
 }

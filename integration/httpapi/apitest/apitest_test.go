@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -363,4 +364,65 @@ type noDNS struct{}
 
 func (noDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+// recorder is a testing.TB that records Errorf.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestTransport checks exchanges made through a client: matching ones pass silently, a
+// response the document does not describe is reported.
+func TestTransport(t *testing.T) {
+	w := newWorld(t)
+	rec := &recorder{TB: t}
+	client := &http.Client{Transport: w.checker.Transport(rec, nil)}
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", w.srv.URL+"/api/templates/validate", strings.NewReader(`{"template": {"version": 1, "sections": []}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer agent")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"valid":true`) || len(rec.errs) != 0 {
+		t.Errorf("validateTemplate through the transport: %d %s, reported %v", resp.StatusCode, b, rec.errs)
+	}
+
+	// A server that drifted: an extra field in listIntegrations.
+	drifted := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+		rw.Header().Set("Content-Type", "application/json")
+		io.WriteString(rw, `{"integrations": [], "next_page": 2}`)
+	}))
+	defer drifted.Close()
+	c, err := apitest.New(t.Context(), docOf(t, w), drifted.URL+"/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client = &http.Client{Transport: c.Transport(rec, nil)}
+	resp, err = client.Get(drifted.URL + "/api/integrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "next_page") {
+		t.Errorf("the drifted response was reported as %q", rec.errs)
+	}
+}
+
+func docOf(t *testing.T, w *world) []byte {
+	t.Helper()
+	resp, err := http.Get(w.srv.URL + "/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
 }

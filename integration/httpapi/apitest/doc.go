@@ -18,7 +18,9 @@
 // failures, and compile the JSON Schemas the API serves (getIntegrationSchema,
 // getTemplateSchema) with santhosh-tekuri/jsonschema against integrations and templates the
 // API accepts and refuses. A host that mounts the API may run the same Checker in its own
-// tests.
+// tests, through a client whose Transport checks every exchange:
+//
+//	client := &http.Client{Transport: c.Transport(t, nil)} // mismatches are t.Errorf
 //
 // # Decisions
 //
