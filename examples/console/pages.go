@@ -98,7 +98,7 @@ func newPages() (http.Handler, error) {
 	for _, in := range []struct{ ID, Name string }{{demo.Support.ID, demo.Support.Name}, {demo.Sales.ID, demo.Sales.Name}} {
 		cfg.Inboxes = append(cfg.Inboxes, consoleInbox{ID: in.ID, Name: in.Name})
 	}
-	for _, c := range demo.Contacts {
+	for _, c := range demo.Contacts() {
 		cfg.Contacts = append(cfg.Contacts, consoleContact{ID: c.ID, Name: c.Name, Email: c.Email, PhoneNumber: c.PhoneNumber})
 	}
 	cfgJSON, err := json.Marshal(cfg)
