@@ -10,6 +10,12 @@
 // agent, for trying the API with curl:
 //
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
+//
+// The same address serves the web console (pages.go, web/): the profile sheet with its
+// streaming cards, the integrations list with each inbox's card order, and the editor with its
+// Configuration, Testing and Template tabs (the visual template builder), all built on the
+// API above and drawn with <inboxkit-card> (package template/webcard), under a strict
+// Content-Security-Policy. Its browser tests are the nested module browsertest.
 package main
 
 import (
@@ -232,21 +238,6 @@ func (a *app) webhooks() (map[string]http.Handler, error) {
 		return nil, err
 	}
 	return map[string]http.Handler{"chat": chat, "shop": shop}, nil
-}
-
-// consolePages is where the web console's pages will be served. Until then it answers a
-// page pointing at the API.
-func consolePages() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'")
-		io.WriteString(w, `<!doctype html><title>inboxkit console</title>
-<p>The inboxkit HTTP API is at <a href="api/openapi.json">/api/openapi.json</a>.`)
-	})
 }
 
 // serve runs the demo on ln until ctx ends, after printing how to call it to out; warnings
