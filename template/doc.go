@@ -55,8 +55,7 @@
 //     or "percent": 25 is 25%).
 //   - date, datetime, relative ("3 days ago", "in 2 hours", from
 //     RenderOptions.Now): values are RFC 3339 timestamps (with or without
-//     fraction or 'T'; without a zone they are UTC; the offset may also be
-//     written +hhmm, as Salesforce and Jira do), plain dates
+//     fraction or 'T'; without a zone they are UTC), plain dates
 //     (2024-01-15, never shifted between zones) or Unix times as numbers
 //     or numeric strings; "unit" ("s" or "ms") forces the Unix unit,
 //     otherwise values of 1e11 and more are milliseconds. Shown in

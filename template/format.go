@@ -315,11 +315,6 @@ func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool
 		if t, err := time.Parse("2006-01-02T15:04:05.999999999", string(str)); err == nil {
 			return t, false, true
 		}
-		// ISO 8601 with a basic-format offset, as Salesforce and Jira write it:
-		// 2023-11-14T18:02:41.000+0000.
-		if t, err := time.Parse("2006-01-02T15:04:05.999999999-0700", string(str)); err == nil {
-			return t, false, true
-		}
 		return time.Time{}, false, false
 	}
 	var scratch [32]byte
