@@ -188,17 +188,17 @@ func Install(id string, values map[string]string) (*integration.Integration, err
 	return e.Install(values)
 }
 
-// Install is the package-level [Install] for an entry already loaded.
+// Install completes e with values, as the package-level [Install] does for an entry ID.
 func (e *Entry) Install(values map[string]string) (*integration.Integration, error) {
+	if e == nil || e.Integration == nil {
+		return nil, errors.New("catalog: entry without an integration")
+	}
 	var ps []Problem
 	known := map[string]bool{}
 	check := func(f Field, secret bool) (string, bool) {
 		known[f.Name] = true
 		ptr := "/" + variables.PointerToken(f.Name)
-		v := values[f.Name]
-		if !secret {
-			v = strings.TrimSpace(v)
-		}
+		v := strings.TrimSpace(values[f.Name]) // a pasted key often brings a line break
 		switch {
 		case v == "":
 			ps = append(ps, Problem{Path: ptr, Code: CodeRequired, Message: f.Label + " is required"})

@@ -72,7 +72,7 @@ func TestInstallProblems(t *testing.T) {
 }
 
 func TestInstallResult(t *testing.T) {
-	in, err := catalog.Install("freshdesk-tickets", map[string]string{"api_key": "AbCdEfGhIjKlMnOpQrSt", "domain": " acme "})
+	in, err := catalog.Install("freshdesk-tickets", map[string]string{"api_key": "AbCdEfGhIjKlMnOpQrSt\n", "domain": " acme "})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +91,12 @@ func TestInstallResult(t *testing.T) {
 	again, _ := catalog.Get("freshdesk-tickets")
 	if again.Integration.URL == e.Integration.URL {
 		t.Error("Get returns shared state")
+	}
+}
+
+func TestInstallEntryWithoutIntegration(t *testing.T) {
+	if _, err := (&catalog.Entry{ID: "x"}).Install(nil); err == nil {
+		t.Error("Install of an entry without an integration succeeded")
 	}
 }
 
