@@ -80,7 +80,9 @@
 // quote or quote:"'" (a string literal of a search language such as Stripe's search, SOQL or
 // Zendesk's: the value between double or single quotes with backslashes and that quote escaped
 // by a backslash, so email:{{contact.email | quote:"'"}} stays one term whatever the email
-// holds; a value with a control character is an error).
+// holds; a value with a control character is an error) and phrase (the value between double
+// quotes for a language that documents no escape inside a phrase, such as Zendesk's search; a
+// value with a double quote, a backslash or a control character is an error).
 // An unknown filter or a bad argument is a compile error. [Options].Filters adds custom [Filter]
 // values for one compilation; there is no global registry.
 //

@@ -62,12 +62,14 @@ func builtinFilter(name string) (Filter, bool) {
 		}}, true
 	case "quote":
 		return Filter{Apply: filterQuote, Arg: ArgOptional, CheckArg: checkQuoteArg}, true
+	case "phrase":
+		return Filter{Apply: filterPhrase}, true
 	}
 	return Filter{}, false
 }
 
 // builtinFilterNames lists the built-in filters for error messages.
-const builtinFilterNames = "default, lower, upper, trim, truncate, sha256, base64, quote"
+const builtinFilterNames = "default, lower, upper, trim, truncate, sha256, base64, quote, phrase"
 
 func filterDefault(v, arg string) (string, error) {
 	if v == "" {
@@ -139,4 +141,16 @@ func filterQuote(v, arg string) (string, error) {
 	}
 	b.WriteByte(q)
 	return b.String(), nil
+}
+
+// filterPhrase writes v between double quotes for a search language that documents quoted
+// phrases but no escape inside them, such as Zendesk's search: a value holding a double quote,
+// a backslash or a control character cannot be written safely there and is refused.
+func filterPhrase(v, _ string) (string, error) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f || c == '"' || c == '\\' {
+			return "", errors.New("phrase: the value contains a quote, a backslash or a control character")
+		}
+	}
+	return `"` + v + `"`, nil
 }

@@ -280,7 +280,7 @@ func unquoteLiteral(s string, q byte) (value, rest string, ok bool) {
 	return "", "", false
 }
 
-// FuzzQuote checks that the quote filter writes every value without a control character as
+// FuzzQuote checks that the quote and phrase filters write every value without a control character as
 // exactly one literal that reads back as the value, for both quote characters, and refuses the
 // others.
 func FuzzQuote(f *testing.F) {
@@ -294,6 +294,10 @@ func FuzzQuote(f *testing.F) {
 		f.Fatal(err)
 	}
 	double, err := variables.Compile(`requester:{{v | quote}}`, variables.Text, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	phrase, err := variables.Compile(`requester:{{v | phrase}}`, variables.Text, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -322,6 +326,18 @@ func FuzzQuote(f *testing.F) {
 			if !ok || rest != "" || back != v {
 				t.Fatalf("quote(%q) = %q reads back as %q followed by %q (ok %v)", v, got, back, rest, ok)
 			}
+		}
+		// phrase: refused, or a phrase with no quote or backslash inside, which reads back
+		// the same whether or not the language knows escapes.
+		got, err := phrase.Expand(variables.Map{"v": v})
+		if hasControl || strings.ContainsAny(v, `"\`) {
+			if err == nil {
+				t.Fatalf("phrase(%q) = %q, want an error", v, got)
+			}
+			return
+		}
+		if err != nil || got != `requester:"`+v+`"` {
+			t.Fatalf("phrase(%q) = %q, %v", v, got, err)
 		}
 	})
 }

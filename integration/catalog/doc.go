@@ -23,7 +23,7 @@
 //	stripe-subscriptions  the same search with the customer's subscriptions expanded
 //	shopify-orders        Shopify Admin GraphQL orders with query email:"…"
 //	hubspot-contact       HubSpot CRM contacts search, email EQ, in a JSON body
-//	zendesk-tickets       Zendesk search type:ticket requester:"…"
+//	zendesk-tickets       Zendesk search type:ticket requester:"…" (no quotes inside)
 //	intercom-contact      Intercom contacts search, email =, in a JSON body
 //	pipedrive-person      Pipedrive persons search, exact email
 //	salesforce-contact    Salesforce SOQL query WHERE Email = '…'
@@ -37,7 +37,9 @@
 // quote filter of package variables ({{contact.email | quote:"'"}}), which makes it one string
 // literal with backslashes and quotes escaped, after which the URL or JSON escaping of its
 // position applies as usual. So "x' OR email:'victim@example.com" searches Stripe for that odd
-// address, never for the victim. JSON bodies (HubSpot, Intercom) need nothing more than the
+// address, never for the victim. Zendesk documents quoted phrases but no escape inside them,
+// so its entry uses the phrase filter instead, which refuses an email holding a double quote or
+// a backslash (possible only in a quoted local part): that card sends nothing. JSON bodies (HubSpot, Intercom) need nothing more than the
 // body's JSON escaping; plain query parameters (Pipedrive, Calendly, Freshdesk) nothing more than
 // query escaping. An email with a control character cannot be a literal: those requests are not
 // sent (the card reports a request error).

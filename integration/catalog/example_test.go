@@ -23,7 +23,7 @@ func Example() {
 	fmt.Println("cached for", in.CacheTTL(), "and required:", in.RequiredVariables)
 	// Output:
 	// Zendesk tickets GET https://acme.zendesk.com/api/v2/search.json
-	//   query=type:ticket requester:{{contact.email | quote}}
+	//   query=type:ticket requester:{{contact.email | phrase}}
 	//   sort_by=updated_at
 	//   sort_order=desc
 	// cached for 2m0s and required: [contact.email]

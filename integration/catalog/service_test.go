@@ -202,6 +202,13 @@ func TestHostileEmails(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Test(%q): %v", email, err)
 				}
+				if e.ID == "zendesk-tickets" && strings.ContainsAny(email, `"\`) {
+					// Zendesk documents no escape inside a phrase: such an email is not sent.
+					if res.Success || res.Request.URL != "" {
+						t.Errorf("email %q: Zendesk request %q built", email, res.Request.URL)
+					}
+					continue
+				}
 				if !res.Success || res.Sent {
 					t.Fatalf("dry run for %q: success %v, sent %v, error %v %s", email, res.Success, res.Sent, res.Error, res.Detail)
 				}
