@@ -565,14 +565,13 @@ func titleOf(p string) string {
 
 // field returns the suggested field for c.
 func (c *sugCand) field() sugField {
-	v := c.vals[0]
-	for _, x := range c.vals {
+	v, obj := c.vals[0], c.objs[0]
+	for i, x := range c.vals {
 		if x.Type != gjson.Null {
-			v = x
+			v, obj = x, c.objs[i]
 			break
 		}
 	}
-	obj := c.objs[0]
 	return sugField{Label: c.label, Value: "{{" + c.path + "}}", Format: guessFormat(c.key, v, obj, c.parent, c.vals)}
 }
 
