@@ -97,8 +97,8 @@ func ExampleSuggest() {
 	}
 	// Output:
 	// ┌─ Details ──────────────────────────────┐
-	// │ Email                zoe@example.com   │
-	// │ Plan                 [free]            │
 	// │ Balance              -$3.00            │
+	// │ Plan                 [free]            │
+	// │ Email                zoe@example.com   │
 	// └────────────────────────────────────────┘
 }

@@ -159,3 +159,32 @@ func checkOutput(t *testing.T, out *template.Output, maxNodes, maxText int) {
 		t.Fatalf("output does not encode: %v", err)
 	}
 }
+
+// FuzzSuggest checks that every suggestion parses and renders its own sample, whatever the
+// sample's shape.
+func FuzzSuggest(f *testing.F) {
+	for _, s := range []string{
+		`{"object":"list","data":[{"id":"in_1","amount_due":1500,"currency":"usd","lines":{"object":"list","data":[{"amount":5}]}}]}`,
+		`{"data":{"orders":{"nodes":[{"name":"#1","totalPriceSet":{"shopMoney":{"amount":"1.50","currencyCode":"CAD"}}}]}}}`,
+		`[{"a":null},{"a":null}]`, `{"results":[]}`, `{"items":[[1]]}`, `{"x":{"data":[{"y":{"data":[{"z":1}]}}]}}`,
+		`{"created_at":"n/a","days_until_due":3,"fee_percent":0.5,"cents":1}`, `{"properties":{"email":"a@b.co"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, sample []byte) {
+		def, err := template.Suggest(sample)
+		if err != nil {
+			if !errors.Is(err, template.ErrInvalidJSON) && !errors.Is(err, template.ErrTooDeep) && !errors.Is(err, template.ErrTooLarge) {
+				t.Fatalf("Suggest(%s): %v", sample, err)
+			}
+			return
+		}
+		tp, err := template.Parse(def)
+		if err != nil {
+			t.Fatalf("Parse(Suggest(%s)): %v\n%s", sample, err, def)
+		}
+		if _, err := tp.Render(sample, nil); err != nil {
+			t.Fatalf("Render(%s): %v", sample, err)
+		}
+	})
+}

@@ -171,9 +171,15 @@ func TestCompileFilters(t *testing.T) {
 		{"truncate negative", `{{v | truncate:-1}}`, nil, "", nil, 15},
 		{"truncate word", `{{v | truncate:"ten"}}`, nil, "", nil, 15},
 		{"lower with arg", `{{v | lower:"x"}}`, nil, "", nil, 12},
+		{"quote", `{{q | quote}}`, nil, `"O'Brien \"x\" \\ y"`, nil, 0},
+		{"quote single", `{{q | quote:"'"}}`, nil, `'O\'Brien "x" \\ y'`, nil, 0},
+		{"quote empty", `{{missing | quote:"'"}}`, nil, `''`, nil, 0},
+		{"quote bad arg", `{{q | quote:"x"}}`, nil, "", nil, 12},
+		{"phrase", `{{e | phrase}}`, nil, `"a@b.test"`, nil, 0},
+		{"phrase no arg", `{{e | phrase:"x"}}`, nil, "", nil, 13},
 		{"default without arg", `{{v | default}}`, nil, "", nil, 13},
 	}
-	vals := variables.Map{"v": "  a bCd ", "u": "żółw", "bad": "\xffab", "e": "a@b.test", "p": "+1 (555) 010-9999"}
+	vals := variables.Map{"q": `O'Brien "x" \ y`, "v": "  a bCd ", "u": "żółw", "bad": "\xffab", "e": "a@b.test", "p": "+1 (555) 010-9999"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -77,7 +77,13 @@
 //
 // Filters run left to right before escaping: default:"x" (the value, or x when the value is
 // empty or missing), lower, upper, trim (Unicode white space), truncate:N (the first N runes, no
-// ellipsis), sha256 (lower-case hex of the bytes) and base64 (standard encoding with padding).
+// ellipsis), sha256 (lower-case hex of the bytes), base64 (standard encoding with padding) and
+// quote or quote:"'" (a string literal of a search language such as Stripe's search, SOQL or
+// Zendesk's: the value between double or single quotes with backslashes and that quote escaped
+// by a backslash, so email:{{contact.email | quote:"'"}} stays one term whatever the email
+// holds; a value with a control character is an error) and phrase (the value between double
+// quotes for a language that documents no escape inside a phrase, such as Zendesk's search; a
+// value with a double quote, a backslash or a control character is an error).
 // An unknown filter or a bad argument is a compile error. [Options].Filters adds custom [Filter]
 // values for one compilation; there is no global registry.
 //

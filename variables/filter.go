@@ -60,12 +60,16 @@ func builtinFilter(name string) (Filter, bool) {
 		return Filter{Apply: func(v, _ string) (string, error) {
 			return base64.StdEncoding.EncodeToString([]byte(v)), nil
 		}}, true
+	case "quote":
+		return Filter{Apply: filterQuote, Arg: ArgOptional, CheckArg: checkQuoteArg}, true
+	case "phrase":
+		return Filter{Apply: filterPhrase}, true
 	}
 	return Filter{}, false
 }
 
 // builtinFilterNames lists the built-in filters for error messages.
-const builtinFilterNames = "default, lower, upper, trim, truncate, sha256, base64"
+const builtinFilterNames = "default, lower, upper, trim, truncate, sha256, base64, quote, phrase"
 
 func filterDefault(v, arg string) (string, error) {
 	if v == "" {
@@ -103,4 +107,50 @@ func filterTruncate(v, arg string) (string, error) {
 func filterSHA256(v, _ string) (string, error) {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:]), nil
+}
+
+func checkQuoteArg(arg string) error {
+	if arg != `"` && arg != "'" {
+		return errors.New(`quote takes ' or " (the default)`)
+	}
+	return nil
+}
+
+// filterQuote writes v as a string literal of a search language such as Stripe's search query
+// language, SOQL or Zendesk's search: v between quote characters (the argument, '"' when none),
+// with each backslash and each quote character inside escaped by a backslash, so the value stays
+// one literal whatever it contains. A value with a control character is refused: no query
+// language these services document takes one inside a literal.
+func filterQuote(v, arg string) (string, error) {
+	q := byte('"')
+	if arg != "" {
+		q = arg[0]
+	}
+	var b strings.Builder
+	b.Grow(len(v) + 2)
+	b.WriteByte(q)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return "", errors.New("quote: the value contains a control character")
+		case c == '\\' || c == q:
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte(q)
+	return b.String(), nil
+}
+
+// filterPhrase writes v between double quotes for a search language that documents quoted
+// phrases but no escape inside them, such as Zendesk's search: a value holding a double quote,
+// a backslash or a control character cannot be written safely there and is refused.
+func filterPhrase(v, _ string) (string, error) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f || c == '"' || c == '\\' {
+			return "", errors.New("phrase: the value contains a quote, a backslash or a control character")
+		}
+	}
+	return `"` + v + `"`, nil
 }

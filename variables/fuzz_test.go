@@ -260,3 +260,90 @@ func FuzzExpandHeader(f *testing.F) {
 		}
 	})
 }
+
+// unquoteLiteral reads a search-language string literal as Stripe's search, SOQL and Zendesk
+// read one: it starts with quote q, a backslash takes the next byte literally, and the first
+// unescaped q ends it. It returns the value and what follows the literal.
+func unquoteLiteral(s string, q byte) (value, rest string, ok bool) {
+	if len(s) == 0 || s[0] != q {
+		return "", "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if i+1 == len(s) {
+				return "", "", false
+			}
+			i++
+			b.WriteByte(s[i])
+		case q:
+			return b.String(), s[i+1:], true
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return "", "", false
+}
+
+// FuzzQuote checks that the quote and phrase filters write every value without a control character as
+// exactly one literal that reads back as the value, for both quote characters, and refuses the
+// others.
+func FuzzQuote(f *testing.F) {
+	for _, s := range hostileSeeds {
+		f.Add(s)
+	}
+	f.Add(`x' OR created>0 OR email:'y`)
+	f.Add(`a\' OR 1:1 \\`)
+	single, err := variables.Compile(`email:{{v | quote:"'"}}`, variables.Text, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	double, err := variables.Compile(`requester:{{v | quote}}`, variables.Text, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	phrase, err := variables.Compile(`requester:{{v | phrase}}`, variables.Text, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		hasControl := strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f })
+		for _, c := range []struct {
+			tpl    *variables.Template
+			prefix string
+			q      byte
+		}{{single, "email:", '\''}, {double, "requester:", '"'}} {
+			got, err := c.tpl.Expand(variables.Map{"v": v})
+			if hasControl {
+				if err == nil {
+					t.Fatalf("quote(%q) = %q, want an error for a control character", v, got)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("quote(%q): %v", v, err)
+			}
+			lit, ok := strings.CutPrefix(got, c.prefix)
+			if !ok {
+				t.Fatalf("quote(%q) = %q lost the prefix", v, got)
+			}
+			back, rest, ok := unquoteLiteral(lit, c.q)
+			if !ok || rest != "" || back != v {
+				t.Fatalf("quote(%q) = %q reads back as %q followed by %q (ok %v)", v, got, back, rest, ok)
+			}
+		}
+		// phrase: refused, or a phrase with no quote or backslash inside, which reads back
+		// the same whether or not the language knows escapes.
+		got, err := phrase.Expand(variables.Map{"v": v})
+		if hasControl || strings.ContainsAny(v, `"\`) {
+			if err == nil {
+				t.Fatalf("phrase(%q) = %q, want an error", v, got)
+			}
+			return
+		}
+		if err != nil || got != `requester:"`+v+`"` {
+			t.Fatalf("phrase(%q) = %q, %v", v, got, err)
+		}
+	})
+}
