@@ -140,7 +140,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(err)
 	}
 	// The body is scrubbed of echoed secrets before the executor stores it (see request).
-	if rerr := s.render(c, resp.Body.Bytes(), start, out); rerr != nil {
+	if rerr := s.renderReused(c, in, &r.Contact, req, resp, start, out); rerr != nil {
 		fail(rerr)
 		return
 	}
