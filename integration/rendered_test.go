@@ -206,7 +206,7 @@ func TestProfileCachedAllocs(t *testing.T) {
 			t.Fatalf("Profile = %+v, %v", cards, err)
 		}
 	})
-	const max = 140
+	const max = 120
 	if allocs > max {
 		t.Errorf("a cached profile load of 5 cards: %.0f allocs, want at most %d", allocs, max)
 	}
