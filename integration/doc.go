@@ -168,8 +168,9 @@
 //     the request URL, so it never reaches another team or contact, and a refresh, an
 //     invalidation or an edit renders again. Templates that show relative times render on
 //     every load (their output follows the clock); a contact without an ID is never reused.
-//     Each caller gets its own copy (template.Output.Clone). The LRU holds a view of each
-//     response body it keeps, normally the executor's cached array itself.
+//     Each caller gets its own copy (template.Output.Clone). Only cards of responses up to
+//     64 KiB are kept; the LRU holds a view of each response body it keeps, normally the
+//     executor's cached array itself.
 //   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
 //     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend

@@ -21,10 +21,15 @@ import (
 //   - the compiled template must be the same one, and templates that show relative times
 //     (template.Template.UsesNow) are rendered on every load, since their output depends on
 //     the clock; the other render option, the time zone, is fixed per Service;
+//   - only cards of responses up to 64 KiB are kept, which bounds the LRU's memory;
 //   - every caller gets its own copy (template.Output.Clone), so no caller can change what
 //     another one reads.
 //
 // BenchmarkProfileCached measures what this saves.
+
+// maxReusedBody bounds the responses whose rendered cards are kept, and so (with
+// Options.RenderedCards) the memory the kept cards hold: profile responses are a few KB.
+const maxReusedBody = 64 << 10
 
 // renderedKey identifies the rendered card of one contact's request.
 type renderedKey struct {
@@ -43,7 +48,7 @@ type renderedCard struct {
 // renderReused fills out like render, reusing the output of an earlier load of the same
 // response when it can (see above).
 func (s *Service) renderReused(c *compiled, in *Integration, ct *Contact, req *httpexec.Request, resp *httpexec.Response, now time.Time, out *Card) error {
-	if c.display == nil || !resp.FromCache || resp.Stale || ct.ID == "" || c.display.UsesNow() {
+	if c.display == nil || !resp.FromCache || resp.Stale || ct.ID == "" || c.display.UsesNow() || resp.Body.Len() > maxReusedBody {
 		return s.render(c, resp.Body.Bytes(), now, out)
 	}
 	k := renderedKey{team: in.TeamID, integration: in.ID, contact: ct.ID, url: req.URL, version: in.Version}
