@@ -182,9 +182,6 @@ func deface(out *template.Output) {
 // TestProfileCachedAllocs keeps the allocations of BenchmarkProfileCached/cards=5 (P11) from
 // growing unnoticed.
 func TestProfileCachedAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures allocations")
-	}
 	e := newEnvLevel(t, slog.LevelError)
 	up := newUpstream(t, jsonReply(profileBody))
 	for i := range 5 {
