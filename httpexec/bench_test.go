@@ -10,6 +10,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/variables"
 )
 
 // benchRequest is the P4 interpolation workload after expansion.
@@ -41,6 +42,67 @@ func BenchmarkDoCacheHit(b *testing.B) {
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
+		resp, err := ex.Do(ctx, req)
+		if err != nil || !resp.FromCache {
+			b.Fatalf("Do = %+v, %v", resp, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		b.Fatalf("upstream calls = %d", n)
+	}
+}
+
+// BenchmarkDoCacheHitExpand is P4 as a caller pays it: expand the interpolation workload (URL,
+// header, JSON body) from the contact's values, then key digest + LRU get + TTL check. Compare
+// with BenchmarkDoLoopbackMiss (P4: at least 80x cheaper) and with integration's
+// BenchmarkProfileCached/cards=5 (P11: at most 10x this).
+func BenchmarkDoCacheHitExpand(b *testing.B) {
+	compile := func(src string, target variables.Target) *variables.Template {
+		t, err := variables.Compile(src, target, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t
+	}
+	u := compile("https://api.example.com/v1/teams/{{team.id}}/contacts/{{contact.id}}?email={{contact.email}}", variables.URL)
+	h := compile("{{contact.email}}", variables.Header)
+	j := compile(`{"name":"{{contact.name}}","email":"{{contact.email}}","phone":"{{contact.phone_number}}"}`, variables.JSON)
+	values := variables.Map{
+		"team.id": "t_42", "contact.id": "c/1001 x", "contact.email": "zoe+test@example.com",
+		"contact.name": "Zoë \"Z\" O'Brien\n", "contact.phone_number": "+1 (555) 010-9999",
+	}
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"plan":"pro"}`))
+	ex, err := httpexec.New(httpexec.Options{Transport: mt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Do neither modifies nor keeps a Request, so one is reused, as a caller with its own
+	// request type would fill it.
+	req := benchRequest("")
+	expand := func() {
+		var err error
+		if req.URL, err = u.Expand(values); err != nil {
+			b.Fatal(err)
+		}
+		if req.Header["X-Contact-Email"][0], err = h.Expand(values); err != nil {
+			b.Fatal(err)
+		}
+		if req.Body, err = j.AppendExpand(nil, values); err != nil {
+			b.Fatal(err)
+		}
+	}
+	expand()
+	if req.URL != benchURL {
+		b.Fatalf("URL = %s", req.URL)
+	}
+	if _, err := ex.Do(b.Context(), req); err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		expand()
 		resp, err := ex.Do(ctx, req)
 		if err != nil || !resp.FromCache {
 			b.Fatalf("Do = %+v, %v", resp, err)

@@ -81,6 +81,12 @@ func (b Body) Bytes() []byte {
 	return bytes.Clone(b.b)
 }
 
+// Equal reports whether b and other hold the same bytes, without a copy. Two views of one
+// cached entry compare in constant time (the arrays are the same), which lets a caller keep
+// what it derived from a body (a rendered card) and check, on the next hit, that the body
+// it came from is still the one served.
+func (b Body) Equal(other Body) bool { return bytes.Equal(b.b, other.b) }
+
 // String returns the body as a string (a copy).
 func (b Body) String() string { return string(b.b) }
 

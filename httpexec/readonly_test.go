@@ -241,6 +241,9 @@ func TestBodyView(t *testing.T) {
 	if !strings.Contains(b.String(), `"a"`) {
 		t.Error("String lost the body")
 	}
+	if !b.Equal(b) || !b.Equal(httpexec.NewBody([]byte(`{"a":1}`))) || b.Equal(httpexec.NewBody([]byte(`{"a":2}`))) || b.Equal(zero) || !zero.Equal(httpexec.Body{}) {
+		t.Error("Equal does not compare the bytes")
+	}
 }
 
 // A Response encodes to JSON as it did when Header and Body were an

@@ -3,30 +3,76 @@ package integration_test
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/inboxkit/inboxkit/integration"
 )
 
-// BenchmarkProfileCached measures a profile load whose responses are all cached: store reads,
-// expansion, cache hits and template rendering, without any upstream call.
+// profileBody is a ~2 KB customer record, as a CRM or a shop answers for one contact.
+var profileBody = func() string {
+	var b strings.Builder
+	b.WriteString(`{"id":12345,"name":"Ada Lovelace","email":"ada+test@example.com","phone":"+44 20 7946 0000",` +
+		`"tier":"Gold","ltv":2850.5,"currency":"USD","customer_since":"2019-04-12T09:30:00Z","verified":true,` +
+		`"address":{"line1":"12 Analytical Row","city":"London","postcode":"NW1 6XE","country":"GB"},` +
+		`"tags":["vip","beta","newsletter"],"notes":"Prefers email. Asked about the annual plan twice.",` +
+		`"profile_url":"https://crm.example.com/customers/12345","orders":[`)
+	for i := range 8 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"A-10%02d","status":"shipped","total":%d.95,"placed_at":"2024-0%d-1%dT10:00:00Z",`+
+			`"url":"https://shop.example.com/orders/A-10%02d","items":[{"sku":"SKU-%d","qty":1,"price":%d.95}]}`,
+			i, 40+i*7, 1+i%9, i%10, i, i, 40+i*7)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}()
+
+// profileTemplate is a customer-profile display: the customer's details, then the recent orders.
+const profileTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "title": "{{name}}", "items": [
+    {"label": "Customer ID", "value": "{{id}}"},
+    {"label": "Email", "value": "{{email}}", "format": {"type": "email"}},
+    {"label": "Phone", "value": "{{phone}}", "format": {"type": "phone"}},
+    {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "info"}}},
+    {"label": "Lifetime value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Customer since", "value": "{{customer_since}}", "format": {"type": "date"}},
+    {"label": "City", "value": "{{address.city}}"}]},
+  {"type": "table", "title": "Recent orders", "path": "orders", "limit": 5, "columns": [
+    {"label": "Order", "value": "{{id}}"},
+    {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success"}}},
+    {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
+    {"label": "Placed", "value": "{{placed_at}}", "format": {"type": "date"}},
+    {"label": "Link", "value": "{{url}}", "format": {"type": "link", "label": "Open"}}]},
+  {"type": "link", "label": "Open in CRM", "url": "{{profile_url}}"}]}`
+
+// BenchmarkProfileCached is P11 (PERFORMANCE.md): a profile load whose responses are all
+// cached (store reads, expansion, cache hits and the rendered cards), without any upstream
+// call. Compare cards=5 with httpexec's BenchmarkDoCacheHitExpand (P4).
 func BenchmarkProfileCached(b *testing.B) {
-	for _, n := range []int{1, 3} {
+	for _, n := range []int{1, 3, 5} {
 		b.Run(fmt.Sprintf("cards=%d", n), func(b *testing.B) {
 			e := newEnvLevel(b, slog.LevelWarn) // no per-request debug records
-			up := newUpstream(b, jsonReply(`{"id":12345,"tier":"Gold","ltv":2850,"orders":[{"id":"A-1"},{"id":"A-2"}]}`))
+			up := newUpstream(b, jsonReply(profileBody))
 			for i := range n {
 				e.create(b, &integration.Integration{
 					Name: fmt.Sprint("CRM ", i), URL: up.URL + fmt.Sprintf("/%d/customers?email={{contact.email}}", i),
 					Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}},
 					CacheMinutes: 60, Active: true,
-					Display: integration.Display{Enabled: true, Template: customerTemplate},
+					Display: integration.Display{Enabled: true, Template: []byte(profileTemplate)},
 				}, i, "a1")
 			}
 			req := &integration.ProfileRequest{InboxID: "a1", Contact: ada}
 			ctx := b.Context()
-			if _, err := e.svc.Profile(ctx, memberA, req); err != nil {
+			cards, err := e.svc.Profile(ctx, memberA, req)
+			if err != nil {
 				b.Fatal(err)
+			}
+			for _, c := range cards {
+				if c.Status != integration.StatusOK || c.Output == nil || len(c.Output.Diagnostics) > 0 {
+					b.Fatalf("card = %+v", c)
+				}
 			}
 			b.ReportAllocs()
 			for b.Loop() {

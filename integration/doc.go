@@ -159,6 +159,18 @@
 //     LRU ([Options].CompiledEntries), so a profile load compiles nothing. A cached form is
 //     used only for the configuration it was compiled from, so an ID that a host's store hands
 //     out again after a delete never runs the deleted integration's request.
+//   - A card served from a fresh cached response reuses the output rendered the last time
+//     the same response was served to the same contact (a bounded LRU,
+//     [Options].RenderedCards), so a profile load of cached cards renders nothing. An output is
+//     reused only when the executor has just served, fresh, the very entry it was rendered
+//     from (same StoredAt, same body bytes, compared without a copy), with the same compiled
+//     template; its key holds the team, the contact's ID, the integration's ID and version and
+//     the request URL, so it never reaches another team or contact, and a refresh, an
+//     invalidation or an edit renders again. Templates that show relative times render on
+//     every load (their output follows the clock); a contact without an ID is never reused.
+//     Each caller gets its own copy (template.Output.Clone). Only cards of responses up to
+//     64 KiB are kept; the LRU holds a view of each response body it keeps, normally the
+//     executor's cached array itself.
 //   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
 //     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend

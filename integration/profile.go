@@ -74,13 +74,17 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 		wg   sync.WaitGroup
 		next atomic.Int64
 	)
-	for range min(len(jobs), s.maxCards) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
-				s.card(ctx, &ib, jobs[i], r, &cards[i])
-			}
-		})
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+			s.card(ctx, &ib, jobs[i], r, &cards[i])
+		}
 	}
+	// The calling goroutine is one of the workers: with every response cached, it often
+	// finishes the cards before another worker has started.
+	for range min(len(jobs), s.maxCards) - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 	return cards, nil
 }
@@ -140,7 +144,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(err)
 	}
 	// The body is scrubbed of echoed secrets before the executor stores it (see request).
-	if rerr := s.render(c, resp.Body.Bytes(), start, out); rerr != nil {
+	if rerr := s.renderReused(c, in, &r.Contact, req, resp, start, out); rerr != nil {
 		fail(rerr)
 		return
 	}
@@ -155,9 +159,13 @@ func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Requ
 	if !hasSecrets(in) {
 		return c.build(in, v)
 	}
-	keyed := *v
-	keyed.secrets = standIns{in}
-	req, err := c.build(in, &keyed)
+	// One allocation for the variables and their stand-ins (BenchmarkProfileCached).
+	keyed := &struct {
+		vars
+		st standIns
+	}{vars: *v, st: standIns{in, c}}
+	keyed.secrets = &keyed.st
+	req, err := c.build(in, &keyed.vars)
 	if err != nil || len(req.SecretHeaders) == 0 {
 		return req, err
 	}

@@ -202,12 +202,15 @@ func (o *opened) header(index int) string   { return o.headers[index] }
 // standIns identifies an integration's secret values without revealing them: each is a digest
 // of the value's sealed form, which changes whenever the secret does (every seal draws a new
 // nonce). A profile load keys the cache on them, so a cached load opens no secret.
-type standIns struct{ in *Integration }
+type standIns struct {
+	in *Integration
+	c  *compiled // remembers the digests
+}
 
 func (s standIns) secret(name string) string {
-	for _, sc := range s.in.Secrets {
+	for i, sc := range s.in.Secrets {
 		if sc.Name == name {
-			return standIn(sc.Sealed, sc.Value)
+			return s.c.standIn(len(s.in.Headers)+i, sc.Sealed, sc.Value)
 		}
 	}
 	return ""
@@ -215,7 +218,24 @@ func (s standIns) secret(name string) string {
 
 func (s standIns) header(index int) string {
 	h := s.in.Headers[index]
-	return standIn(h.Sealed, h.Value)
+	return s.c.standIn(index, h.Sealed, h.Value)
+}
+
+// standInMemo is the stand-in of one secret value.
+type standInMemo struct{ sealed, value, standIn string }
+
+// standIn returns standIn(sealed, value) for the secret at slot, remembering it: the compiled
+// form outlives the loads of one version, whose secrets change only when resealed.
+func (c *compiled) standIn(slot int, sealed, value string) string {
+	if slot >= len(c.stands) { // an Integration that gained a secret since c was compiled
+		return standIn(sealed, value)
+	}
+	if m := c.stands[slot].Load(); m != nil && m.sealed == sealed && m.value == value {
+		return m.standIn
+	}
+	m := &standInMemo{sealed: sealed, value: value, standIn: standIn(sealed, value)}
+	c.stands[slot].Store(m)
+	return m.standIn
 }
 
 // standIn returns the stand-in of a secret: a digest of its sealed form, or of its clear value

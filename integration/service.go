@@ -61,6 +61,10 @@ type Options struct {
 	// an inbox with many attachments does not open as many upstream connections at once. If
 	// zero, 16 is used.
 	MaxConcurrentCards int
+	// RenderedCards bounds the rendered cards kept for reuse by later profile loads of the same
+	// contact while their cached responses stay the same (see the package doc). If zero, 1024
+	// is used.
+	RenderedCards int
 }
 
 // Service is the integration feature: admin operations, test runs and profile loads. Create
@@ -79,6 +83,7 @@ type Service struct {
 	maxTestBody int
 	maxCards    int
 	compiled    *lru.Cache[compiledKey, *compiled]
+	rendered    *lru.Cache[renderedKey, *renderedCard]
 }
 
 type compiledKey struct {
@@ -97,7 +102,7 @@ func NewService(opts Options) (*Service, error) {
 		return nil, errors.New("integration: Options.Inboxes is required")
 	case opts.Executor == nil:
 		return nil, errors.New("integration: Options.Executor is required")
-	case opts.MaxTestBodyBytes < 0 || opts.CompiledEntries < 0 || opts.MaxConcurrentCards < 0:
+	case opts.MaxTestBodyBytes < 0 || opts.CompiledEntries < 0 || opts.MaxConcurrentCards < 0 || opts.RenderedCards < 0:
 		return nil, errors.New("integration: negative limit in Options")
 	}
 	s := &Service{
@@ -129,6 +134,9 @@ func NewService(opts Options) (*Service, error) {
 		return nil, fmt.Errorf("integration: %v", err)
 	}
 	s.compiled = c
+	if s.rendered, err = lru.New[renderedKey, *renderedCard](cmp.Or(opts.RenderedCards, 1024)); err != nil {
+		return nil, fmt.Errorf("integration: %v", err)
+	}
 	return s, nil
 }
 

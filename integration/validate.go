@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/template"
@@ -50,6 +51,9 @@ type compiled struct {
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
+	// stands remembers the last stand-in of each secret (headers by index, then secrets by
+	// index), so that a cached profile load hashes nothing (BenchmarkProfileCached).
+	stands []atomic.Pointer[standInMemo]
 }
 
 type compiledParam struct {
@@ -259,6 +263,7 @@ func compile(in *Integration) (*compiled, error) {
 		return nil, &ValidationError{Problems: ps}
 	}
 	c.src = compiledSource(in)
+	c.stands = make([]atomic.Pointer[standInMemo], len(in.Headers)+len(in.Secrets))
 	return c, nil
 }
 

@@ -77,3 +77,30 @@ func TestRenderAllocs(t *testing.T) {
 		t.Errorf("Render of the 200-row fixture: %.0f allocs, want at most 28", allocs)
 	}
 }
+
+// BenchmarkOutputClone is the copy a cache of rendered outputs hands each reader (the
+// design_customer case: a card with key-values, a table and badges).
+func BenchmarkOutputClone(b *testing.B) {
+	def, err := os.ReadFile("testdata/cases/design_customer/template.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/cases/design_customer/data.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp, err := template.Parse(def)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := tp.Render(data, &template.RenderOptions{Now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if c := out.Clone(); len(c.Nodes) != len(out.Nodes) {
+			b.Fatal("lost nodes")
+		}
+	}
+}

@@ -30,6 +30,7 @@ const (
 type Template struct {
 	sections []*section
 	paths    map[string]path
+	usesNow  bool // a relative format reads RenderOptions.Now
 }
 
 // section is a compiled section of any type.
@@ -100,6 +101,7 @@ func Parse(def []byte) (*Template, error) {
 	} else {
 		t.sections = p.sections(v, "/sections", 0, false)
 	}
+	t.usesNow = p.usesNow
 	if len(p.problems) > 0 {
 		return nil, p.err()
 	}
@@ -110,6 +112,7 @@ type parser struct {
 	problems []Problem
 	paths    map[string]path
 	elements int
+	usesNow  bool
 }
 
 func (p *parser) add(code, ptr, msg string) {
@@ -574,6 +577,9 @@ func (p *parser) format(v gjson.Result, ptr string, inRepeat bool) *format {
 			}
 		}
 	case "date", "datetime", "relative":
+		if typ == "relative" {
+			p.usesNow = true
+		}
 		if s, ok := p.str(o, "unit", ptr, false); ok {
 			if s != "s" && s != "ms" {
 				p.add("invalid_value", ptr+"/unit", "unit must be s or ms")

@@ -1,0 +1,210 @@
+package integration_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/template"
+)
+
+// countingReply answers with a customer record whose tier names the request's number, so that
+// a test can tell which response a card was rendered from.
+func countingReply(n *atomic.Int64) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":7,"tier":"T%d","ltv":10,"seen":"2024-01-01T00:00:00Z"}`, n.Add(1))
+	}
+}
+
+func tierOf(t *testing.T, cards []integration.Card) string {
+	t.Helper()
+	if len(cards) != 1 || cards[0].Status != integration.StatusOK || cards[0].Output == nil {
+		t.Fatalf("cards = %+v", cards)
+	}
+	return cards[0].Output.Nodes[0].Items[1].Value.Text
+}
+
+// A card rendered from a cached response is reused by later loads, but only while the
+// response it came from is the one served: a refresh, a new version of the integration or
+// another contact's request renders again.
+func TestProfileRenderedCardFollowsItsResponse(t *testing.T) {
+	e := newEnv(t)
+	var n atomic.Int64
+	up := newUpstream(t, countingReply(&n))
+	in := e.create(t, &integration.Integration{
+		Name: "CRM", URL: up.URL + "/customers?email={{contact.email}}", CacheMinutes: 60, Active: true,
+		Display: integration.Display{Enabled: true, Template: customerTemplate},
+	}, 0, "a1")
+	ctx := t.Context()
+	load := func(c integration.Contact, refresh bool) string {
+		t.Helper()
+		cards, err := e.svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: c, Refresh: refresh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tierOf(t, cards)
+	}
+	grace := integration.Contact{ID: "c2", Email: "grace@example.com"}
+	steps := []struct {
+		name    string
+		contact integration.Contact
+		refresh bool
+		want    string
+	}{
+		{"miss", ada, false, "T1"},
+		{"hit renders and keeps the card", ada, false, "T1"},
+		{"hit reuses the card", ada, false, "T1"},
+		{"refresh stores a new response", ada, true, "T2"},
+		{"the kept card is not served for the new response", ada, false, "T2"},
+		{"another contact", grace, false, "T3"},
+		{"the first contact again", ada, false, "T2"},
+		{"the second contact again", grace, false, "T3"},
+	}
+	for _, s := range steps {
+		if got := load(s.contact, s.refresh); got != s.want {
+			t.Errorf("%s: tier %q, want %q", s.name, got, s.want)
+		}
+	}
+	// A new template (a new version) renders again, from the cache entry of the new version.
+	in.Display.Template = json.RawMessage(`{"version": 1, "sections": [{"type": "keyvalue", "items": [
+		{"label": "ID", "value": "{{id}}"}, {"label": "Level", "value": "level {{tier}}"}]}]}`)
+	if _, err := e.svc.Update(ctx, adminA, in); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if got := load(ada, false); got != "level T4" {
+			t.Errorf("after the update: tier %q, want %q", got, "level T4")
+		}
+	}
+	if up.calls() != 4 {
+		t.Errorf("upstream calls = %d, want 4", up.calls())
+	}
+}
+
+// A template that shows relative times renders on every load: its output moves with the clock.
+func TestProfileRelativeTimesRenderEveryLoad(t *testing.T) {
+	e := newEnv(t)
+	var n atomic.Int64
+	up := newUpstream(t, countingReply(&n))
+	e.create(t, &integration.Integration{
+		Name: "CRM", URL: up.URL + "/customers?email={{contact.email}}", CacheMinutes: 60, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(`{"version": 1, "sections": [
+			{"type": "keyvalue", "items": [{"label": "Seen", "value": "{{seen}}", "format": "relative"}, {"label": "Tier", "value": "{{tier}}"}]}]}`)},
+	}, 0, "a1")
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	svc := e.service(t, func(o *integration.Options) { o.Now = func() time.Time { return now } })
+	var got []string
+	for _, at := range []time.Duration{time.Hour, 2 * time.Hour, 2 * time.Hour, 3 * time.Hour} {
+		now = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(at)
+		cards, err := svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+		if err != nil || cards[0].Output == nil {
+			t.Fatalf("Profile = %+v, %v", cards, err)
+		}
+		got = append(got, cards[0].Output.Nodes[0].Items[0].Value.Text)
+	}
+	want := []string{"1 hour ago", "2 hours ago", "2 hours ago", "3 hours ago"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("relative times (-want +got):\n%s", diff)
+	}
+}
+
+// Loads that reuse one rendered card each get their own copy: a caller that writes to its
+// cards (run with -race) changes nothing another caller reads.
+func TestProfileRenderedCardsAreNotShared(t *testing.T) {
+	e := newEnvLevel(t, slog.LevelError)
+	up := newUpstream(t, jsonReply(profileBody))
+	e.create(t, &integration.Integration{
+		Name: "Shop", URL: up.URL + "/customers?email={{contact.email}}", CacheMinutes: 60, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(profileTemplate)},
+	}, 0, "a1")
+	req := &integration.ProfileRequest{InboxID: "a1", Contact: ada}
+	ctx := t.Context()
+	first, err := e.svc.Profile(ctx, memberA, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(first[0].Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				cards, err := e.svc.Profile(ctx, memberA, req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got, _ := json.Marshal(cards[0].Output)
+				if string(got) != string(want) {
+					t.Errorf("a load saw another caller's writes:\n%s", got)
+					return
+				}
+				deface(cards[0].Output)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// deface writes to every part of out that a caller can reach.
+func deface(out *template.Output) {
+	for i := range out.Nodes {
+		n := &out.Nodes[i]
+		n.Title = "defaced"
+		for j := range n.Items {
+			n.Items[j].Value.Text = "defaced"
+		}
+		for j := range n.Columns {
+			n.Columns[j] = "defaced"
+		}
+		for _, row := range n.Rows {
+			for k := range row {
+				row[k].Text = "defaced"
+			}
+		}
+		if n.Value != nil {
+			n.Value.Text = "defaced"
+		}
+	}
+	out.Nodes = append(out.Nodes, template.Node{Type: template.NodeText, Text: "defaced"})
+}
+
+// TestProfileCachedAllocs keeps the allocations of BenchmarkProfileCached/cards=5 (P11) from
+// growing unnoticed.
+func TestProfileCachedAllocs(t *testing.T) {
+	e := newEnvLevel(t, slog.LevelError)
+	up := newUpstream(t, jsonReply(profileBody))
+	for i := range 5 {
+		e.create(t, &integration.Integration{
+			Name: fmt.Sprint("CRM ", i), URL: up.URL + fmt.Sprintf("/%d/customers?email={{contact.email}}", i),
+			Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}},
+			CacheMinutes: 60, Active: true,
+			Display: integration.Display{Enabled: true, Template: json.RawMessage(profileTemplate)},
+		}, i, "a1")
+	}
+	req := &integration.ProfileRequest{InboxID: "a1", Contact: ada}
+	ctx := t.Context()
+	if _, err := e.svc.Profile(ctx, memberA, req); err != nil { // the misses
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		cards, err := e.svc.Profile(ctx, memberA, req)
+		if err != nil || len(cards) != 5 || !cards[4].FromCache {
+			t.Fatalf("Profile = %+v, %v", cards, err)
+		}
+	})
+	const max = 120
+	if allocs > max {
+		t.Errorf("a cached profile load of 5 cards: %.0f allocs, want at most %d", allocs, max)
+	}
+}
