@@ -3,6 +3,7 @@ module github.com/inboxkit/inboxkit/examples/fleet
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/inboxkit/inboxkit v0.0.0
 	github.com/inboxkit/inboxkit/httpexec/rediscache v0.0.0
 	github.com/inboxkit/inboxkit/inbox/pgledger v0.0.0

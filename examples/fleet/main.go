@@ -59,16 +59,27 @@ import (
 )
 
 func main() {
-	var cfg config
-	flag.StringVar(&cfg.postgres, "postgres", defaultPostgres(), "PostgreSQL URL (INBOXKIT_POSTGRES_URL)")
-	flag.StringVar(&cfg.redis, "redis", cmp.Or(os.Getenv("INBOXKIT_REDIS_URL"), "redis://127.0.0.1:6379/0"), "Redis URL (INBOXKIT_REDIS_URL)")
-	flag.StringVar(&cfg.schema, "schema", "inboxkit_demo", "the demo's schema, created if missing and emptied at start; must start with inboxkit_demo")
-	flag.StringVar(&cfg.prefix, "prefix", "inboxkit:demo:", "the prefix of the demo's Redis keys, emptied at start")
-	flag.Parse()
+	cfg, err := parseConfig(os.Args[1:], os.Getenv)
+	if err != nil {
+		os.Exit(2) // the flag package printed the problem and the usage
+	}
 	if err := run(context.Background(), os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "fleet:", err)
 		os.Exit(1)
 	}
+}
+
+// parseConfig reads the flags; their defaults are the environment variables, then the local
+// servers the adapters' tests use.
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("fleet", flag.ContinueOnError)
+	fs.StringVar(&cfg.postgres, "postgres", defaultPostgres(getenv), "PostgreSQL URL (INBOXKIT_POSTGRES_URL)")
+	fs.StringVar(&cfg.redis, "redis", cmp.Or(getenv("INBOXKIT_REDIS_URL"), "redis://127.0.0.1:6379/0"), "Redis URL (INBOXKIT_REDIS_URL)")
+	fs.StringVar(&cfg.schema, "schema", "inboxkit_demo", "the demo's schema, created if missing and emptied at start; must start with inboxkit_demo")
+	fs.StringVar(&cfg.prefix, "prefix", "inboxkit:demo:", "the prefix of the demo's Redis keys, emptied at start")
+	err := fs.Parse(args)
+	return cfg, err
 }
 
 // config is where the fleet's shared state lives.
@@ -79,8 +90,8 @@ type config struct {
 
 // defaultPostgres is INBOXKIT_POSTGRES_URL, or else the local server the adapters' tests use:
 // its unix socket when there is one, 127.0.0.1:5432 otherwise (database test).
-func defaultPostgres() string {
-	if u := os.Getenv("INBOXKIT_POSTGRES_URL"); u != "" {
+func defaultPostgres(getenv func(string) string) string {
+	if u := getenv("INBOXKIT_POSTGRES_URL"); u != "" {
 		return u
 	}
 	if _, err := os.Stat("/var/run/postgresql/.s.PGSQL.5432"); err == nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
@@ -25,14 +26,9 @@ var update = flag.Bool("update", false, "rewrite testdata/fleet.golden")
 func testConfig(t *testing.T) config {
 	t.Helper()
 	id := strings.ToLower(rand.Text()[:10])
-	cfg := config{
-		postgres: defaultPostgres(),
-		redis:    "redis://127.0.0.1:6379/0",
-		schema:   "inboxkit_demo_test_" + id,
-		prefix:   "inboxkit:demo:test:" + id + ":",
-	}
-	if u := os.Getenv("INBOXKIT_REDIS_URL"); u != "" {
-		cfg.redis = u
+	cfg, err := parseConfig([]string{"-schema", "inboxkit_demo_test_" + id, "-prefix", "inboxkit:demo:test:" + id + ":"}, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
@@ -139,6 +135,49 @@ func TestRunRefusesForeignSchema(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("run(schema %q) printed %q before refusing", cfg.schema, out.String())
 		}
+	}
+}
+
+// The flags default to the environment variables, then to the local servers; a flag wins.
+func TestParseConfig(t *testing.T) {
+	env := map[string]string{
+		"INBOXKIT_POSTGRES_URL": "postgres://db.internal:5432/helpdesk",
+		"INBOXKIT_REDIS_URL":    "redis://cache.internal:6379/2",
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want config
+	}{
+		{"environment", nil, env, config{
+			postgres: "postgres://db.internal:5432/helpdesk", redis: "redis://cache.internal:6379/2",
+			schema: "inboxkit_demo", prefix: "inboxkit:demo:",
+		}},
+		{"flags win", []string{"-postgres", "postgres://127.0.0.1:5433/x", "-redis", "redis://127.0.0.1:6380/1", "-schema", "inboxkit_demo_2", "-prefix", "p:"}, env, config{
+			postgres: "postgres://127.0.0.1:5433/x", redis: "redis://127.0.0.1:6380/1", schema: "inboxkit_demo_2", prefix: "p:",
+		}},
+		{"local defaults", nil, nil, config{
+			postgres: defaultPostgres(func(string) string { return "" }), redis: "redis://127.0.0.1:6379/0",
+			schema: "inboxkit_demo", prefix: "inboxkit:demo:",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseConfig(tt.args, func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(config{})); diff != "" {
+				t.Errorf("parseConfig (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got := defaultPostgres(func(string) string { return "" }); !strings.HasPrefix(got, "postgres://") {
+		t.Errorf("local default %q is not a postgres URL", got)
+	}
+	if _, err := parseConfig([]string{"-schema"}, func(string) string { return "" }); err == nil {
+		t.Error("parseConfig(-schema without a value) = nil error")
 	}
 }
 
