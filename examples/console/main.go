@@ -12,8 +12,10 @@
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
 //
 // The same address serves the web console (pages.go, web/): the profile sheet with its
-// streaming cards, the integrations list with each inbox's card order, and the editor with its
-// Configuration, Testing and Template tabs (the visual template builder), all built on the
+// streaming cards, the integrations list with each inbox's card order, the catalog gallery
+// (each ready-made integration's sample drawn as its card, with a form that installs it), and
+// the editor with its Configuration, Testing and Template tabs (the visual template builder),
+// all built on the
 // API above and drawn with <inboxkit-card> (package template/webcard), under a strict
 // Content-Security-Policy. Its browser tests are the nested module browsertest.
 package main

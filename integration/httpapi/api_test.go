@@ -295,7 +295,8 @@ func TestOpenAPIServedUnderPrefix(t *testing.T) {
 	for _, want := range []string{"listIntegrations", "getIntegration", "createIntegration", "updateIntegration", "deleteIntegration",
 		"listInboxIntegrations", "attachIntegration", "detachIntegration", "setIntegrationEnabled", "reorderInboxIntegrations",
 		"testIntegration", "validateTemplate", "previewTemplate", "listTemplatePresets", "suggestTemplate", "getTemplateSchema",
-		"getIntegrationSchema", "loadProfile", "streamProfile", "refreshProfile", "invalidateCache", "receiveWebhook", "getOpenAPI"} {
+		"getIntegrationSchema", "loadProfile", "streamProfile", "refreshProfile", "invalidateCache", "receiveWebhook", "getOpenAPI",
+		"listCatalog", "installCatalogEntry"} {
 		if !strings.Contains(","+strings.Join(ops, ",")+",", ","+want+",") {
 			t.Errorf("operation %s is missing from the document", want)
 		}

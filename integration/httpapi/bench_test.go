@@ -130,3 +130,19 @@ func drive(b *testing.B, next func(c *http.Client, n int64) (*http.Request, erro
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
+
+// BenchmarkListCatalog is one listCatalog through the Handler: every entry loaded, its
+// template parsed and its sample rendered (the gallery opens it once per visit).
+func BenchmarkListCatalog(b *testing.B) {
+	e := newEnv(b, nil)
+	req := httptest.NewRequest("GET", "/catalog", nil)
+	req.Header.Set("X-Test-User", "member-a")
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.api.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package httpapi is the HTTP API a helpdesk mounts to give its admin screens, template editor
 // and profile sheet everything package integration does: integrations and their inbox
-// attachments, test runs, template validation, preview, presets and suggestions, profile
+// attachments, the catalog of ready-made integrations, test runs, template validation,
+// preview, presets and suggestions, profile
 // cards as JSON or as a stream, cache invalidation, webhooks of inbox sources, and the OpenAPI
 // 3.1 document that describes it all.
 //
@@ -48,6 +49,8 @@
 //	POST   /inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh  [refreshProfile]
 //	POST   /cache/invalidations                                  [invalidateCache]
 //	POST   /webhooks/{source}                                    [receiveWebhook]
+//	GET    /catalog                                              [listCatalog]
+//	POST   /catalog/{entry_id}/install                           [installCatalogEntry]
 //
 // # Identity
 //
@@ -87,6 +90,17 @@
 // *inbox.Handler, which verifies, decodes and syncs it exactly once and answers with its own
 // small JSON body. One route serves every source of the host.
 //
+// # The catalog
+//
+// GET /catalog lists the entries of package catalog for a gallery: each with the secrets and
+// settings an admin supplies and its display template already rendered against the service's
+// sample response (preview, a node tree like a card's output), so the gallery draws every card
+// from one request. POST /catalog/{entry_id}/install takes {"values": {NAME: VALUE}},
+// completes the entry with catalog.Install and creates the integration with
+// integration.Service.Create (201, secrets redacted). It is for admins only, checked before
+// the values are judged; every problem with the values is one 422 problem at /values/NAME,
+// and the answer never echoes a value.
+//
 // # Decisions
 //
 //   - The OpenAPI document is Go data built from the route table the mux is made from, so a
@@ -109,5 +123,10 @@
 //     can send one without a CORS preflight, as it cannot send a JSON body. With the GET
 //     routes changing nothing, a host may identify users by a cookie.
 //   - A 401 carries no WWW-Authenticate header: the scheme is the host's, not the API's.
+//   - The catalog preview is rendered on the server rather than through previewTemplate: one
+//     request draws the gallery, and the preview is exactly what the installed card shows.
+//     Settings the admin has not supplied yet read "example" in its links
+//     (https://example.myshopify.com/...). Installing does not attach the integration to an
+//     inbox: the admin chooses where it shows, as with one made by hand.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi

@@ -151,6 +151,7 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 		Tags: []map[string]string{
 			{"name": "integrations", "description": "The team's integrations (admins edit, members read)."},
 			{"name": "attachments", "description": "Which integrations show in which inbox, in which order."},
+			{"name": "catalog", "description": "Ready-made integrations for well-known services."},
 			{"name": "templates", "description": "The template editor: validate, preview, presets, suggestions, schemas."},
 			{"name": "profile", "description": "A contact's cards in an inbox, and the response cache."},
 			{"name": "webhooks", "description": "Deliveries of inbox sources."},
@@ -379,6 +380,24 @@ func components() map[string]*schema {
 		"ProfileEvents": {Type: types{"array"}, Description: "The events of the stream in order, each `event: NAME` and `data: JSON` (OpenAPI 3.1 cannot describe a stream itself).",
 			Items: &schema{OneOf: []*schema{sseEvent("cards", "CardsEvent"), sseEvent("card", "CardEvent"), sseEvent("done", "DoneEvent")}}},
 		"WebhookReply": object("The inbox handler's answer.", nil, map[string]*schema{"status": str("sent, duplicate, ignored, ..."), "error": str("")}),
+		"CatalogField": object("A value the admin supplies to install an entry.", []string{"name", "label", "help"}, map[string]*schema{
+			"name": str("The key in InstallRequest.values."), "label": str(""), "help": str(""),
+			"pattern": str("The RE2 expression the value must match, when the entry sets one."),
+		}),
+		"CatalogEntry": object("A ready-made integration.", []string{"id", "name", "description", "category", "method", "url", "secrets", "settings", "reference", "preview"}, map[string]*schema{
+			"id": str(""), "name": str(""), "description": str(""),
+			"category":  str("billing, commerce, crm, support, scheduling; the set may grow."),
+			"method":    str(""),
+			"url":       str("The request URL, with {{setting.NAME}} where a setting goes."),
+			"secrets":   array(ref("CatalogField")),
+			"settings":  array(ref("CatalogField")),
+			"reference": str("The API reference page the sample response comes from."),
+			"preview":   ref("Output"),
+		}),
+		"CatalogList": object("The catalog, ordered by id.", []string{"entries"}, map[string]*schema{"entries": array(ref("CatalogEntry"))}),
+		"InstallRequest": object("", []string{"values"}, map[string]*schema{
+			"values": stringMap(str("A secret's or setting's value, by its name.")),
+		}),
 		"Problem": object("One thing wrong with the request.", []string{"path", "code", "message"}, map[string]*schema{
 			"path":    str("A JSON pointer into the request body; empty for the body as a whole."),
 			"code":    str("Stable and machine-readable."),

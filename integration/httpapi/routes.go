@@ -35,6 +35,15 @@ func (h *Handler) table() []*route {
 			description: "Admins only. A dry run expands the request; a live run sends it (never through the cache) and renders the preview. A live run of a method other than GET needs confirm_send. Secret values are redacted everywhere in the result.",
 			body:        "TestRequest", ok: 200, result: "TestResult", errors: std, handle: h.testIntegration},
 
+		{method: "GET", path: "/catalog", op: "listCatalog", tag: "catalog",
+			summary:     "List the ready-made integrations with their rendered samples",
+			description: "Each entry names the secrets and settings installCatalogEntry takes and carries its display template rendered against the service's sample response (preview).",
+			ok:          200, result: "CatalogList", handle: h.listCatalog},
+		{method: "POST", path: "/catalog/{entry_id}/install", op: "installCatalogEntry", tag: "catalog",
+			summary:     "Create an integration from a catalog entry",
+			description: "Admins only. values maps each secret and setting of the entry to its value; every missing, malformed or unknown value is a 422 problem at /values/NAME. The integration is created active with its display enabled, not attached to any inbox; secret values come back redacted.",
+			body:        "InstallRequest", ok: 201, result: "Integration", errors: std, handle: h.installCatalogEntry},
+
 		{method: "GET", path: "/inboxes/{inbox_id}/integrations", op: "listInboxIntegrations", tag: "attachments",
 			summary: "List an inbox's integrations in card order", ok: 200, result: "AttachmentList", errors: []int{404}, handle: h.listInboxIntegrations},
 		{method: "PUT", path: "/inboxes/{inbox_id}/integrations/{integration_id}", op: "attachIntegration", tag: "attachments",

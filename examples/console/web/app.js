@@ -4,6 +4,7 @@ import { h, fill } from "./dom.js";
 import { profilePage } from "./profile.js";
 import { integrationsPage } from "./integrations.js";
 import { editorPage } from "./editor.js";
+import { catalogPage } from "./catalog.js";
 
 const config = JSON.parse(document.body.dataset.config || "{}");
 const view = document.getElementById("view");
@@ -24,6 +25,9 @@ function route() {
     case "integrations":
       leave = parts[1] ? editorPage(ctx, parts[1] === "new" ? "" : parts[1], parts[2] || "configuration")
         : integrationsPage(ctx);
+      break;
+    case "catalog":
+      leave = catalogPage(ctx);
       break;
     case "profile":
       leave = profilePage(ctx, parts[1], parts[2]);

@@ -259,6 +259,20 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("agent", "GET", "/schemas/template.json", "", 200, nil)
 	w.call("agent", "GET", "/schemas/integration.json", "", 200, nil)
 
+	w.call("agent", "GET", "/catalog", "", 200, nil)
+	w.call("", "GET", "/catalog", "", 401, nil)
+	var installed integration.Integration
+	w.call("admin", "POST", "/catalog/stripe-customer/install", `{"values": {"api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc"}}`, 201, &installed)
+	if installed.ID == "" || len(installed.Secrets) != 1 || installed.Secrets[0].Value != integration.Redacted {
+		t.Errorf("installed = %+v, want an id and the secret redacted", installed)
+	}
+	w.call("admin", "POST", "/catalog/shopify-orders/install", `{"values": {"access_token": "nope", "shop": "<b>x</b>", "extra": "1"}}`, 422, nil)
+	w.call("admin", "POST", "/catalog/stripe-customer/install", `{"values": {"api_key": 1}}`, 400, nil)
+	w.call("admin", "POST", "/catalog/stripe-customer/install", `{"values": {}}`, 415, nil, "Content-Type", "text/plain")
+	w.call("admin", "POST", "/catalog/stripe-customer/install", `{"values": {"api_key": "`+strings.Repeat("x", 3<<20)+`"}}`, 413, nil)
+	w.call("admin", "POST", "/catalog/acme-crm/install", `{"values": {}}`, 404, nil)
+	w.call("agent", "POST", "/catalog/stripe-customer/install", `{"values": {"api_key": "sk_test_4eC39HqLyjWDarjtT1zdp7dc"}}`, 403, nil)
+
 	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile", "", 200, nil)
 	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile?conversation_id=x", "", 200, nil)
 	w.call("agent", "GET", "/inboxes/support/contacts/c-nobody/profile", "", 404, nil)
