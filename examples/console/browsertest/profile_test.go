@@ -166,7 +166,7 @@ func TestProfileDemoSheet(t *testing.T) {
 		const [crm, , loyalty] = __t.cards(document.getElementById("cards"));
 		const button = crm.shadowRoot.querySelector("a.button");
 		return {
-			count: crm.shadowRoot.querySelectorAll(".repeat dl").length,
+			count: crm.shadowRoot.querySelectorAll(".table tbody tr").length,
 			href: button.href, target: button.target, rel: button.rel, label: button.textContent,
 			error: loyalty.shadowRoot.querySelector('[role="alert"]').textContent,
 			date: crm.shadowRoot.querySelector('[data-kind="date"]').dataset.raw,

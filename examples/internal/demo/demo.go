@@ -40,10 +40,10 @@ func Contacts() []integration.Contact {
 }
 
 // CustomerTemplate shows the CRM's customer: key facts with a tier badge, lifetime value in
-// currency, the last purchase date, the recent orders and a button to the CRM. Its sections
-// carry no title of their own: the card is titled with the integration's name.
+// currency, the last purchase date, the recent orders and a button to the CRM. A text sheet
+// (render.Sheet) titles the card with the integration's name in place of the first section's.
 const CustomerTemplate = `{"version": 1, "sections": [
-  {"type": "keyvalue", "items": [
+  {"type": "keyvalue", "title": "Customer Information", "items": [
     {"label": "Customer ID", "value": "{{id}}"},
     {"label": "Tier", "value": "{{tier}}", "format": {"type": "badge", "tones": {"Gold": "success", "Silver": "neutral"}}},
     {"label": "Lifetime Value", "value": "{{ltv}}", "format": {"type": "currency", "currency": "USD"}},
@@ -53,7 +53,7 @@ const CustomerTemplate = `{"version": 1, "sections": [
     {"label": "Order", "value": "{{id}}"},
     {"label": "Total", "value": "{{total}}", "format": {"type": "currency", "currency": "USD"}},
     {"label": "Status", "value": "{{status}}", "format": {"type": "badge", "tones": {"shipped": "success", "pending": "warning"}}}]},
-  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/c/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
+  {"type": "button", "label": "Open in CRM", "url": "https://crm.example.com/customers/{{id}}", "when": {"path": "id", "op": "exists"}}]}`
 
 // ClientTemplate shows the order system's client record.
 const ClientTemplate = `{"version": 1, "sections": [
