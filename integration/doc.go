@@ -23,10 +23,15 @@
 //
 // # Variables
 //
-// Request templates may use contact.id, contact.name, contact.email, contact.phone_number,
-// contact.attributes.NAME, conversation.id, conversation.subject, inbox.id and inbox.name
-// ([Variables], [IsVariable]), and in header values only secret.NAME, one of the integration's
-// [Secret] values. The position of a placeholder decides its escaping (package variables): a
+// Request templates may use the variables [Variables] lists (the list an editor shows and the
+// one validation checks against, each with a description and an example): contact.id,
+// contact.name, contact.email, contact.phone_number, contact.attributes.NAME; conversation.id,
+// .subject, .status, .channel, .assignee_id and .labels (joined with commas); inbox.id and
+// inbox.name; agent.id, agent.name and agent.email of the agent viewing ([ProfileRequest].Agent);
+// team.id, team.name and team.time_zone; now, the Service's clock in the team's time zone; and in
+// header values only secret.NAME, one of the integration's [Secret] values. Besides package
+// variables' filters, request templates may use date:"2006-01-02", add_days:-30, urlencode, json
+// and e164 ([Filters]). The position of a placeholder decides its escaping (package variables): a
 // path segment is path-escaped, a query value query-escaped, a header value may not receive a
 // line break, and the JSON body stays valid JSON whatever the contact's fields contain. A
 // variable that is empty expands as "", except where that would change which resource is
@@ -165,4 +170,14 @@
 //     ([ErrConfirmationRequired]); a dry run never needs it.
 //   - The [Store] has four methods (get, list, compare-and-swap save, delete), one more than
 //     the style guide's usual three: optimistic versioning needs the CAS in the interface.
+//   - now is given to the minute: a request that sends it raw is cached for up to a minute
+//     instead of never; {{now | add_days:-30 | date:"2006-01-02"}} changes once a day. agent.*
+//     and team.* come with the [ProfileRequest], not from a store: the host has them in its
+//     session, and a Service with one more host interface would be harder to embed.
+//   - e164 fails the request (an invalid_request card) for a value it cannot read as a phone
+//     number rather than sending the raw value or nothing: a lookup by a wrong number would
+//     show another customer's data. Date filters leave an empty value empty, so a default
+//     filter after them still applies.
+//   - The request filters are this package's (passed to package variables per compile), not
+//     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration

@@ -25,6 +25,12 @@ type ProfileRequest struct {
 	Contact Contact
 	// Conversation is the conversation the profile is opened from, or nil.
 	Conversation *Conversation
+	// Agent is the agent viewing the profile: the agent.* variables. If nil, they are empty.
+	Agent *Agent
+	// Team is the acting team's name and time zone: team.name, team.time_zone and the zone of
+	// now. If nil, team.name is empty and the zone is Options.Location. team.id is the
+	// actor's TeamID.
+	Team *Team
 	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
 	// all" button). With IntegrationID set it refreshes one card. A card whose refresh fails
 	// keeps the cached response it had, Stale, with the refresh's error.
@@ -110,7 +116,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(&configError{err})
 		return
 	}
-	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: ib}
+	v := newVars(&r.Contact, r.Conversation, ib, r.Agent, r.Team, ib.TeamID, start, s.loc)
 	if m := c.missing(v); len(m) > 0 {
 		out.Status, out.Missing = StatusNotApplicable, m
 		return

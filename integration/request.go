@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/inboxkit/inboxkit/httpexec"
 )
@@ -13,7 +14,23 @@ type vars struct {
 	contact *Contact
 	conv    *Conversation
 	inbox   *Inbox
+	agent   *Agent // nil: agent.* is empty
+	team    *Team  // nil: team.name is empty
+	teamID  string
+	zone    string       // team.time_zone
+	now     string       // the now variable
 	secrets secretValues // nil: secret.* is empty
+}
+
+// newVars returns the variables of one run at the time now: team.id is teamID and now is given
+// in the team's zone, or in def when the team names none.
+func newVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, team *Team, teamID string, now time.Time, def *time.Location) *vars {
+	loc := def
+	if team != nil && team.Location != nil {
+		loc = team.Location
+	}
+	return &vars{contact: contact, conv: conv, inbox: ib, agent: agent, team: team, teamID: teamID,
+		zone: loc.String(), now: nowValue(now, loc)}
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them
@@ -52,10 +69,48 @@ func (v *vars) Lookup(name string) (string, bool) {
 		if v.conv != nil {
 			s = v.conv.Subject
 		}
+	case "conversation.status":
+		if v.conv != nil {
+			s = v.conv.Status
+		}
+	case "conversation.channel":
+		if v.conv != nil {
+			s = v.conv.Channel
+		}
+	case "conversation.assignee_id":
+		if v.conv != nil {
+			s = v.conv.AssigneeID
+		}
+	case "conversation.labels":
+		if v.conv != nil {
+			s = strings.Join(v.conv.Labels, ",")
+		}
 	case "inbox.id":
 		s = v.inbox.ID
 	case "inbox.name":
 		s = v.inbox.Name
+	case "agent.id":
+		if v.agent != nil {
+			s = v.agent.ID
+		}
+	case "agent.name":
+		if v.agent != nil {
+			s = v.agent.Name
+		}
+	case "agent.email":
+		if v.agent != nil {
+			s = v.agent.Email
+		}
+	case "team.id":
+		s = v.teamID
+	case "team.name":
+		if v.team != nil {
+			s = v.team.Name
+		}
+	case "team.time_zone":
+		s = v.zone
+	case "now":
+		s = v.now
 	default:
 		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
 			s = v.contact.Attributes[attr]

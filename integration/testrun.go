@@ -20,6 +20,10 @@ type TestRequest struct {
 	Contact      Contact
 	Conversation *Conversation
 	Inbox        Inbox
+	// Agent and Team are the agent.* and team.* sample values (see [ProfileRequest]); team.id
+	// is the actor's TeamID.
+	Agent *Agent
+	Team  *Team
 	// Live sends the request; otherwise the run is a dry run that only expands it.
 	Live bool
 	// ConfirmSend must be set for a live run of a method other than GET, which may change data
@@ -108,9 +112,11 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return nil, err
 	}
 	res := &TestResult{}
-	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: &r.Inbox}
+	v := newVars(&r.Contact, r.Conversation, &r.Inbox, r.Agent, r.Team, actor.TeamID, s.now(), s.loc)
 	res.Missing = c.missing(v)
-	view, err := c.build(in, &vars{contact: v.contact, conv: v.conv, inbox: v.inbox, secrets: redacted{}})
+	shown := *v
+	shown.secrets = redacted{}
+	view, err := c.build(in, &shown)
 	if err != nil {
 		res.Error, res.Detail = cardError(err), err.Error()
 		return res, nil

@@ -13,17 +13,6 @@ import (
 	"github.com/inboxkit/inboxkit/variables"
 )
 
-// Variables returns the exact variable names an integration may reference. Besides these,
-// contact.attributes.NAME is any custom contact attribute and secret.NAME (in header values only)
-// is one of the integration's Secrets. The caller may modify the returned slice.
-func Variables() []string {
-	return []string{
-		"contact.id", "contact.name", "contact.email", "contact.phone_number",
-		"conversation.id", "conversation.subject",
-		"inbox.id", "inbox.name",
-	}
-}
-
 const (
 	attributesPrefix = "contact.attributes."
 	secretPrefix     = "secret."
@@ -33,10 +22,12 @@ const (
 // varOptions returns the compile options of every request template: the supported names,
 // secrets in headers only, missing values expand as "".
 func varOptions() *variables.Options {
+	names, prefixes, headerOnly := varNames()
 	return &variables.Options{
-		Names:      Variables(),
-		Prefixes:   []string{attributesPrefix},
-		HeaderOnly: []string{secretPrefix},
+		Names:      names,
+		Prefixes:   prefixes,
+		HeaderOnly: headerOnly,
+		Filters:    filters(),
 	}
 }
 
@@ -103,11 +94,6 @@ func withSegmentNames(required []string, u *variables.Template) []string {
 		}
 	}
 	return required
-}
-
-// IsVariable reports whether name is a variable an integration may reference outside headers.
-func IsVariable(name string) bool {
-	return slices.Contains(Variables(), name) || len(name) > len(attributesPrefix) && strings.HasPrefix(name, attributesPrefix)
 }
 
 type problems []Problem
