@@ -13,7 +13,16 @@ import (
 // concurrent use by multiple goroutines.
 type Condition struct {
 	c     *cond
-	paths []string
+	paths []ConditionPath
+}
+
+// ConditionPath is one path a [Condition] reads.
+type ConditionPath struct {
+	// Pointer is the JSON pointer of the path's "path" member in the
+	// condition, such as /all/1/path.
+	Pointer string
+	// Path is the path as written.
+	Path string
 }
 
 // ParseCondition parses def, one condition object such as
@@ -42,26 +51,35 @@ func ParseCondition(def []byte) (*Condition, error) {
 		return nil, p.err()
 	}
 	cd := &Condition{c: c}
-	cd.paths = c.appendPaths(nil)
+	cd.paths = c.appendPaths(nil, "")
 	return cd, nil
 }
 
-// appendPaths appends the paths c reads, as written, in document order.
-func (c *cond) appendPaths(dst []string) []string {
-	if c.op == opAll || c.op == opAny || c.op == opNot {
-		for _, s := range c.subs {
-			dst = s.appendPaths(dst)
+// appendPaths appends the paths c, found at ptr, reads, in document
+// order. A parsed condition has every sub-condition, so the pointers
+// follow the definition's indexes.
+func (c *cond) appendPaths(dst []ConditionPath, ptr string) []ConditionPath {
+	switch c.op {
+	case opAll, opAny:
+		key := "/all/"
+		if c.op == opAny {
+			key = "/any/"
+		}
+		for i, s := range c.subs {
+			dst = s.appendPaths(dst, ptr+key+strconv.Itoa(i))
 		}
 		return dst
+	case opNot:
+		return c.subs[0].appendPaths(dst, ptr+"/not")
 	}
-	return append(dst, c.path.src)
+	return append(dst, ConditionPath{Pointer: ptr + "/path", Path: c.path.src})
 }
 
 // Paths returns the paths the condition reads, as written, in document
 // order, for a caller that checks them against what its documents hold.
 // The caller may modify the returned slice.
-func (c *Condition) Paths() []string {
-	return append([]string(nil), c.paths...)
+func (c *Condition) Paths() []ConditionPath {
+	return append([]ConditionPath(nil), c.paths...)
 }
 
 // Match reports whether the condition holds for data, a JSON document its

@@ -73,7 +73,8 @@ func TestConditionPathsAndHostileData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"a.b", "c"}, c.Paths()); diff != "" {
+	want := []template.ConditionPath{{Pointer: "/any/0/path", Path: "a.b"}, {Pointer: "/any/1/not/path", Path: "c"}}
+	if diff := cmp.Diff(want, c.Paths()); diff != "" {
 		t.Errorf("Paths (-want +got):\n%s", diff)
 	}
 	for _, data := range []string{`not json`, strings.Repeat("[", 1000) + strings.Repeat("]", 1000), `{"a": ` + strings.Repeat(" ", 2<<20) + `1}`} {
