@@ -20,8 +20,9 @@ const (
 	StatusOK Status = "ok"
 	// StatusError: the integration failed; Error says why.
 	StatusError Status = "error"
-	// StatusNotApplicable: a required variable is empty for this contact (see Missing); no
-	// request was sent.
+	// StatusNotApplicable: the integration does not apply to this contact, and no request (or
+	// no further step) was sent; Reason says why: a required variable is empty (see Missing),
+	// the run condition does not hold, or a later step lacks a value from an earlier one.
 	StatusNotApplicable Status = "not_applicable"
 )
 
@@ -61,7 +62,11 @@ type Card struct {
 	Raw json.RawMessage `json:"raw,omitempty"`
 	// Error is set for StatusError, and with StatusOK for a stale response.
 	Error *CardError `json:"error,omitempty"`
-	// Missing lists the empty required variables of a StatusNotApplicable card.
+	// Reason says why a card is StatusNotApplicable: [ReasonMissingVariables],
+	// [ReasonCondition] or [ReasonMissingStepValue].
+	Reason string `json:"reason,omitempty"`
+	// Missing lists the empty required variables (or the missing step values) of a
+	// StatusNotApplicable card.
 	Missing []string `json:"missing,omitempty"`
 	// FromCache reports that the response came from the cache; Stale that it is past its
 	// cache duration (served because the upstream failed).

@@ -40,6 +40,19 @@
 // both). When a required variable is empty, no request is sent and the card is
 // [StatusNotApplicable]; a test run reports it in [TestResult].Missing and sends nothing.
 //
+// # Run conditions
+//
+// An integration with a Condition runs only when it holds. The condition is written in the
+// condition language of display templates (package template, [template.ParseCondition]):
+// {"all": [{"path": "contact.attributes.plan", "op": "eq", "value": "vip"},
+// {"path": "conversation.status", "op": "in", "value": ["open", "pending"]}]}. Its paths read a
+// document of the run's variables: contact (with attributes), conversation (status, channel,
+// assignee_id, labels as an array), inbox, agent and team; an empty value is absent, as in
+// request templates, so "contact.email exists" means a non-empty email. Validation reports a
+// path outside these ("contact.atributes.plan") at its pointer, "/condition/all/0/path". When the
+// condition does not hold, nothing is sent and the card is [StatusNotApplicable] with
+// Reason [ReasonCondition]; a test run says so in [TestResult].Reason and sends nothing.
+//
 // # Validation and the JSON encoding
 //
 // [Integration.Validate] (called by Create, Update and Test) reports every problem at once as a
@@ -178,6 +191,12 @@
 //     number rather than sending the raw value or nothing: a lookup by a wrong number would
 //     show another customer's data. Date filters leave an empty value empty, so a default
 //     filter after them still applies.
+//   - A card whose run condition does not hold is returned, not left out: [StatusNotApplicable]
+//     with [ReasonCondition]. Profile (and a streamed profile) so keeps one card per attached
+//     integration in attachment order, a refresh of one card always has a card to return, and
+//     the front end, which knows whether it shows the sheet to an admin or an agent, decides
+//     to hide it (the usual choice) or to explain it. A card without a required variable has
+//     [ReasonMissingVariables] instead: the agent may fix that by filling in the contact.
 //   - The request filters are this package's (passed to package variables per compile), not
 //     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration

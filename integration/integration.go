@@ -72,6 +72,11 @@ type Integration struct {
 	// so. A variable that makes up a whole path segment of the URL is required without being
 	// listed (see [Integration.Required]).
 	RequiredVariables []string
+	// Condition, if set, is a run condition in the condition language of display templates
+	// (package template, "Conditions") over the contact, conversation, inbox, agent and team:
+	// {"path": "contact.attributes.plan", "op": "eq", "value": "vip"}. When it does not hold, no
+	// request is sent and the card is [StatusNotApplicable] with [ReasonCondition].
+	Condition json.RawMessage
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -142,6 +147,7 @@ func (in *Integration) Clone() *Integration {
 	c.RequiredVariables = slices.Clone(in.RequiredVariables)
 	c.Secrets = slices.Clone(in.Secrets)
 	c.Display.Template = slices.Clone(in.Display.Template)
+	c.Condition = slices.Clone(in.Condition)
 	return &c
 }
 

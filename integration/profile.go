@@ -117,8 +117,15 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	v := newVars(&r.Contact, r.Conversation, ib, r.Agent, r.Team, ib.TeamID, start, s.loc)
+	if ok, err := c.holds(v); err != nil {
+		fail(&requestError{err})
+		return
+	} else if !ok {
+		out.Status, out.Reason = StatusNotApplicable, ReasonCondition
+		return
+	}
 	if m := c.missing(v); len(m) > 0 {
-		out.Status, out.Missing = StatusNotApplicable, m
+		out.Status, out.Reason, out.Missing = StatusNotApplicable, ReasonMissingVariables, m
 		return
 	}
 	req, err := s.request(in, c, v)

@@ -58,8 +58,12 @@ type TestResult struct {
 	// Success reports a dry run that expanded, or a live run answered with a 2xx status whose
 	// body rendered.
 	Success bool `json:"success"`
-	// Missing lists required variables the sample data leaves empty; a live run then sends
-	// nothing, as a profile load would.
+	// Reason is set when a profile load with this sample data would give a
+	// StatusNotApplicable card: [ReasonCondition] when the run condition does not hold,
+	// [ReasonMissingVariables] when required variables are empty (Missing lists them). A live
+	// run then sends nothing, as a profile load would; a dry run still shows the request.
+	Reason string `json:"reason,omitempty"`
+	// Missing lists required variables the sample data leaves empty.
 	Missing []string `json:"missing,omitempty"`
 	// StatusCode, Header and Body are the response; Body is capped (BodyTruncated).
 	StatusCode    int         `json:"status_code,omitempty"`
@@ -114,6 +118,15 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	res := &TestResult{}
 	v := newVars(&r.Contact, r.Conversation, &r.Inbox, r.Agent, r.Team, actor.TeamID, s.now(), s.loc)
 	res.Missing = c.missing(v)
+	if len(res.Missing) > 0 {
+		res.Reason = ReasonMissingVariables
+	}
+	if ok, err := c.holds(v); err != nil {
+		res.Error, res.Detail = cardError(&requestError{err}), "the sample data cannot be checked against the run condition"
+		return res, nil
+	} else if !ok {
+		res.Reason = ReasonCondition
+	}
 	shown := *v
 	shown.secrets = redacted{}
 	view, err := c.build(in, &shown)
@@ -122,8 +135,8 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return res, nil
 	}
 	res.Request = SentRequest{Method: view.Method, URL: view.URL, Header: view.Header, Body: string(view.Body)}
-	if !r.Live || len(res.Missing) > 0 {
-		res.Success = len(res.Missing) == 0
+	if !r.Live || res.Reason != "" {
+		res.Success = res.Reason == ""
 		return res, nil
 	}
 

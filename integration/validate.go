@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,6 +39,7 @@ type compiled struct {
 	headers  []compiledHeader
 	body     *variables.Template // nil: no body
 	display  *template.Template  // nil: display off
+	cond     *template.Condition // nil: always runs
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
@@ -240,6 +242,7 @@ func compile(in *Integration) (*compiled, error) {
 	c.required = withSegmentNames(c.required, c.url)
 
 	c.display = compileDisplay(&ps, in.Display)
+	c.cond = compileCondition(&ps, in.Condition)
 
 	if len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
@@ -256,6 +259,7 @@ func compiledSource(in *Integration) *Integration {
 		Query: slices.Clone(in.Query), RequiredVariables: slices.Clone(in.RequiredVariables),
 	}
 	src.Display.Template = slices.Clone(in.Display.Template)
+	src.Condition = slices.Clone(in.Condition)
 	for i, h := range in.Headers {
 		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
 		if !h.Secret {
@@ -274,7 +278,7 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 	src := c.src
 	if src == nil || src.Method != in.Method || src.URL != in.URL || src.Body != in.Body ||
 		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
-		!slices.Equal(src.Query, in.Query) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
+		!slices.Equal(src.Query, in.Query) || !bytes.Equal(src.Condition, in.Condition) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
 		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
 		return false
 	}
