@@ -49,6 +49,9 @@ const (
 type CardError struct {
 	Category Category `json:"category"`
 	Message  string   `json:"message"`
+	// Step names the step that failed in a chained integration ([Step]; the integration's own
+	// request is its EffectiveStepName), "" otherwise.
+	Step string `json:"step,omitempty"`
 }
 
 // Card is one integration's part of a contact's profile sheet.
@@ -123,7 +126,11 @@ func cardError(err error) *CardError {
 		cat = httpexec.CategoryInternal
 		msg = "The service could not be queried."
 	}
-	return &CardError{Category: cat, Message: msg}
+	ce := &CardError{Category: cat, Message: msg}
+	if se, ok := errors.AsType[*stepError](err); ok {
+		ce.Step = se.step
+	}
+	return ce
 }
 
 // configError marks an error as a configuration problem.

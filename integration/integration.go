@@ -77,6 +77,13 @@ type Integration struct {
 	// {"path": "contact.attributes.plan", "op": "eq", "value": "vip"}. When it does not hold, no
 	// request is sent and the card is [StatusNotApplicable] with [ReasonCondition].
 	Condition json.RawMessage
+	// StepName names the integration's own request for its Steps and its display template
+	// (steps.NAME); empty means [DefaultStepName], "main".
+	StepName string
+	// Steps are further requests, at most MaxSteps-1, each able to read the responses before
+	// it (see [Step]). With Steps, the display template renders {"steps": {NAME: {"body":
+	// response}, ...}} instead of the integration's own response.
+	Steps []Step
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -148,6 +155,7 @@ func (in *Integration) Clone() *Integration {
 	c.Secrets = slices.Clone(in.Secrets)
 	c.Display.Template = slices.Clone(in.Display.Template)
 	c.Condition = slices.Clone(in.Condition)
+	c.Steps = cloneSteps(in.Steps)
 	return &c
 }
 

@@ -21,6 +21,8 @@ type jsonIntegration struct {
 	Display           Display         `json:"display"`
 	RequiredVariables []string        `json:"required_variables,omitempty"`
 	Condition         json.RawMessage `json:"condition,omitempty"`
+	StepName          string          `json:"step_name,omitempty"`
+	Steps             []Step          `json:"steps,omitempty"`
 	Secrets           []Secret        `json:"secrets,omitempty"`
 	TimeoutMS         int64           `json:"timeout_ms,omitempty"`
 	Version           int64           `json:"version"`
@@ -36,6 +38,7 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 		Method: in.EffectiveMethod(), URL: in.URL, Headers: in.Headers, Query: in.Query, Body: in.Body,
 		CacheMinutes: in.CacheMinutes, Active: in.Active, Display: in.Display,
 		RequiredVariables: in.RequiredVariables, Secrets: in.Secrets, Condition: in.Condition,
+		StepName: in.StepName, Steps: in.Steps,
 		TimeoutMS: in.Timeout.Milliseconds(), Version: in.Version,
 	}
 	if !in.CreatedAt.IsZero() {
@@ -62,6 +65,7 @@ func (in *Integration) UnmarshalJSON(data []byte) error {
 		Method: j.Method, URL: j.URL, Headers: j.Headers, Query: j.Query, Body: j.Body,
 		CacheMinutes: j.CacheMinutes, Active: j.Active, Display: j.Display,
 		RequiredVariables: j.RequiredVariables, Secrets: j.Secrets, Condition: j.Condition,
+		StepName: j.StepName, Steps: j.Steps,
 		Timeout: time.Duration(j.TimeoutMS) * time.Millisecond, Version: j.Version,
 	}
 	if j.CreatedAt != nil {

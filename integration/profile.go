@@ -153,7 +153,20 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(err)
 	}
 	// The body is scrubbed of echoed secrets before the executor stores it (see request).
-	if rerr := s.render(c, resp.Body.Bytes(), start, out); rerr != nil {
+	body := resp.Body.Bytes()
+	if len(c.steps) > 0 {
+		if err != nil {
+			out.Error.Step = c.stepName
+		}
+		if body, err = s.chain(ctx, in, c, v, r.Refresh, body, out); err != nil {
+			fail(err)
+			return
+		}
+		if body == nil { // a step lacks a value: out says why
+			return
+		}
+	}
+	if rerr := s.render(c, body, start, out); rerr != nil {
 		fail(rerr)
 		return
 	}

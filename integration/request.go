@@ -19,6 +19,7 @@ type vars struct {
 	teamID  string
 	zone    string       // team.time_zone
 	now     string       // the now variable
+	steps   *stepBodies  // nil: steps.* is empty
 	secrets secretValues // nil: secret.* is empty
 }
 
@@ -49,7 +50,10 @@ type redacted struct{}
 func (redacted) secret(string) string { return Redacted }
 func (redacted) header(int) string    { return Redacted }
 
-// Lookup implements variables.Resolver. An empty value counts as undefined.
+// Lookup implements variables.Resolver. An empty value counts as undefined, except in the
+// expansion of a chained integration's step (v.steps set), where only a step reference can be
+// undefined: a step's templates are strict, and an undefined step value is what makes the step
+// not applicable.
 func (v *vars) Lookup(name string) (string, bool) {
 	var s string
 	switch name {
@@ -114,11 +118,14 @@ func (v *vars) Lookup(name string) (string, bool) {
 	default:
 		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
 			s = v.contact.Attributes[attr]
+		} else if strings.HasPrefix(name, stepsPrefix) {
+			s = v.steps.lookup(name)
+			return s, s != ""
 		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok && v.secrets != nil {
 			s = v.secrets.secret(secret)
 		}
 	}
-	return s, s != ""
+	return s, s != "" || v.steps != nil
 }
 
 // missing returns the required variables that are empty.

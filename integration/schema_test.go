@@ -246,6 +246,7 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		{defs["query_param"].(map[string]any), reflect.TypeFor[QueryParam]()},
 		{defs["secret"].(map[string]any), reflect.TypeFor[Secret]()},
 		{defs["display"].(map[string]any), reflect.TypeFor[Display]()},
+		{defs["step"].(map[string]any), reflect.TypeFor[Step]()},
 	} {
 		var tags []string
 		for f := range tc.typ.Fields() {
