@@ -53,6 +53,26 @@
 // condition does not hold, nothing is sent and the card is [StatusNotApplicable] with
 // Reason [ReasonCondition]; a test run says so in [TestResult].Reason and sends nothing.
 //
+// # Chained requests
+//
+// An integration may make up to [MaxSteps] requests per card: its own, named by StepName
+// ("main" by default), then its [Step]s in order. A step's templates read the responses before
+// it as {{steps.NAME.body.PATH}}, PATH a gjson path ("steps.lookup.body.customer.id",
+// "steps.lookup.body.items.0.sku"), escaped by position like any variable: a customer ID of
+// "../admin" or one with a line break is refused (the card fails, naming the step), one with
+// quotes stays inside its JSON string. Each step is cached on its own expanded request, so
+// customers who share an order lookup share its cache entry. The display template of a chained
+// integration renders {"steps": {"lookup": {"body": ...}, "orders": {"body": ...}}}, so one card
+// combines them: "{{steps.lookup.body.customer.name}}", a repeat over
+// "steps.orders.body.orders". A step runs only when every step value it references is present
+// (not absent, null or ""), except under a default filter ({{steps.lookup.body.since |
+// default:""}}); otherwise the card is [StatusNotApplicable] with [ReasonMissingStepValue] and
+// Missing naming the value, or, with ShowEarlierSteps, shows the steps before it. A failing step
+// fails the card with CardError.Step naming it. Validation reports step names (format,
+// duplicates), references to the step itself or a later one, and steps beyond MaxSteps at their
+// pointers ("/steps/1/url"). A live test run reports every step's request and response in
+// [TestResult].Steps.
+//
 // # Validation and the JSON encoding
 //
 // [Integration.Validate] (called by Create, Update and Test) reports every problem at once as a
@@ -197,6 +217,17 @@
 //     the front end, which knows whether it shows the sheet to an admin or an agent, decides
 //     to hide it (the usual choice) or to explain it. A card without a required variable has
 //     [ReasonMissingVariables] instead: the agent may fix that by filling in the contact.
+//   - A step value is "needed" exactly when its placeholder has no default filter, decided by
+//     the variables package's strict expansion rather than a list of its own: the admin says
+//     "optional" where the value is used, and the check cannot disagree with what is sent.
+//   - A step may not have secret headers, and may use {{secret.NAME}} only towards the scheme,
+//     host and port of the integration's URL: a stored secret is kept on edits only while that
+//     origin is unchanged, so no step can carry it elsewhere.
+//   - The integration's own request stays in its top-level fields and Steps holds only the
+//     further requests, so every existing integration is a valid one-step chain and its display
+//     template keeps rendering the response itself; only a chained integration's template reads
+//     "steps.NAME.body".
+//   - Agent actions and event triggers (issue 15) are not built yet.
 //   - The request filters are this package's (passed to package variables per compile), not
 //     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration
