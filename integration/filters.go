@@ -51,6 +51,10 @@ func filters() map[string]variables.Filter {
 // maxDays bounds add_days to a century either way.
 const maxDays = 36525
 
+// maxUnix bounds the Unix seconds the date filters read (about the year 5138 either way), so a
+// phone number or an order number is not taken for a time.
+const maxUnix = 1e11
+
 var errNotTime = errors.New("value is not a time (RFC 3339, 2006-01-02 or Unix seconds)")
 
 // timeForm is the form a time value was written in, which add_days keeps.
@@ -70,7 +74,7 @@ func parseTime(v string) (time.Time, timeForm, error) {
 	if t, err := time.Parse(time.DateOnly, v); err == nil {
 		return t, formDate, nil
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= -1e11 && n <= 1e11 {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= -maxUnix && n <= maxUnix {
 		return time.Unix(n, 0).UTC(), formUnix, nil
 	}
 	return time.Time{}, 0, errNotTime
@@ -122,7 +126,10 @@ func filterAddDays(v, arg string) (string, error) {
 	case formDate:
 		return t.Format(time.DateOnly), nil
 	case formUnix:
-		return strconv.FormatInt(t.Unix(), 10), nil
+		if u := t.Unix(); u >= -maxUnix && u <= maxUnix {
+			return strconv.FormatInt(u, 10), nil
+		}
+		return "", errNotTime
 	}
 	return t.Format(time.RFC3339Nano), nil
 }
