@@ -1,7 +1,8 @@
 // Command profilesheet demonstrates inboxkit's contact integrations end to end: a team admin
 // configures three integrations against an in-process mock CRM and order system, attaches them
 // to two inboxes, and an agent opens a contact's profile sheet, which is printed as box-drawing
-// text. The sheet is then loaded again from the cache, one card is refreshed, every card is
+// text. One integration is chained (the CRM's customer, then that customer's orders from the
+// order system) and runs only for contacts on a paid plan. The sheet is then loaded again from the cache, one card is refreshed, every card is
 // refreshed while the order system is down (its card keeps the last known data), and the admin
 // runs the Testing tab on one integration.
 //
@@ -68,6 +69,16 @@ const clientTemplate = `{"version": 1, "sections": [
     {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
     {"label": "Status", "value": "{{client.status}}", "format": {"type": "badge", "tones": {"active": "success"}}}]}]}`
 
+// historyTemplate shows a chained integration: the customer from its first step ("customer")
+// and their orders from its second ("orders").
+const historyTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "items": [
+    {"label": "Customer", "value": "{{steps.customer.body.name}}"},
+    {"label": "Orders", "value": "{{steps.orders.body.count}}", "format": {"type": "number"}}]},
+  {"type": "table", "path": "steps.orders.body.orders", "columns": [
+    {"label": "Order", "value": "{{id}}"},
+    {"label": "Shipped", "value": "{{shipped_at}}", "format": {"type": "date"}}]}]}`
+
 // upstreams are the mock CRM and order system, with call counters.
 type upstreams struct {
 	crm, orders         *httptest.Server
@@ -95,6 +106,9 @@ func startUpstreams() *upstreams {
 		switch {
 		case u.ordersDown.Load():
 			http.Error(w, `{"error":"maintenance"}`, http.StatusServiceUnavailable)
+		case r.URL.Path == "/api/v1/customers/12345/orders":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"count": 2, "orders": [{"id": "A-1002", "shipped_at": "2024-01-10"}, {"id": "A-1001", "shipped_at": "2023-12-02"}]}`)
 		case r.URL.Path == "/loyalty":
 			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
 		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
@@ -184,13 +198,27 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// ...and attaches them differently per inbox: Support sees all three, Sales two, in
+	// A chained integration: the CRM's customer, then that customer's orders from the order
+	// system, for contacts on a paid plan only.
+	history, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Order History", URL: up.crm.URL + "/customers?email={{contact.email}}", StepName: "customer",
+		Steps: []integration.Step{{
+			Name: "orders", URL: up.orders.URL + "/api/v1/customers/{{steps.customer.body.id}}/orders",
+		}},
+		Condition:    json.RawMessage(`{"path": "contact.attributes.plan", "op": "in", "value": ["pro", "vip"]}`),
+		CacheMinutes: 15, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(historyTemplate)},
+	})
+	if err != nil {
+		return err
+	}
+	// ...and attaches them differently per inbox: Support sees all four, Sales two, in
 	// another order.
 	for _, a := range []struct {
 		id, inbox string
 		pos       int
 	}{
-		{customer.ID, "support", 1}, {client.ID, "support", 2}, {loyalty.ID, "support", 3},
+		{customer.ID, "support", 1}, {client.ID, "support", 2}, {loyalty.ID, "support", 3}, {history.ID, "support", 4},
 		{client.ID, "sales", 1}, {customer.ID, "sales", 2},
 	} {
 		if err := svc.Attach(ctx, admin, a.id, a.inbox, a.pos); err != nil {
@@ -200,7 +228,7 @@ func run(ctx context.Context, w io.Writer) error {
 
 	// An agent opens Ada's profile in the Support inbox.
 	agent := integration.Actor{TeamID: "acme", Role: integration.RoleMember}
-	ada := integration.Contact{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"}
+	ada := integration.Contact{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com", Attributes: map[string]string{"plan": "vip"}}
 	req := &integration.ProfileRequest{InboxID: "support", Contact: ada}
 
 	fmt.Fprintln(w, "== Profile sheet: Ada Lovelace, Support inbox")
@@ -244,6 +272,15 @@ func run(ctx context.Context, w io.Writer) error {
 
 	fmt.Fprintln(w, "== The same contact in the Sales inbox")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards, now)
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "== A contact on the free plan, Support inbox")
+	free := integration.Contact{ID: "c_1002", Name: "Ada Lovelace", Email: "ada@example.com", Attributes: map[string]string{"plan": "free"}}
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "support", Contact: free, IntegrationID: history.ID})
 	if err != nil {
 		return err
 	}
@@ -304,6 +341,12 @@ func freshness(c integration.Card, now time.Time) string {
 			return "Live, " + age
 		}
 	case integration.StatusNotApplicable:
+		switch c.Reason {
+		case integration.ReasonCondition:
+			return "Not shown: this card is not for this contact."
+		case integration.ReasonMissingStepValue:
+			return "Not shown: the service has no record for this contact."
+		}
 		return "Not shown: this contact has no " + strings.Join(describe(c.Missing), " or ") + "."
 	default:
 		return "Could not load. " + c.Error.Message + "\nRefresh to try again."
