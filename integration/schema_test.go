@@ -293,3 +293,20 @@ func TestJSONNamesAreSnakeCase(t *testing.T) {
 		}
 	}
 }
+
+// Every variable Variables lists may be a required variable in the schema, as Validate accepts
+// it: the schema's pattern follows the one list.
+func TestSchemaRequiredVariablesFollowVariables(t *testing.T) {
+	t.Parallel()
+	c := newSchemaChecker(t)
+	for _, v := range Variables() {
+		name := v.Name
+		if v.Prefix {
+			name += "x"
+		}
+		doc := map[string]any{"name": "x", "url": "https://x.example.com", "required_variables": []any{name}}
+		if err := c.check(c.root, doc, ""); (err == nil) != IsVariable(name) {
+			t.Errorf("%s: schema says %v, IsVariable %v", name, err, IsVariable(name))
+		}
+	}
+}
