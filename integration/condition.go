@@ -134,7 +134,7 @@ func (c *compiled) holds(v *vars) (bool, error) {
 	d := conditionDoc{
 		Contact: condContact{ID: v.contact.ID, Name: v.contact.Name, Email: v.contact.Email, PhoneNumber: v.contact.PhoneNumber},
 		Inbox:   condPair{ID: v.inbox.ID, Name: v.inbox.Name},
-		Team:    condTeam{ID: v.teamID, TimeZone: v.zone},
+		Team:    condTeam{ID: v.teamID, TimeZone: v.loc.String()},
 	}
 	for k, val := range v.contact.Attributes {
 		if val != "" {

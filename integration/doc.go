@@ -206,7 +206,8 @@
 //   - now is given to the minute: a request that sends it raw is cached for up to a minute
 //     instead of never; {{now | add_days:-30 | date:"2006-01-02"}} changes once a day. agent.*
 //     and team.* come with the [ProfileRequest], not from a store: the host has them in its
-//     session, and a Service with one more host interface would be harder to embed.
+//     session, and a Service with one more host interface would be harder to embed. A request
+//     that sends agent.* is cached per agent, as its expanded request differs.
 //   - e164 fails the request (an invalid_request card) for a value it cannot read as a phone
 //     number rather than sending the raw value or nothing: a lookup by a wrong number would
 //     show another customer's data. Date filters leave an empty value empty, so a default

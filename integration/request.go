@@ -17,10 +17,10 @@ type vars struct {
 	agent   *Agent // nil: agent.* is empty
 	team    *Team  // nil: team.name is empty
 	teamID  string
-	zone    string       // team.time_zone
-	now     string       // the now variable
-	steps   *stepBodies  // nil: steps.* is empty
-	secrets secretValues // nil: secret.* is empty
+	loc     *time.Location // the team's zone: team.time_zone, and the zone of now
+	now     time.Time      // the run's time; the now variable formats it when referenced
+	steps   *stepBodies    // nil: steps.* is empty
+	secrets secretValues   // nil: secret.* is empty
 }
 
 // newVars returns the variables of one run at the time now: team.id is teamID and now is given
@@ -31,7 +31,7 @@ func newVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, team
 		loc = team.Location
 	}
 	return &vars{contact: contact, conv: conv, inbox: ib, agent: agent, team: team, teamID: teamID,
-		zone: loc.String(), now: nowValue(now, loc)}
+		loc: loc, now: now}
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them
@@ -112,9 +112,9 @@ func (v *vars) Lookup(name string) (string, bool) {
 			s = v.team.Name
 		}
 	case "team.time_zone":
-		s = v.zone
+		s = v.loc.String()
 	case "now":
-		s = v.now
+		s = nowValue(v.now, v.loc)
 	default:
 		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
 			s = v.contact.Attributes[attr]

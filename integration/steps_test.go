@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -339,4 +340,34 @@ func ExampleStep() {
 	}
 	fmt.Println(in.Validate())
 	// Output: <nil>
+}
+
+// TestChainedRefreshKeepsStaleSteps: when a refresh fails at a step, the card shows the cached
+// copy, stale, with the error naming the step.
+func TestChainedRefreshKeepsStaleSteps(t *testing.T) {
+	t.Parallel()
+	var down atomic.Bool
+	ce := newChainEnv(t, `{"customer": {"id": "c1", "name": "Ada", "tags": []}}`, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		jsonReply(`{"orders": [{"id": "A-1", "total": 3}]}`)(w, r)
+	})
+	ce.create(t, ce.chained(nil), 0, "a1")
+	if card := ce.profile(t); card.Status != integration.StatusOK {
+		t.Fatalf("card = %s", mustJSON(t, card))
+	}
+	down.Store(true)
+	cards, err := ce.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{
+		InboxID: "a1", Contact: ada, Agent: &integration.Agent{Email: "grace@helpdesk.example"}, Refresh: true, // as ce.profile, but refreshed
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := cards[0]
+	want := &integration.CardError{Category: "upstream_5xx", Message: "The service failed (HTTP 503).", Step: "orders"}
+	if diff := cmp.Diff(want, card.Error); diff != "" || card.Status != integration.StatusOK || !card.Stale || !strings.Contains(cardText(t, card.Output), "Order A-1: 3") {
+		t.Errorf("card %s; error (-want +got):\n%s", mustJSON(t, card), diff)
+	}
 }
