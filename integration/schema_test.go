@@ -284,6 +284,7 @@ func TestJSONNamesAreSnakeCase(t *testing.T) {
 		reflect.TypeFor[Attachment](), reflect.TypeFor[Inbox](), reflect.TypeFor[Contact](), reflect.TypeFor[Conversation](),
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),
+		reflect.TypeFor[Step](), reflect.TypeFor[TestStep](), reflect.TypeFor[Variable](), reflect.TypeFor[FilterInfo](), reflect.TypeFor[Agent](),
 	} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
