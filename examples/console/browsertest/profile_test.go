@@ -155,24 +155,24 @@ func TestProfileRefresh(t *testing.T) {
 	}
 }
 
-// The demo profile: a card with a repeat, a button to the CRM, and a card whose upstream
+// The demo profile: a card with a table of orders, a button to the CRM, and a card whose upstream
 // fails, shown as a clear error card.
 func TestProfileDemoSheet(t *testing.T) {
 	base := startConsole(t)
 	p := newPage(t, base)
 	p.open("#/profile/support/c_1001")
-	p.waitFor("three cards", `__t.statuses(document.getElementById("cards")).join() === "ok,ok,error"`)
+	p.waitFor("four cards", `__t.statuses(document.getElementById("cards")).join() === "ok,ok,error,ok"`)
 	got := eval[map[string]any](p, `(() => {
 		const [crm, , loyalty] = __t.cards(document.getElementById("cards"));
 		const button = crm.shadowRoot.querySelector("a.button");
 		return {
-			count: crm.shadowRoot.querySelectorAll(".repeat dl").length,
+			count: crm.shadowRoot.querySelectorAll("section.table tbody tr").length,
 			href: button.href, target: button.target, rel: button.rel, label: button.textContent,
 			error: loyalty.shadowRoot.querySelector('[role="alert"]').textContent,
 			date: crm.shadowRoot.querySelector('[data-kind="date"]').dataset.raw,
 		};
 	})()`)
-	want := map[string]any{"count": 3.0, "href": "https://crm.example.com/customers/12345", "target": "_blank",
+	want := map[string]any{"count": 3.0, "href": "https://crm.example.com/c/12345", "target": "_blank",
 		"rel": "noopener noreferrer", "label": "Open in CRM", "error": "The service failed (HTTP 503).upstream 5xx",
 		"date": `"2024-01-15T14:30:00Z"`}
 	for k, v := range want {
