@@ -221,7 +221,7 @@ func crashEvent(i int) []byte {
 	return b
 }
 
-func crashKey(i int) string { return "chat/m/evt-" + strconv.Itoa(i) }
+func crashKey(i int) string { return "chat/message/m/evt-" + strconv.Itoa(i) } // inbox.Event.Key of event i
 
 // TestExactlyOnceAcrossProcesses shares one PostgreSQL ledger between three worker processes
 // and delivers each of 200 events 50 times concurrently, spread over them, with the senders
@@ -352,7 +352,7 @@ func TestExactlyOnceAcrossProcesses(t *testing.T) {
 
 	// The key the victim was sending was taken over and acknowledged within the lease and a
 	// few retries.
-	event, _, _ := strings.Cut(strings.TrimPrefix(killedKey, "chat/m/evt-"), "/")
+	event, _, _ := strings.Cut(strings.TrimPrefix(killedKey, "chat/message/m/evt-"), "/")
 	killedEvent, err := strconv.Atoi(event)
 	if err != nil {
 		t.Fatalf("the victim's message key %q names no event", killedKey)

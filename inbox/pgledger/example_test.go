@@ -78,7 +78,7 @@ func ExampleLedger_Replay() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	out, err := s.Sync(ctx, &inbox.Event{Source: "chat", MessageID: "msg_2", Email: "ada@example.com", Kind: inbox.KindBasic, Text: "Hi!"})
+	out, err := s.Sync(ctx, &inbox.Event{Source: "chat", Type: "message", MessageID: "msg_2", Email: "ada@example.com", Kind: inbox.KindBasic, Text: "Hi!"})
 	fmt.Println(out.Status, err)
 
 	failures, next, err := ledger.Failures(ctx, pgledger.FailuresOptions{Source: "chat"})
@@ -97,7 +97,7 @@ func ExampleLedger_Replay() {
 	}
 	// Output:
 	// failed <nil>
-	// chat/m/msg_2: 1 of 1 contacts failed permanently; contact c1: messages: send: conversation archived
+	// chat/message/m/msg_2: 1 of 1 contacts failed permanently; contact c1: messages: send: conversation archived
 	// next page: ""
 	// sent <nil> 1
 }

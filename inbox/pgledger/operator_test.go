@@ -133,12 +133,12 @@ func TestReplaySendsOnlyToTheFailedContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := &inbox.Event{Source: "chat", MessageID: "1", Email: "bob@example.com", Kind: inbox.KindBasic, Text: "hello"}
+	ev := &inbox.Event{Source: "chat", Type: "message", MessageID: "1", Email: "bob@example.com", Kind: inbox.KindBasic, Text: "hello"}
 	out, err := s.Sync(ctx, ev)
 	if err != nil || out.Status != inbox.StatusFailed {
 		t.Fatalf("Sync = %+v, %v; want failed", out, err)
 	}
-	if _, err := l.Replay(ctx, s, "chat/m/1"); err != nil {
+	if _, err := l.Replay(ctx, s, ev.Key()); err != nil {
 		t.Fatalf("Replay while the cause remains: %v", err)
 	}
 	if got := allFailures(t, l, pgledger.FailuresOptions{}); len(got) != 1 {
@@ -147,7 +147,7 @@ func TestReplaySendsOnlyToTheFailedContacts(t *testing.T) {
 	mu.Lock()
 	rejectC2 = false
 	mu.Unlock()
-	out, err = l.Replay(ctx, s, "chat/m/1")
+	out, err = l.Replay(ctx, s, ev.Key())
 	if err != nil || out.Status != inbox.StatusSent {
 		t.Fatalf("Replay = %+v, %v; want sent", out, err)
 	}
@@ -155,7 +155,7 @@ func TestReplaySendsOnlyToTheFailedContacts(t *testing.T) {
 	for _, m := range msgs.All() {
 		got = append(got, convs.Contact(m.ConversationID)+":"+m.Message.Key)
 	}
-	if diff := cmp.Diff([]string{"c1:chat/m/1/c1", "c2:chat/m/1/c2"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"c1:chat/message/m/1/c1", "c2:chat/message/m/1/c2"}, got); diff != "" {
 		t.Errorf("messages sent (-want +got):\n%s", diff)
 	}
 	if got := allFailures(t, l, pgledger.FailuresOptions{}); len(got) != 0 {
@@ -165,7 +165,7 @@ func TestReplaySendsOnlyToTheFailedContacts(t *testing.T) {
 	if out, err := s.Sync(ctx, ev); err != nil || out.Status != inbox.StatusDuplicate {
 		t.Errorf("redelivery after the replay = %+v, %v; want duplicate", out, err)
 	}
-	if _, err := l.Replay(ctx, s, "chat/m/1"); !errors.Is(err, pgledger.ErrNotFailed) {
+	if _, err := l.Replay(ctx, s, ev.Key()); !errors.Is(err, pgledger.ErrNotFailed) {
 		t.Errorf("Replay of a sent key = %v; want ErrNotFailed", err)
 	}
 }
