@@ -93,6 +93,12 @@ func TestChainedCard(t *testing.T) {
 	if !again.FromCache || again.Status != integration.StatusOK || ce.crm.calls() != 1 || ce.orders.calls() != 1 {
 		t.Errorf("second load: from cache %v, status %s, calls %d/%d; want both steps cached", again.FromCache, again.Status, ce.crm.calls(), ce.orders.calls())
 	}
+	// Cached loads render the chain again, never a rendered card of the first response.
+	for range 2 {
+		if diff := cmp.Diff(got, cardText(t, ce.profile(t).Output)); diff != "" {
+			t.Errorf("cached load's card text (-first +cached):\n%s", diff)
+		}
+	}
 }
 
 // TestChainedHostileStepValues: a value of one step's response is escaped by its position in the
