@@ -35,6 +35,15 @@ type Contact struct {
 type Conversation struct {
 	ID      string `json:"id"`
 	Subject string `json:"subject"`
+	// Status is the conversation's status as the helpdesk names it ("open", "pending",
+	// "resolved").
+	Status string `json:"status,omitempty"`
+	// Channel is the channel it came in on ("email", "chat", "whatsapp").
+	Channel string `json:"channel,omitempty"`
+	// AssigneeID is the ID of the agent it is assigned to, "" when unassigned.
+	AssigneeID string `json:"assignee_id,omitempty"`
+	// Labels are its labels (tags). conversation.labels expands them joined with commas.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // Role is the acting user's role in their team, as the host knows it.

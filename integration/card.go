@@ -20,8 +20,9 @@ const (
 	StatusOK Status = "ok"
 	// StatusError: the integration failed; Error says why.
 	StatusError Status = "error"
-	// StatusNotApplicable: a required variable is empty for this contact (see Missing); no
-	// request was sent.
+	// StatusNotApplicable: the integration does not apply to this contact, and no request (or
+	// no further step) was sent; Reason says why: a required variable is empty (see Missing),
+	// the run condition does not hold, or a later step lacks a value from an earlier one.
 	StatusNotApplicable Status = "not_applicable"
 )
 
@@ -48,6 +49,9 @@ const (
 type CardError struct {
 	Category Category `json:"category"`
 	Message  string   `json:"message"`
+	// Step names the step that failed in a chained integration ([Step]; the integration's own
+	// request is its EffectiveStepName), "" otherwise.
+	Step string `json:"step,omitempty"`
 }
 
 // Card is one integration's part of a contact's profile sheet.
@@ -61,7 +65,11 @@ type Card struct {
 	Raw json.RawMessage `json:"raw,omitempty"`
 	// Error is set for StatusError, and with StatusOK for a stale response.
 	Error *CardError `json:"error,omitempty"`
-	// Missing lists the empty required variables of a StatusNotApplicable card.
+	// Reason says why a card is StatusNotApplicable: [ReasonMissingVariables],
+	// [ReasonCondition] or [ReasonMissingStepValue].
+	Reason string `json:"reason,omitempty"`
+	// Missing lists the empty required variables (or the missing step values) of a
+	// StatusNotApplicable card.
 	Missing []string `json:"missing,omitempty"`
 	// FromCache reports that the response came from the cache; Stale that it is past its
 	// cache duration (served because the upstream failed).
@@ -118,7 +126,11 @@ func cardError(err error) *CardError {
 		cat = httpexec.CategoryInternal
 		msg = "The service could not be queried."
 	}
-	return &CardError{Category: cat, Message: msg}
+	ce := &CardError{Category: cat, Message: msg}
+	if se, ok := errors.AsType[*stepError](err); ok {
+		ce.Step = se.step
+	}
+	return ce
 }
 
 // configError marks an error as a configuration problem.

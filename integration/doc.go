@@ -23,10 +23,15 @@
 //
 // # Variables
 //
-// Request templates may use contact.id, contact.name, contact.email, contact.phone_number,
-// contact.attributes.NAME, conversation.id, conversation.subject, inbox.id and inbox.name
-// ([Variables], [IsVariable]), and in header values only secret.NAME, one of the integration's
-// [Secret] values. The position of a placeholder decides its escaping (package variables): a
+// Request templates may use the variables [Variables] lists (the list an editor shows and the
+// one validation checks against, each with a description and an example): contact.id,
+// contact.name, contact.email, contact.phone_number, contact.attributes.NAME; conversation.id,
+// .subject, .status, .channel, .assignee_id and .labels (joined with commas); inbox.id and
+// inbox.name; agent.id, agent.name and agent.email of the agent viewing ([ProfileRequest].Agent);
+// team.id, team.name and team.time_zone; now, the Service's clock in the team's time zone; and in
+// header values only secret.NAME, one of the integration's [Secret] values. Besides package
+// variables' filters, request templates may use date:"2006-01-02", add_days:-30, urlencode, json
+// and e164 ([Filters]). The position of a placeholder decides its escaping (package variables): a
 // path segment is path-escaped, a query value query-escaped, a header value may not receive a
 // line break, and the JSON body stays valid JSON whatever the contact's fields contain. A
 // variable that is empty expands as "", except where that would change which resource is
@@ -34,6 +39,39 @@
 // required, as is every variable listed in RequiredVariables ([Integration.Required] lists
 // both). When a required variable is empty, no request is sent and the card is
 // [StatusNotApplicable]; a test run reports it in [TestResult].Missing and sends nothing.
+//
+// # Run conditions
+//
+// An integration with a Condition runs only when it holds. The condition is written in the
+// condition language of display templates (package template, [template.ParseCondition]):
+// {"all": [{"path": "contact.attributes.plan", "op": "eq", "value": "vip"},
+// {"path": "conversation.status", "op": "in", "value": ["open", "pending"]}]}. Its paths read a
+// document of the run's variables: contact (with attributes), conversation (status, channel,
+// assignee_id, labels as an array), inbox, agent and team; an empty value is absent, as in
+// request templates, so "contact.email exists" means a non-empty email. Validation reports a
+// path outside these ("contact.atributes.plan") at its pointer, "/condition/all/0/path". When the
+// condition does not hold, nothing is sent and the card is [StatusNotApplicable] with
+// Reason [ReasonCondition]; a test run says so in [TestResult].Reason and sends nothing.
+//
+// # Chained requests
+//
+// An integration may make up to [MaxSteps] requests per card: its own, named by StepName
+// ("main" by default), then its [Step]s in order. A step's templates read the responses before
+// it as {{steps.NAME.body.PATH}}, PATH a gjson path ("steps.lookup.body.customer.id",
+// "steps.lookup.body.items.0.sku"), escaped by position like any variable: a customer ID of
+// "../admin" or one with a line break is refused (the card fails, naming the step), one with
+// quotes stays inside its JSON string. Each step is cached on its own expanded request, so
+// customers who share an order lookup share its cache entry. The display template of a chained
+// integration renders {"steps": {"lookup": {"body": ...}, "orders": {"body": ...}}}, so one card
+// combines them: "{{steps.lookup.body.customer.name}}", a repeat over
+// "steps.orders.body.orders". A step runs only when every step value it references is present
+// (not absent, null or ""), except under a default filter ({{steps.lookup.body.since |
+// default:""}}); otherwise the card is [StatusNotApplicable] with [ReasonMissingStepValue] and
+// Missing naming the value, or, with ShowEarlierSteps, shows the steps before it. A failing step
+// fails the card with CardError.Step naming it. Validation reports step names (format,
+// duplicates), references to the step itself or a later one, and steps beyond MaxSteps at their
+// pointers ("/steps/1/url"). A live test run reports every step's request and response in
+// [TestResult].Steps.
 //
 // # Validation and the JSON encoding
 //
@@ -177,4 +215,32 @@
 //     ([ErrConfirmationRequired]); a dry run never needs it.
 //   - The [Store] has four methods (get, list, compare-and-swap save, delete), one more than
 //     the style guide's usual three: optimistic versioning needs the CAS in the interface.
+//   - now is given to the minute: a request that sends it raw is cached for up to a minute
+//     instead of never; {{now | add_days:-30 | date:"2006-01-02"}} changes once a day. agent.*
+//     and team.* come with the [ProfileRequest], not from a store: the host has them in its
+//     session, and a Service with one more host interface would be harder to embed. A request
+//     that sends agent.* is cached per agent, as its expanded request differs.
+//   - e164 fails the request (an invalid_request card) for a value it cannot read as a phone
+//     number rather than sending the raw value or nothing: a lookup by a wrong number would
+//     show another customer's data. Date filters leave an empty value empty, so a default
+//     filter after them still applies.
+//   - A card whose run condition does not hold is returned, not left out: [StatusNotApplicable]
+//     with [ReasonCondition]. Profile (and a streamed profile) so keeps one card per attached
+//     integration in attachment order, a refresh of one card always has a card to return, and
+//     the front end, which knows whether it shows the sheet to an admin or an agent, decides
+//     to hide it (the usual choice) or to explain it. A card without a required variable has
+//     [ReasonMissingVariables] instead: the agent may fix that by filling in the contact.
+//   - A step value is "needed" exactly when its placeholder has no default filter, decided by
+//     the variables package's strict expansion rather than a list of its own: the admin says
+//     "optional" where the value is used, and the check cannot disagree with what is sent.
+//   - A step may not have secret headers, and may use {{secret.NAME}} only towards the scheme,
+//     host and port of the integration's URL: a stored secret is kept on edits only while that
+//     origin is unchanged, so no step can carry it elsewhere.
+//   - The integration's own request stays in its top-level fields and Steps holds only the
+//     further requests, so every existing integration is a valid one-step chain and its display
+//     template keeps rendering the response itself; only a chained integration's template reads
+//     "steps.NAME.body".
+//   - Agent actions and event triggers (issue 15) are not built yet.
+//   - The request filters are this package's (passed to package variables per compile), not
+//     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration

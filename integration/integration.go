@@ -72,6 +72,18 @@ type Integration struct {
 	// so. A variable that makes up a whole path segment of the URL is required without being
 	// listed (see [Integration.Required]).
 	RequiredVariables []string
+	// Condition, if set, is a run condition in the condition language of display templates
+	// (package template, "Conditions") over the contact, conversation, inbox, agent and team:
+	// {"path": "contact.attributes.plan", "op": "eq", "value": "vip"}. When it does not hold, no
+	// request is sent and the card is [StatusNotApplicable] with [ReasonCondition].
+	Condition json.RawMessage
+	// StepName names the integration's own request for its Steps and its display template
+	// (steps.NAME); empty means [DefaultStepName], "main".
+	StepName string
+	// Steps are further requests, at most MaxSteps-1, each able to read the responses before
+	// it (see [Step]). With Steps, the display template renders {"steps": {NAME: {"body":
+	// response}, ...}} instead of the integration's own response.
+	Steps []Step
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -142,6 +154,8 @@ func (in *Integration) Clone() *Integration {
 	c.RequiredVariables = slices.Clone(in.RequiredVariables)
 	c.Secrets = slices.Clone(in.Secrets)
 	c.Display.Template = slices.Clone(in.Display.Template)
+	c.Condition = slices.Clone(in.Condition)
+	c.Steps = cloneSteps(in.Steps)
 	return &c
 }
 

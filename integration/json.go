@@ -7,24 +7,27 @@ import (
 
 // jsonIntegration is the wire form of an Integration.
 type jsonIntegration struct {
-	ID                string       `json:"id,omitempty"`
-	TeamID            string       `json:"team_id,omitempty"`
-	Name              string       `json:"name"`
-	Description       string       `json:"description,omitempty"`
-	Method            string       `json:"method"`
-	URL               string       `json:"url"`
-	Headers           []Header     `json:"headers,omitempty"`
-	Query             []QueryParam `json:"query,omitempty"`
-	Body              string       `json:"body,omitempty"`
-	CacheMinutes      int          `json:"cache_minutes"`
-	Active            bool         `json:"active"`
-	Display           Display      `json:"display"`
-	RequiredVariables []string     `json:"required_variables,omitempty"`
-	Secrets           []Secret     `json:"secrets,omitempty"`
-	TimeoutMS         int64        `json:"timeout_ms,omitempty"`
-	Version           int64        `json:"version"`
-	CreatedAt         *time.Time   `json:"created_at,omitempty"`
-	UpdatedAt         *time.Time   `json:"updated_at,omitempty"`
+	ID                string          `json:"id,omitempty"`
+	TeamID            string          `json:"team_id,omitempty"`
+	Name              string          `json:"name"`
+	Description       string          `json:"description,omitempty"`
+	Method            string          `json:"method"`
+	URL               string          `json:"url"`
+	Headers           []Header        `json:"headers,omitempty"`
+	Query             []QueryParam    `json:"query,omitempty"`
+	Body              string          `json:"body,omitempty"`
+	CacheMinutes      int             `json:"cache_minutes"`
+	Active            bool            `json:"active"`
+	Display           Display         `json:"display"`
+	RequiredVariables []string        `json:"required_variables,omitempty"`
+	Condition         json.RawMessage `json:"condition,omitempty"`
+	StepName          string          `json:"step_name,omitempty"`
+	Steps             []Step          `json:"steps,omitempty"`
+	Secrets           []Secret        `json:"secrets,omitempty"`
+	TimeoutMS         int64           `json:"timeout_ms,omitempty"`
+	Version           int64           `json:"version"`
+	CreatedAt         *time.Time      `json:"created_at,omitempty"`
+	UpdatedAt         *time.Time      `json:"updated_at,omitempty"`
 }
 
 // MarshalJSON encodes in with snake_case names. Secret values are encoded as [Redacted]; the
@@ -34,7 +37,8 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 		ID: in.ID, TeamID: in.TeamID, Name: in.Name, Description: in.Description,
 		Method: in.EffectiveMethod(), URL: in.URL, Headers: in.Headers, Query: in.Query, Body: in.Body,
 		CacheMinutes: in.CacheMinutes, Active: in.Active, Display: in.Display,
-		RequiredVariables: in.RequiredVariables, Secrets: in.Secrets,
+		RequiredVariables: in.RequiredVariables, Secrets: in.Secrets, Condition: in.Condition,
+		StepName: in.StepName, Steps: in.Steps,
 		TimeoutMS: in.Timeout.Milliseconds(), Version: in.Version,
 	}
 	if !in.CreatedAt.IsZero() {
@@ -60,7 +64,8 @@ func (in *Integration) UnmarshalJSON(data []byte) error {
 		ID: j.ID, TeamID: j.TeamID, Name: j.Name, Description: j.Description,
 		Method: j.Method, URL: j.URL, Headers: j.Headers, Query: j.Query, Body: j.Body,
 		CacheMinutes: j.CacheMinutes, Active: j.Active, Display: j.Display,
-		RequiredVariables: j.RequiredVariables, Secrets: j.Secrets,
+		RequiredVariables: j.RequiredVariables, Secrets: j.Secrets, Condition: j.Condition,
+		StepName: j.StepName, Steps: j.Steps,
 		Timeout: time.Duration(j.TimeoutMS) * time.Millisecond, Version: j.Version,
 	}
 	if j.CreatedAt != nil {

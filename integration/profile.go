@@ -25,6 +25,12 @@ type ProfileRequest struct {
 	Contact Contact
 	// Conversation is the conversation the profile is opened from, or nil.
 	Conversation *Conversation
+	// Agent is the agent viewing the profile: the agent.* variables. If nil, they are empty.
+	Agent *Agent
+	// Team is the acting team's name and time zone: team.name, team.time_zone and the zone of
+	// now. If nil, team.name is empty and the zone is Options.Location. team.id is the
+	// actor's TeamID.
+	Team *Team
 	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
 	// all" button). With IntegrationID set it refreshes one card. A card whose refresh fails
 	// keeps the cached response it had, Stale, with the refresh's error.
@@ -114,9 +120,16 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(&configError{err})
 		return
 	}
-	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: ib}
+	v := newVars(&r.Contact, r.Conversation, ib, r.Agent, r.Team, ib.TeamID, start, s.loc)
+	if ok, err := c.holds(v); err != nil {
+		fail(&requestError{err})
+		return
+	} else if !ok {
+		out.Status, out.Reason = StatusNotApplicable, ReasonCondition
+		return
+	}
 	if m := c.missing(v); len(m) > 0 {
-		out.Status, out.Missing = StatusNotApplicable, m
+		out.Status, out.Reason, out.Missing = StatusNotApplicable, ReasonMissingVariables, m
 		return
 	}
 	req, err := s.request(in, c, v)
@@ -144,7 +157,25 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		fail(err)
 	}
 	// The body is scrubbed of echoed secrets before the executor stores it (see request).
-	if rerr := s.renderReused(c, in, &r.Contact, req, resp, start, out); rerr != nil {
+	var rerr error
+	if len(c.steps) > 0 {
+		// The rendered body is the last step's, not this response: never reuse a rendered card.
+		if err != nil {
+			out.Error.Step = c.stepName
+		}
+		body, err := s.chain(ctx, in, c, v, r.Refresh, resp.Body.Bytes(), out)
+		if err != nil {
+			fail(err)
+			return
+		}
+		if body == nil { // a step lacks a value: out says why
+			return
+		}
+		rerr = s.render(c, body, start, out)
+	} else {
+		rerr = s.renderReused(c, in, &r.Contact, req, resp, start, out)
+	}
+	if rerr != nil {
 		fail(rerr)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/inboxkit/inboxkit/httpexec"
 )
@@ -13,7 +14,24 @@ type vars struct {
 	contact *Contact
 	conv    *Conversation
 	inbox   *Inbox
-	secrets secretValues // nil: secret.* is empty
+	agent   *Agent // nil: agent.* is empty
+	team    *Team  // nil: team.name is empty
+	teamID  string
+	loc     *time.Location // the team's zone: team.time_zone, and the zone of now
+	now     time.Time      // the run's time; the now variable formats it when referenced
+	steps   *stepBodies    // nil: steps.* is empty
+	secrets secretValues   // nil: secret.* is empty
+}
+
+// newVars returns the variables of one run at the time now: team.id is teamID and now is given
+// in the team's zone, or in def when the team names none.
+func newVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, team *Team, teamID string, now time.Time, def *time.Location) *vars {
+	loc := def
+	if team != nil && team.Location != nil {
+		loc = team.Location
+	}
+	return &vars{contact: contact, conv: conv, inbox: ib, agent: agent, team: team, teamID: teamID,
+		loc: loc, now: now}
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them
@@ -32,7 +50,10 @@ type redacted struct{}
 func (redacted) secret(string) string { return Redacted }
 func (redacted) header(int) string    { return Redacted }
 
-// Lookup implements variables.Resolver. An empty value counts as undefined.
+// Lookup implements variables.Resolver. An empty value counts as undefined, except in the
+// expansion of a chained integration's step (v.steps set), where only a step reference can be
+// undefined: a step's templates are strict, and an undefined step value is what makes the step
+// not applicable.
 func (v *vars) Lookup(name string) (string, bool) {
 	var s string
 	switch name {
@@ -52,18 +73,59 @@ func (v *vars) Lookup(name string) (string, bool) {
 		if v.conv != nil {
 			s = v.conv.Subject
 		}
+	case "conversation.status":
+		if v.conv != nil {
+			s = v.conv.Status
+		}
+	case "conversation.channel":
+		if v.conv != nil {
+			s = v.conv.Channel
+		}
+	case "conversation.assignee_id":
+		if v.conv != nil {
+			s = v.conv.AssigneeID
+		}
+	case "conversation.labels":
+		if v.conv != nil {
+			s = strings.Join(v.conv.Labels, ",")
+		}
 	case "inbox.id":
 		s = v.inbox.ID
 	case "inbox.name":
 		s = v.inbox.Name
+	case "agent.id":
+		if v.agent != nil {
+			s = v.agent.ID
+		}
+	case "agent.name":
+		if v.agent != nil {
+			s = v.agent.Name
+		}
+	case "agent.email":
+		if v.agent != nil {
+			s = v.agent.Email
+		}
+	case "team.id":
+		s = v.teamID
+	case "team.name":
+		if v.team != nil {
+			s = v.team.Name
+		}
+	case "team.time_zone":
+		s = v.loc.String()
+	case "now":
+		s = nowValue(v.now, v.loc)
 	default:
 		if attr, ok := strings.CutPrefix(name, attributesPrefix); ok {
 			s = v.contact.Attributes[attr]
+		} else if strings.HasPrefix(name, stepsPrefix) {
+			s = v.steps.lookup(name)
+			return s, s != ""
 		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok && v.secrets != nil {
 			s = v.secrets.secret(secret)
 		}
 	}
-	return s, s != ""
+	return s, s != "" || v.steps != nil
 }
 
 // missing returns the required variables that are empty.

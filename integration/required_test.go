@@ -25,7 +25,7 @@ func TestPathSegmentPlaceholderIsRequired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []integration.Card{{IntegrationID: in.ID, Name: "CRM", Status: integration.StatusNotApplicable, Missing: []string{"contact.email"}}}
+	want := []integration.Card{{IntegrationID: in.ID, Name: "CRM", Status: integration.StatusNotApplicable, Reason: integration.ReasonMissingVariables, Missing: []string{"contact.email"}}}
 	if diff := cmp.Diff(want, cards, cmpCardsIgnoringDuration); diff != "" {
 		t.Errorf("cards (-want +got):\n%s", diff)
 	}

@@ -246,6 +246,7 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		{defs["query_param"].(map[string]any), reflect.TypeFor[QueryParam]()},
 		{defs["secret"].(map[string]any), reflect.TypeFor[Secret]()},
 		{defs["display"].(map[string]any), reflect.TypeFor[Display]()},
+		{defs["step"].(map[string]any), reflect.TypeFor[Step]()},
 	} {
 		var tags []string
 		for f := range tc.typ.Fields() {
@@ -283,12 +284,30 @@ func TestJSONNamesAreSnakeCase(t *testing.T) {
 		reflect.TypeFor[Attachment](), reflect.TypeFor[Inbox](), reflect.TypeFor[Contact](), reflect.TypeFor[Conversation](),
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),
+		reflect.TypeFor[Step](), reflect.TypeFor[TestStep](), reflect.TypeFor[Variable](), reflect.TypeFor[FilterInfo](), reflect.TypeFor[Agent](),
 	} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if !snakeCase.MatchString(name) {
 				t.Errorf("%s.%s encodes as %q, not snake_case", typ.Name(), f.Name, name)
 			}
+		}
+	}
+}
+
+// Every variable Variables lists may be a required variable in the schema, as Validate accepts
+// it: the schema's pattern follows the one list.
+func TestSchemaRequiredVariablesFollowVariables(t *testing.T) {
+	t.Parallel()
+	c := newSchemaChecker(t)
+	for _, v := range Variables() {
+		name := v.Name
+		if v.Prefix {
+			name += "x"
+		}
+		doc := map[string]any{"name": "x", "url": "https://x.example.com", "required_variables": []any{name}}
+		if err := c.check(c.root, doc, ""); (err == nil) != IsVariable(name) {
+			t.Errorf("%s: schema says %v, IsVariable %v", name, err, IsVariable(name))
 		}
 	}
 }

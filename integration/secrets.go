@@ -92,8 +92,10 @@ func sameOrigin(a, b string) bool {
 	return ok && oa == ob
 }
 
+// urlOrigin returns the scheme, host and port of the URL template src. Any variable name is
+// accepted (a step's URL reads steps.*): the origin is literal whatever the names.
 func urlOrigin(src string) (string, bool) {
-	t, err := variables.Compile(src, variables.URL, varOptions())
+	t, err := variables.Compile(src, variables.URL, &variables.Options{Filters: filters()})
 	if err != nil {
 		return "", false
 	}

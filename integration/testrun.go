@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -20,6 +21,10 @@ type TestRequest struct {
 	Contact      Contact
 	Conversation *Conversation
 	Inbox        Inbox
+	// Agent and Team are the agent.* and team.* sample values (see [ProfileRequest]); team.id
+	// is the actor's TeamID.
+	Agent *Agent
+	Team  *Team
 	// Live sends the request; otherwise the run is a dry run that only expands it.
 	Live bool
 	// ConfirmSend must be set for a live run of a method other than GET, which may change data
@@ -54,8 +59,12 @@ type TestResult struct {
 	// Success reports a dry run that expanded, or a live run answered with a 2xx status whose
 	// body rendered.
 	Success bool `json:"success"`
-	// Missing lists required variables the sample data leaves empty; a live run then sends
-	// nothing, as a profile load would.
+	// Reason is set when a profile load with this sample data would give a
+	// StatusNotApplicable card: [ReasonCondition] when the run condition does not hold,
+	// [ReasonMissingVariables] when required variables are empty (Missing lists them). A live
+	// run then sends nothing, as a profile load would; a dry run still shows the request.
+	Reason string `json:"reason,omitempty"`
+	// Missing lists required variables the sample data leaves empty.
 	Missing []string `json:"missing,omitempty"`
 	// StatusCode, Header and Body are the response; Body is capped (BodyTruncated).
 	StatusCode    int         `json:"status_code,omitempty"`
@@ -70,8 +79,33 @@ type TestResult struct {
 	// admin (no secret, header value or query string).
 	Error  *CardError `json:"error,omitempty"`
 	Detail string     `json:"detail,omitempty"`
+	// Steps are the further steps of a chained integration, in order, after the integration's
+	// own request above: in a live run each step that was reached, with its request and
+	// response; in a dry run, which sends nothing and so cannot expand them, their names.
+	Steps []TestStep `json:"steps,omitempty"`
 	// Preview is the display template rendered on the response, with its diagnostics.
 	Preview *template.Output `json:"preview,omitempty"`
+}
+
+// TestStep is one further step of a chained integration's test run, with every secret value
+// [Redacted].
+type TestStep struct {
+	Name string `json:"name"`
+	// Request is the step's expanded request (zero when it was not expanded).
+	Request SentRequest `json:"request"`
+	Sent    bool        `json:"sent"`
+	// Missing lists the values the step needs that the earlier responses lack; then nothing
+	// was sent.
+	Missing []string `json:"missing,omitempty"`
+	// StatusCode, Header and Body are the step's response; Body is capped (BodyTruncated).
+	StatusCode    int           `json:"status_code,omitempty"`
+	Header        http.Header   `json:"header,omitempty"`
+	Body          string        `json:"body,omitempty"`
+	BodyTruncated bool          `json:"body_truncated,omitempty"`
+	Duration      time.Duration `json:"duration_ns,omitempty"`
+	// Error and Detail are as in [TestResult].
+	Error  *CardError `json:"error,omitempty"`
+	Detail string     `json:"detail,omitempty"`
 }
 
 // Test runs a test of r.Integration for an admin of the actor's team. It never reads or writes
@@ -108,16 +142,32 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return nil, err
 	}
 	res := &TestResult{}
-	v := &vars{contact: &r.Contact, conv: r.Conversation, inbox: &r.Inbox}
+	v := newVars(&r.Contact, r.Conversation, &r.Inbox, r.Agent, r.Team, actor.TeamID, s.now(), s.loc)
 	res.Missing = c.missing(v)
-	view, err := c.build(in, &vars{contact: v.contact, conv: v.conv, inbox: v.inbox, secrets: redacted{}})
+	if len(res.Missing) > 0 {
+		res.Reason = ReasonMissingVariables
+	}
+	if ok, err := c.holds(v); err != nil {
+		res.Error, res.Detail = cardError(&requestError{err}), "the sample data cannot be checked against the run condition"
+		return res, nil
+	} else if !ok {
+		res.Reason = ReasonCondition
+	}
+	shown := *v
+	shown.secrets = redacted{}
+	view, err := c.build(in, &shown)
 	if err != nil {
 		res.Error, res.Detail = cardError(err), err.Error()
 		return res, nil
 	}
 	res.Request = SentRequest{Method: view.Method, URL: view.URL, Header: view.Header, Body: string(view.Body)}
-	if !r.Live || len(res.Missing) > 0 {
-		res.Success = len(res.Missing) == 0
+	if !r.Live {
+		for _, st := range c.steps {
+			res.Steps = append(res.Steps, TestStep{Name: st.name, Detail: "a dry run sends nothing, so this step, which reads the responses before it, is not expanded"})
+		}
+	}
+	if !r.Live || res.Reason != "" {
+		res.Success = res.Reason == ""
 		return res, nil
 	}
 
@@ -157,6 +207,12 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
 		return res, nil
 	}
+	if len(c.steps) > 0 {
+		var ok bool
+		if body, secrets, ok = s.testSteps(ctx, in, c, v, o, body, secrets, res); !ok {
+			return res, nil
+		}
+	}
 	var card Card
 	if err := s.render(c, body, start, &card); err != nil {
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
@@ -176,4 +232,75 @@ func capText(s string, n int) (string, bool) {
 		n--
 	}
 	return s[:n], true
+}
+
+// testSteps runs the further steps of a chained test run after the integration's own response
+// first (secrets redacted), reporting each in res.Steps. It returns the document to preview and
+// the secret values to scrub, or false when the run ended at a step (res says why).
+func (s *Service) testSteps(ctx context.Context, in *Integration, c *compiled, v *vars, o *opened, first []byte, secrets []string, res *TestResult) ([]byte, []string, bool) {
+	if !json.Valid(first) {
+		err := &stepError{c.stepName, template.ErrInvalidJSON}
+		res.Error, res.Detail = cardError(err), err.Error()
+		return nil, secrets, false
+	}
+	sb := &stepBodies{names: []string{c.stepName}, bodies: [][]byte{first}}
+	sv := *v
+	sv.steps = sb
+	for i := range c.steps {
+		st := &c.steps[i]
+		ts := TestStep{Name: st.name}
+		sin := stepIntegration(in, i)
+		stepFail := func(err error) ([]byte, []string, bool) {
+			err = &stepError{st.name, err}
+			ts.Error, ts.Detail = cardError(err), scrub(err.Error(), secrets)
+			res.Error, res.Detail = ts.Error, ts.Detail
+			res.Steps = append(res.Steps, ts)
+			return nil, secrets, false
+		}
+		shown := sv
+		shown.secrets = redacted{}
+		view, err := st.c.build(sin, &shown)
+		if name, ok := stepValueMissing(err); ok {
+			ts.Missing = []string{name}
+			res.Steps = append(res.Steps, ts)
+			if st.showEarlier {
+				break
+			}
+			res.Reason = ReasonMissingStepValue
+			return nil, secrets, false
+		}
+		if err != nil {
+			return stepFail(err)
+		}
+		ts.Request = SentRequest{Method: view.Method, URL: view.URL, Header: view.Header, Body: string(view.Body)}
+		req, err := st.c.build(sin, &sv)
+		if err != nil {
+			return stepFail(err)
+		}
+		secrets = append(secrets, sentSecrets(o, req)...)
+		req.CacheTTL, req.Refresh = 0, true // never read (nor write) the cache
+		start := s.now()
+		ts.Sent = true
+		resp, err := s.exec.Do(ctx, req)
+		ts.Duration = s.now().Sub(start)
+		var body []byte
+		if resp != nil {
+			body = scrubBytes(resp.Body.Bytes(), secrets)
+			ts.StatusCode = resp.StatusCode
+			ts.Header = scrubHeader(resp.Header.Clone(), secrets)
+			ts.Body, ts.BodyTruncated = capText(string(body), s.maxTestBody)
+			if resp.Duration > 0 {
+				ts.Duration = resp.Duration
+			}
+		}
+		if err != nil {
+			return stepFail(err)
+		}
+		if !json.Valid(body) {
+			return stepFail(template.ErrInvalidJSON)
+		}
+		res.Steps = append(res.Steps, ts)
+		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, body)
+	}
+	return stepsDocument(sb), secrets, true
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,17 +15,6 @@ import (
 	"github.com/inboxkit/inboxkit/variables"
 )
 
-// Variables returns the exact variable names an integration may reference. Besides these,
-// contact.attributes.NAME is any custom contact attribute and secret.NAME (in header values only)
-// is one of the integration's Secrets. The caller may modify the returned slice.
-func Variables() []string {
-	return []string{
-		"contact.id", "contact.name", "contact.email", "contact.phone_number",
-		"conversation.id", "conversation.subject",
-		"inbox.id", "inbox.name",
-	}
-}
-
 const (
 	attributesPrefix = "contact.attributes."
 	secretPrefix     = "secret."
@@ -34,10 +24,12 @@ const (
 // varOptions returns the compile options of every request template: the supported names,
 // secrets in headers only, missing values expand as "".
 func varOptions() *variables.Options {
+	names, prefixes, headerOnly := varNames()
 	return &variables.Options{
-		Names:      Variables(),
-		Prefixes:   []string{attributesPrefix},
-		HeaderOnly: []string{secretPrefix},
+		Names:      names,
+		Prefixes:   prefixes,
+		HeaderOnly: headerOnly,
+		Filters:    filters(),
 	}
 }
 
@@ -48,6 +40,9 @@ type compiled struct {
 	headers  []compiledHeader
 	body     *variables.Template // nil: no body
 	display  *template.Template  // nil: display off
+	cond     *template.Condition // nil: always runs
+	stepName string              // the integration's own request's name, when it has steps
+	steps    []compiledStep
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
@@ -90,7 +85,7 @@ func (in *Integration) Required() []string {
 		}
 	}
 	var ps problems
-	return withSegmentNames(req, compileURL(&ps, in.URL, varOptions()))
+	return withSegmentNames(req, compileURL(&ps, "", in.URL, varOptions()))
 }
 
 // withSegmentNames appends to required the variables that make up a whole path segment of the
@@ -107,11 +102,6 @@ func withSegmentNames(required []string, u *variables.Template) []string {
 		}
 	}
 	return required
-}
-
-// IsVariable reports whether name is a variable an integration may reference outside headers.
-func IsVariable(name string) bool {
-	return slices.Contains(Variables(), name) || len(name) > len(attributesPrefix) && strings.HasPrefix(name, attributesPrefix)
 }
 
 type problems []Problem
@@ -141,32 +131,6 @@ func compile(in *Integration) (*compiled, error) {
 		ps.add("/name", CodeInvalid, "name is longer than %d characters", maxNameLen)
 	}
 
-	method := in.EffectiveMethod()
-	bodyAllowed, methodOK := false, true
-	switch method {
-	case MethodGet, MethodDelete:
-	case MethodPost, MethodPut, MethodPatch:
-		bodyAllowed = true
-	default:
-		methodOK = false
-		ps.add("/method", CodeBadMethod, "method must be one of GET, POST, PUT, PATCH, DELETE")
-	}
-
-	c.url = compileURL(&ps, in.URL, opts)
-
-	for i, q := range in.Query {
-		path := fmt.Sprintf("/query/%d", i)
-		if q.Name == "" {
-			ps.add(path+"/name", CodeRequired, "query parameter name is required")
-		}
-		t, err := variables.Compile(q.Value, variables.Query, opts)
-		if err != nil {
-			ps.addVar(path+"/value", err)
-			continue
-		}
-		c.query = append(c.query, compiledParam{prefix: url.QueryEscape(q.Name) + "=", value: t})
-	}
-
 	secretNames := map[string]bool{}
 	for i, s := range in.Secrets {
 		path := fmt.Sprintf("/secrets/%d", i)
@@ -186,59 +150,8 @@ func compile(in *Integration) (*compiled, error) {
 		}
 	}
 
-	for i, h := range in.Headers {
-		path := fmt.Sprintf("/headers/%d", i)
-		switch {
-		case !validHeaderName(h.Name):
-			ps.add(path+"/name", CodeInvalid, "header name must be a non-empty HTTP token")
-		case forbiddenHeader(h.Name):
-			ps.add(path+"/name", CodeInvalid, "header %s is set by the HTTP client and cannot be configured", http.CanonicalHeaderKey(h.Name))
-		}
-		if h.Secret {
-			switch {
-			case h.Value == "" && h.Sealed == "":
-				ps.add(path+"/value", CodeRequired, "secret header value is required")
-			case h.Value != "" && h.Value != Redacted && !validHeaderValue(h.Value):
-				ps.add(path+"/value", CodeInvalid, "header value contains control characters")
-			case strings.Contains(h.Value, "{{"):
-				// A secret header is a literal: "Bearer {{secret.token}}" would be sent as typed.
-				ps.add(path+"/value", CodeInvalid, "a secret header's value is sent as typed, placeholders included; "+
-					"to put a secret into a larger value, use a plain header with {{secret.NAME}}")
-			}
-			c.headers = append(c.headers, compiledHeader{name: h.Name, secret: true, index: i})
-			continue
-		}
-		t, err := variables.Compile(h.Value, variables.Header, opts)
-		if err != nil {
-			ps.addVar(path+"/value", err)
-			continue
-		}
-		ch := compiledHeader{name: h.Name, value: t, index: i}
-		for _, n := range t.Names() {
-			name, ok := strings.CutPrefix(n, secretPrefix)
-			if !ok {
-				continue
-			}
-			ch.secret = true
-			if !secretNames[name] {
-				ps.add(path+"/value", CodeUndefinedSecret, "secret %q is not defined in secrets", truncate(name, 64))
-			}
-			c.secrets = append(c.secrets, name)
-		}
-		c.headers = append(c.headers, ch)
-	}
-
-	if in.Body != "" {
-		if !bodyAllowed {
-			if methodOK {
-				ps.add("/body", CodeBodyNotAllowed, "only POST, PUT and PATCH requests have a body")
-			}
-		} else if t, err := variables.Compile(in.Body, variables.JSON, opts); err != nil {
-			ps.addVar("/body", err)
-		} else {
-			c.body = t
-		}
-	}
+	compileCall(&ps, "", c, call{in.EffectiveMethod(), in.URL, in.Query, in.Headers, in.Body}, opts, secretNames)
+	compileSteps(&ps, in, c, secretNames)
 
 	if in.CacheMinutes < 0 || in.CacheMinutes > MaxCacheMinutes {
 		ps.add("/cache_minutes", CodeOutOfRange, "cache duration must be 0 to %d minutes", MaxCacheMinutes)
@@ -258,6 +171,7 @@ func compile(in *Integration) (*compiled, error) {
 	c.required = withSegmentNames(c.required, c.url)
 
 	c.display = compileDisplay(&ps, in.Display)
+	c.cond = compileCondition(&ps, in.Condition)
 
 	if len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
@@ -275,6 +189,8 @@ func compiledSource(in *Integration) *Integration {
 		Query: slices.Clone(in.Query), RequiredVariables: slices.Clone(in.RequiredVariables),
 	}
 	src.Display.Template = slices.Clone(in.Display.Template)
+	src.Condition = slices.Clone(in.Condition)
+	src.StepName, src.Steps = in.StepName, cloneSteps(in.Steps)
 	for i, h := range in.Headers {
 		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
 		if !h.Secret {
@@ -293,7 +209,8 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 	src := c.src
 	if src == nil || src.Method != in.Method || src.URL != in.URL || src.Body != in.Body ||
 		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
-		!slices.Equal(src.Query, in.Query) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
+		!slices.Equal(src.Query, in.Query) || !bytes.Equal(src.Condition, in.Condition) ||
+		src.StepName != in.StepName || !stepsEqual(src.Steps, in.Steps) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
 		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
 		return false
 	}
@@ -311,35 +228,35 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 	return true
 }
 
-func compileURL(ps *problems, src string, opts *variables.Options) *variables.Template {
+func compileURL(ps *problems, at, src string, opts *variables.Options) *variables.Template {
 	if strings.TrimSpace(src) == "" {
-		ps.add("/url", CodeRequired, "url is required")
+		ps.add(at+"/url", CodeRequired, "url is required")
 		return nil
 	}
 	scheme, _, _ := strings.Cut(src, ":")
 	if s := strings.ToLower(scheme); s != "http" && s != "https" {
-		ps.add("/url", CodeBadURL, "url must start with http:// or https://")
+		ps.add(at+"/url", CodeBadURL, "url must start with http:// or https://")
 		return nil
 	}
 	t, err := variables.Compile(src, variables.URL, opts)
 	if err != nil {
-		ps.addVar("/url", err)
+		ps.addVar(at+"/url", err)
 		return nil
 	}
 	// The scheme and host are literal (placeholders there do not compile), so the template
 	// expanded with empty values shows them.
-	s, err := t.Expand(variables.Map{})
+	s, err := t.Expand(variables.ResolverFunc(func(string) (string, bool) { return "", true }))
 	if err != nil {
-		ps.add("/url", CodeBadURL, "url is not valid")
+		ps.add(at+"/url", CodeBadURL, "url is not valid")
 		return nil
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		ps.add("/url", CodeBadURL, "url must be absolute with a host")
+		ps.add(at+"/url", CodeBadURL, "url must be absolute with a host")
 		return nil
 	}
 	if u.User != nil {
-		ps.add("/url", CodeBadURL, "url must not contain credentials; use a secret header")
+		ps.add(at+"/url", CodeBadURL, "url must not contain credentials; use a secret header")
 		return nil
 	}
 	return t
@@ -397,4 +314,96 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// call is the HTTP request of an integration or of one of its steps.
+type call struct {
+	method, url string
+	query       []QueryParam
+	headers     []Header
+	body        string
+}
+
+// compileCall compiles the request r into c, reporting problems under the JSON pointer at ("" for
+// the integration's own request, "/steps/0" for a step). secretNames are the integration's
+// secrets, which header values may reference.
+func compileCall(ps *problems, at string, c *compiled, r call, opts *variables.Options, secretNames map[string]bool) {
+	method := r.method
+	bodyAllowed, methodOK := false, true
+	switch method {
+	case MethodGet, MethodDelete:
+	case MethodPost, MethodPut, MethodPatch:
+		bodyAllowed = true
+	default:
+		methodOK = false
+		ps.add(at+"/method", CodeBadMethod, "method must be one of GET, POST, PUT, PATCH, DELETE")
+	}
+
+	c.url = compileURL(ps, at, r.url, opts)
+
+	for i, q := range r.query {
+		path := fmt.Sprintf("/query/%d", i)
+		if q.Name == "" {
+			ps.add(at+path+"/name", CodeRequired, "query parameter name is required")
+		}
+		t, err := variables.Compile(q.Value, variables.Query, opts)
+		if err != nil {
+			ps.addVar(at+path+"/value", err)
+			continue
+		}
+		c.query = append(c.query, compiledParam{prefix: url.QueryEscape(q.Name) + "=", value: t})
+	}
+	for i, h := range r.headers {
+		path := fmt.Sprintf("/headers/%d", i)
+		switch {
+		case !validHeaderName(h.Name):
+			ps.add(at+path+"/name", CodeInvalid, "header name must be a non-empty HTTP token")
+		case forbiddenHeader(h.Name):
+			ps.add(at+path+"/name", CodeInvalid, "header %s is set by the HTTP client and cannot be configured", http.CanonicalHeaderKey(h.Name))
+		}
+		if h.Secret {
+			switch {
+			case h.Value == "" && h.Sealed == "":
+				ps.add(at+path+"/value", CodeRequired, "secret header value is required")
+			case h.Value != "" && h.Value != Redacted && !validHeaderValue(h.Value):
+				ps.add(at+path+"/value", CodeInvalid, "header value contains control characters")
+			case strings.Contains(h.Value, "{{"):
+				// A secret header is a literal: "Bearer {{secret.token}}" would be sent as typed.
+				ps.add(at+path+"/value", CodeInvalid, "a secret header's value is sent as typed, placeholders included; "+
+					"to put a secret into a larger value, use a plain header with {{secret.NAME}}")
+			}
+			c.headers = append(c.headers, compiledHeader{name: h.Name, secret: true, index: i})
+			continue
+		}
+		t, err := variables.Compile(h.Value, variables.Header, opts)
+		if err != nil {
+			ps.addVar(at+path+"/value", err)
+			continue
+		}
+		ch := compiledHeader{name: h.Name, value: t, index: i}
+		for _, n := range t.Names() {
+			name, ok := strings.CutPrefix(n, secretPrefix)
+			if !ok {
+				continue
+			}
+			ch.secret = true
+			if !secretNames[name] {
+				ps.add(at+path+"/value", CodeUndefinedSecret, "secret %q is not defined in secrets", truncate(name, 64))
+			}
+			c.secrets = append(c.secrets, name)
+		}
+		c.headers = append(c.headers, ch)
+	}
+
+	if r.body != "" {
+		if !bodyAllowed {
+			if methodOK {
+				ps.add(at+"/body", CodeBodyNotAllowed, "only POST, PUT and PATCH requests have a body")
+			}
+		} else if t, err := variables.Compile(r.body, variables.JSON, opts); err != nil {
+			ps.addVar(at+"/body", err)
+		} else {
+			c.body = t
+		}
+	}
 }

@@ -120,6 +120,8 @@
 // When the path is missing, empty and ne are true and every other op is
 // false. A condition that fails hides its section or field; on a table
 // column it is evaluated per row and empties that cell.
+// [ParseCondition] compiles a condition on its own, for a caller that
+// decides something else with the same language ([Condition.Match]).
 //
 // # Safety
 //

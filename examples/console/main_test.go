@@ -190,7 +190,9 @@ func TestConsole(t *testing.T) {
 			}
 		}
 	}
-	if !strings.HasPrefix(stream, "event: cards\n") || strings.Count(stream, "event: card\n") != 3 || !strings.HasSuffix(stream, "event: done\ndata: {\"cards\":3}\n\n") {
+	// Support shows four cards; Order History is for paid plans, and Grace is on the free one.
+	if !strings.HasPrefix(stream, "event: cards\n") || strings.Count(stream, "event: card\n") != 4 || !strings.HasSuffix(stream, "event: done\ndata: {\"cards\":4}\n\n") ||
+		!strings.Contains(stream, `"name":"Order History","status":"not_applicable","reason":"condition_not_met"`) {
 		t.Errorf("Grace's stream:\n%s", stream)
 	}
 

@@ -1,8 +1,11 @@
 // Command profilesheet demonstrates inboxkit's contact integrations end to end: a team admin
-// configures three integrations against an in-process mock CRM and order system, attaches them
+// configures four integrations against an in-process mock CRM and order system, attaches them
 // to two inboxes, and an agent opens a contact's profile sheet, which is printed as box-drawing
-// text. The sheet is then loaded again from the cache, one card is refreshed, and the admin
-// runs the Testing tab on one integration.
+// text. One integration is chained (the CRM's customer, then that customer's orders from the
+// order system) and runs only for contacts on a paid plan. The sheet is then loaded again from
+// the cache, one card is refreshed, every card is refreshed while the order system is down (its
+// cards keep the last known data), a contact on the free plan is shown, and the admin runs the
+// Testing tab on one integration.
 //
 //	go run ./examples/profilesheet
 //
@@ -71,13 +74,13 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	// The admin configures the team's integrations once and attaches them differently per
-	// inbox: Support sees all three, Sales two, in another order.
+	// inbox: Support sees all four, Sales two, in another order.
 	admin := integration.Actor{TeamID: demo.Team, Role: integration.RoleAdmin}
 	ins, err := demo.Setup(ctx, svc, admin, up)
 	if err != nil {
 		return err
 	}
-	customer, client := ins.Customer, ins.Client
+	customer, client, history := ins.Customer, ins.Client, ins.History
 
 	agent := integration.Actor{TeamID: demo.Team, Role: integration.RoleMember}
 	ada := demo.Contacts()[0]
@@ -124,6 +127,15 @@ func run(ctx context.Context, w io.Writer) error {
 
 	fmt.Fprintln(w, "== The same contact in the Sales inbox")
 	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "sales", Contact: ada})
+	if err != nil {
+		return err
+	}
+	printStatusLines(w, cards, now)
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "== A contact on the free plan, Support inbox")
+	grace := demo.Contacts()[1]
+	cards, err = svc.Profile(ctx, agent, &integration.ProfileRequest{InboxID: "support", Contact: grace, IntegrationID: history.ID})
 	if err != nil {
 		return err
 	}
@@ -184,6 +196,12 @@ func freshness(c integration.Card, now time.Time) string {
 			return "Live, " + age
 		}
 	case integration.StatusNotApplicable:
+		switch c.Reason {
+		case integration.ReasonCondition:
+			return "Not shown: this card is not for this contact."
+		case integration.ReasonMissingStepValue:
+			return "Not shown: the service has no record for this contact."
+		}
 		return "Not shown: this contact has no " + strings.Join(describe(c.Missing), " or ") + "."
 	default:
 		return "Could not load. " + c.Error.Message + "\nRefresh to try again."

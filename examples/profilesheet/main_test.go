@@ -57,7 +57,7 @@ func TestSheetReadsLikeAProduct(t *testing.T) {
 			t.Errorf("box line %q is %d wide, the sheet's boxes %d", l, n, width)
 		}
 	}
-	for _, name := range []string{"Customer Data", "Client Info", "Loyalty Points"} {
+	for _, name := range []string{"Customer Data", "Client Info", "Loyalty Points", "Order History"} {
 		if n := strings.Count(sheet, name); n != 1 {
 			t.Errorf("the sheet names %q %d times, want once (the card's title)", name, n)
 		}

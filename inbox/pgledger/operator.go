@@ -27,7 +27,7 @@ var ErrNoEvent = errors.New("pgledger: failure recorded without its event")
 // record keeping the reason, what each contact got, and the event, for an operator to inspect
 // and replay.
 type Failure struct {
-	// Key is the delivery's idempotency key, as in "chat/m/msg_123".
+	// Key is the delivery's idempotency key, as in "chat/message/m/msg_123" (see inbox.Event.Key).
 	Key string
 	// FailedAt is when the failure was recorded.
 	FailedAt time.Time

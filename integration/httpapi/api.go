@@ -31,6 +31,11 @@ type Options struct {
 	// inbox (and the conversation the profile is opened from, or nil when ref names none).
 	// An error wrapping integration.ErrNotFound answers 404.
 	Contact func(ctx context.Context, actor integration.Actor, ref ContactRef) (integration.Contact, *integration.Conversation, error)
+	// Viewer returns the agent viewing a profile and what the host knows of the acting team:
+	// the values of the agent.* and team.* variables of profile loads (team.id is always the
+	// actor's TeamID). If nil, those variables are empty. An error fails the request as
+	// Contact's does.
+	Viewer func(ctx context.Context, actor integration.Actor) (*integration.Agent, *integration.Team, error)
 	// Webhooks returns the webhook handler of an inbox source by name (usually an
 	// *inbox.Handler from Syncer.Handler), or nil for an unknown name, which answers 404. If
 	// nil, every source is unknown. Deliveries are not on behalf of a user: the handler
@@ -64,6 +69,7 @@ type Handler struct {
 	svc          *integration.Service
 	identify     func(*http.Request) (integration.Actor, error)
 	contact      func(context.Context, integration.Actor, ContactRef) (integration.Contact, *integration.Conversation, error)
+	viewer       func(context.Context, integration.Actor) (*integration.Agent, *integration.Team, error)
 	webhooks     func(string) http.Handler
 	log          *slog.Logger
 	maxBody      int64
@@ -87,7 +93,7 @@ func New(opts Options) (*Handler, error) {
 		return nil, errors.New("httpapi: negative limit in Options")
 	}
 	h := &Handler{
-		svc: opts.Service, identify: opts.Identify, contact: opts.Contact, webhooks: opts.Webhooks,
+		svc: opts.Service, identify: opts.Identify, contact: opts.Contact, viewer: opts.Viewer, webhooks: opts.Webhooks,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, heartbeat: opts.Heartbeat, writeTimeout: opts.WriteTimeout,
 		mux: http.NewServeMux(),
 	}

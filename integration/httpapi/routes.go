@@ -169,9 +169,21 @@ func (h *Handler) testIntegration(w http.ResponseWriter, r *http.Request, a inte
 	if req.Integration == nil {
 		return invalid("Send the integration to test.", Problem{Path: "/integration", Code: integration.CodeRequired, Message: "the integration is required"})
 	}
+	var team *integration.Team
+	if req.Team != nil {
+		team = &integration.Team{Name: req.Team.Name}
+		if req.Team.TimeZone != "" {
+			loc, err := time.LoadLocation(req.Team.TimeZone)
+			if err != nil {
+				return invalid("The sample team's time zone is unknown.", Problem{Path: "/team/time_zone", Code: integration.CodeInvalid, Message: "not an IANA time zone name"})
+			}
+			team.Location = loc
+		}
+	}
 	res, err := h.svc.Test(r.Context(), a, &integration.TestRequest{
 		Integration: req.Integration, Contact: req.Contact, Conversation: req.Conversation,
-		Inbox: integration.Inbox{ID: req.Inbox.ID, Name: req.Inbox.Name}, Live: req.Live, ConfirmSend: req.ConfirmSend,
+		Inbox: integration.Inbox{ID: req.Inbox.ID, Name: req.Inbox.Name}, Agent: req.Agent, Team: team,
+		Live: req.Live, ConfirmSend: req.ConfirmSend,
 	})
 	if ve, ok := errors.AsType[*integration.ValidationError](err); ok {
 		return invalid("The integration is invalid.", prefixed("/integration", ve.Problems)...)
@@ -369,7 +381,13 @@ func (h *Handler) profileRequest(r *http.Request, a integration.Actor, conversat
 	if err != nil {
 		return nil, err
 	}
-	return &integration.ProfileRequest{InboxID: ref.InboxID, Contact: c, Conversation: conv}, nil
+	req := &integration.ProfileRequest{InboxID: ref.InboxID, Contact: c, Conversation: conv}
+	if h.viewer != nil {
+		if req.Agent, req.Team, err = h.viewer(r.Context(), a); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
 }
 
 func (h *Handler) loadProfile(w http.ResponseWriter, r *http.Request, a integration.Actor) error {

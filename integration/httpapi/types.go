@@ -48,6 +48,9 @@ type TestRequest struct {
 	Contact      integration.Contact       `json:"contact"`
 	Conversation *integration.Conversation `json:"conversation,omitempty"`
 	Inbox        SampleInbox               `json:"inbox"`
+	// Agent and Team are the sample values of the agent.* and team.* variables.
+	Agent *integration.Agent `json:"agent,omitempty"`
+	Team  *SampleTeam        `json:"team,omitempty"`
 	// Live sends the request; otherwise it is only expanded (a dry run).
 	Live bool `json:"live"`
 	// ConfirmSend must be true for a live run of a method other than GET.
@@ -58,6 +61,14 @@ type TestRequest struct {
 type SampleInbox struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// SampleTeam is the team of a test run's sample data: the values of team.name and
+// team.time_zone (team.id is the acting team's).
+type SampleTeam struct {
+	Name string `json:"name"`
+	// TimeZone is an IANA time zone name; the now variable is given in it. UTC if empty.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // TemplateRequest is the body of validateTemplate and previewTemplate.

@@ -76,11 +76,18 @@ func Sample(teamID, id string) *integration.Integration {
 		Active:            true,
 		Display:           integration.Display{Enabled: true, Template: json.RawMessage(`{"version":1,"sections":[]}`)},
 		RequiredVariables: []string{"contact.email"},
-		Secrets:           []integration.Secret{{Name: "token", Sealed: "v1.k1.dG9rZW4"}},
-		Timeout:           2500 * time.Millisecond,
-		Version:           1,
-		CreatedAt:         at,
-		UpdatedAt:         at,
+		Condition:         json.RawMessage(`{"path":"contact.attributes.plan","op":"eq","value":"vip"}`),
+		StepName:          "lookup",
+		Steps: []integration.Step{{
+			Name: "orders", Method: integration.MethodGet, URL: "https://shop.example.com/customers/{{steps.lookup.body.id}}/orders",
+			Headers: []integration.Header{{Name: "X-Customer", Value: "{{steps.lookup.body.name}}"}},
+			Query:   []integration.QueryParam{{Name: "limit", Value: "5"}}, ShowEarlierSteps: true,
+		}},
+		Secrets:   []integration.Secret{{Name: "token", Sealed: "v1.k1.dG9rZW4"}},
+		Timeout:   2500 * time.Millisecond,
+		Version:   1,
+		CreatedAt: at,
+		UpdatedAt: at,
 	}
 }
 
@@ -181,12 +188,14 @@ var storeTests = []storeTest{
 		in := Sample("team-1", "int-1")
 		mustSave(t, ctx, s, in, 0)
 		in.Name, in.Headers[0].Value, in.Query[0].Name, in.Display.Template[0] = "x", "x", "x", ' '
+		in.Condition[0], in.Steps[0].URL, in.Steps[0].Headers[0].Value = ' ', "x", "x"
 		got, err := s.Get(ctx, "team-1", "int-1")
 		if err != nil {
 			t.Fatalf("Get = %v", err)
 		}
 		equal(t, "Get after modifying the saved value", Sample("team-1", "int-1"), got)
 		got.Headers[1].Sealed, got.Secrets[0].Sealed, got.RequiredVariables[0] = "x", "x", "x"
+		got.Condition[0], got.Steps[0].Headers[0].Value, got.Steps[0].Query[0].Value = ' ', "x", "x"
 		again, err := s.Get(ctx, "team-1", "int-1")
 		if err != nil {
 			t.Fatalf("Get = %v", err)

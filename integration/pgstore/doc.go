@@ -36,7 +36,8 @@
 //	inboxkit_integrations   one row per integration: id, team_id, version, the request
 //	                        (method, url, headers, query, body), cache_minutes, active,
 //	                        display_enabled, display_template (json), required_variables,
-//	                        secrets (sealed), timeout_ns, created_at, updated_at;
+//	                        secrets (sealed), timeout_ns, created_at, updated_at,
+//	                        run_condition (json), step_name, steps (jsonb);
 //	                        index on (team_id, id)
 //	inboxkit_attachments    (inbox_id, integration_id) -> enabled, position;
 //	                        index on integration_id
@@ -48,6 +49,11 @@
 //     the integration.Store contract promises, whatever the database's locale.
 //   - Attachments have no foreign key to their integration: the Service ignores an attachment
 //     whose integration is gone, and a host may attach before it saves.
+//   - A migration, once released, is never edited: a schema change is a new numbered file
+//     (0002_conditions_and_steps.sql added the run condition and the chained steps, with
+//     defaults that read older rows as integrations without them).
+//   - The display template and the run condition are json (kept byte for byte, as the admin
+//     wrote them); headers, query, secrets and steps are jsonb (the package writes them).
 //   - New takes a *pgxpool.Pool (pgx's concurrency-safe pool) and never touches the
 //     database; Migrate is a separate, explicit call.
 package pgstore

@@ -57,7 +57,7 @@ type storedSecret struct {
 // columns lists the integration columns in the order of scanIntegration.
 const columns = `id, team_id, version, name, description, method, url, headers, query, body,
 	cache_minutes, active, display_enabled, display_template, required_variables, secrets,
-	timeout_ns, created_at, updated_at`
+	timeout_ns, created_at, updated_at, run_condition, step_name, steps`
 
 // Get implements [integration.Store].
 func (s *Store) Get(ctx context.Context, teamID, id string) (*integration.Integration, error) {
@@ -99,7 +99,7 @@ func (s *Store) Save(ctx context.Context, in *integration.Integration, prevVersi
 	}
 	if prevVersion == 0 {
 		tag, err := s.pool.Exec(ctx, `INSERT INTO inboxkit_integrations (`+columns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 			ON CONFLICT (id) DO NOTHING`, args...)
 		if err != nil {
 			return fmt.Errorf("pgstore: create integration %q: %w", in.ID, err)
@@ -120,8 +120,9 @@ func (s *Store) Save(ctx context.Context, in *integration.Integration, prevVersi
 			UPDATE inboxkit_integrations SET version = $3, name = $4, description = $5, method = $6,
 				url = $7, headers = $8, query = $9, body = $10, cache_minutes = $11, active = $12,
 				display_enabled = $13, display_template = $14, required_variables = $15,
-				secrets = $16, timeout_ns = $17, created_at = $18, updated_at = $19
-			WHERE id = $1 AND team_id = $2 AND version = $20
+				secrets = $16, timeout_ns = $17, created_at = $18, updated_at = $19,
+				run_condition = $20, step_name = $21, steps = $22
+			WHERE id = $1 AND team_id = $2 AND version = $23
 			RETURNING 1
 		)
 		SELECT (SELECT version FROM current), EXISTS (SELECT 1 FROM updated)`,
@@ -259,7 +260,7 @@ func (s *Store) DeleteInbox(ctx context.Context, id string) error {
 func rowArgs(in *integration.Integration) ([]any, error) {
 	texts := map[string]string{
 		"id": in.ID, "team_id": in.TeamID, "name": in.Name, "description": in.Description,
-		"method": in.Method, "url": in.URL, "body": in.Body,
+		"method": in.Method, "url": in.URL, "body": in.Body, "step_name": in.StepName,
 	}
 	headers := make([]storedHeader, len(in.Headers))
 	for i, h := range in.Headers {
@@ -285,6 +286,18 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 		texts[field+".name"], texts[field+".sealed"] = sc.Name, sc.Sealed
 		secrets[i] = storedSecret{Name: sc.Name, Sealed: sc.Sealed}
 	}
+	for i, st := range in.Steps {
+		field := "steps[" + strconv.Itoa(i) + "]"
+		texts[field+".name"], texts[field+".method"], texts[field+".url"], texts[field+".body"] = st.Name, st.Method, st.URL, st.Body
+		for j, h := range st.Headers {
+			hf := field + ".headers[" + strconv.Itoa(j) + "]"
+			texts[hf+".name"], texts[hf+".value"], texts[hf+".sealed"] = h.Name, h.Value, h.Sealed
+		}
+		for j, q := range st.Query {
+			qf := field + ".query[" + strconv.Itoa(j) + "]"
+			texts[qf+".name"], texts[qf+".value"] = q.Name, q.Value
+		}
+	}
 	vars := make([]string, len(in.RequiredVariables))
 	for i, v := range in.RequiredVariables {
 		texts["required_variables["+strconv.Itoa(i)+"]"] = v
@@ -299,6 +312,21 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 			return nil, fmt.Errorf("pgstore: integration %q: display.template: not valid JSON", in.ID)
 		}
 		tmpl = in.Display.Template
+	}
+	var cond []byte // NULL when there is no condition
+	if len(in.Condition) > 0 {
+		if !json.Valid(in.Condition) {
+			return nil, fmt.Errorf("pgstore: integration %q: condition: not valid JSON", in.ID)
+		}
+		cond = in.Condition
+	}
+	steps := in.Steps
+	if steps == nil {
+		steps = []integration.Step{}
+	}
+	stj, err := json.Marshal(steps)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: integration %q: steps: %v", in.ID, err)
 	}
 	hj, err := json.Marshal(headers)
 	if err != nil {
@@ -315,7 +343,7 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 	return []any{
 		in.ID, in.TeamID, in.Version, in.Name, in.Description, in.Method, in.URL, hj, qj, in.Body,
 		in.CacheMinutes, in.Active, in.Display.Enabled, tmpl, vars, sj,
-		int64(in.Timeout), in.CreatedAt, in.UpdatedAt,
+		int64(in.Timeout), in.CreatedAt, in.UpdatedAt, cond, in.StepName, stj,
 	}, nil
 }
 
@@ -341,7 +369,8 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 		in                     integration.Integration
 		headers                []storedHeader
 		secrets                []storedSecret
-		tmpl                   []byte
+		tmpl, cond             []byte
+		steps                  []integration.Step
 		timeout                int64
 		createdAt, updatedAt   time.Time
 		query                  []integration.QueryParam
@@ -351,7 +380,7 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 	)
 	err := row.Scan(&in.ID, &in.TeamID, &in.Version, &in.Name, &in.Description, &in.Method, &in.URL,
 		&headers, &query, &in.Body, &cacheMinutes, &active, &displayEnabled, &tmpl, &vars, &secrets,
-		&timeout, &createdAt, &updatedAt)
+		&timeout, &createdAt, &updatedAt, &cond, &in.StepName, &steps)
 	if err != nil {
 		return nil, err
 	}
@@ -369,6 +398,12 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 	}
 	if tmpl != nil {
 		in.Display.Template = json.RawMessage(tmpl)
+	}
+	if cond != nil {
+		in.Condition = json.RawMessage(cond)
+	}
+	if len(steps) > 0 {
+		in.Steps = steps
 	}
 	in.CacheMinutes, in.Active, in.Display.Enabled = int(cacheMinutes), active, displayEnabled
 	in.Timeout = time.Duration(timeout)

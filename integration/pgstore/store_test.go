@@ -43,6 +43,9 @@ func TestSaveRefuses(t *testing.T) {
 		{"NUL in a required variable", func(in *integration.Integration) { in.RequiredVariables[0] = "\x00" }, "required_variables[0]"},
 		{"template not JSON", func(in *integration.Integration) { in.Display.Template = json.RawMessage(`{"version":`) }, "display.template"},
 		{"no team", func(in *integration.Integration) { in.TeamID = "" }, "TeamID"},
+		{"condition not JSON", func(in *integration.Integration) { in.Condition = json.RawMessage(`{"path":`) }, "condition"},
+		{"NUL in a step's url", func(in *integration.Integration) { in.Steps[0].URL = "https://shop.example.com/\x00" }, "steps[0].url"},
+		{"invalid UTF-8 in a step's header", func(in *integration.Integration) { in.Steps[0].Headers[0].Value = "\xff" }, "steps[0].headers[0].value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +75,8 @@ func TestRoundTripExact(t *testing.T) {
 	in.Body = `{"note":"` + strings.Repeat("é", 1<<19) + `"}`
 	in.Description = "line\r\nX-Injected: 1 \u202e <script>alert(1)</script>"
 	in.Timeout = 1500*time.Millisecond + 7 // nanoseconds survive
+	in.Condition = json.RawMessage("{ \"op\" : \"exists\",\n\t\"path\": \"contact.email\" }")
+	in.Steps[0].Body = `{"q":"<script>alert(1)</script>\r\n"}`
 	if err := s.Save(ctx, in, 0); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
@@ -104,15 +109,70 @@ func TestMigrate(t *testing.T) {
 	if err := pgstore.Migrate(ctx, pool); err != nil {
 		t.Fatalf("Migrate again: %v", err)
 	}
-	var n int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inboxkit_schema_migrations WHERE component = 'pgstore'`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("recorded migrations = %d, %v; want 1", n, err)
+	files, err := fs.Glob(pgstore.Migrations(), "*.sql")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("Migrations() = %v, %v; want 0001_init.sql and later files", files, err)
 	}
-	sql, err := fs.ReadFile(pgstore.Migrations(), "0001_init.sql")
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inboxkit_schema_migrations WHERE component = 'pgstore'`).Scan(&n); err != nil || n != len(files) {
+		t.Errorf("recorded migrations = %d, %v; want %d, one per file", n, err, len(files))
+	}
+	sql, err := fs.ReadFile(pgstore.Migrations(), files[0])
 	if err != nil || !strings.Contains(string(sql), "CREATE TABLE inboxkit_integrations") {
 		t.Errorf("Migrations() 0001_init.sql = %.40q, %v; want the integrations table", sql, err)
 	}
 	if _, err := pgstore.New(nil); err == nil {
 		t.Error("New(nil) = nil error; want one")
+	}
+}
+
+// A database at schema version 1 (before run conditions and steps), with an integration in
+// it, migrates in place: the old row reads as an integration without a condition or steps,
+// and a new one with both saves and reads back.
+func TestMigrateFromVersion1(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pool := newPool(t, newSchema(t))
+	v1, err := fs.ReadFile(pgstore.Migrations(), "0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a version-1 Migrate left behind, recorded as a host applying the files itself would.
+	for _, sql := range []string{string(v1), `CREATE TABLE inboxkit_schema_migrations (
+		component text NOT NULL, version integer NOT NULL, name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))`,
+		`INSERT INTO inboxkit_schema_migrations (component, version, name) VALUES ('pgstore', 1, '0001_init.sql')`,
+		`INSERT INTO inboxkit_integrations VALUES ('int-old', 'team-1', 3, 'Old', '', 'GET', 'https://crm.example.com',
+			'[]', '[]', '', 5, true, false, NULL, '{}', '[]', 0, '2024-01-15 09:30:00Z', '2024-01-15 09:30:00Z')`,
+	} {
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatalf("set up version 1: %v", err)
+		}
+	}
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	s, err := pgstore.New(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.Get(ctx, "team-1", "int-old")
+	if err != nil {
+		t.Fatalf("Get the version-1 row: %v", err)
+	}
+	if old.Condition != nil || old.StepName != "" || old.Steps != nil || old.Version != 3 || old.URL != "https://crm.example.com" {
+		t.Errorf("version-1 row = condition %q, step name %q, steps %v, version %d, url %q; want none, \"\", none, 3, the url",
+			old.Condition, old.StepName, old.Steps, old.Version, old.URL)
+	}
+	in := integrationtest.Sample("team-1", "int-new")
+	if err := s.Save(ctx, in, 0); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	got, err := s.Get(ctx, "team-1", "int-new")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if diff := cmp.Diff(in, got, cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+		t.Errorf("Get after migrating (-want +got):\n%s", diff)
 	}
 }

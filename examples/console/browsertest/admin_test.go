@@ -180,13 +180,13 @@ func TestIntegrationsListAndCardOrder(t *testing.T) {
 	base := startConsole(t)
 	p := newPage(t, base)
 	p.open("#/integrations")
-	p.waitFor("the inbox's cards", `document.querySelectorAll("#attached li[data-id]").length === 3`)
+	p.waitFor("the inbox's cards", `document.querySelectorAll("#attached li[data-id]").length === 4`)
 	names := func() []string {
 		var l attachmentList
 		apiCall(t, base, "GET", "/inboxes/support/integrations", nil, &l)
 		return l.names()
 	}
-	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info", "Loyalty Points"}) {
+	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info", "Loyalty Points", "Order History"}) {
 		t.Fatalf("demo order = %v", got)
 	}
 	p.screenshot("integrations")
@@ -194,33 +194,33 @@ func TestIntegrationsListAndCardOrder(t *testing.T) {
 	// Drag the last card to the top.
 	p.do(chromedp.DragAndDrop(chromedp.CSS("#attached li:nth-child(3) .grip"), chromedp.CSS("#attached li:nth-child(1)")))
 	p.waitFor("the new order", `document.querySelector("#attached li:first-child .name").textContent === "Loyalty Points"`)
-	if got := names(); !slices.Equal(got, []string{"Loyalty Points", "Customer Data", "Client Info"}) {
+	if got := names(); !slices.Equal(got, []string{"Loyalty Points", "Customer Data", "Client Info", "Order History"}) {
 		t.Errorf("order after dragging = %v", got)
 	}
 	// Keyboard: Alt+ArrowDown moves the focused card down.
 	p.do(chromedp.Focus(chromedp.CSS("#attached li:nth-child(1)")), chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
 	p.waitFor("the keyboard move", `document.querySelector("#attached li:first-child .name").textContent === "Customer Data"`)
-	if got := names(); !slices.Equal(got, []string{"Customer Data", "Loyalty Points", "Client Info"}) {
+	if got := names(); !slices.Equal(got, []string{"Customer Data", "Loyalty Points", "Client Info", "Order History"}) {
 		t.Errorf("order after Alt+Down = %v", got)
 	}
 
 	p.do(chromedp.Click(chromedp.CSS(`#attached input[aria-label="Show Client Info to agents"]`)))
 	p.waitFor("the disabled card", `document.querySelector("#attached li:nth-child(3) .switch").textContent === "Disabled"`)
-	if got := names(); !slices.Equal(got, []string{"Customer Data", "Loyalty Points", "Client Info (off)"}) {
+	if got := names(); !slices.Equal(got, []string{"Customer Data", "Loyalty Points", "Client Info (off)", "Order History"}) {
 		t.Errorf("after disabling = %v", got)
 	}
 	p.do(chromedp.Click(chromedp.CSS(`#attached button[aria-label="Detach Loyalty Points"]`)))
-	p.waitFor("the detached card", `document.querySelectorAll("#attached li[data-id]").length === 2`)
+	p.waitFor("the detached card", `document.querySelectorAll("#attached li[data-id]").length === 3`)
 	p.do(chromedp.SetValue(chromedp.ID("attach-select"), eval[string](p, `document.getElementById("attach-select").options[0].value`)), clickID("attach"))
-	p.waitFor("the attached card", `document.querySelectorAll("#attached li[data-id]").length === 3`)
-	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info (off)", "Loyalty Points"}) {
+	p.waitFor("the attached card", `document.querySelectorAll("#attached li[data-id]").length === 4`)
+	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info (off)", "Order History", "Loyalty Points"}) {
 		t.Errorf("after detaching and attaching = %v", got)
 	}
 
 	p.acceptDialog()
 	p.do(chromedp.Click(chromedp.CSS(`button[aria-label="Delete Loyalty Points"]`)))
-	p.waitFor("the deleted integration", `document.querySelectorAll("tbody tr[data-id]").length === 2`)
-	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info (off)"}) {
+	p.waitFor("the deleted integration", `document.querySelectorAll("tbody tr[data-id]").length === 3`)
+	if got := names(); !slices.Equal(got, []string{"Customer Data", "Client Info (off)", "Order History"}) {
 		t.Errorf("after deleting = %v", got)
 	}
 }

@@ -148,7 +148,7 @@ func TestCSPViolationFailsTheTest(t *testing.T) {
 	base := startConsole(t)
 	p := newPage(t, base)
 	p.open("#/profile")
-	p.waitFor("the cards", `__t.cards(document.getElementById("cards")).length === 3`)
+	p.waitFor("the cards", `__t.cards(document.getElementById("cards")).length === 4`)
 	if got := p.takeProblems(); len(got) != 0 {
 		t.Fatalf("problems before the violation: %v", got)
 	}

@@ -155,18 +155,18 @@ func TestProfileRefresh(t *testing.T) {
 	}
 }
 
-// The demo profile: a card with a repeat, a button to the CRM, and a card whose upstream
+// The demo profile: a card with a table of orders, a button to the CRM, and a card whose upstream
 // fails, shown as a clear error card.
 func TestProfileDemoSheet(t *testing.T) {
 	base := startConsole(t)
 	p := newPage(t, base)
 	p.open("#/profile/support/c_1001")
-	p.waitFor("three cards", `__t.statuses(document.getElementById("cards")).join() === "ok,ok,error"`)
+	p.waitFor("four cards", `__t.statuses(document.getElementById("cards")).join() === "ok,ok,error,ok"`)
 	got := eval[map[string]any](p, `(() => {
 		const [crm, , loyalty] = __t.cards(document.getElementById("cards"));
 		const button = crm.shadowRoot.querySelector("a.button");
 		return {
-			count: crm.shadowRoot.querySelectorAll(".table tbody tr").length,
+			count: crm.shadowRoot.querySelectorAll("section.table tbody tr").length,
 			href: button.href, target: button.target, rel: button.rel, label: button.textContent,
 			error: loyalty.shadowRoot.querySelector('[role="alert"]').textContent,
 			date: crm.shadowRoot.querySelector('[data-kind="date"]').dataset.raw,

@@ -1,6 +1,6 @@
 // Package demo is the demo world the examples share: a mock CRM and order system served in
-// process, the three integrations a team admin configures against them (Customer Data,
-// Client Info and Loyalty Points), two inboxes and a few contacts.
+// process, the four integrations a team admin configures against them (Customer Data,
+// Client Info, Loyalty Points and the chained Order History), two inboxes and a few contacts.
 package demo
 
 import (
@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 
 	"github.com/inboxkit/inboxkit/integration"
@@ -29,12 +30,13 @@ var (
 // once by an admin and only ever stored sealed.
 const OrderToken = "ord_live_51HxQz"
 
-// Contacts returns the demo team's contacts: Ada is a CRM customer, Grace is a client of the
-// order system only, and Linus has no email, so cards that need one are not applicable.
+// Contacts returns the demo team's contacts: Ada is a CRM customer on the vip plan, Grace is
+// on the free plan, so the Order History card (paid plans only) is not for her, and Linus has
+// no email, so cards that need one are not applicable.
 func Contacts() []integration.Contact {
 	return []integration.Contact{
-		{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"},
-		{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100"},
+		{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com", Attributes: map[string]string{"plan": "vip"}},
+		{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100", Attributes: map[string]string{"plan": "free"}},
 		{ID: "c_1003", Name: "Linus Torvalds"},
 	}
 }
@@ -63,6 +65,16 @@ const ClientTemplate = `{"version": 1, "sections": [
     {"label": "Open Orders", "value": "{{client.open_orders}}", "format": {"type": "number"}},
     {"label": "Status", "value": "{{client.status}}", "format": {"type": "badge", "tones": {"active": "success"}}}]}]}`
 
+// HistoryTemplate shows a chained integration: the customer from its first step ("customer")
+// and their orders from its second ("orders").
+const HistoryTemplate = `{"version": 1, "sections": [
+  {"type": "keyvalue", "items": [
+    {"label": "Customer", "value": "{{steps.customer.body.name}}"},
+    {"label": "Orders", "value": "{{steps.orders.body.count}}", "format": {"type": "number"}}]},
+  {"type": "table", "path": "steps.orders.body.orders", "columns": [
+    {"label": "Order", "value": "{{id}}"},
+    {"label": "Shipped", "value": "{{shipped_at}}", "format": {"type": "date"}}]}]}`
+
 // customers are the CRM's records by email.
 var customers = map[string]string{
 	"ada@example.com": `{"id": 12345, "name": "Ada Lovelace", "tier": "Gold", "ltv": 2850,
@@ -72,6 +84,12 @@ var customers = map[string]string{
 			           {"id": "A-1001", "total": 1740.5, "status": "shipped"}]}`,
 	"grace@example.com": `{"id": 12346, "name": "Grace Hopper", "tier": "Silver", "ltv": 310.25,
 			"last_purchase_at": "2023-11-02T09:00:00Z", "orders": []}`,
+}
+
+// orders are the order system's shipped orders by CRM customer ID.
+var orders = map[string]string{
+	"12345": `{"count": 2, "orders": [{"id": "A-1002", "shipped_at": "2024-01-10"}, {"id": "A-1001", "shipped_at": "2023-12-02"}]}`,
+	"12346": `{"count": 0, "orders": []}`,
 }
 
 // Upstreams are the mock CRM and order system, with call counters. The order system's
@@ -101,6 +119,15 @@ func StartUpstreams() *Upstreams {
 		switch {
 		case u.OrdersDown.Load():
 			http.Error(w, `{"error":"maintenance"}`, http.StatusServiceUnavailable)
+		case strings.HasPrefix(r.URL.Path, "/api/v1/customers/") && r.Method == http.MethodGet:
+			id, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/customers/"), "/orders")
+			body, found := orders[id]
+			if !ok || !found {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, body)
 		case r.URL.Path == "/loyalty":
 			http.Error(w, `{"error":"loyalty database unavailable"}`, http.StatusServiceUnavailable)
 		case r.URL.Path != "/api/v1/clients" || r.Method != http.MethodPost:
@@ -128,7 +155,7 @@ func (u *Upstreams) Close() {
 
 // Integrations are the demo integrations as created.
 type Integrations struct {
-	Customer, Client, Loyalty *integration.Integration
+	Customer, Client, Loyalty, History *integration.Integration
 }
 
 // NewStore returns a memstore with the demo inboxes.
@@ -139,8 +166,8 @@ func NewStore() *memstore.Store {
 	return store
 }
 
-// Setup creates the three demo integrations as admin and attaches them: Support shows all
-// three, Sales two, in another order.
+// Setup creates the four demo integrations as admin and attaches them: Support shows all
+// four, Sales two, in another order.
 func Setup(ctx context.Context, svc *integration.Service, admin integration.Actor, u *Upstreams) (*Integrations, error) {
 	customer, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Customer Data", Description: "Customer record from the CRM",
@@ -169,16 +196,31 @@ func Setup(ctx context.Context, svc *integration.Service, admin integration.Acto
 	if err != nil {
 		return nil, err
 	}
+	// A chained integration: the CRM's customer, then that customer's orders from the order
+	// system, for contacts on a paid plan only.
+	history, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Order History", Description: "Shipped orders of CRM customers on a paid plan",
+		URL: u.CRM.URL + "/customers?email={{contact.email}}", StepName: "customer",
+		Steps: []integration.Step{{
+			Name: "orders", URL: u.Orders.URL + "/api/v1/customers/{{steps.customer.body.id}}/orders",
+		}},
+		Condition:    json.RawMessage(`{"path": "contact.attributes.plan", "op": "in", "value": ["pro", "vip"]}`),
+		CacheMinutes: 15, Active: true,
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(HistoryTemplate)},
+	})
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range []struct {
 		id, inbox string
 		pos       int
 	}{
-		{customer.ID, Support.ID, 1}, {client.ID, Support.ID, 2}, {loyalty.ID, Support.ID, 3},
+		{customer.ID, Support.ID, 1}, {client.ID, Support.ID, 2}, {loyalty.ID, Support.ID, 3}, {history.ID, Support.ID, 4},
 		{client.ID, Sales.ID, 1}, {customer.ID, Sales.ID, 2},
 	} {
 		if err := svc.Attach(ctx, admin, a.id, a.inbox, a.pos); err != nil {
 			return nil, err
 		}
 	}
-	return &Integrations{Customer: customer, Client: client, Loyalty: loyalty}, nil
+	return &Integrations{Customer: customer, Client: client, Loyalty: loyalty, History: history}, nil
 }

@@ -48,6 +48,8 @@ func newWorld(t *testing.T) *world {
 		case "/fail":
 			w.WriteHeader(http.StatusServiceUnavailable)
 			io.WriteString(w, `{"error": "down"}`)
+		case "/orders/12345":
+			io.WriteString(w, `{"count": 1, "orders": [{"id": "A-1", "shipped_at": "2024-01-10"}]}`)
 		default:
 			io.WriteString(w, `{"id": 12345, "name": "Ada", "tier": "Gold", "ltv": 2850, "since": "2024-01-15T14:30:00Z",
 			  "orders": [{"id": "A-1", "total": 129.5, "status": "shipped", "url": "https://shop.example.com/o/A-1"}, {"id": "A-2", "total": 80, "status": "pending", "url": "javascript:alert(1)"}]}`)
@@ -107,7 +109,15 @@ func newWorld(t *testing.T) *world {
 			if ref.ContactID != "c-ada" || a.TeamID != "acme" {
 				return integration.Contact{}, nil, integration.ErrNotFound
 			}
-			return integration.Contact{ID: "c-ada", Name: "Ada <b>Lovelace</b>", Email: "ada@example.com"}, nil, nil
+			var conv *integration.Conversation
+			if ref.ConversationID != "" {
+				conv = &integration.Conversation{ID: ref.ConversationID, Subject: "Refund", Status: "open", Channel: "email",
+					AssigneeID: "agent-7", Labels: []string{"billing", "urgent"}}
+			}
+			return integration.Contact{ID: "c-ada", Name: "Ada <b>Lovelace</b>", Email: "ada@example.com"}, conv, nil
+		},
+		Viewer: func(_ context.Context, a integration.Actor) (*integration.Agent, *integration.Team, error) {
+			return &integration.Agent{ID: "agent-7", Name: "Grace", Email: "grace@helpdesk.example"}, &integration.Team{Name: "Acme Support", Location: time.UTC}, nil
 		},
 		Webhooks: func(name string) http.Handler {
 			if name == "chat" {
@@ -243,6 +253,63 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("admin", "PUT", "/inboxes/support/card-order", `{"integration_ids": ["`+failing.ID+`", "`+crm.ID+`", "`+raw.ID+`"]}`, 200, nil)
 	w.call("admin", "PUT", "/inboxes/support/card-order", `{"integration_ids": ["`+crm.ID+`"]}`, 422, nil)
 
+	// Chained integrations with run conditions: one renders two steps, one fails at its second
+	// step (the card's error names it), one never runs for Ada (not applicable, with a reason).
+	history := `{"name": "History", "url": "` + upstream + `/c?agent={{agent.id}}", "step_name": "customer", "active": true, "required_variables": ["agent.id"],
+	  "steps": [{"name": "orders", "url": "` + upstream + `/orders/{{steps.customer.body.id}}", "query": [{"name": "by", "value": "{{agent.email}}"}]}],
+	  "condition": {"path": "conversation.status", "op": "eq", "value": "open"},
+	  "display": {"enabled": true, "template": {"version": 1, "sections": [{"type": "keyvalue", "items": [{"label": "Orders", "value": "{{steps.orders.body.count}}"}]}]}}}`
+	var chained, broken, vip integration.Integration
+	w.call("admin", "POST", "/integrations", history, 201, &chained)
+	w.call("admin", "POST", "/integrations", `{"name": "Broken", "url": "`+upstream+`/c", "active": true,
+	  "steps": [{"name": "orders", "method": "GET", "url": "`+upstream+`/fail?id={{steps.main.body.id}}", "show_earlier_steps": true}]}`, 201, &broken)
+	w.call("admin", "POST", "/integrations", `{"name": "VIP", "url": "`+upstream+`/c", "active": true,
+	  "condition": {"path": "contact.attributes.plan", "op": "eq", "value": "vip"}}`, 201, &vip)
+	w.call("admin", "POST", "/integrations", `{"name": "Bad", "url": "`+upstream+`/c", "condition": {"path": "x", "op": "nope"}, "steps": [{"name": "Bad name", "url": "ftp://x"}]}`, 422, nil)
+	for i, id := range []string{chained.ID, broken.ID, vip.ID} {
+		w.call("admin", "PUT", "/inboxes/support/integrations/"+id, `{"position": `+strconv.Itoa(i+4)+`}`, 200, nil)
+	}
+	var profile struct {
+		Cards []struct {
+			Name, Status, Reason string
+			Error                *struct{ Step string }
+		}
+	}
+	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile?conversation_id=conv-1", "", 200, &profile)
+	got := map[string]string{}
+	for _, c := range profile.Cards {
+		got[c.Name] = c.Status + " " + c.Reason
+		if c.Error != nil {
+			got[c.Name] += " step " + c.Error.Step
+		}
+	}
+	want := map[string]string{"History": "ok ", "Broken": "error  step orders", "VIP": "not_applicable condition_not_met"}
+	for name, st := range want {
+		if got[name] != st {
+			t.Errorf("card %s = %q, want %q", name, got[name], st)
+		}
+	}
+	type testResult struct { // the fields checked here
+		Success, Sent bool
+		Reason        string
+		Steps         []struct {
+			Name       string
+			StatusCode int `json:"status_code"`
+		}
+	}
+	var res testResult
+	w.call("admin", "POST", "/integrations/test", `{"integration": `+history+`, "conversation": {"id": "v-1", "status": "open", "channel": "chat", "assignee_id": "a-1", "labels": ["vip"]},
+	  "agent": {"id": "a-1", "name": "Grace", "email": "grace@helpdesk.example"}, "team": {"name": "Acme", "time_zone": "Europe/Paris"}, "live": true}`, 200, &res)
+	if !res.Success || len(res.Steps) != 1 || res.Steps[0].StatusCode != 200 {
+		t.Errorf("live test of a chain: success %v, steps %+v", res.Success, res.Steps)
+	}
+	res = testResult{}
+	w.call("admin", "POST", "/integrations/test", `{"integration": `+history+`, "conversation": {"id": "v-1", "status": "closed"}, "live": true}`, 200, &res)
+	if res.Reason != integration.ReasonCondition || res.Sent {
+		t.Errorf("live test whose condition does not hold: reason %q, sent %v", res.Reason, res.Sent)
+	}
+	w.call("admin", "POST", "/integrations/test", `{"integration": `+history+`, "team": {"time_zone": "Mars/Olympus"}}`, 422, nil)
+
 	sample := `"contact": {"id": "c-1", "name": "Zoë", "email": "zoe@example.com", "attributes": {"plan": "pro"}}, "conversation": {"id": "v-1", "subject": "Hi"}, "inbox": {"id": "support", "name": "Support"}`
 	w.call("admin", "POST", "/integrations/test", `{"integration": `+integrationBody("New", "/c")+`, `+sample+`}`, 200, nil)
 	w.call("admin", "POST", "/integrations/test", `{"integration": `+integrationBody("New", "/c")+`, `+sample+`, "live": true}`, 200, nil)
@@ -278,7 +345,7 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("agent", "GET", "/inboxes/support/contacts/c-nobody/profile", "", 404, nil)
 	stream := w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile/stream", "", 200, nil)
 	events, err := apitest.ParseEvents(stream)
-	if err != nil || len(events) != 5 { // cards, three card events, done
+	if err != nil || len(events) != 8 { // cards, six card events, done
 		t.Errorf("stream: %d events, %v:\n%s", len(events), err, stream)
 	}
 	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile/stream?refresh=true&integration_id="+crm.ID, "", 200, nil)

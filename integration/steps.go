@@ -1,0 +1,288 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/inboxkit/inboxkit/template"
+	"github.com/inboxkit/inboxkit/variables"
+)
+
+// MaxSteps is the most requests one integration makes per card: its own request and up to
+// MaxSteps-1 [Step]s.
+const MaxSteps = 3
+
+// DefaultStepName is the name of an integration's own request in a chained integration whose
+// StepName is empty.
+const DefaultStepName = "main"
+
+// stepsPrefix opens a reference to an earlier step's response: steps.NAME.body.PATH.
+const stepsPrefix = "steps."
+
+// Step is a further request of a chained integration ([Integration].Steps), sent after the
+// integration's own request and the steps before it, whose responses its templates may read:
+// {{steps.lookup.body.customer.id}} is the value at the gjson path customer.id in the response
+// of the step named lookup (a string as is, a number, boolean, object or array as its JSON
+// text), escaped by its position like any variable. Every other variable is available too, and
+// {{secret.NAME}} (in header values) when the step's URL has the scheme, host and port of the
+// integration's URL, so a credential goes nowhere its integration did not already send it.
+//
+// Each step is cached on its own expanded request, with the integration's cache duration and
+// timeout. A step whose references are all found runs; when one is missing (null, absent or "")
+// the card is [StatusNotApplicable] with [ReasonMissingStepValue], or, with ShowEarlierSteps,
+// shows the steps before it.
+type Step struct {
+	// Name is how later steps and the display template refer to the step: 1 to 32 lower-case
+	// letters, digits and '_', starting with a letter, unique in the integration.
+	Name string `json:"name"`
+	// Method, URL, Headers, Query and Body are as in [Integration]. A step's header cannot be
+	// a secret header (reference one of the integration's Secrets instead).
+	Method  string       `json:"method,omitempty"`
+	URL     string       `json:"url"`
+	Headers []Header     `json:"headers,omitempty"`
+	Query   []QueryParam `json:"query,omitempty"`
+	Body    string       `json:"body,omitempty"`
+	// ShowEarlierSteps shows the card with the steps before this one when a value this step
+	// needs from them is missing, instead of making the card not applicable.
+	ShowEarlierSteps bool `json:"show_earlier_steps,omitempty"`
+}
+
+// effectiveMethod returns Method, or GET when it is empty.
+func (st *Step) effectiveMethod() string {
+	if st.Method == "" {
+		return MethodGet
+	}
+	return st.Method
+}
+
+// EffectiveStepName returns StepName, or [DefaultStepName] when it is empty.
+func (in *Integration) EffectiveStepName() string {
+	if in.StepName == "" {
+		return DefaultStepName
+	}
+	return in.StepName
+}
+
+// compiledStep is one compiled Step.
+type compiledStep struct {
+	name        string
+	c           *compiled // the step's request: url, query, headers, body, secrets
+	showEarlier bool
+}
+
+// validStepName reports whether s is a step name: [a-z][a-z0-9_]{0,31}.
+func validStepName(s string) bool {
+	if s == "" || len(s) > 32 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// compileSteps validates and compiles the steps of in into c. Each step may reference the
+// steps before it, the integration's own request (in.EffectiveStepName()) first; a reference
+// to itself or a later step is an unknown variable at the field that makes it.
+func compileSteps(ps *problems, in *Integration, c *compiled, secretNames map[string]bool) {
+	if in.StepName != "" && !validStepName(in.StepName) {
+		ps.add("/step_name", CodeInvalid, "step name must be 1-32 lower-case letters, digits or '_', starting with a letter")
+	}
+	if len(in.Steps) == 0 {
+		return
+	}
+	if len(in.Steps) > MaxSteps-1 {
+		ps.add("/steps", CodeOutOfRange, "an integration makes at most %d requests: its own and %d steps", MaxSteps, MaxSteps-1)
+		return
+	}
+	c.stepName = in.EffectiveStepName()
+	earlier := []string{c.stepName}
+	origin, _ := urlOrigin(in.URL)
+	for i := range in.Steps {
+		st := &in.Steps[i]
+		at := fmt.Sprintf("/steps/%d", i)
+		switch {
+		case !validStepName(st.Name):
+			ps.add(at+"/name", CodeInvalid, "step name must be 1-32 lower-case letters, digits or '_', starting with a letter")
+		case slices.Contains(earlier, st.Name):
+			ps.add(at+"/name", CodeDuplicate, "step %q is defined twice (the integration's own request is %q)", st.Name, c.stepName)
+		}
+		// Strict: an undefined step value is an error naming it (see stepValueMissing), except
+		// under a default filter; in a step's expansion every other variable is defined.
+		opts := varOptions()
+		opts.Strict = true
+		for _, name := range earlier {
+			opts.Prefixes = append(opts.Prefixes, stepsPrefix+name+".body.")
+		}
+		for j, h := range st.Headers {
+			if h.Secret {
+				ps.add(fmt.Sprintf("%s/headers/%d/secret", at, j), CodeInvalid,
+					"a step's header cannot be a secret header; add the credential to the integration's secrets and use {{secret.NAME}}")
+			}
+		}
+		sc := &compiled{}
+		before := len(*ps)
+		compileCall(ps, at, sc, call{st.effectiveMethod(), st.URL, st.Query, st.Headers, st.Body}, opts, secretNames)
+		if len(sc.secrets) > 0 {
+			if o, ok := urlOrigin(st.URL); !ok || o != origin {
+				ps.add(at+"/url", CodeInvalid, "a step that uses the integration's secrets must call the scheme, host and port of the integration's URL")
+			}
+		}
+		earlier = append(earlier, st.Name)
+		if len(*ps) > before {
+			continue
+		}
+		c.steps = append(c.steps, compiledStep{name: st.Name, c: sc, showEarlier: st.ShowEarlierSteps})
+		c.secrets = append(c.secrets, sc.secrets...)
+	}
+}
+
+// stepBodies are the responses of the steps run so far, by name.
+type stepBodies struct {
+	names  []string
+	bodies [][]byte
+}
+
+// lookup resolves steps.NAME.body.PATH. A string is its text; a number, boolean, object or
+// array its JSON text; null, "" or nothing is undefined.
+func (sb *stepBodies) lookup(ref string) string {
+	rest, _ := strings.CutPrefix(ref, stepsPrefix)
+	name, path, ok := strings.Cut(rest, ".body.")
+	if !ok || sb == nil {
+		return ""
+	}
+	i := slices.Index(sb.names, name)
+	if i < 0 {
+		return ""
+	}
+	r := gjson.GetBytes(sb.bodies[i], path)
+	switch r.Type {
+	case gjson.Null:
+		return ""
+	case gjson.String:
+		return r.Str
+	}
+	return r.Raw
+}
+
+// stepValueMissing returns the step reference err reports undefined: building a step's request
+// failed for lack of a value from an earlier step.
+func stepValueMissing(err error) (string, bool) {
+	if ve, ok := errors.AsType[*variables.ValueError](err); ok && errors.Is(ve, variables.ErrUndefined) {
+		return ve.Name, true
+	}
+	return "", false
+}
+
+// stepIntegration returns in with the request of its step i in place of its own: what the
+// request builder, the secret opener and the cache key read. Secrets, scope, cache duration and
+// timeout stay the integration's.
+func stepIntegration(in *Integration, i int) *Integration {
+	st := &in.Steps[i]
+	c := *in
+	c.Method, c.URL, c.Headers, c.Query, c.Body = st.Method, st.URL, st.Headers, st.Query, st.Body
+	return &c
+}
+
+// stepsDocument returns the document a chained integration's display template renders:
+// {"steps": {"NAME": {"body": ...}, ...}} with every step that ran, in order. Names are
+// validated step names and bodies valid JSON, so they are written as they are.
+func stepsDocument(sb *stepBodies) []byte {
+	n := 32
+	for i, b := range sb.bodies {
+		n += len(sb.names[i]) + len(b) + 16
+	}
+	doc := make([]byte, 0, n)
+	doc = append(doc, `{"steps":{`...)
+	for i, b := range sb.bodies {
+		if i > 0 {
+			doc = append(doc, ',')
+		}
+		doc = append(doc, '"')
+		doc = append(doc, sb.names[i]...)
+		doc = append(doc, `":{"body":`...)
+		doc = append(doc, b...)
+		doc = append(doc, '}')
+	}
+	return append(doc, "}}"...)
+}
+
+// stepError is the failure of one step of a chained integration; the card names the step.
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return fmt.Sprintf("integration: step %q: %v", e.step, e.err) }
+func (e *stepError) Unwrap() error { return e.err }
+
+// chain runs the steps of c after the integration's own response first, for a profile load,
+// and returns the document the display renders. When a step lacks a value it returns the
+// earlier steps' document (ShowEarlierSteps) or nil with out set not applicable. A stale step
+// response is used and marks the card stale with its error, as for the integration's own.
+func (s *Service) chain(ctx context.Context, in *Integration, c *compiled, v *vars, refresh bool, first []byte, out *Card) ([]byte, error) {
+	if !json.Valid(first) {
+		return nil, &stepError{c.stepName, template.ErrInvalidJSON}
+	}
+	sb := &stepBodies{names: []string{c.stepName}, bodies: [][]byte{first}}
+	sv := *v
+	sv.steps = sb
+	for i := range c.steps {
+		st := &c.steps[i]
+		req, err := s.request(stepIntegration(in, i), st.c, &sv)
+		if name, ok := stepValueMissing(err); ok {
+			if st.showEarlier {
+				break
+			}
+			out.Status, out.Reason, out.Missing = StatusNotApplicable, ReasonMissingStepValue, []string{name}
+			return nil, nil
+		}
+		if err != nil {
+			return nil, &stepError{st.name, err}
+		}
+		req.Refresh = refresh
+		resp, err := s.exec.Do(ctx, req)
+		if resp == nil || (err != nil && !resp.Stale) {
+			if err == nil {
+				err = fmt.Errorf("integration: executor returned no response and no error (%T)", s.exec)
+			}
+			return nil, &stepError{st.name, err}
+		}
+		out.FromCache = out.FromCache && resp.FromCache
+		if err != nil {
+			out.Stale, out.Error = true, cardError(&stepError{st.name, err})
+		}
+		body := resp.Body.Bytes()
+		if !json.Valid(body) {
+			return nil, &stepError{st.name, template.ErrInvalidJSON}
+		}
+		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, body)
+	}
+	return stepsDocument(sb), nil
+}
+
+// stepsEqual reports whether two step lists are the same configuration.
+func stepsEqual(a, b []Step) bool {
+	return slices.EqualFunc(a, b, func(x, y Step) bool {
+		return x.Name == y.Name && x.Method == y.Method && x.URL == y.URL && x.Body == y.Body &&
+			x.ShowEarlierSteps == y.ShowEarlierSteps && slices.Equal(x.Headers, y.Headers) && slices.Equal(x.Query, y.Query)
+	})
+}
+
+// cloneSteps returns a deep copy of steps.
+func cloneSteps(steps []Step) []Step {
+	c := slices.Clone(steps)
+	for i := range c {
+		c[i].Headers = slices.Clone(c[i].Headers)
+		c[i].Query = slices.Clone(c[i].Query)
+	}
+	return c
+}
