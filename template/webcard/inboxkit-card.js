@@ -118,7 +118,6 @@ img { max-width: 100%; height: auto; }
 pre { margin: 0; font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 24em; overflow: auto; }
 .state { display: flex; gap: .6em; align-items: flex-start; color: var(--_muted); }
 .state.error { color: var(--inboxkit-danger-fg, #a40e26); }
-.state .category { display: block; font-size: .8em; opacity: .8; }
 .skeleton { display: grid; gap: .5em; }
 .skeleton span { height: .8em; border-radius: 4px; background: var(--_surface); animation: pulse 1.2s ease-in-out infinite; }
 .skeleton span:nth-child(2) { width: 70%; }
@@ -503,9 +502,10 @@ class InboxkitCard extends HTMLElement {
         const st = el("div", "state error");
         st.part = "state";
         st.setAttribute("role", "alert");
-        const msg = el("span", undefined, (c.error && c.error.message) || "The service could not be queried.");
-        if (c.error && c.error.category) msg.append(el("span", "category", c.error.category.replaceAll("_", " ")));
-        st.append(msg);
+        // The agent reads the sentence; the machine category stays out of sight, for styles
+        // and scripts (data-category).
+        if (c.error && typeof c.error.category === "string") st.dataset.category = c.error.category;
+        st.append(el("span", undefined, (c.error && c.error.message) || "The service could not be queried."));
         return [st];
       }
       case "not_applicable": {

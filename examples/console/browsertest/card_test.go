@@ -61,6 +61,7 @@ func TestCardElement(t *testing.T) {
 			loadingStatus: sr(loading).querySelector('[role="status"]').textContent,
 			loadingRefresh: !!sr(loading).querySelector("button.refresh"),
 			error: sr(failed).querySelector('[role="alert"]').textContent,
+			errorCategory: sr(failed).querySelector('[role="alert"]').dataset.category,
 			na: sr(na).querySelector(".state").textContent,
 			stale: sr(stale).querySelector(".stale").textContent,
 			staleTitle: sr(stale).querySelector(".stale").title,
@@ -83,7 +84,7 @@ func TestCardElement(t *testing.T) {
 	})()`)
 	want := map[string]any{
 		"loadingBusy": "true", "loadingStatus": "Loading…", "loadingRefresh": false,
-		"error": "The service did not respond in time.timeout",
+		"error": "The service did not respond in time.", "errorCategory": "timeout",
 		"na":    "Not available for this contact: no contact.phone_number.",
 		"stale": "Stale", "staleTitle": "The service failed (HTTP 503).", "updated": "Updated 5 minutes ago",
 		"count": "1 of 7 shown", "caption": "Invoices", "scope": "col", "region": "Invoices",

@@ -169,11 +169,12 @@ func TestProfileDemoSheet(t *testing.T) {
 			count: crm.shadowRoot.querySelectorAll("section.table tbody tr").length,
 			href: button.href, target: button.target, rel: button.rel, label: button.textContent,
 			error: loyalty.shadowRoot.querySelector('[role="alert"]').textContent,
+			category: loyalty.shadowRoot.querySelector('[role="alert"]').dataset.category,
 			date: crm.shadowRoot.querySelector('[data-kind="date"]').dataset.raw,
 		};
 	})()`)
 	want := map[string]any{"count": 3.0, "href": "https://crm.example.com/customers/12345", "target": "_blank",
-		"rel": "noopener noreferrer", "label": "Open in CRM", "error": "The service failed (HTTP 503).upstream 5xx",
+		"rel": "noopener noreferrer", "label": "Open in CRM", "error": "The service failed (HTTP 503).", "category": "upstream_5xx",
 		"date": `"2024-01-15T14:30:00Z"`}
 	for k, v := range want {
 		if got[k] != v {
