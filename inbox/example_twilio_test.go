@@ -53,5 +53,5 @@ func ExampleNormalizePhone() {
 	// +14155550101 <nil>
 	// +442079460958 <nil>
 	// +442079460958 <nil>
-	//  inbox: phone number: not digits and separators
+	//  variables: phone number: not digits and separators
 }

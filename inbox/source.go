@@ -216,7 +216,7 @@ func NewDecoder(src Source) (*Decoder, error) {
 	if m.Email == "" && m.Phone == "" {
 		add("/mapping/email", CodeRequired, "one of mapping.email or mapping.phone is required")
 	}
-	if src.DefaultCallingCode != "" && !validCallingCode(src.DefaultCallingCode) {
+	if src.DefaultCallingCode != "" && !variables.ValidCallingCode(src.DefaultCallingCode) {
 		add("/default_calling_code", CodeInvalidCallingCode, "1 to 3 digits without '+' or a leading zero")
 	}
 	checkPath("/mapping/text", m.Text, false)

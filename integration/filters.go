@@ -145,8 +145,7 @@ func filterJSON(v, _ string) (string, error) {
 }
 
 func checkCallingCode(arg string) error {
-	code := strings.TrimPrefix(arg, "+")
-	if code == "" || len(code) > 3 || strings.Trim(code, "0123456789") != "" || code[0] == '0' {
+	if !variables.ValidCallingCode(strings.TrimPrefix(arg, "+")) {
 		return errors.New("e164 needs a country calling code of 1 to 3 digits, such as 1 or 44")
 	}
 	return nil
@@ -154,38 +153,16 @@ func checkCallingCode(arg string) error {
 
 var errNotPhone = errors.New("value is not a phone number that can be written in E.164")
 
-// filterE164 normalizes a phone number to E.164: "+" and 8 to 15 digits. Spaces, dots, dashes,
-// slashes and parentheses are dropped; "00" opens an international number; a national number
-// (one leading trunk 0 dropped) takes the calling code arg. An empty value stays empty.
+// filterE164 writes a phone number in E.164 with variables.NormalizePhone, the normalizer inbox
+// matches senders with, completing a national number with the calling code arg ("44" or
+// "+44"). An empty value stays empty.
 func filterE164(v, arg string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	var digits []byte
-	plus := false
-	for i, r := range strings.TrimSpace(v) {
-		switch {
-		case r >= '0' && r <= '9':
-			digits = append(digits, byte(r))
-		case r == '+' && i == 0:
-			plus = true
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')' || r == '/' || r == '\u00a0':
-		default:
-			return "", errNotPhone
-		}
-	}
-	s := string(digits)
-	switch {
-	case plus:
-	case strings.HasPrefix(s, "00"):
-		s = s[2:]
-	case arg != "":
-		s = strings.TrimPrefix(arg, "+") + strings.TrimPrefix(s, "0")
-	default:
+	e164, err := variables.NormalizePhone(v, strings.TrimPrefix(arg, "+"))
+	if err != nil {
 		return "", errNotPhone
 	}
-	if len(s) < 8 || len(s) > 15 || s[0] == '0' {
-		return "", errNotPhone
-	}
-	return "+" + s, nil
+	return e164, nil
 }
