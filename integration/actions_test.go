@@ -546,4 +546,13 @@ func TestActionModel(t *testing.T) {
 	if *in.Actions[0].Fields[5].Max != 99.5 || *in.Actions[0].Fields[5].Min != 0 || in.Actions[0].Headers[0].Value == "changed" {
 		t.Error("Clone shares the actions with the original")
 	}
+	// Validation refuses a secret header in an action; one in a stored integration is still
+	// never shown.
+	in.Actions[0].Headers = append(in.Actions[0].Headers, integration.Header{Name: "X-Key", Value: testSecret, Secret: true})
+	if r := in.Redact(); r.Actions[0].Headers[2].Value != integration.Redacted || in.Actions[0].Headers[2].Value != testSecret {
+		t.Errorf("Redact: action header %q (original %q), want it redacted in the copy only", r.Actions[0].Headers[2].Value, in.Actions[0].Headers[2].Value)
+	}
+	if b, _ := json.Marshal(in); strings.Contains(string(b), testSecret) {
+		t.Errorf("the JSON encoding holds an action's secret header: %s", b)
+	}
 }
