@@ -290,3 +290,34 @@ func FuzzActionInputs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzActionResultMessage checks that whatever an upstream answers, the result message is
+// produced without a panic, at most maxActionMessage runes (and the ellipsis), without control
+// or bidi-override characters other than line breaks and tabs, and never with a secret.
+func FuzzActionResultMessage(f *testing.F) {
+	for _, s := range []string{`{"message": "Done"}`, `{"message": {"a": 1}}`, `{"message": ["x"]}`, `{"message": null}`,
+		`{"message": "` + strings.Repeat("é", 600) + `"}`, `{"message": "a\u202eb\u0000c\r\nd tok_1"}`, `[` + strings.Repeat(`[`, 5000),
+		`not json`, `{"message": 12.5e300}`} {
+		f.Add([]byte(s))
+	}
+	var ps problems
+	t := compileResultPath(&ps, "/result_path", "message")
+	if t == nil {
+		f.Fatal(ps)
+	}
+	s := &Service{loc: time.UTC}
+	f.Fuzz(func(tt *testing.T, body []byte) {
+		msg := s.resultMessage(t, body, time.Unix(0, 0), []string{"tok_1"})
+		if n := utf8.RuneCountInString(msg); n > maxActionMessage+1 {
+			tt.Fatalf("message of %d runes", n)
+		}
+		if strings.Contains(msg, "tok_1") {
+			tt.Fatalf("message %q holds the secret", msg)
+		}
+		for _, r := range msg {
+			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+				tt.Fatalf("message %q holds the control character %U", msg, r)
+			}
+		}
+	})
+}
