@@ -87,7 +87,9 @@
 // ([*ConfirmationError], wrapping [ErrConfirmationRequired]) and is sent once, never retried;
 // no action is ever cached. The [ActionResult] carries the status and a message picked from
 // the response by ResultPath. [Options].Audit receives an [AuditEvent] for every run: who,
-// what, when and the outcome, never a secret, a contact's values or an input's value.
+// what, when and the outcome, never a secret, a contact's values or an input's value. An admin
+// tests one action from the editor with [TestRequest].Action and Inputs: a dry run shows its
+// request, a live one (confirmed with ConfirmSend for a non-GET action) sends it once.
 //
 // # Validation and the JSON encoding
 //
