@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -449,6 +450,30 @@ func TestActionButtonsOnOKCardsOnly(t *testing.T) {
 	b, _ := json.Marshal(buttons)
 	if got, want := string(b), `[{"name":"ping","label":"Ping","method":"GET","confirm":"Ping?"}]`; got != want {
 		t.Errorf("buttons encode as %s, want %s", got, want)
+	}
+
+	// A stale card (a refresh failed; the cached data is shown) keeps its buttons.
+	var down atomic.Bool
+	flaky := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		jsonReply(`{"id": 1}`)(w, r)
+	})
+	cached := ae.create(t, &integration.Integration{Name: "cached", URL: flaky.URL + "/c", Active: true, CacheMinutes: 10, Actions: act})
+	req := &integration.ProfileRequest{InboxID: "a1", Contact: ada, IntegrationID: cached.ID}
+	if _, err := ae.svc.Profile(t.Context(), memberA, req); err != nil {
+		t.Fatal(err)
+	}
+	down.Store(true)
+	req.Refresh = true
+	cards, err = ae.svc.Profile(t.Context(), memberA, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cards[0]; !c.Stale || c.Status != integration.StatusOK || len(c.Actions) != 1 {
+		t.Errorf("stale card: stale %v, status %s, %d buttons; want a stale ok card with its button", c.Stale, c.Status, len(c.Actions))
 	}
 }
 
