@@ -32,7 +32,7 @@ func (h *Handler) table() []*route {
 			summary: "Delete an integration and its attachments", ok: 204, errors: []int{403, 404}, handle: h.deleteIntegration},
 		{method: "POST", path: "/integrations/test", op: "testIntegration", tag: "integrations",
 			summary:     "Test an integration with sample data",
-			description: "Admins only. A dry run expands the request; a live run sends it (never through the cache) and renders the preview. A live run of a method other than GET needs confirm_send. Secret values are redacted everywhere in the result.",
+			description: "Admins only. A dry run expands the request; a live run sends it (never through the cache) and renders the preview. A live run of a method other than GET needs confirm_send. With action (and inputs), the run tests that action of the integration instead, its inputs' problems at /inputs/NAME. Secret values are redacted everywhere in the result.",
 			body:        "TestRequest", ok: 200, result: "TestResult", errors: std, handle: h.testIntegration},
 
 		{method: "GET", path: "/catalog", op: "listCatalog", tag: "catalog",
@@ -85,6 +85,12 @@ func (h *Handler) table() []*route {
 		{method: "POST", path: "/inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh", op: "refreshProfile", tag: "profile",
 			summary: "Refresh one card or all", description: "Skips the cache read and stores the fresh responses.",
 			body: "RefreshRequest", ok: 200, result: "Profile", errors: []int{400, 404, 413, 415}, handle: h.refreshProfile},
+		{method: "POST", path: "/inboxes/{inbox_id}/contacts/{contact_id}/integrations/{integration_id}/actions/{action}", op: "runAction", tag: "profile",
+			summary: "Run an action of a card for the contact",
+			description: "Any member of the team. The integration must be attached, enabled and active in the inbox, and apply to the contact (422 not_applicable otherwise). " +
+				"Invalid inputs are 422 with a problem at /inputs/NAME each; an action that needs confirmation without confirmed is 428 confirmation_required, its detail the prompt to show. " +
+				"Nothing is sent in these cases. Otherwise the request is sent once (never from the cache; a non-GET action is never retried) and its outcome is 200, failed or not.",
+			body: "ActionRequest", ok: 200, result: "ActionResult", errors: []int{400, 404, 413, 415, 422, 428}, handle: h.runAction},
 		{method: "POST", path: "/cache/invalidations", op: "invalidateCache", tag: "profile",
 			summary: "Drop the cached responses of an integration or of a contact",
 			description: "With integration_id alone, every cached response of the integration (admins only): the next load of every contact calls the upstream. " +
@@ -183,10 +189,10 @@ func (h *Handler) testIntegration(w http.ResponseWriter, r *http.Request, a inte
 	res, err := h.svc.Test(r.Context(), a, &integration.TestRequest{
 		Integration: req.Integration, Contact: req.Contact, Conversation: req.Conversation,
 		Inbox: integration.Inbox{ID: req.Inbox.ID, Name: req.Inbox.Name}, Agent: req.Agent, Team: team,
-		Live: req.Live, ConfirmSend: req.ConfirmSend,
+		Live: req.Live, ConfirmSend: req.ConfirmSend, Action: req.Action, Inputs: req.Inputs,
 	})
 	if ve, ok := errors.AsType[*integration.ValidationError](err); ok {
-		return invalid("The integration is invalid.", prefixed("/integration", ve.Problems)...)
+		return invalid("The integration is invalid.", testProblems(ve.Problems)...)
 	}
 	if err != nil {
 		return err

@@ -55,6 +55,10 @@ type TestRequest struct {
 	Live bool `json:"live"`
 	// ConfirmSend must be true for a live run of a method other than GET.
 	ConfirmSend bool `json:"confirm_send"`
+	// Action, when set, tests the integration's action of that name with Inputs as the
+	// agent's values (see integration.TestRequest).
+	Action string            `json:"action,omitempty"`
+	Inputs map[string]string `json:"inputs,omitempty"`
 }
 
 // SampleInbox is the inbox of a test run's sample data.
@@ -120,6 +124,16 @@ type RefreshRequest struct {
 	IntegrationID string `json:"integration_id,omitempty"`
 	// ConversationID is the conversation the profile is opened from, if any.
 	ConversationID string `json:"conversation_id,omitempty"`
+}
+
+// ActionRequest is the body of runAction.
+type ActionRequest struct {
+	// ConversationID is the conversation the profile is opened from, if any.
+	ConversationID string `json:"conversation_id,omitempty"`
+	// Inputs are the values the agent entered, by field name.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// Confirmed reports that the agent accepted the action's confirmation prompt.
+	Confirmed bool `json:"confirmed,omitempty"`
 }
 
 // InvalidateRequest is the body of invalidateCache: either an integration (every response
