@@ -492,48 +492,71 @@ export function actionsOf(card) {
   return out;
 }
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
 // fieldProblem says why value (a string; "true" or "false" for a boolean) is not acceptable
-// for the field f (as actionsOf returns it), or returns "". The server checks again: this
-// only spares the agent a round trip.
+// for the field f (as actionsOf returns it), or returns "". It follows the server's rules
+// (package integration, ActionField) so that the agent rarely waits for a refusal; the
+// server checks again. An empty value stands for the field's default, as on the server.
 export function fieldProblem(f, value) {
-  if (f.type === "boolean") {
-    return value === "true" || value === "false" ? "" : "Choose yes or no.";
-  }
+  if (value === "") value = f.def;
   if (value === "") return f.required ? "Required." : "";
   switch (f.type) {
+    case "boolean":
+      return value === "true" || value === "false" ? "" : "Tick the box or leave it empty.";
     case "number": {
-      const n = Number(value);
-      if (!NUMBER.test(value.trim()) || !Number.isFinite(n)) return "Enter a number.";
+      const v = value.trim();
+      if (v.length > 32 || !/^-?\d+(\.\d+)?$/.test(v)) return "Enter a number such as 12 or -3.50.";
+      const n = Number(v);
       if ((f.min !== null && n < f.min) || (f.max !== null && n > f.max)) {
         if (f.min !== null && f.max !== null) return `Enter a number from ${f.min} to ${f.max}.`;
         return f.min !== null ? `Enter a number of at least ${f.min}.` : `Enter a number of at most ${f.max}.`;
       }
-      break;
+      return "";
     }
     case "email":
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return "Enter an email address.";
-      break;
+      return validEmail(value.trim()) ? "" : "Enter an email address.";
     case "phone": {
-      const digits = value.replace(/\D/g, "").length;
-      if (!/^\+?[\d\s().-]+$/.test(value.trim()) || digits < 3 || digits > 15) return "Enter a phone number.";
-      break;
+      const v = value.trim();
+      if (value.length > 64 || !/^\+?[\d\s().\/-]*$/.test(v) || /[^\S ]/.test(v)) return "Enter a phone number.";
+      let d = v.replace(/\D/g, "");
+      if (!v.startsWith("+")) {
+        if (!d.startsWith("00")) return "Enter the number with its country code (+44 20 7946 0958).";
+        d = d.slice(2);
+      }
+      return d.length < 8 || d.length > 15 || d[0] === "0" ? "Enter a phone number." : "";
     }
     case "date": {
-      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
       const d = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
       if (!m || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
         return "Enter a date (YYYY-MM-DD).";
       }
-      break;
+      return "";
     }
     case "select":
-      if (!f.options.includes(value)) return "Choose one of the options.";
-      break;
+      return f.options.includes(value) ? "" : "Choose one of the options.";
+    default: { // text, textarea
+      const multi = f.type === "textarea";
+      const v = multi ? value.replaceAll("\r\n", "\n") : value;
+      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v) || (!multi && v.includes("\n"))) {
+        return /[\r\n]/.test(v) ? "Enter one line." : "Remove the control characters.";
+      }
+      const max = f.maxLength || (multi ? 2000 : 255);
+      return [...v].length > max ? `At most ${max} characters.` : "";
+    }
   }
-  if (f.maxLength && [...value].length > f.maxLength) return `At most ${f.maxLength} characters.`;
-  return "";
+}
+
+// validEmail reports whether s has the shape the server accepts: a local part of 1 to 64
+// characters, "@", a domain with an inner dot, 254 characters in all, without white space,
+// control characters or the characters that delimit addresses in headers.
+function validEmail(s) {
+  if (s.length > 254) return false;
+  const at = s.indexOf("@");
+  const local = s.slice(0, at);
+  const domain = s.slice(at + 1);
+  if (at < 1 || local.length > 64 || domain === "" || domain.includes("@") || !domain.includes(".") ||
+    domain.startsWith(".") || domain.endsWith(".") || domain.includes("..")) return false;
+  return !/[\u0000-\u0020\u007f<>()[\]\\,;:"]/.test(s);
 }
 
 // agentSentence is what a failed run shows from a rejection: its message when it reads as
@@ -762,7 +785,8 @@ class ActionBar {
     let first = null;
     for (const x of this.#fields) {
       const v = valueOf(x.control);
-      const msg = x.control.validity && x.control.validity.badInput ? "Enter a " + (x.f.type === "date" ? "date (YYYY-MM-DD)." : "number.") : fieldProblem(x.f, v);
+      const bad = x.control.validity && x.control.validity.badInput; // typed, but not a number or date
+      const msg = bad ? fieldProblem(x.f, "?") : fieldProblem(x.f, v);
       this.#mark(x, msg);
       if (msg && !first) first = x;
     }

@@ -591,3 +591,73 @@ func jsString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// The browser's checks follow the server's rules (package integration, ActionField): each
+// row is a field, a value and the message the agent sees ("" when the value is accepted).
+func TestCardActionFieldRules(t *testing.T) {
+	base := startConsole(t)
+	p := newPage(t, base)
+	p.open("#/nowhere")
+	tests := []struct {
+		field, value, want string
+	}{
+		{`{type: "text"}`, "", ""},
+		{`{type: "text", required: true}`, "", "Required."},
+		{`{type: "text", required: true, default: "x"}`, "", ""}, // the server uses the default
+		{`{type: "text"}`, strings.Repeat("a", 255), ""},
+		{`{type: "text"}`, strings.Repeat("a", 256), "At most 255 characters."},
+		{`{type: "text", max_length: 3}`, "ééé", ""},
+		{`{type: "text", max_length: 3}`, "😀😀😀😀", "At most 3 characters."},
+		{`{type: "text"}`, "a\nb", "Enter one line."},
+		{`{type: "text"}`, "a\rb", "Enter one line."},
+		{`{type: "text"}`, "a\x00b", "Remove the control characters."},
+		{`{type: "textarea"}`, "a\r\nb\tc", ""},
+		{`{type: "textarea"}`, strings.Repeat("a", 2001), "At most 2000 characters."},
+		{`{type: "number"}`, "12", ""},
+		{`{type: "number"}`, " -3.50 ", ""},
+		{`{type: "number"}`, "1e3", "Enter a number such as 12 or -3.50."},
+		{`{type: "number"}`, "+1", "Enter a number such as 12 or -3.50."},
+		{`{type: "number"}`, ".5", "Enter a number such as 12 or -3.50."},
+		{`{type: "number"}`, "NaN", "Enter a number such as 12 or -3.50."},
+		{`{type: "number", min: 0, max: 10}`, "10", ""},
+		{`{type: "number", min: 0, max: 10}`, "10.01", "Enter a number from 0 to 10."},
+		{`{type: "number", min: 0}`, "-1", "Enter a number of at least 0."},
+		{`{type: "number", max: 5}`, "6", "Enter a number of at most 5."},
+		{`{type: "email"}`, "ada@example.com", ""},
+		{`{type: "email"}`, "ada@example", "Enter an email address."},
+		{`{type: "email"}`, "a da@example.com", "Enter an email address."},
+		{`{type: "email"}`, "ada@example.com\r\nBcc: x@y.z", "Enter an email address."},
+		{`{type: "email"}`, `"ada"@example.com`, "Enter an email address."},
+		{`{type: "phone"}`, "+44 20 7946 0958", ""},
+		{`{type: "phone"}`, "0044 (20) 7946-0958", ""},
+		{`{type: "phone"}`, "020 7946 0958", "Enter the number with its country code (+44 20 7946 0958)."},
+		{`{type: "phone"}`, "+44 20 7946 0958 x12", "Enter a phone number."},
+		{`{type: "phone"}`, "+1234567", "Enter a phone number."},
+		{`{type: "phone"}`, "+1234567890123456", "Enter a phone number."},
+		{`{type: "date"}`, "2024-02-29", ""},
+		{`{type: "date"}`, "2023-02-29", "Enter a date (YYYY-MM-DD)."},
+		{`{type: "date"}`, "24-01-01", "Enter a date (YYYY-MM-DD)."},
+		{`{type: "select", options: ["a", "b"]}`, "b", ""},
+		{`{type: "select", options: ["a", "b"]}`, "c", "Choose one of the options."},
+		{`{type: "select", options: ["a", "b"]}`, "A", "Choose one of the options."},
+		{`{type: "boolean", required: true}`, "false", ""}, // required: a value, and unticked is "false"
+		{`{type: "boolean"}`, "yes", "Tick the box or leave it empty."},
+	}
+	rows := make([]string, len(tests))
+	for i, tt := range tests {
+		rows[i] = `[` + tt.field + `, ` + jsString(tt.value) + `]`
+	}
+	got := eval[[]string](p, `(async () => {
+		const m = await import(document.querySelector('script[src*="inboxkit-card"]').src);
+		const rows = [`+strings.Join(rows, ",\n")+`];
+		return rows.map(([f, v]) => {
+			const [field] = m.actionsOf({actions: [{name: "a", fields: [{name: "f", ...f}]}]})[0].fields;
+			return m.fieldProblem(field, v);
+		});
+	})()`)
+	for i, tt := range tests {
+		if got[i] != tt.want {
+			t.Errorf("%s %q: got %q, want %q", tt.field, tt.value, got[i], tt.want)
+		}
+	}
+}
