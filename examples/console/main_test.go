@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -232,4 +233,70 @@ func urlOf(t *testing.T, do func(step) []byte, id string) string {
 		t.Fatal(err)
 	}
 	return in.URL
+}
+
+// The console says who is looking: a profile loaded by the demo agent or the demo admin
+// expands agent.* and team.* with that user, and a request without a user is refused before
+// any integration runs.
+func TestConsoleViewer(t *testing.T) {
+	base, _ := startConsole(t)
+	seen := make(chan string, 4)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.URL.RawQuery
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok": true}`)
+	}))
+	defer up.Close()
+	call := func(user, method, path, body string, want int) []byte {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, base+"/api"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if user != "" {
+			req.Header.Set("Authorization", "Bearer "+user)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b, want)
+		}
+		return b
+	}
+	var in struct{ ID string }
+	if err := json.Unmarshal(call("demo-admin", "POST", "/integrations", `{"name": "Who", "active": true,
+		"url": "`+up.URL+`/who?id={{agent.id}}&name={{agent.name}}&email={{agent.email}}&team={{team.name}}&team_id={{team.id}}"}`, 201), &in); err != nil {
+		t.Fatal(err)
+	}
+	call("demo-admin", "PUT", "/inboxes/sales/integrations/"+in.ID, `{}`, 200)
+	tests := []struct{ user, want string }{
+		{"demo-agent", "id=u_alex&name=Alex+Agent&email=alex%40acme.example&team=Acme&team_id=acme"},
+		{"demo-admin", "id=u_dana&name=Dana+Admin&email=dana%40acme.example&team=Acme&team_id=acme"},
+	}
+	for _, tt := range tests {
+		b := call(tt.user, "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 200)
+		if !strings.Contains(string(b), `"status":"ok"`) {
+			t.Fatalf("%s: the card is not ok: %s", tt.user, b)
+		}
+		select {
+		case got := <-seen:
+			if got != tt.want {
+				t.Errorf("%s: the upstream saw %q, want %q", tt.user, got, tt.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the upstream was not called", tt.user)
+		}
+	}
+	call("", "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 401)
+	call("Demo-Agent", "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 401)
+	if n := len(seen); n != 0 {
+		t.Errorf("the upstream was called %d more times", n)
+	}
 }
