@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h, fill, toast } from "./dom.js";
 import { templateBuilder } from "./builder.js";
+import { actionsEditor } from "./actionseditor.js";
 import { lineDiff } from "./diff.js";
 import { showProblems, clearProblems } from "./problems.js";
 
@@ -38,7 +39,7 @@ export function editorPage(ctx, id, tab) {
   const root = h("div.editor");
   ctx.view.append(root);
 
-  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"]];
+  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"], ["actions", "Actions"]];
   const tabList = h("div.tabs", { role: "tablist", "aria-label": "Editor" });
   const panel = h("div.tab-panel", { role: "tabpanel", id: "tab-panel" });
   const title = h("h1");
@@ -69,6 +70,7 @@ export function editorPage(ctx, id, tab) {
     fill(panel);
     if (k === "configuration") panel.append(configuration());
     else if (k === "testing") panel.append(testing());
+    else if (k === "actions") panel.append(actionsEditor(() => draft, { lastField: (f) => { lastField = f; }, insert }));
     else {
       panel.append(builder.element);
       builder.shown();
@@ -265,6 +267,7 @@ export function editorPage(ctx, id, tab) {
       draft = structuredClone(out);
       title.textContent = out.name;
       builder.reset();
+      if (tab === "actions") select("actions"); // its inputs are bound to the old draft
     } catch (err) {
       fill(form, h("p", null, err.message), problemList(err.problems));
       showProblems(root, err.problems, "");
