@@ -109,6 +109,7 @@
 // backoff. A Retry-After within [RetryPolicy.MaxRetryAfter] (5 s) is waited
 // for; a longer one is honoured by not retrying at all; no wait that would
 // pass the deadline starts. [Response.Attempts] counts the attempts.
+// [Request.NoRetry] makes any request a single attempt.
 //
 // # Cache
 //

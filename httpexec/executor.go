@@ -242,6 +242,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	now := time.Now()
 	method, idempotent, ok := normalizeMethod(r.Method)
+	idempotent = idempotent && !r.NoRetry // retried only when idempotent
 	if !ok {
 		err := &Error{Category: CategoryInvalidRequest, URL: callURL(r.URL, r.URLTemplate), Scope: r.Scope, Detail: "invalid method", Err: ErrInvalidRequest}
 		e.finish(ctx, r, "", nil, err, false) // the invalid method may hold anything

@@ -113,7 +113,8 @@ type Options struct {
 
 // RetryPolicy says when and how an execution retries. Only idempotent
 // methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried, on connection
-// errors and on status 429, 502, 503 and 504. The zero value is the default.
+// errors and on status 429, 502, 503 and 504, and never a request with
+// [Request].NoRetry. The zero value is the default.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts. If zero,
 	// DefaultMaxAttempts is used; 1 disables retries.

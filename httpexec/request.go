@@ -66,6 +66,16 @@ type Request struct {
 
 	// Timeout bounds this execution. Zero: the Executor's.
 	Timeout time.Duration
+
+	// NoRetry makes the execution a single attempt whatever the method
+	// and the failure (a 503, a connection reset, a 429 with a short
+	// Retry-After): for a call that must not reach the upstream twice
+	// even when its method is idempotent, such as a PUT or DELETE an
+	// agent triggered by hand. Without it only GET, HEAD, PUT, DELETE and
+	// OPTIONS are retried (see [RetryPolicy]). It is not part of the cache
+	// key: concurrent callers of one cached key share the first caller's
+	// execution, so give such calls a zero CacheTTL.
+	NoRetry bool
 }
 
 // Credentials is what [Request.Credentials] returns for one execution.

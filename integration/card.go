@@ -81,6 +81,10 @@ type Card struct {
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
 	// Duration is how long producing this card took.
 	Duration time.Duration `json:"duration_ns"`
+	// Actions are the buttons of the integration's actions (see [Action]), on StatusOK cards
+	// only (stale ones included): a card that failed or does not apply has none. The slice is
+	// shared by every card of the same integration version and must not be modified.
+	Actions []ActionButton `json:"actions,omitempty"`
 }
 
 // cardError maps err (from httpexec, template or this package) to a CardError.

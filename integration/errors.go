@@ -19,8 +19,9 @@ var (
 	// ErrForbidden reports that the actor is a member of the team but not an admin.
 	ErrForbidden = errors.New("integration: admin role required")
 	// ErrConfirmationRequired reports a live test run of a method other than GET without
-	// TestRequest.ConfirmSend.
-	ErrConfirmationRequired = errors.New("integration: live test of a non-GET method requires confirmation")
+	// TestRequest.ConfirmSend, or an action run without the confirmation it needs (a
+	// [*ConfirmationError] wraps it).
+	ErrConfirmationRequired = errors.New("integration: confirmation required")
 	// ErrNoSealer reports an integration with secret values on a Service without a Sealer.
 	ErrNoSealer = errors.New("integration: secrets need a sealer")
 	// ErrSealed reports a sealed value that no key of the Sealer opens, or that was tampered

@@ -84,6 +84,9 @@ type Integration struct {
 	// it (see [Step]). With Steps, the display template renders {"steps": {NAME: {"body":
 	// response}, ...}} instead of the integration's own response.
 	Steps []Step
+	// Actions are what agents may do from the integration's card, at most MaxActions (see
+	// [Action] and [Service.RunAction]).
+	Actions []Action
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -156,6 +159,7 @@ func (in *Integration) Clone() *Integration {
 	c.Display.Template = slices.Clone(in.Display.Template)
 	c.Condition = slices.Clone(in.Condition)
 	c.Steps = cloneSteps(in.Steps)
+	c.Actions = cloneActions(in.Actions)
 	return &c
 }
 
@@ -173,6 +177,14 @@ func (in *Integration) Redact() *Integration {
 	}
 	for i := range c.Secrets {
 		c.Secrets[i].Value = redactedValue(c.Secrets[i].Value, c.Secrets[i].Sealed)
+	}
+	for i := range c.Actions {
+		// Validation refuses secret headers in actions; a stored one is still never shown.
+		for j := range c.Actions[i].Headers {
+			if h := &c.Actions[i].Headers[j]; h.Secret {
+				h.Value = redactedValue(h.Value, h.Sealed)
+			}
+		}
 	}
 	return c
 }
@@ -195,6 +207,11 @@ func (in *Integration) view() *Integration {
 	}
 	for i := range c.Secrets {
 		c.Secrets[i].Sealed = ""
+	}
+	for i := range c.Actions {
+		for j := range c.Actions[i].Headers {
+			c.Actions[i].Headers[j].Sealed = ""
+		}
 	}
 	return c
 }

@@ -180,6 +180,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	out.Status = StatusOK
+	out.Actions = c.buttons // shared read-only: no allocation per card
 }
 
 // request returns the request of a profile load of in for v. Its secret values are stand-ins

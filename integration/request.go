@@ -17,10 +17,11 @@ type vars struct {
 	agent   *Agent // nil: agent.* is empty
 	team    *Team  // nil: team.name is empty
 	teamID  string
-	loc     *time.Location // the team's zone: team.time_zone, and the zone of now
-	now     time.Time      // the run's time; the now variable formats it when referenced
-	steps   *stepBodies    // nil: steps.* is empty
-	secrets secretValues   // nil: secret.* is empty
+	loc     *time.Location    // the team's zone: team.time_zone, and the zone of now
+	now     time.Time         // the run's time; the now variable formats it when referenced
+	steps   *stepBodies       // nil: steps.* is empty
+	secrets secretValues      // nil: secret.* is empty
+	inputs  map[string]string // an action's inputs by field name; nil: input.* is empty
 }
 
 // newVars returns the variables of one run at the time now: team.id is teamID and now is given
@@ -123,6 +124,8 @@ func (v *vars) Lookup(name string) (string, bool) {
 			return s, s != ""
 		} else if secret, ok := strings.CutPrefix(name, secretPrefix); ok && v.secrets != nil {
 			s = v.secrets.secret(secret)
+		} else if input, ok := strings.CutPrefix(name, inputPrefix); ok {
+			s = v.inputs[input]
 		}
 	}
 	return s, s != "" || v.steps != nil

@@ -35,7 +35,7 @@ func (c *schemaChecker) check(s map[string]any, v any, at string) error {
 		switch k {
 		case "$schema", "$id", "title", "description", "$defs", "format",
 			"$ref", "type", "enum", "properties", "required", "additionalProperties", "items",
-			"minimum", "maximum", "minLength", "maxLength", "pattern":
+			"minimum", "maximum", "minLength", "maxLength", "pattern", "maxItems":
 		default:
 			return fmt.Errorf("%s: schema keyword %q not supported by the test checker", at, k)
 		}
@@ -104,6 +104,9 @@ func (c *schemaChecker) check(s map[string]any, v any, at string) error {
 		}
 	}
 	if arr, ok := v.([]any); ok {
+		if max, ok := s["maxItems"].(float64); ok && float64(len(arr)) > max {
+			return fmt.Errorf("%s: more than %v items", at, max)
+		}
 		if items, ok := s["items"].(map[string]any); ok {
 			for i, val := range arr {
 				if err := c.check(items, val, fmt.Sprintf("%s/%d", at, i)); err != nil {
@@ -128,6 +131,9 @@ func hasType(v any, t string) bool {
 		return ok
 	case "boolean":
 		_, ok := v.(bool)
+		return ok
+	case "number":
+		_, ok := v.(float64)
 		return ok
 	case "integer":
 		f, ok := v.(float64)
@@ -184,8 +190,20 @@ func TestSchemaAcceptsValidIntegrations(t *testing.T) {
 		Active:            true,
 		RequiredVariables: []string{"contact.email", "contact.attributes.crm_id"},
 		Secrets:           []Secret{{Name: "key", Sealed: "v1.k1.def"}},
-		Timeout:           MaxTimeout,
-		Version:           3, CreatedAt: at, UpdatedAt: at,
+		Actions: []Action{{
+			Name: "refund", Label: "Refund", Method: MethodPost, URL: "https://shop.example.com/v1/refunds",
+			Headers: []Header{{Name: "X-Api-Key", Value: "{{secret.key}}"}}, Query: []QueryParam{{Name: "c", Value: "{{contact.id}}"}},
+			Body: `{"amount":"{{input.amount}}","reason":"{{input.reason}}","notify":"{{input.notify}}"}`,
+			Fields: []ActionField{
+				{Name: "amount", Label: "Amount", Type: FieldNumber, Required: true, Min: new(0.01), Max: new(500.0), Help: "In USD"},
+				{Name: "reason", Label: "Reason", Type: FieldSelect, Options: []string{"damaged", "late"}, Default: "late"},
+				{Name: "notify", Label: "Notify", Type: FieldBoolean},
+			},
+			Confirm: "Refund this order?", ResultPath: "refund.message",
+		}, {Name: "lookup", Label: "Look up", Method: MethodGet, URL: "https://shop.example.com/v1/lookup/{{input.q}}",
+			Fields: []ActionField{{Name: "q", Label: "Query", Type: FieldText, Required: true, MaxLength: 40}}}},
+		Timeout: MaxTimeout,
+		Version: 3, CreatedAt: at, UpdatedAt: at,
 	}
 	for name, in := range map[string]*Integration{
 		"readme": readmeIntegration(), "readme view": readmeIntegration().view(), "stored": full,
@@ -218,6 +236,10 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 		`{"name":"x","url":"https://x.example.com","timeout_ms":60001}`,
 		`{"name":"x","url":"https://x.example.com","required_variables":["contact.nope"]}`,
 		`{"name":"x","url":"https://x.example.com","display":{"enabled":true,"template":"{}"}}`,
+		`{"name":"x","url":"https://x.example.com","actions":[{"name":"Refund","label":"R","url":"https://x.example.com"}]}`,
+		`{"name":"x","url":"https://x.example.com","actions":[{"name":"r","url":"https://x.example.com"}]}`,
+		`{"name":"x","url":"https://x.example.com","actions":[{"name":"r","label":"R","url":"https://x.example.com","fields":[{"name":"a","label":"A","type":"money"}]}]}`,
+		`{"name":"x","url":"https://x.example.com","actions":[{"name":"r","label":"R","url":"https://x.example.com","fields":[{"name":"a","label":"A","type":"number","min":"1"}]}]}`,
 	} {
 		var v any
 		if err := json.Unmarshal([]byte(doc), &v); err != nil {
@@ -247,6 +269,8 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		{defs["secret"].(map[string]any), reflect.TypeFor[Secret]()},
 		{defs["display"].(map[string]any), reflect.TypeFor[Display]()},
 		{defs["step"].(map[string]any), reflect.TypeFor[Step]()},
+		{defs["action"].(map[string]any), reflect.TypeFor[Action]()},
+		{defs["action_field"].(map[string]any), reflect.TypeFor[ActionField]()},
 	} {
 		var tags []string
 		for f := range tc.typ.Fields() {
@@ -285,6 +309,7 @@ func TestJSONNamesAreSnakeCase(t *testing.T) {
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),
 		reflect.TypeFor[Step](), reflect.TypeFor[TestStep](), reflect.TypeFor[Variable](), reflect.TypeFor[FilterInfo](), reflect.TypeFor[Agent](),
+		reflect.TypeFor[ActionButton](), reflect.TypeFor[ActionResult](), reflect.TypeFor[AuditEvent](),
 	} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -65,6 +65,10 @@ type Options struct {
 	// contact while their cached responses stay the same (see the package doc). If zero, 1024
 	// is used.
 	RenderedCards int
+	// Audit, if set, receives one record per [Service.RunAction] call, once the run has
+	// ended or been refused (see [AuditEvent]), on the calling goroutine: it should hand the
+	// record off rather than block.
+	Audit AuditFunc
 }
 
 // Service is the integration feature: admin operations, test runs and profile loads. Create
@@ -84,6 +88,7 @@ type Service struct {
 	maxCards    int
 	compiled    *lru.Cache[compiledKey, *compiled]
 	rendered    *lru.Cache[renderedKey, *renderedCard]
+	audit       AuditFunc
 }
 
 type compiledKey struct {
@@ -108,7 +113,7 @@ func NewService(opts Options) (*Service, error) {
 	s := &Service{
 		store: opts.Store, attachments: opts.Attachments, inboxes: opts.Inboxes, exec: opts.Executor,
 		sealer: opts.Sealer, log: opts.Logger, now: opts.Now, loc: opts.Location, newID: opts.NewID,
-		maxTestBody: opts.MaxTestBodyBytes, maxCards: cmp.Or(opts.MaxConcurrentCards, 16),
+		maxTestBody: opts.MaxTestBodyBytes, maxCards: cmp.Or(opts.MaxConcurrentCards, 16), audit: opts.Audit,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

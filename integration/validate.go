@@ -43,6 +43,8 @@ type compiled struct {
 	cond     *template.Condition // nil: always runs
 	stepName string              // the integration's own request's name, when it has steps
 	steps    []compiledStep
+	actions  []compiledAction // one per Integration.Actions, in order
+	buttons  []ActionButton   // the cards' buttons, shared read-only by every card
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
@@ -152,6 +154,7 @@ func compile(in *Integration) (*compiled, error) {
 
 	compileCall(&ps, "", c, call{in.EffectiveMethod(), in.URL, in.Query, in.Headers, in.Body}, opts, secretNames)
 	compileSteps(&ps, in, c, secretNames)
+	compileActions(&ps, in, c, secretNames)
 
 	if in.CacheMinutes < 0 || in.CacheMinutes > MaxCacheMinutes {
 		ps.add("/cache_minutes", CodeOutOfRange, "cache duration must be 0 to %d minutes", MaxCacheMinutes)
@@ -191,6 +194,7 @@ func compiledSource(in *Integration) *Integration {
 	src.Display.Template = slices.Clone(in.Display.Template)
 	src.Condition = slices.Clone(in.Condition)
 	src.StepName, src.Steps = in.StepName, cloneSteps(in.Steps)
+	src.Actions = cloneActions(in.Actions)
 	for i, h := range in.Headers {
 		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
 		if !h.Secret {
@@ -210,7 +214,7 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 	if src == nil || src.Method != in.Method || src.URL != in.URL || src.Body != in.Body ||
 		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
 		!slices.Equal(src.Query, in.Query) || !bytes.Equal(src.Condition, in.Condition) ||
-		src.StepName != in.StepName || !stepsEqual(src.Steps, in.Steps) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
+		src.StepName != in.StepName || !stepsEqual(src.Steps, in.Steps) || !actionsEqual(src.Actions, in.Actions) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
 		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
 		return false
 	}
