@@ -6,18 +6,20 @@
 //	go run ./examples/console              # http://127.0.0.1:8080
 //	go run ./examples/console -addr 127.0.0.1:9000
 //
-// It prints the API's address and the Authorization headers of a demo admin and a demo
-// agent, for trying the API with curl:
+// It prints the API's address and the Authorization headers of a demo admin (Dana) and a demo
+// agent (Alex), for trying the API with curl; a small sign-in middleware puts the user into
+// the request, where the API's Identify and Viewer find them, so integrations see the agent
+// as agent.* and the team as team.*:
 //
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
 //
 // The same address serves the web console (pages.go, web/): the profile sheet with its
-// streaming cards, the integrations list with each inbox's card order, the catalog gallery
-// (each ready-made integration's sample drawn as its card, with a form that installs it), and
-// the editor with its Configuration, Testing and Template tabs (the visual template builder),
-// all built on the
-// API above and drawn with <inboxkit-card> (package template/webcard), under a strict
-// Content-Security-Policy. Its browser tests are the nested module browsertest.
+// streaming cards and their action buttons (run through the API's actions route), the
+// integrations list with each inbox's card order, the catalog gallery (each ready-made
+// integration's sample drawn as its card, with a form that installs it), and the editor with
+// its Configuration, Testing, Template (the visual template builder) and Actions tabs, all
+// built on the API above and drawn with <inboxkit-card> (package template/webcard), under a
+// strict Content-Security-Policy. Its browser tests are the nested module browsertest.
 package main
 
 import (

@@ -106,7 +106,10 @@ export function actionsEditor(get, { lastField, insert }) {
     drawChips();
     return h("li.action-item", null, h("fieldset.group", { dataset: { pointer: ptr } }, legend,
       h("div.row", null,
-        text("Label", a, "label", ptr + "/label", { role: "label", placeholder: "Refund last order", onInput: () => { legend.textContent = a.label || a.name; } }),
+        text("Label", a, "label", ptr + "/label", { role: "label", placeholder: "Refund last order", onInput: () => {
+          legend.textContent = a.label || a.name;
+          confirm.querySelector(".hint").textContent = confirmHint();
+        } }),
         text("Name", a, "name", ptr + "/name", { placeholder: "refund", hint: "Lower case, digits and _; names the action in the API." }),
         h("div.field.method", null, h("label", { for: `a-actions-${i}-method` }, "Method"), method)),
       text("URL", a, "url", ptr + "/url", { variables: true, placeholder: "https://api.example.com/orders/{{input.order}}/refund" }),
