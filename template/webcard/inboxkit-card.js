@@ -842,13 +842,16 @@ class ActionBar {
       failure = err || {};
     }
     if (gen !== this.#gen) return;
+    // Disabled buttons lost the focus; give it back unless the agent went elsewhere meanwhile.
+    const ours = this.#focusIsOurs();
     this.#running = false;
     this.sync();
     if (!failure) {
       const ok = result && typeof result === "object" && result.status === "ok";
       this.#showResult(result && typeof result === "object" ? result : { status: "failed", message: "The action reported no result." }, a);
       if (ok) this.#values.delete(a.name); // the next run starts from the defaults
-      this.#close(true);
+      this.#close(false);
+      if (ours) this.#buttons.get(a.name).focus();
       return;
     }
     if (failure.code === "confirmation_required") {
@@ -869,7 +872,19 @@ class ActionBar {
       return;
     }
     this.#showResult({ status: "failed", message: agentSentence(failure) }, a);
-    this.#close(true);
+    this.#close(false);
+    if (ours) this.#buttons.get(a.name).focus();
+  }
+
+  // #focusIsOurs reports whether the focus is in the footer, or fell from it: to the page (a
+  // disabled button loses it) or to a container of the card (a click on a disabled button).
+  #focusIsOurs() {
+    const root = this.footer.getRootNode();
+    const host = root.host;
+    const active = document.activeElement;
+    if (!active || active === document.body) return true;
+    if (active === host) return !root.activeElement || this.footer.contains(root.activeElement);
+    return !!host && active.contains(host);
   }
 
   // #showResult shows a run's state or outcome for action a: {running: true} while it runs,

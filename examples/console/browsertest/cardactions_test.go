@@ -324,6 +324,19 @@ func TestCardActionFormConfirmRun(t *testing.T) {
 		"text": "Sync now:The service failed (HTTP 503).", "category": "upstream_5xx",
 		"part": "action-result action-failed", "color": "rgb(164, 14, 38)",
 	})
+	if got := eval[string](p, focusPath); got != "crm:button.action Sync now" {
+		t.Errorf("focus after a direct run = %q, want its button", got)
+	}
+
+	// An agent who moved on while the action ran keeps their focus.
+	p.do(inCard(`button[data-action="sync"]`))
+	p.waitFor("the call", `__calls.length === 3`)
+	p.do(chromedp.Focus(chromedp.CSS("header.top select")))
+	eval[bool](p, `(__settle.ok({status: "ok", message: "Synced."}), true)`)
+	p.waitFor("the result", `__t.text(`+cardJS+`).includes("Synced.")`)
+	if got := eval[string](p, `document.activeElement.localName + "#" + document.activeElement.id`); got != "select#user" {
+		t.Errorf("focus after a run the agent left = %q, want the user picker", got)
+	}
 }
 
 // What the server refuses comes back into the card: problems at /inputs/NAME next to their
