@@ -234,7 +234,9 @@ export function editorPage(ctx, id, tab) {
       const card = document.createElement("inboxkit-card");
       card.setAttribute("heading", draft.name || "Preview");
       card.setAttribute("show-diagnostics", "");
-      card.card = { status: "ok", name: draft.name, output: r.preview };
+      // The action buttons as agents will see them; disabled here (no runAction).
+      const actions = (draft.actions || []).map(({ name, label, method, confirm, fields }) => ({ name, label, method, confirm, fields }));
+      card.card = { status: "ok", name: draft.name, output: r.preview, actions };
       parts.push(h("h3", null, "Preview"), card);
     }
     return parts;

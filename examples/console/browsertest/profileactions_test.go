@@ -1,0 +1,195 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// received is one request an action's upstream got.
+type received struct {
+	Method, Path, Query, ContentType string
+	Body                             []byte
+}
+
+// actionUpstream is a loopback CRM: GET /customer answers the card's data, anything else is
+// an action, recorded and answered with a message the action's result_path picks.
+type actionUpstream struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []received
+}
+
+func newActionUpstream(t *testing.T) *actionUpstream {
+	u := &actionUpstream{}
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/customer" {
+			io.WriteString(w, `{"name": "Ada Lovelace", "plan": "vip"}`)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		u.mu.Lock()
+		u.reqs = append(u.reqs, received{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Content-Type"), b})
+		n := len(u.reqs)
+		u.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"result": {"text": "Note %d saved <img src=x onerror=\"window.__pwned=9\">"}}`, n)
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *actionUpstream) requests() []received {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]received(nil), u.reqs...)
+}
+
+// The profile sheet runs an action end to end: the card from the API has the button, the
+// agent fills the form with hostile text, confirms (clicking twice), and the upstream gets
+// exactly one request whose path, query and JSON body hold the inputs escaped by position,
+// with the agent from the console's Viewer; the card shows the message the upstream sent, as
+// text. The page keeps its strict policy throughout.
+func TestProfileRunsAction(t *testing.T) {
+	base := startConsole(t)
+	clearInbox(t, base, "sales")
+	up := newActionUpstream(t)
+	var in struct{ ID string }
+	apiCall(t, base, "POST", "/integrations", map[string]any{
+		"name": "CRM", "url": up.URL + "/customer?email={{contact.email}}", "active": true, "cache_minutes": 5,
+		"display": json.RawMessage(`{"enabled": true, "template": {"version": 1, "sections": [{"type": "text", "text": "{{name}}"}]}}`),
+		"actions": []map[string]any{{
+			"name": "add_note", "label": `Note <img src=x onerror="window.__pwned=1">`, "method": "POST",
+			"url":     up.URL + "/contacts/{{contact.id}}/notes/{{input.topic}}",
+			"query":   []map[string]string{{"name": "priority", "value": "{{input.priority}}"}},
+			"body":    `{"note": "{{input.note}}", "agent": "{{agent.email}}", "urgent": {{input.urgent}}}`,
+			"confirm": `Add this note to <b>Ada</b>'s record?`, "result_path": "result.text",
+			"fields": []map[string]any{
+				{"name": "note", "label": "Note", "type": "textarea", "required": true, "max_length": 500},
+				{"name": "topic", "label": "Topic", "type": "select", "options": []string{"../admin", "billing"}, "required": true},
+				{"name": "priority", "label": "Priority", "type": "text", "default": "normal"},
+				{"name": "urgent", "label": "Urgent", "type": "boolean"},
+			},
+		}},
+	}, &in)
+	apiCall(t, base, "PUT", "/inboxes/sales/integrations/"+in.ID, map[string]any{}, nil)
+
+	p := newPage(t, base)
+	p.open("#/profile/sales/c_1001")
+	p.do(selectOption("user", "demo-agent"))
+	p.waitFor("the card", `__t.statuses(document.getElementById("cards")).join() === "ok"`)
+	card := `__t.cards(document.getElementById("cards"))[0]`
+	button := card + `.shadowRoot.querySelector('button[data-action="add_note"]')`
+	if got := eval[string](p, button+`.textContent + "|" + `+button+`.disabled`); got != `Note <img src=x onerror="window.__pwned=1">|false` {
+		t.Fatalf("action button = %q", got)
+	}
+	p.do(chromedp.Click(chromedp.JSPath(button)))
+	note := "Line \"1\"}, \"admin\": true, \"x\": \"\nLine 2 ../../etc <script>window.__pwned=2</script> \u202eevil"
+	eval[bool](p, `(() => {
+		const sr = `+card+`.shadowRoot;
+		const set = (sel, v, ev) => { const c = sr.querySelector(sel); c.value = v; c.dispatchEvent(new Event(ev)); };
+		set("textarea", `+jsString(note)+`, "input");
+		set('select[data-field="topic"]', "../admin", "change");
+		set('input[data-field="priority"]', "high&x=1\r\nX-Evil: 1", "input");
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.JSPath(card + `.shadowRoot.querySelector('input[data-field="urgent"]')`)))
+	p.do(chromedp.Click(chromedp.JSPath(card + `.shadowRoot.querySelector("form button[type=submit]")`)))
+	// A single-line text field refuses CR/LF in the browser already.
+	p.waitFor("the priority problem", card+`.shadowRoot.querySelector('input[data-field="priority"][aria-invalid=true]')`)
+	eval[bool](p, `(() => {
+		const c = `+card+`.shadowRoot.querySelector('input[data-field="priority"]');
+		c.value = "high&x=1 #frag";
+		c.dispatchEvent(new Event("input"));
+		return true;
+	})()`)
+	p.fullScreenshot("action-form")
+	p.do(chromedp.Click(chromedp.JSPath(card + `.shadowRoot.querySelector("form button[type=submit]")`)))
+	p.waitFor("the confirmation", card+`.shadowRoot.querySelector(".confirm")`)
+	if got := eval[string](p, card+`.shadowRoot.querySelector(".prompt").textContent`); got != `Add this note to <b>Ada</b>'s record?` {
+		t.Errorf("prompt = %q", got)
+	}
+	confirm := chromedp.JSPath(card + `.shadowRoot.querySelector(".confirm button.primary")`)
+	p.do(chromedp.Click(confirm), chromedp.Click(confirm))
+	p.waitFor("the result", card+`.shadowRoot.querySelector(".action-result").dataset.status === "ok"`)
+	time.Sleep(300 * time.Millisecond) // a second request, if any, would have arrived
+	p.fullScreenshot("action-result")
+
+	got := eval[map[string]any](p, `(() => {
+		const r = `+card+`.shadowRoot.querySelector(".action-result");
+		return {
+			text: r.textContent, http: r.dataset.httpStatus || "", pwned: window.__pwned === undefined ? "no" : String(window.__pwned),
+			images: [...document.querySelectorAll("*"), ...`+card+`.shadowRoot.querySelectorAll("*")].filter((e) => e.localName === "img").length,
+		};
+	})()`)
+	checkMap(t, got, map[string]any{
+		"text": `Note <img src=x onerror="window.__pwned=1">:Note 1 saved <img src=x onerror="window.__pwned=9">`,
+		"http": "201", "pwned": "no", "images": 0.0,
+	})
+
+	reqs := up.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("the upstream got %d action requests, want 1: %+v", len(reqs), reqs)
+	}
+	r := reqs[0]
+	if r.Method != "POST" || r.Path != "/contacts/c_1001/notes/..%2Fadmin" || r.Query != "priority=high%26x%3D1+%23frag" {
+		t.Errorf("request = %s %s ? %s", r.Method, r.Path, r.Query)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		t.Fatalf("the body is not JSON: %v\n%s", err, r.Body)
+	}
+	wantBody := map[string]any{"note": note, "agent": "alex@acme.example", "urgent": "true"} // a whole JSON value is written as a string
+	if fmt.Sprint(body) != fmt.Sprint(wantBody) {
+		t.Errorf("body = %v\nwant %v", body, wantBody)
+	}
+
+	// The API refuses what the browser did not check: a problem comes back to its field.
+	eval[bool](p, `(() => {
+		const c = `+card+`;
+		const card = structuredClone(c.card);
+		card.actions[0].fields[1].options.push("forged"); // the browser offers an option the server does not have
+		c.card = card;
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.JSPath(button)))
+	eval[bool](p, `(() => {
+		const sr = `+card+`.shadowRoot;
+		sr.querySelector("textarea").value = "x";
+		sr.querySelector("textarea").dispatchEvent(new Event("input"));
+		const s = sr.querySelector('select[data-field="topic"]');
+		s.value = "forged";
+		s.dispatchEvent(new Event("change"));
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.JSPath(card+`.shadowRoot.querySelector("form button[type=submit]")`)), chromedp.Click(confirm))
+	p.waitFor("the server's problem", card+`.shadowRoot.querySelector('select[data-field="topic"][aria-invalid=true]')`)
+	if n := len(up.requests()); n != 1 {
+		t.Errorf("a refused run reached the upstream: %d requests", n)
+	}
+
+	// The policy is the strict one (no violation was reported either: the harness fails on any).
+	res, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self';", "form-action 'none'", "require-trusted-types-for 'script'", "trusted-types 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("the policy lacks %q: %s", want, csp)
+		}
+	}
+	if strings.Contains(csp, "unsafe") {
+		t.Errorf("the policy allows something unsafe: %s", csp)
+	}
+}
