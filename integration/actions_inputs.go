@@ -27,9 +27,7 @@ const maxInputProblems = 20
 // inputPath returns the JSON pointer of the input name: /inputs/NAME, with '~' and '/'
 // escaped (RFC 6901) and a hostile name cut short.
 func inputPath(name string) string {
-	name = truncate(name, 64)
-	name = strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
-	return "/inputs/" + name
+	return "/inputs/" + variables.PointerToken(truncate(name, 64))
 }
 
 // checkInputs validates the agent's inputs against fields and returns the values the action's

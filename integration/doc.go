@@ -73,6 +73,22 @@
 // pointers ("/steps/1/url"). A live test run reports every step's request and response in
 // [TestResult].Steps.
 //
+// # Agent actions
+//
+// An admin gives an integration up to [MaxActions] [Action]s, which its card shows as buttons
+// ([Card].Actions, [ActionButton]: name, label, method, confirmation prompt and form fields,
+// never the URL, headers or body). An agent presses one for the contact in view and the host
+// calls [Service.RunAction] with the values the agent entered. An action is an HTTP request
+// on the integration's engine: the same variables, filters and escaping by position, plus
+// {{input.NAME}} for its [ActionField]s, whose values are checked by type first (a decimal
+// within Min and Max, an email address, a phone number sent as E.164, a YYYY-MM-DD date, one
+// of a select's options, true or false, a length) and refused at "/inputs/NAME" in a
+// [*ValidationError] before anything is sent. A non-GET action asks the agent to confirm
+// ([*ConfirmationError], wrapping [ErrConfirmationRequired]) and is sent once, never retried;
+// no action is ever cached. The [ActionResult] carries the status and a message picked from
+// the response by ResultPath. [Options].Audit receives an [AuditEvent] for every run: who,
+// what, when and the outcome, never a secret, a contact's values or an input's value.
+//
 // # Validation and the JSON encoding
 //
 // [Integration.Validate] (called by Create, Update and Test) reports every problem at once as a
@@ -240,7 +256,42 @@
 //     further requests, so every existing integration is a valid one-step chain and its display
 //     template keeps rendering the response itself; only a chained integration's template reads
 //     "steps.NAME.body".
-//   - Agent actions and event triggers (issue 15) are not built yet.
+//   - Event triggers (issue 15) are not built yet.
+//   - An action's empty Method means POST, not GET as for the integration: an action is
+//     usually a change, and a change is confirmed by the agent and never retried, the safe side
+//     for a forgotten method. A GET action runs without confirmation unless it sets Confirm.
+//   - Any member of the team may run an action, as any member loads profiles: the host decides
+//     who sees the sheet, and the audit hook records who pressed what. An action runs only for
+//     an integration attached, enabled and active in the inbox, like a one-card profile load,
+//     and only where its card applies (the run condition holds, the required variables and
+//     the variables making up whole path segments of the action's URL are there), else
+//     [ErrNotApplicable].
+//   - No action is cached, GET included: pressing a button is a deliberate act whose answer
+//     must be current. A GET action may be retried like a profile load (after a connection
+//     error or a 502, 503 or 504); any other method is sent once (httpexec.Request.NoRetry),
+//     since PUT and DELETE endpoints are not always idempotent in practice.
+//   - RunAction checks, in order: the integration and action exist for the actor
+//     ([ErrNotFound]), the action applies ([ErrNotApplicable]), the inputs are valid (including
+//     that each can be sent where the action puts it: a line break for a header, "../" for a
+//     path segment), and only then the confirmation: the agent confirms a run that can be sent.
+//   - Buttons are on [StatusOK] cards only, stale ones included: a card that failed or does not
+//     apply shows no buttons. The buttons are built once per compiled integration version and
+//     every card shares the slice (a profile load allocates nothing for them); hosts must not
+//     modify it.
+//   - An action reads no response: steps.* is not available to it, so what it sends never
+//     depends on a cached (maybe stale) card.
+//   - A missing or empty input takes its field's Default; an unticked boolean is "false"; a
+//     number is sent as the agent typed it, trimmed (a placeholder standing alone in a JSON body
+//     is a string, as everywhere). An input making up a whole path segment of the URL must be
+//     required or have a default (Validate says so).
+//   - A result message comes from a one-text display template over the response, so it follows
+//     the binding paths' rules and is cleaned like card text (control and bidi characters
+//     removed); it is cut at 500 characters and every secret the request carried is redacted.
+//     A failed run's message is the response's message when ResultPath finds one (the
+//     upstream's "Refund exceeds the order total" helps the agent), otherwise the card
+//     sentence of the failure.
+//   - Audit records carry the contact's and conversation's IDs (an audit trail needs its
+//     subject) but none of their values; the inputs by name only.
 //   - The request filters are this package's (passed to package variables per compile), not
 //     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration

@@ -53,10 +53,20 @@ func sampleIntegration() *integration.Integration {
 		Display:           integration.Display{Enabled: true, Template: json.RawMessage(`{"version":1,"sections":[]}`)},
 		RequiredVariables: []string{"contact.email"},
 		Secrets:           []integration.Secret{{Name: "key", Value: "clear-key", Sealed: "v1.k1.abc"}},
-		Timeout:           2 * time.Second,
-		Version:           3,
-		CreatedAt:         at,
-		UpdatedAt:         at.Add(time.Hour),
+		Actions: []integration.Action{{
+			Name: "refund", Label: "Refund last order", URL: "https://translayte.com/api/v1/refunds/{{contact.id}}",
+			Headers: []integration.Header{{Name: "X-Key", Value: "{{secret.key}}"}},
+			Body:    `{"amount":"{{input.amount}}","reason":"{{input.reason}}"}`,
+			Fields: []integration.ActionField{
+				{Name: "amount", Label: "Amount", Type: integration.FieldNumber, Required: true, Min: new(0.5), Max: new(100.0)},
+				{Name: "reason", Label: "Reason", Type: integration.FieldSelect, Options: []string{"late", "damaged"}, Default: "late", Help: "Shown to the customer"},
+			},
+			ResultPath: "refund.note",
+		}},
+		Timeout:   2 * time.Second,
+		Version:   3,
+		CreatedAt: at,
+		UpdatedAt: at.Add(time.Hour),
 	}
 }
 
@@ -109,6 +119,20 @@ func TestAttachmentAndCardJSON(t *testing.T) {
 	c := integration.Card{IntegrationID: "int-1", Name: "CRM", Status: integration.StatusNotApplicable, Missing: []string{"contact.email"}}
 	if got, want := mustJSON(t, c), `{"integration_id":"int-1","name":"CRM","status":"not_applicable","missing":["contact.email"],"from_cache":false,"duration_ns":0}`; got != want {
 		t.Errorf("card = %s, want %s", got, want)
+	}
+	c = integration.Card{IntegrationID: "int-1", Name: "CRM", Status: integration.StatusOK, Actions: []integration.ActionButton{{
+		Name: "note", Label: "Add note", Method: "POST", Confirm: "Add it?",
+		Fields: []integration.ActionField{{Name: "text", Label: "Text", Type: integration.FieldTextarea, Required: true, MaxLength: 100}},
+	}}}
+	if got, want := mustJSON(t, c), `{"integration_id":"int-1","name":"CRM","status":"ok","from_cache":false,"duration_ns":0,`+
+		`"actions":[{"name":"note","label":"Add note","method":"POST","confirm":"Add it?","fields":[{"name":"text","label":"Text","type":"textarea","required":true,"max_length":100}]}]}`; got != want {
+		t.Errorf("card = %s, want %s", got, want)
+	}
+	r := integration.ActionResult{Status: integration.OutcomeFailed, Message: "The service could not be reached.", Duration: 5,
+		Error: &integration.CardError{Category: "network", Message: "The service could not be reached."}}
+	if got, want := mustJSON(t, r), `{"status":"failed","http_status":0,"message":"The service could not be reached.",`+
+		`"error":{"category":"network","message":"The service could not be reached."},"duration_ns":5}`; got != want {
+		t.Errorf("action result = %s, want %s", got, want)
 	}
 }
 

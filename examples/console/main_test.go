@@ -161,6 +161,8 @@ func TestConsole(t *testing.T) {
 		{op: "loadProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_1001/profile?conversation_id=conv_1", want: 200},
 		{op: "streamProfile", user: "demo-agent", method: "GET", path: "/inboxes/support/contacts/c_1002/profile/stream", want: 200},
 		{op: "refreshProfile", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/profile/refresh", body: `{"integration_id": "` + customer + `"}`, want: 200},
+		{op: "runAction", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/integrations/" + customer + "/actions/add_note",
+			body: `{"conversation_id": "conv_1", "inputs": {"note": "Called back."}, "confirmed": true}`, want: 200},
 		{op: "invalidateCache", user: "demo-admin", method: "POST", path: "/cache/invalidations", body: `{"integration_id": "` + customer + `"}`, want: 204},
 		{op: "invalidateCache", user: "demo-agent", method: "POST", path: "/cache/invalidations", body: `{"inbox_id": "support", "contact_id": "c_1001"}`, want: 204},
 		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 200, header: http.Header{

@@ -5,7 +5,8 @@
 // order system) and runs only for contacts on a paid plan. The sheet is then loaded again from
 // the cache, one card is refreshed, every card is refreshed while the order system is down (its
 // cards keep the last known data), a contact on the free plan is shown, and the admin runs the
-// Testing tab on one integration.
+// Testing tab on one integration. Right after the first sheet, the agent presses the Customer
+// Data card's "Add note" button: the note is refused until it is confirmed, then posted.
 //
 //	go run ./examples/profilesheet
 //
@@ -18,6 +19,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -96,6 +98,10 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "upstream calls so far: CRM %d, order system %d\n\n", up.CRMCalls.Load(), up.OrdersCalls.Load())
 
+	if err := addNote(ctx, w, svc, agent, cards[0], up); err != nil {
+		return err
+	}
+
 	fmt.Fprintln(w, "== Opening the profile again")
 	cards, err = svc.Profile(ctx, agent, req)
 	if err != nil {
@@ -153,6 +159,37 @@ func run(ctx context.Context, w io.Writer) error {
 		}
 		printTest(w, res)
 	}
+	return nil
+}
+
+// addNote presses the card's first action button for Ada as the agent would: once without
+// confirming (nothing is sent; the front end shows the prompt), then confirmed.
+func addNote(ctx context.Context, w io.Writer, svc *integration.Service, agent integration.Actor, card integration.Card, up *demo.Upstreams) error {
+	fmt.Fprintf(w, "== The agent presses a button of the %s card\n", card.Name)
+	for _, b := range card.Actions {
+		fmt.Fprintf(w, "[ %s ] %s, %d fields, confirm: %q\n", b.Label, b.Method, len(b.Fields), b.Confirm)
+	}
+	req := &integration.ActionRequest{
+		InboxID: "support", IntegrationID: card.IntegrationID, Action: card.Actions[0].Name, Contact: demo.Contacts()[0],
+		Agent:  &integration.Agent{ID: "agent_7", Name: "Grace Hopper", Email: "grace@helpdesk.example"},
+		Inputs: map[string]string{"note": "Called back about order A-1003: \"ships Friday\".", "pinned": "true"},
+	}
+	_, err := svc.RunAction(ctx, agent, req)
+	if ce, ok := errors.AsType[*integration.ConfirmationError](err); ok {
+		fmt.Fprintf(w, "not sent yet, the agent is asked: %s\n", ce.Prompt)
+	} else {
+		return fmt.Errorf("unconfirmed action: %v", err)
+	}
+	req.Confirmed = true
+	res, err := svc.RunAction(ctx, agent, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "result: %s (HTTP %d) %s\n", res.Status, res.HTTPStatus, res.Message)
+	for _, n := range up.Notes() {
+		fmt.Fprintf(w, "the CRM received: %s %s %s\n", n.Method, n.Path, n.Body)
+	}
+	fmt.Fprintln(w)
 	return nil
 }
 

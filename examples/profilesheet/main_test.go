@@ -67,6 +67,21 @@ func TestSheetReadsLikeAProduct(t *testing.T) {
 	}
 }
 
+// The action is refused until it is confirmed, then sent exactly once, with the note as one
+// JSON string.
+func TestActionSentOnce(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out); err != nil {
+		t.Fatalf("run = %v", err)
+	}
+	if n := strings.Count(out.String(), "the CRM received:"); n != 1 {
+		t.Errorf("the CRM received %d notes, want 1:\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), `"note": "Called back about order A-1003: \"ships Friday\"."`) {
+		t.Errorf("the note was not sent as one escaped JSON string:\n%s", out.String())
+	}
+}
+
 // lineDiff lists the lines that differ.
 func lineDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")

@@ -47,6 +47,7 @@
 //	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile     [loadProfile]
 //	GET    /inboxes/{inbox_id}/contacts/{contact_id}/profile/stream   [streamProfile]
 //	POST   /inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh  [refreshProfile]
+//	POST   /inboxes/{inbox_id}/contacts/{contact_id}/integrations/{integration_id}/actions/{action}  [runAction]
 //	POST   /cache/invalidations                                  [invalidateCache]
 //	POST   /webhooks/{source}                                    [receiveWebhook]
 //	GET    /catalog                                              [listCatalog]
@@ -83,6 +84,19 @@
 // loses the stream and its cards stop. The events' schemas are in the document
 // (ProfileEvents, CardsEvent, CardEvent, DoneEvent). A browser's EventSource sends cookies but
 // no custom headers: a host whose Identify reads a header streams with fetch instead.
+//
+// # Agent actions
+//
+// A card carries the buttons of its integration's actions (card.actions: name, label,
+// method, confirm, fields). POST .../integrations/{integration_id}/actions/{action} runs one
+// for the contact, for any member of the team, with {"conversation_id": ..., "inputs":
+// {NAME: VALUE}, "confirmed": true} through integration.Service.RunAction. It answers 200
+// with the ActionResult (status "ok" or "failed", http_status, message, error) whenever the
+// request was sent or failed to be, 422 validation_failed with a problem at /inputs/NAME per
+// invalid input, 428 confirmation_required (its detail the prompt to show) when the agent
+// must confirm first, 422 not_applicable when the action does not apply to the contact, and
+// 404 for an unknown action or an integration that is not runnable in the inbox; in these
+// cases nothing was sent.
 //
 // # Webhooks
 //
@@ -128,5 +142,9 @@
 //     Settings the admin has not supplied yet read "example" in its links
 //     (https://example.myshopify.com/...). Installing does not attach the integration to an
 //     inbox: the admin chooses where it shows, as with one made by hand.
+//   - An action run that needs confirmation is 428 Precondition Required, not 422: the
+//     request is right and complete except for the agent's consent, which the client gets
+//     (the prompt is the problem's detail) and sends again with confirmed. A live test run
+//     without confirm_send stays 422 as before.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi

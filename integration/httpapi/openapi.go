@@ -215,6 +215,7 @@ func standalone(name string, schemas map[string]*schema) []byte {
 // Schema helpers: the components below read as a table.
 func str(desc string) *schema     { return &schema{Type: types{"string"}, Description: desc} }
 func integer(desc string) *schema { return &schema{Type: types{"integer"}, Description: desc} }
+func number(desc string) *schema  { return &schema{Type: types{"number"}, Description: desc} }
 func boolean(desc string) *schema { return &schema{Type: types{"boolean"}, Description: desc} }
 func array(items *schema) *schema { return &schema{Type: types{"array"}, Items: items} }
 func anyJSON(desc string) *schema { return &schema{Description: desc} }
@@ -261,6 +262,7 @@ func components() map[string]*schema {
 					`e.g. {"path": "contact.attributes.plan", "op": "eq", "value": "vip"}; when it does not hold the card is not applicable (reason condition_not_met).`},
 				"step_name":  str("The name of the integration's own request for its steps and display template (steps.NAME); absent means main."),
 				"steps":      array(ref("Step")),
+				"actions":    array(ref("Action")),
 				"secrets":    array(ref("Secret")),
 				"timeout_ms": timeout,
 				"version":    integer("Changes on every saved edit; send the version you edited with an update."),
@@ -280,6 +282,50 @@ func components() map[string]*schema {
 				"body":               str("A JSON document template sent with POST, PUT and PATCH."),
 				"show_earlier_steps": boolean("When a value this step needs is missing, show the earlier steps instead of a not-applicable card."),
 			}),
+		"Action": object("A button on the integration's card that runs a request for the contact in view (runAction); its templates also read {{input.NAME}}.",
+			[]string{"name", "label", "url"}, map[string]*schema{
+				"name":        str("Unique in the integration: 1 to 32 lower-case letters, digits or '_', starting with a letter."),
+				"label":       str("The button's text, 1 to 64 characters."),
+				"method":      enum("The HTTP method; absent means POST. Non-GET actions always ask for confirmation and are never retried.", "GET", "POST", "PUT", "PATCH", "DELETE"),
+				"url":         str("An absolute http(s) URL template."),
+				"headers":     array(ref("Header")),
+				"query":       array(ref("QueryParam")),
+				"body":        str("A JSON document template sent with POST, PUT and PATCH."),
+				"fields":      array(ref("ActionField")),
+				"confirm":     str("The confirmation prompt; absent, a non-GET action asks: Run \"LABEL\" for this contact?"),
+				"result_path": str("A path into the JSON response (display-template binding syntax) to the message the agent sees."),
+			}),
+		"ActionField": object("A value the agent enters before an action runs, read as {{input.NAME}}.", []string{"name", "label", "type"}, map[string]*schema{
+			"name":       str("Unique in the action."),
+			"label":      str(""),
+			"type":       enum("", "text", "textarea", "number", "email", "phone", "date", "select", "boolean"),
+			"required":   boolean(""),
+			"options":    array(str("")),
+			"max_length": integer("Text and textarea: the longest value in characters; 0 means 255 (text) or 2000 (textarea)."),
+			"min":        number("Number: the smallest value."),
+			"max":        number("Number: the largest value."),
+			"default":    str("The value of a missing or empty input."),
+			"help":       str(""),
+		}),
+		"ActionButton": object("What a front end draws for an action: never its URL, headers or body.", []string{"name", "label", "method"}, map[string]*schema{
+			"name":    str(""),
+			"label":   str(""),
+			"method":  str(""),
+			"confirm": str("The prompt the agent must accept before the action runs (send confirmed); absent when it runs at once."),
+			"fields":  array(ref("ActionField")),
+		}),
+		"ActionRequest": object("", nil, map[string]*schema{
+			"conversation_id": str("The conversation the profile is opened from."),
+			"inputs":          stringMap(str("A value the agent entered, by field name.")),
+			"confirmed":       boolean("The agent accepted the action's confirmation prompt."),
+		}),
+		"ActionResult": object("The outcome of an action that ran.", []string{"status", "http_status", "message", "duration_ns"}, map[string]*schema{
+			"status":      enum("", "ok", "failed"),
+			"http_status": integer("The upstream's status; 0 when nothing came back."),
+			"message":     str("For the agent: the text at the action's result path in the response, or a default sentence."),
+			"error":       ref("CardError"),
+			"duration_ns": integer(""),
+		}),
 		"QueryParam": object("A query parameter; the value is a template.", []string{"name", "value"}, map[string]*schema{"name": str(""), "value": str("")}),
 		"Secret":     object("A named credential referenced as {{secret.NAME}} from header values.", []string{"name", "value"}, map[string]*schema{"name": str(""), "value": value}),
 		"Display": object("How the response is shown.", []string{"enabled"}, map[string]*schema{
@@ -372,6 +418,7 @@ func components() map[string]*schema {
 			"stale":          boolean(""),
 			"fetched_at":     dateTime(""),
 			"duration_ns":    integer(""),
+			"actions":        array(ref("ActionButton")),
 		}),
 		"Output": object("A rendered node tree.", []string{"version", "nodes"}, map[string]*schema{
 			"version": integer(""), "nodes": array(ref("Node")), "diagnostics": array(ref("Diagnostic")),
@@ -443,7 +490,7 @@ func components() map[string]*schema {
 		}),
 		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*schema{
 			"title": str("The HTTP status text."), "status": integer(""), "detail": str(""),
-			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, secrets_unavailable, internal, not_implemented, unavailable."),
+			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, not_applicable, secrets_unavailable, internal, not_implemented, unavailable."),
 			"problems": array(ref("Problem")),
 		}),
 	}

@@ -37,7 +37,8 @@ const (
 	CodeUnsupportedMedia     = "unsupported_media"     // 415: a body that is not application/json
 	CodeInvalidRequest       = "invalid_request"       // 400: malformed JSON, unknown fields, wrong types (see problems)
 	CodeValidation           = "validation_failed"     // 422: the content is refused (see problems)
-	CodeConfirmationRequired = "confirmation_required" // 422: a live non-GET test run without confirm_send
+	CodeConfirmationRequired = "confirmation_required" // 422: a live non-GET test run without confirm_send; 428: an action run without confirmed
+	CodeNotApplicable        = "not_applicable"        // 422: the action does not apply to the contact
 	CodeSecrets              = "secrets_unavailable"   // 422: secrets need a sealer, or a stored one no longer opens
 	CodeInternal             = "internal"              // 500: logged; nothing about it is shown
 	CodeUnavailable          = "unavailable"           // 503: the request's context ended first

@@ -85,6 +85,12 @@ func (h *Handler) table() []*route {
 		{method: "POST", path: "/inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh", op: "refreshProfile", tag: "profile",
 			summary: "Refresh one card or all", description: "Skips the cache read and stores the fresh responses.",
 			body: "RefreshRequest", ok: 200, result: "Profile", errors: []int{400, 404, 413, 415}, handle: h.refreshProfile},
+		{method: "POST", path: "/inboxes/{inbox_id}/contacts/{contact_id}/integrations/{integration_id}/actions/{action}", op: "runAction", tag: "profile",
+			summary: "Run an action of a card for the contact",
+			description: "Any member of the team. The integration must be attached, enabled and active in the inbox, and apply to the contact (422 not_applicable otherwise). " +
+				"Invalid inputs are 422 with a problem at /inputs/NAME each; an action that needs confirmation without confirmed is 428 confirmation_required, its detail the prompt to show. " +
+				"Nothing is sent in these cases. Otherwise the request is sent once (never from the cache; a non-GET action is never retried) and its outcome is 200, failed or not.",
+			body: "ActionRequest", ok: 200, result: "ActionResult", errors: []int{400, 404, 413, 415, 422, 428}, handle: h.runAction},
 		{method: "POST", path: "/cache/invalidations", op: "invalidateCache", tag: "profile",
 			summary: "Drop the cached responses of an integration or of a contact",
 			description: "With integration_id alone, every cached response of the integration (admins only): the next load of every contact calls the upstream. " +

@@ -122,6 +122,16 @@ type RefreshRequest struct {
 	ConversationID string `json:"conversation_id,omitempty"`
 }
 
+// ActionRequest is the body of runAction.
+type ActionRequest struct {
+	// ConversationID is the conversation the profile is opened from, if any.
+	ConversationID string `json:"conversation_id,omitempty"`
+	// Inputs are the values the agent entered, by field name.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// Confirmed reports that the agent accepted the action's confirmation prompt.
+	Confirmed bool `json:"confirmed,omitempty"`
+}
+
 // InvalidateRequest is the body of invalidateCache: either an integration (every response
 // of it, admins only) or a contact in an inbox (that contact's responses of the inbox's cards,
 // or of IntegrationID's card only).

@@ -83,6 +83,19 @@ func Sample(teamID, id string) *integration.Integration {
 			Headers: []integration.Header{{Name: "X-Customer", Value: "{{steps.lookup.body.name}}"}},
 			Query:   []integration.QueryParam{{Name: "limit", Value: "5"}}, ShowEarlierSteps: true,
 		}},
+		Actions: []integration.Action{{
+			Name: "refund", Label: "Refund", Method: integration.MethodPost, URL: "https://crm.example.com/v1/refunds/{{contact.id}}",
+			Headers: []integration.Header{{Name: "Authorization", Value: "Bearer {{secret.token}}"}},
+			Query:   []integration.QueryParam{{Name: "notify", Value: "{{input.notify}}"}},
+			Body:    `{"amount":"{{input.amount}}","reason":"{{input.reason}}"}`,
+			Fields: []integration.ActionField{
+				{Name: "amount", Label: "Amount", Type: integration.FieldNumber, Required: true, Min: new(0.01), Max: new(500.0), Help: "USD"},
+				{Name: "reason", Label: "Reason", Type: integration.FieldSelect, Options: []string{"late", "damaged"}, Default: "late"},
+				{Name: "note", Label: "Note", Type: integration.FieldTextarea, MaxLength: 500},
+				{Name: "notify", Label: "Notify", Type: integration.FieldBoolean},
+			},
+			Confirm: "Refund this customer?", ResultPath: "refund.message",
+		}},
 		Secrets:   []integration.Secret{{Name: "token", Sealed: "v1.k1.dG9rZW4"}},
 		Timeout:   2500 * time.Millisecond,
 		Version:   1,
@@ -189,6 +202,7 @@ var storeTests = []storeTest{
 		mustSave(t, ctx, s, in, 0)
 		in.Name, in.Headers[0].Value, in.Query[0].Name, in.Display.Template[0] = "x", "x", "x", ' '
 		in.Condition[0], in.Steps[0].URL, in.Steps[0].Headers[0].Value = ' ', "x", "x"
+		in.Actions[0].URL, in.Actions[0].Headers[0].Value, in.Actions[0].Fields[1].Options[0], *in.Actions[0].Fields[0].Max = "x", "x", "x", 1
 		got, err := s.Get(ctx, "team-1", "int-1")
 		if err != nil {
 			t.Fatalf("Get = %v", err)
@@ -196,6 +210,7 @@ var storeTests = []storeTest{
 		equal(t, "Get after modifying the saved value", Sample("team-1", "int-1"), got)
 		got.Headers[1].Sealed, got.Secrets[0].Sealed, got.RequiredVariables[0] = "x", "x", "x"
 		got.Condition[0], got.Steps[0].Headers[0].Value, got.Steps[0].Query[0].Value = ' ', "x", "x"
+		got.Actions[0].Query[0].Value, got.Actions[0].Fields[1].Options[0], *got.Actions[0].Fields[0].Min = "x", "x", 7
 		again, err := s.Get(ctx, "team-1", "int-1")
 		if err != nil {
 			t.Fatalf("Get = %v", err)

@@ -46,6 +46,8 @@ func TestSaveRefuses(t *testing.T) {
 		{"condition not JSON", func(in *integration.Integration) { in.Condition = json.RawMessage(`{"path":`) }, "condition"},
 		{"NUL in a step's url", func(in *integration.Integration) { in.Steps[0].URL = "https://shop.example.com/\x00" }, "steps[0].url"},
 		{"invalid UTF-8 in a step's header", func(in *integration.Integration) { in.Steps[0].Headers[0].Value = "\xff" }, "steps[0].headers[0].value"},
+		{"NUL in an action's option", func(in *integration.Integration) { in.Actions[0].Fields[1].Options[1] = "x\x00" }, "actions[0].fields[1].options[1]"},
+		{"invalid UTF-8 in an action's body", func(in *integration.Integration) { in.Actions[0].Body = "\xff" }, "actions[0].body"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +79,8 @@ func TestRoundTripExact(t *testing.T) {
 	in.Timeout = 1500*time.Millisecond + 7 // nanoseconds survive
 	in.Condition = json.RawMessage("{ \"op\" : \"exists\",\n\t\"path\": \"contact.email\" }")
 	in.Steps[0].Body = `{"q":"<script>alert(1)</script>\r\n"}`
+	in.Actions[0].Confirm = "Refund \u202e <img src=x onerror=alert(1)>?"
+	in.Actions[0].Fields[0].Min, in.Actions[0].Fields[0].Max = new(-1e-9), new(1e15+0.5)
 	if err := s.Save(ctx, in, 0); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
@@ -160,7 +164,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Get the version-1 row: %v", err)
 	}
-	if old.Condition != nil || old.StepName != "" || old.Steps != nil || old.Version != 3 || old.URL != "https://crm.example.com" {
+	if old.Condition != nil || old.StepName != "" || old.Steps != nil || old.Actions != nil || old.Version != 3 || old.URL != "https://crm.example.com" {
 		t.Errorf("version-1 row = condition %q, step name %q, steps %v, version %d, url %q; want none, \"\", none, 3, the url",
 			old.Condition, old.StepName, old.Steps, old.Version, old.URL)
 	}

@@ -1,6 +1,7 @@
 // Package demo is the demo world the examples share: a mock CRM and order system served in
-// process, the four integrations a team admin configures against them (Customer Data,
-// Client Info, Loyalty Points and the chained Order History), two inboxes and a few contacts.
+// process, the four integrations a team admin configures against them (Customer Data, with
+// its "Add note" action, Client Info, Loyalty Points and the chained Order History), two
+// inboxes and a few contacts.
 package demo
 
 import (
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/inboxkit/inboxkit/integration"
@@ -96,15 +98,58 @@ var orders = map[string]string{
 // /loyalty endpoint is down (503), so one card always shows a failure.
 type Upstreams struct {
 	CRM, Orders           *httptest.Server
-	CRMCalls, OrdersCalls atomic.Int32
+	CRMCalls, OrdersCalls atomic.Int32 // profile requests; notes are counted apart
 	// OrdersDown makes the order system answer 503 to everything while it is true.
 	OrdersDown atomic.Bool
+
+	mu    sync.Mutex
+	notes []Note
+}
+
+// Note is a request the CRM's notes endpoint received: what the "Add note" action sent.
+type Note struct {
+	Method, Path string // Path as sent, escaped
+	Body         string
+}
+
+// Notes returns the requests the CRM's notes endpoint received, in order.
+func (u *Upstreams) Notes() []Note {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]Note(nil), u.notes...)
+}
+
+// addNote answers POST /customers/{id}/notes: it records the request and answers the note's
+// confirmation, or 400 for a body without a note.
+func (u *Upstreams) addNote(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	u.mu.Lock()
+	u.notes = append(u.notes, Note{Method: r.Method, Path: r.URL.EscapedPath(), Body: string(b)})
+	n := len(u.notes)
+	u.mu.Unlock()
+	var note struct{ Note, Pinned string }
+	if err := json.Unmarshal(b, &note); err != nil || note.Note == "" {
+		http.Error(w, `{"error":{"message":"A note needs text."}}`, http.StatusBadRequest)
+		return
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/customers/"), "/notes")
+	pinned := ""
+	if note.Pinned == "true" {
+		pinned = ", pinned"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	fmt.Fprintf(w, `{"note": {"id": "n_%d", "message": %q}}`, n, fmt.Sprintf("Note n_%d saved on customer %s%s.", n, id, pinned))
 }
 
 // StartUpstreams starts the mock servers on loopback; Close stops them.
 func StartUpstreams() *Upstreams {
 	u := &Upstreams{}
 	u.CRM = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/customers/") && strings.HasSuffix(r.URL.Path, "/notes") {
+			u.addNote(w, r)
+			return
+		}
 		u.CRMCalls.Add(1)
 		body, ok := customers[r.URL.Query().Get("email")]
 		if r.URL.Path != "/customers" || !ok {
@@ -153,6 +198,22 @@ func (u *Upstreams) Close() {
 	u.Orders.Close()
 }
 
+// AddNote is the Customer Data card's action: the agent writes a note (and may pin it), which
+// is posted to the contact's record in the CRM once they confirm.
+func AddNote(u *Upstreams) integration.Action {
+	return integration.Action{
+		Name: "add_note", Label: "Add note", Method: "POST",
+		URL:  u.CRM.URL + "/customers/{{contact.id}}/notes",
+		Body: `{"note": "{{input.note}}", "pinned": "{{input.pinned}}", "author": "{{agent.email}}"}`,
+		Fields: []integration.ActionField{
+			{Name: "note", Label: "Note", Type: integration.FieldTextarea, Required: true, MaxLength: 500,
+				Help: "Saved on the customer's record in the CRM."},
+			{Name: "pinned", Label: "Pin to the top", Type: integration.FieldBoolean},
+		},
+		ResultPath: "note.message",
+	}
+}
+
 // Integrations are the demo integrations as created.
 type Integrations struct {
 	Customer, Client, Loyalty, History *integration.Integration
@@ -174,6 +235,7 @@ func Setup(ctx context.Context, svc *integration.Service, admin integration.Acto
 		Method: "GET", URL: u.CRM.URL + "/customers?email={{contact.email}}",
 		CacheMinutes: 15, Active: true, RequiredVariables: []string{"contact.email"},
 		Display: integration.Display{Enabled: true, Template: json.RawMessage(CustomerTemplate)},
+		Actions: []integration.Action{AddNote(u)},
 	})
 	if err != nil {
 		return nil, err

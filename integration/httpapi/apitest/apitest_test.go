@@ -345,7 +345,7 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("agent", "GET", "/inboxes/support/contacts/c-nobody/profile", "", 404, nil)
 	stream := w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile/stream", "", 200, nil)
 	events, err := apitest.ParseEvents(stream)
-	if err != nil || len(events) != 8 { // cards, six card events, done
+	if err != nil || len(events) != 8 { // cards, six card events, done (before the Shop card)
 		t.Errorf("stream: %d events, %v:\n%s", len(events), err, stream)
 	}
 	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile/stream?refresh=true&integration_id="+crm.ID, "", 200, nil)
@@ -365,6 +365,41 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("", "POST", "/webhooks/chat", msg, 200, nil, "webhook-id", "d-1", "webhook-timestamp", ts, "webhook-signature", sig)
 	w.call("", "POST", "/webhooks/chat", msg, 401, nil, "webhook-id", "d-2", "webhook-timestamp", ts, "webhook-signature", sig)
 	w.call("", "POST", "/webhooks/nope", msg, 404, nil)
+
+	// Agent actions: the card's buttons, a run, a failed run, and every refusal.
+	var shop integration.Integration
+	w.call("admin", "POST", "/integrations", `{"name": "Shop", "url": "`+upstream+`/c", "active": true,
+	  "actions": [{"name": "refund", "label": "Refund", "url": "`+upstream+`/refunds/{{contact.id}}", "body": "{\"amount\": \"{{input.amount}}\"}",
+	    "fields": [{"name": "amount", "label": "Amount", "type": "number", "required": true, "min": 0.01, "max": 500, "help": "USD"}], "result_path": "name"},
+	   {"name": "down", "label": "Down", "method": "GET", "url": "`+upstream+`/fail"}]}`, 201, &shop)
+	w.call("admin", "PUT", "/inboxes/support/integrations/"+shop.ID, `{}`, 200, nil)
+	var sheet struct {
+		Cards []struct {
+			Name    string
+			Actions []integration.ActionButton
+		}
+	}
+	w.call("agent", "GET", "/inboxes/support/contacts/c-ada/profile", "", 200, &sheet)
+	if c := sheet.Cards[len(sheet.Cards)-1]; c.Name != "Shop" || len(c.Actions) != 2 || c.Actions[0].Confirm == "" {
+		t.Errorf("Shop card = %+v, want two buttons, the refund's with a prompt", c)
+	}
+	act := "/inboxes/support/contacts/c-ada/integrations/" + shop.ID + "/actions/"
+	var ran integration.ActionResult
+	w.call("agent", "POST", act+"refund", `{"conversation_id": "conv-1", "inputs": {"amount": "12.50"}, "confirmed": true}`, 200, &ran)
+	if ran.Status != integration.OutcomeOK || ran.Message != "Ada" {
+		t.Errorf("refund = %+v", ran)
+	}
+	w.call("agent", "POST", act+"down", `{}`, 200, &ran)
+	if ran.Status != integration.OutcomeFailed || ran.Error == nil {
+		t.Errorf("down = %+v", ran)
+	}
+	w.call("agent", "POST", act+"refund", `{"inputs": {"amount": "12.50"}}`, 428, nil)
+	w.call("agent", "POST", act+"refund", `{"inputs": {"amount": "-1", "x": "y"}, "confirmed": true}`, 422, nil)
+	w.call("agent", "POST", act+"refund", `{"inputs": {"amount": 12.5}}`, 400, nil)
+	w.call("agent", "POST", act+"refund", `{}`, 415, nil, "Content-Type", "text/plain")
+	w.call("agent", "POST", act+"refund", `{"inputs": {"amount": "`+strings.Repeat("9", 3<<20)+`"}}`, 413, nil)
+	w.call("agent", "POST", act+"nope", `{}`, 404, nil)
+	w.call("", "POST", act+"refund", `{}`, 401, nil)
 
 	w.call("admin", "DELETE", "/inboxes/support/integrations/"+raw.ID, "", 200, nil)
 	w.call("admin", "DELETE", "/integrations/"+raw.ID, "", 204, nil)
