@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,11 +107,16 @@ func TestEditorActionsTab(t *testing.T) {
 	}
 
 	// A field name the API refuses: the problem shows at that input, nothing is stored.
-	p.waitFor("the redrawn tab", `document.getElementById("a-actions-0-fields-1-name")`)
+	p.waitFor("the saved toast", `(document.getElementById("toasts") || {}).textContent === "Saved CRM"`) // the tab is redrawn in the same task
 	p.do(typeInto("a-actions-0-fields-1-name", "Reason!"), clickID("save"))
 	p.waitFor("the problem at the field", `document.getElementById("a-actions-0-fields-1-name").getAttribute("aria-invalid") === "true"`)
 	if msg := eval[string](p, `document.getElementById("a-actions-0-fields-1-name").nextElementSibling.textContent`); msg == "" {
 		t.Errorf("the field problem has no message")
+	}
+	for _, s := range p.takeProblems() { // the browser logs the 422 it was meant to get
+		if !strings.Contains(s, "status of 422") {
+			t.Errorf("browser: %s", s)
+		}
 	}
 	var after savedActions
 	apiCall(t, base, "GET", "/integrations/"+id, nil, &after)
