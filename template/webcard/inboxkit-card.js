@@ -189,12 +189,12 @@ input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 2px
 .problem[hidden] { display: none; }
 .form-buttons { display: flex; flex-wrap: wrap; gap: .4em; }
 .prompt { font-weight: 600; }
-.action-result { display: flex; gap: .5em; align-items: flex-start; padding: .45em .6em; border-radius: 6px; overflow-wrap: anywhere; }
+.action-result { padding: .45em .6em; border-radius: 6px; overflow-wrap: anywhere; }
 .action-result:empty { display: none; }
-.action-result.running { color: var(--_muted); padding-inline: 0; }
+.action-result.running { display: flex; gap: .5em; align-items: center; color: var(--_muted); padding-inline: 0; }
 .action-result.ok { color: var(--inboxkit-success-fg, #116329); background: var(--inboxkit-success-bg, #dafbe1); }
 .action-result.failed { color: var(--inboxkit-danger-fg, #a40e26); background: var(--inboxkit-danger-bg, #ffebe9); }
-.action-result .what { font-weight: 600; }
+.action-result .what { font-weight: 600; margin-right: .35em; }
 @keyframes spin { to { transform: rotate(360deg); } }
 @keyframes pulse { 50% { opacity: .45; } }
 @media (prefers-reduced-motion: reduce) { .spinner, .skeleton span { animation: none; } }

@@ -138,13 +138,12 @@ func TestProfileRunsAction(t *testing.T) {
 		s.dispatchEvent(new Event("change"));
 		return true;
 	})()`)
-	p.fullScreenshot("action-form")
 	p.do(chromedp.Click(chromedp.JSPath(card + `.shadowRoot.querySelector("form button[type=submit]")`)))
 	p.waitFor("the confirmation", card+`.shadowRoot.querySelector(".confirm")`)
 	submitAndConfirm() // a double click: one request
 	p.waitFor("the result", card+`.shadowRoot.querySelector(".action-result").dataset.status === "ok"`)
 	time.Sleep(300 * time.Millisecond) // a second request, if any, would have arrived
-	p.fullScreenshot("action-result")
+	p.screenshot("action-hostile-result")
 
 	got := eval[map[string]any](p, `(() => {
 		const r = `+card+`.shadowRoot.querySelector(".action-result");
@@ -190,4 +189,41 @@ func TestProfileRunsAction(t *testing.T) {
 	if strings.Contains(csp, "unsafe") {
 		t.Errorf("the policy allows something unsafe: %s", csp)
 	}
+}
+
+// The demo, as a visitor tries it: Ada's Customer Data card has an "Add note" button; the
+// agent writes a note, pins it, confirms the default prompt, and the card shows the CRM's
+// answer: the first note it received, pinned.
+func TestProfileDemoAction(t *testing.T) {
+	base := startConsole(t)
+	p := newPage(t, base)
+	p.open("#/profile/support/c_1001")
+	p.waitFor("four cards", `__t.statuses(document.getElementById("cards")).join() === "ok,ok,error,ok"`)
+	crm := `__t.cards(document.getElementById("cards"))[0]`
+	buttons := eval[[]string](p, `__t.cards(document.getElementById("cards")).map((c) => __t.all(c, "button.action").map((b) => b.textContent).join("|"))`)
+	if strings.Join(buttons, ",") != "Add note,,," {
+		t.Fatalf("action buttons per card = %q, want Add note on Customer Data only", buttons)
+	}
+	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector('button[data-action="add_note"]')`)))
+	p.waitFor("the form", crm+`.shadowRoot.activeElement && `+crm+`.shadowRoot.activeElement.localName === "textarea"`)
+	p.do(chromedp.KeyEvent(`Called back: the parcel "arrived" dented}`))
+	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector('input[data-field="pinned"]')`)))
+	p.screenshot("profile-action-form")
+	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector("form button[type=submit]")`)))
+	p.waitFor("the confirmation", crm+`.shadowRoot.querySelector(".confirm")`)
+	if got := eval[string](p, crm+`.shadowRoot.querySelector(".prompt").textContent`); got != `Run "Add note" for this contact?` {
+		t.Errorf("prompt = %q", got)
+	}
+	doubleClick(p, crm+`.shadowRoot.querySelector(".confirm button.primary")`)
+	p.waitFor("the result", crm+`.shadowRoot.querySelector(".action-result").dataset.status === "ok"`)
+	if got := eval[string](p, crm+`.shadowRoot.querySelector(".action-result").textContent`); got != "Add note:Note n_1 saved on customer c_1001, pinned." {
+		t.Errorf("result = %q", got)
+	}
+	p.screenshot("profile-action-result")
+	// Another note is n_2: the first run reached the CRM exactly once.
+	p.do(chromedp.Click(chromedp.JSPath(crm+`.shadowRoot.querySelector('button[data-action="add_note"]')`)), chromedp.KeyEvent("Second"))
+	p.do(chromedp.Click(chromedp.JSPath(crm+`.shadowRoot.querySelector("form button[type=submit]")`)))
+	p.waitFor("the confirmation", crm+`.shadowRoot.querySelector(".confirm")`)
+	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector(".confirm button.primary")`)))
+	p.waitFor("the second result", crm+`.shadowRoot.querySelector(".action-result").textContent === "Add note:Note n_2 saved on customer c_1001."`)
 }
