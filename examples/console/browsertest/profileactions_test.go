@@ -222,7 +222,7 @@ func TestProfileDemoAction(t *testing.T) {
 	p.screenshot("profile-action-result")
 	// Another note is n_2: the first run reached the CRM exactly once.
 	p.do(chromedp.Click(chromedp.JSPath(crm+`.shadowRoot.querySelector('button[data-action="add_note"]')`)), chromedp.KeyEvent("Second"))
-	p.do(chromedp.Click(chromedp.JSPath(crm+`.shadowRoot.querySelector("form button[type=submit]")`)))
+	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector("form button[type=submit]")`)))
 	p.waitFor("the confirmation", crm+`.shadowRoot.querySelector(".confirm")`)
 	p.do(chromedp.Click(chromedp.JSPath(crm + `.shadowRoot.querySelector(".confirm button.primary")`)))
 	p.waitFor("the second result", crm+`.shadowRoot.querySelector(".action-result").textContent === "Add note:Note n_2 saved on customer c_1001."`)
