@@ -573,22 +573,20 @@ function agentSentence(err) {
 // refresh keeps what the agent typed, the focus and the result.
 class ActionBar {
   footer = el("footer", "actions");
-  #card; // the element: its runAction and integration id
-  #actions;
+  #card; // the element, for its runAction
   #integrationId;
   #buttons = new Map(); // action name -> button
   #panel = el("div", "action-panel");
   #result = el("div", "action-result");
   #open = null; // the action whose panel is shown
   #values = new Map(); // action name -> Map(field name -> value)
-  #fields = []; // the open form's [{f, control, problem}]
+  #fields = []; // the open form's fields: [{f, control, problem, described}]
   #running = false;
   #gen = 0; // bumped by each run and by close, so a late answer cannot land elsewhere
 
   constructor(card, integrationId, actions) {
     this.#card = card;
     this.#integrationId = integrationId;
-    this.#actions = actions;
     this.footer.part = "actions";
     const group = el("div", "action-buttons");
     group.setAttribute("role", "group");
