@@ -138,7 +138,7 @@ func (a *Action) Prompt() string {
 	if a.EffectiveMethod() == MethodGet {
 		return ""
 	}
-	return fmt.Sprintf("Run %q for this contact?", a.Label)
+	return `Run "` + a.Label + `" for this contact?` // the label as typed: no Go escaping for an agent to read
 }
 
 // maxLength returns the effective MaxLength of a text or textarea field.
@@ -306,16 +306,27 @@ func compileFields(ps *problems, at string, fields []ActionField) []string {
 }
 
 // checkText reports a label-like text at path that is missing (when required), longer than n
-// runes, or has control characters.
+// runes, or has control, bidi or invisible formatting characters, which could make a button
+// or a confirmation prompt read as something else than it does.
 func checkText(ps *problems, path, s string, n int, required bool) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		ps.add(path, CodeRequired, "a value is required")
-	case !utf8.ValidString(s) || !validHeaderValue(s):
-		ps.add(path, CodeInvalid, "text must be UTF-8 without control characters")
+	case !utf8.ValidString(s) || !validHeaderValue(s) || strings.ContainsFunc(s, invisible):
+		ps.add(path, CodeInvalid, "text must be UTF-8 without control, bidi or invisible formatting characters")
 	case utf8.RuneCountInString(s) > n:
 		ps.add(path, CodeInvalid, "text is longer than %d characters", n)
 	}
+}
+
+// invisible reports whether r is a bidi control or an invisible formatting character: the
+// Arabic letter mark, the zero-width space, directional marks, embeddings and overrides, the
+// word joiner and invisible operators, isolates, the byte order mark and tag characters (as
+// package template strips them from display text; the zero-width joiner and non-joiner, which
+// scripts and emoji need, are text).
+func invisible(r rune) bool {
+	return r == 0x061c || r == 0x180e || r == 0x200b || r == 0x200e || r == 0x200f || (r >= 0x2028 && r <= 0x202e) ||
+		(r >= 0x2060 && r <= 0x206f) || r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || (r >= 0xe0000 && r <= 0xe007f)
 }
 
 // compileResultPath compiles ResultPath p as a one-text display template, so that it follows

@@ -48,6 +48,12 @@ func TestActionValidation(t *testing.T) {
 			[]Problem{{Path: "/actions/0/label", Code: CodeInvalid}}},
 		{"confirm with a line break", func(in *Integration) { in.Actions[0].Confirm = "Sure?\nReally?" },
 			[]Problem{{Path: "/actions/0/confirm", Code: CodeInvalid}}},
+		{"label with a bidi override", func(in *Integration) { in.Actions[0].Label = "Refund \u202e005$" },
+			[]Problem{{Path: "/actions/0/label", Code: CodeInvalid}}},
+		{"option with a zero-width space", func(in *Integration) {
+			in.Actions[0].Fields[1] = ActionField{Name: "amount", Label: "A", Type: FieldSelect, Options: []string{"a\u200b"}}
+		}, []Problem{{Path: "/actions/0/fields/1/options/0", Code: CodeInvalid}}},
+		{"emoji and joiners are text", func(in *Integration) { in.Actions[0].Label = "Refund 👩\u200d💻 ✓" }, nil},
 		{"method", func(in *Integration) { in.Actions[0].Method = "TRACE" },
 			[]Problem{{Path: "/actions/0/method", Code: CodeBadMethod}}},
 		{"body on GET", func(in *Integration) { in.Actions[0].Method = MethodGet },

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -433,7 +434,11 @@ func TestActionButtonsOnOKCardsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int{ok.ID: 1, failing.ID: 0, na.ID: 0}
+	var buttons []integration.ActionButton
 	for _, c := range cards {
+		if c.IntegrationID == ok.ID {
+			buttons = c.Actions
+		}
 		if len(c.Actions) != want[c.IntegrationID] {
 			t.Errorf("%s card (%s) has %d buttons, want %d", c.Name, c.Status, len(c.Actions), want[c.IntegrationID])
 		}
@@ -442,9 +447,33 @@ func TestActionButtonsOnOKCardsOnly(t *testing.T) {
 		}
 	}
 	// The JSON a front end reads.
-	b, _ := json.Marshal(cards[0].Actions)
+	b, _ := json.Marshal(buttons)
 	if got, want := string(b), `[{"name":"ping","label":"Ping","method":"GET","confirm":"Ping?"}]`; got != want {
 		t.Errorf("buttons encode as %s, want %s", got, want)
+	}
+
+	// A stale card (a refresh failed; the cached data is shown) keeps its buttons.
+	var down atomic.Bool
+	flaky := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		jsonReply(`{"id": 1}`)(w, r)
+	})
+	cached := ae.create(t, &integration.Integration{Name: "cached", URL: flaky.URL + "/c", Active: true, CacheMinutes: 10, Actions: act})
+	req := &integration.ProfileRequest{InboxID: "a1", Contact: ada, IntegrationID: cached.ID}
+	if _, err := ae.svc.Profile(t.Context(), memberA, req); err != nil {
+		t.Fatal(err)
+	}
+	down.Store(true)
+	req.Refresh = true
+	cards, err = ae.svc.Profile(t.Context(), memberA, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cards[0]; !c.Stale || c.Status != integration.StatusOK || len(c.Actions) != 1 {
+		t.Errorf("stale card: stale %v, status %s, %d buttons; want a stale ok card with its button", c.Stale, c.Status, len(c.Actions))
 	}
 }
 
@@ -554,5 +583,73 @@ func TestActionModel(t *testing.T) {
 	}
 	if b, _ := json.Marshal(in); strings.Contains(string(b), testSecret) {
 		t.Errorf("the JSON encoding holds an action's secret header: %s", b)
+	}
+}
+
+// A test run may test one action: a dry run shows its request (secrets redacted), a live run
+// of a non-GET action needs ConfirmSend and sends it once, and invalid inputs are refused at
+// /inputs/NAME as RunAction refuses them.
+func TestTestAction(t *testing.T) {
+	t.Parallel()
+	ae := newActionEnv(t)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"note": {"message": "Saved with `+testSecret+`"}}`)
+	})
+	saved := ae.create(t, noteIntegration(up.URL, up.URL))
+	req := &integration.TestRequest{Integration: saved, Contact: ada, Action: "add_note",
+		Inputs: map[string]string{"note": `a "quoted" note`, "kind": "call"}}
+
+	res, err := ae.svc.Test(t.Context(), adminA, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReq := integration.SentRequest{Method: "POST", URL: up.URL + "/customers/c%2F1001%20x/notes/call?via=",
+		Header: http.Header{"Authorization": {"Bearer " + integration.Redacted}, "X-Agent": {""}, "Accept": {"application/json"}, "Content-Type": {"application/json"}},
+		Body:   `{"note": "a \"quoted\" note", "email": "ada+test@example.com", "pinned": "false", "follow_up": ""}`}
+	if diff := cmp.Diff(wantReq, res.Request); diff != "" || res.Sent || !res.Success {
+		t.Errorf("dry run: sent %v, success %v, request mismatch (-want +got):\n%s", res.Sent, res.Success, diff)
+	}
+	req.Live = true
+	if _, err := ae.svc.Test(t.Context(), adminA, req); !errors.Is(err, integration.ErrConfirmationRequired) {
+		t.Errorf("live POST action without ConfirmSend = %v, want ErrConfirmationRequired", err)
+	}
+	if up.calls() != 0 {
+		t.Fatalf("%d requests sent before the confirmed live run, want none", up.calls())
+	}
+	before := up.calls()
+	req.ConfirmSend = true
+	res, err = ae.svc.Test(t.Context(), adminA, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Sent || !res.Success || res.StatusCode != 201 || up.calls()-before != 1 {
+		t.Errorf("live run = sent %v, success %v, status %d, %d requests", res.Sent, res.Success, res.StatusCode, up.calls()-before)
+	}
+	if res.Preview == nil || len(res.Preview.Nodes) != 1 || res.Preview.Nodes[0].Text != "Saved with "+integration.Redacted {
+		t.Errorf("preview = %+v, want the agent's message with the secret redacted", res.Preview)
+	}
+	if strings.Contains(mustJSON(t, res), testSecret) {
+		t.Errorf("the test result holds the secret: %s", mustJSON(t, res))
+	}
+
+	for _, tt := range []struct {
+		action string
+		inputs map[string]string
+		path   string
+	}{
+		{"add_note", map[string]string{"kind": "x"}, "/inputs/note"},
+		{"add_note", map[string]string{"note": "n", "kind": ".."}, "/inputs/kind"},
+		{"drop_table", nil, "/action"},
+	} {
+		req.Action, req.Inputs = tt.action, tt.inputs
+		_, err := ae.svc.Test(t.Context(), adminA, req)
+		if ve, ok := errors.AsType[*integration.ValidationError](err); !ok || len(ve.Problems) != 1 || ve.Problems[0].Path != tt.path {
+			t.Errorf("Test(%s, %v) = %v, want one problem at %s", tt.action, tt.inputs, err, tt.path)
+		}
+	}
+	if _, err := ae.svc.Test(t.Context(), memberA, req); !errors.Is(err, integration.ErrForbidden) {
+		t.Errorf("a member's test run = %v, want ErrForbidden", err)
 	}
 }

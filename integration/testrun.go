@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -30,6 +31,12 @@ type TestRequest struct {
 	// ConfirmSend must be set for a live run of a method other than GET, which may change data
 	// upstream.
 	ConfirmSend bool
+	// Action, when set, tests the integration's action of that name instead of the
+	// integration's own request, with Inputs as the values an agent would enter (see
+	// [Action]); ConfirmSend is then about the action's method. The result's Preview is the
+	// message the agent would see.
+	Action string
+	Inputs map[string]string
 }
 
 // SentRequest is a request as sent (or, in a dry run, as it would be sent), with secret values
@@ -125,7 +132,15 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	if in == nil {
 		in = &Integration{}
 	}
-	if r.Live && in.EffectiveMethod() != MethodGet && !r.ConfirmSend {
+	method := in.EffectiveMethod()
+	if r.Action != "" {
+		i := slices.IndexFunc(in.Actions, func(a Action) bool { return a.Name == r.Action })
+		if i < 0 {
+			return nil, &ValidationError{Problems: []Problem{{Path: "/action", Code: CodeInvalid, Message: "the integration has no action of this name"}}}
+		}
+		method = in.Actions[i].EffectiveMethod()
+	}
+	if r.Live && method != MethodGet && !r.ConfirmSend {
 		return nil, ErrConfirmationRequired
 	}
 	var prev *Integration
@@ -140,6 +155,9 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 	c, err := compileEdit(in, keepSecrets(prev, in))
 	if err != nil {
 		return nil, err
+	}
+	if r.Action != "" {
+		return s.testAction(ctx, r, in, c)
 	}
 	res := &TestResult{}
 	v := newVars(&r.Contact, r.Conversation, &r.Inbox, r.Agent, r.Team, actor.TeamID, s.now(), s.loc)

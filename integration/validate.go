@@ -66,8 +66,9 @@ type compiledHeader struct {
 }
 
 // Validate reports every problem of in as a *ValidationError, or nil. It checks the method, the
-// URL, query parameters, headers, body, cache duration, timeout, required variables, secrets and
-// the display template, and never includes a secret value in what it reports.
+// URL, query parameters, headers, body, cache duration, timeout, required variables, secrets,
+// the run condition, the steps, the actions (with their fields and result paths) and the
+// display template, and never includes a secret value in what it reports.
 func (in *Integration) Validate() error {
 	_, err := compile(in)
 	return err

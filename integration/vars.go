@@ -23,8 +23,9 @@ type Variable struct {
 
 // Variables returns every variable an integration's request templates may reference, in the
 // order an editor lists them. The same list decides what Validate accepts. A chained request's
-// later steps may also reference steps.NAME.body.PATH of an earlier step (see [Step]). The
-// caller may modify the returned slice.
+// later steps may also reference steps.NAME.body.PATH of an earlier step (see [Step]), and an
+// action's templates input.NAME of its fields (see [Action]). The caller may modify the
+// returned slice.
 func Variables() []Variable {
 	return []Variable{
 		{Name: "contact.id", Description: "The contact's ID in the helpdesk.", Example: "c_8f2a"},

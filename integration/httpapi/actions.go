@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/inboxkit/inboxkit/integration"
 )
@@ -35,4 +36,18 @@ func (h *Handler) runAction(w http.ResponseWriter, r *http.Request, a integratio
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
+}
+
+// testProblems places the problems of a test run in the request body: those of the action's
+// name and inputs at /action and /inputs/NAME, where the body has them, the others inside the
+// integration at /integration.
+func testProblems(ps []Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		if p.Path != "/action" && !strings.HasPrefix(p.Path, "/inputs/") {
+			p.Path = "/integration" + p.Path
+		}
+		out[i] = p
+	}
+	return out
 }

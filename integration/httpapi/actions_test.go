@@ -162,4 +162,30 @@ func TestRunAction(t *testing.T) {
 	if strings.Contains(e.logs.String(), testSecret) {
 		t.Error("the logs hold the secret")
 	}
+
+	// The Testing tab tests an action: problems of its inputs are at /inputs/NAME of the body,
+	// those of the integration below /integration.
+	created.Actions[0].Label = ""
+	saved, _ := json.Marshal(created)
+	resp, b := e.do(t, "admin-a", "POST", "/integrations/test", `{"integration": `+string(saved)+`, "action": "add_note", "inputs": {"topic": ".."}}`)
+	p := problem(t, resp, b)
+	want422 := []httpapi.Problem{{Path: "/integration/actions/0/label", Code: integration.CodeRequired}}
+	if diff := cmp.Diff(want422, p.Problems, cmpopts.IgnoreFields(httpapi.Problem{}, "Message")); resp.StatusCode != 422 || diff != "" {
+		t.Errorf("test of an invalid integration = %d, problems mismatch (-want +got):\n%s", resp.StatusCode, diff)
+	}
+	created.Actions[0].Label = "Add note"
+	saved, _ = json.Marshal(created)
+	resp, b = e.do(t, "admin-a", "POST", "/integrations/test", `{"integration": `+string(saved)+`, "action": "add_note", "inputs": {"topic": ".."}}`)
+	p = problem(t, resp, b)
+	want422 = []httpapi.Problem{{Path: "/inputs/text", Code: integration.CodeRequired}}
+	if diff := cmp.Diff(want422, p.Problems, cmpopts.IgnoreFields(httpapi.Problem{}, "Message")); resp.StatusCode != 422 || diff != "" {
+		t.Errorf("test with invalid inputs = %d, problems mismatch (-want +got):\n%s", resp.StatusCode, diff)
+	}
+	before := count()
+	var tr integration.TestResult
+	e.mustDo(t, http.StatusOK, "admin-a", "POST", "/integrations/test", `{"integration": `+string(saved)+`, "action": "add_note", "inputs": {"text": "hi"},
+	  "contact": {"id": "c-1", "email": "zoe@example.com"}, "live": true, "confirm_send": true}`, &tr)
+	if b, _ := json.Marshal(tr); !tr.Sent || !tr.Success || count() != before+1 || strings.Contains(string(b), testSecret) {
+		t.Errorf("live test of the action = %+v, %d requests", tr, count()-before)
+	}
 }

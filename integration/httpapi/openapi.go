@@ -362,6 +362,8 @@ func components() map[string]*schema {
 			"team":         ref("SampleTeam"),
 			"live":         boolean("Send the request; otherwise only expand it (a dry run)."),
 			"confirm_send": boolean("Required for a live run of a method other than GET."),
+			"action":       str("Test the integration's action of this name instead of its own request; the preview is the message the agent would see."),
+			"inputs":       stringMap(str("With action: a value the agent would enter, by field name; invalid ones are 422 at /inputs/NAME.")),
 		}),
 		"SentRequest": object("The request as sent, secret values redacted.", []string{"method", "url", "header"}, map[string]*schema{
 			"method": str(""), "url": str(""), "header": stringMap(array(str(""))), "body": str(""),

@@ -32,7 +32,7 @@ func (h *Handler) table() []*route {
 			summary: "Delete an integration and its attachments", ok: 204, errors: []int{403, 404}, handle: h.deleteIntegration},
 		{method: "POST", path: "/integrations/test", op: "testIntegration", tag: "integrations",
 			summary:     "Test an integration with sample data",
-			description: "Admins only. A dry run expands the request; a live run sends it (never through the cache) and renders the preview. A live run of a method other than GET needs confirm_send. Secret values are redacted everywhere in the result.",
+			description: "Admins only. A dry run expands the request; a live run sends it (never through the cache) and renders the preview. A live run of a method other than GET needs confirm_send. With action (and inputs), the run tests that action of the integration instead, its inputs' problems at /inputs/NAME. Secret values are redacted everywhere in the result.",
 			body:        "TestRequest", ok: 200, result: "TestResult", errors: std, handle: h.testIntegration},
 
 		{method: "GET", path: "/catalog", op: "listCatalog", tag: "catalog",
@@ -189,10 +189,10 @@ func (h *Handler) testIntegration(w http.ResponseWriter, r *http.Request, a inte
 	res, err := h.svc.Test(r.Context(), a, &integration.TestRequest{
 		Integration: req.Integration, Contact: req.Contact, Conversation: req.Conversation,
 		Inbox: integration.Inbox{ID: req.Inbox.ID, Name: req.Inbox.Name}, Agent: req.Agent, Team: team,
-		Live: req.Live, ConfirmSend: req.ConfirmSend,
+		Live: req.Live, ConfirmSend: req.ConfirmSend, Action: req.Action, Inputs: req.Inputs,
 	})
 	if ve, ok := errors.AsType[*integration.ValidationError](err); ok {
-		return invalid("The integration is invalid.", prefixed("/integration", ve.Problems)...)
+		return invalid("The integration is invalid.", testProblems(ve.Problems)...)
 	}
 	if err != nil {
 		return err

@@ -55,6 +55,10 @@ type TestRequest struct {
 	Live bool `json:"live"`
 	// ConfirmSend must be true for a live run of a method other than GET.
 	ConfirmSend bool `json:"confirm_send"`
+	// Action, when set, tests the integration's action of that name with Inputs as the
+	// agent's values (see integration.TestRequest).
+	Action string            `json:"action,omitempty"`
+	Inputs map[string]string `json:"inputs,omitempty"`
 }
 
 // SampleInbox is the inbox of a test run's sample data.
