@@ -106,8 +106,38 @@ func TestEditorActionsTab(t *testing.T) {
 		t.Fatalf("saved actions:\n%s\nwant\n%s", b, want)
 	}
 
-	// A field name the API refuses: the problem shows at that input, nothing is stored.
 	p.waitFor("the saved toast", `(document.getElementById("toasts") || {}).textContent === "Saved CRM"`) // the tab is redrawn in the same task
+
+	// The Testing tab tests the action: a missing required input is refused at its field, a
+	// dry run shows the request with the inputs escaped by position.
+	p.do(clickID("tab-testing"), chromedp.WaitVisible(chromedp.ID("test-target")), selectOption("test-target", "add_note"))
+	p.waitFor("the action's inputs", `document.querySelector('#test-inputs [data-pointer="/inputs/note"]')`)
+	p.do(clickID("dry-run"))
+	p.waitFor("the input problem", `document.querySelector('#test-inputs [data-pointer="/inputs/note"]').getAttribute("aria-invalid") === "true"`)
+	for _, s := range p.takeProblems() { // the browser logs the 422 it was meant to get
+		if !strings.Contains(s, "status of 422") {
+			t.Errorf("browser: %s", s)
+		}
+	}
+	eval[bool](p, `(() => {
+		const set = (sel, v, ev) => { const c = document.querySelector(sel); c.value = v; c.dispatchEvent(new Event(ev)); };
+		set('#test-inputs [data-pointer="/inputs/note"]', 'He said "hi"}', "input");
+		set('#test-inputs [data-pointer="/inputs/reason"]', "late", "change");
+		return true;
+	})()`)
+	p.do(clickID("dry-run"))
+	p.waitFor("the dry run", `document.querySelector("#test-result pre.request")`)
+	if got := eval[string](p, `document.querySelector("#test-result pre.request").textContent`); !strings.HasPrefix(got, "POST "+up.URL+"/notes/c_1001\n") ||
+		!strings.HasSuffix(got, `{"note": "He said \"hi\"}", "reason": "late"}`) {
+		t.Errorf("dry run of the action:\n%s", got)
+	}
+	if got := eval[string](p, `document.querySelector("label.warn").textContent`); got != "I understand this sends a real POST request" {
+		t.Errorf("live-run warning = %q", got)
+	}
+	p.do(clickID("tab-actions"))
+
+	// A field name the API refuses: the problem shows at that input, nothing is stored.
+	p.waitFor("the actions tab", `document.getElementById("a-actions-0-fields-1-name")`)
 	p.do(typeInto("a-actions-0-fields-1-name", "Reason!"), clickID("save"))
 	p.waitFor("the problem at the field", `document.getElementById("a-actions-0-fields-1-name").getAttribute("aria-invalid") === "true"`)
 	if msg := eval[string](p, `document.getElementById("a-actions-0-fields-1-name").nextElementSibling.textContent`); msg == "" {

@@ -191,3 +191,28 @@ export function actionsEditor(get, { lastField, insert }) {
   draw();
   return root;
 }
+
+// actionInputs draws inputs for the fields of action a, for a test run on the Testing tab;
+// values (a Map of field name to value) keeps what was typed. Each input names its pointer
+// (/inputs/NAME) for the API's problems.
+export function actionInputs(a, values) {
+  const types = { number: "number", email: "email", phone: "tel", date: "date" };
+  return h("div.grid-fields", { id: "test-inputs" }, (a.fields || []).map((f, i) => {
+    const id = `t-input-${i}`;
+    if (!values.has(f.name)) values.set(f.name, f.type === "boolean" ? (f.default === "true" ? "true" : "false") : f.default || "");
+    const v = values.get(f.name);
+    let input;
+    if (f.type === "boolean") {
+      input = h("input", { id, type: "checkbox", checked: v === "true" });
+    } else if (f.type === "select") {
+      input = h("select", { id }, h("option", { value: "" }, "—"), (f.options || []).map((o) => h("option", { value: o, selected: o === v }, o)));
+    } else {
+      input = h(f.type === "textarea" ? "textarea" : "input", { id, value: v, type: types[f.type] === "date" ? "text" : types[f.type], placeholder: f.type === "date" ? "YYYY-MM-DD" : undefined });
+    }
+    input.dataset.pointer = "/inputs/" + f.name.replaceAll("~", "~0").replaceAll("/", "~1");
+    const update = () => values.set(f.name, f.type === "boolean" ? String(input.checked) : input.value);
+    input.addEventListener("input", update);
+    input.addEventListener("change", update);
+    return h("div.field", null, h("label", { for: id }, `input.${f.name}`, f.required ? " *" : ""), input);
+  }));
+}
