@@ -75,21 +75,21 @@
 //
 // # Agent actions
 //
-// An admin gives an integration up to [MaxActions] actions ([Action]), which its card shows as buttons
-// ([Card].Actions, [ActionButton]: name, label, method, confirmation prompt and form fields,
-// never the URL, headers or body). An agent presses one for the contact in view and the host
-// calls [Service.RunAction] with the values the agent entered. An action is an HTTP request
-// on the integration's engine: the same variables, filters and escaping by position, plus
-// {{input.NAME}} for its fields ([ActionField]), whose values are checked by type first (a decimal
-// within Min and Max, an email address, a phone number sent as E.164, a YYYY-MM-DD date, one
-// of a select's options, true or false, a length) and refused at "/inputs/NAME" in a
+// An admin gives an integration up to [MaxActions] actions ([Action]), which its card shows as
+// buttons ([Card].Actions, [ActionButton]: name, label, method, confirmation prompt and form
+// fields, never the URL, headers or body). An agent presses one for the contact in view and the
+// host calls [Service.RunAction] with the values the agent entered. An action is an HTTP
+// request on the integration's engine: the same variables, filters and escaping by position,
+// plus {{input.NAME}} for its fields ([ActionField]), whose values are checked by type first (a
+// decimal within Min and Max, an email address, a phone number sent as E.164, a YYYY-MM-DD
+// date, one of a select's options, true or false, a length) and refused at "/inputs/NAME" in a
 // [*ValidationError] before anything is sent. A non-GET action asks the agent to confirm
 // ([*ConfirmationError], wrapping [ErrConfirmationRequired]) and is sent once, never retried;
-// no action is ever cached. The [ActionResult] carries the status and a message picked from
-// the response by ResultPath. [Options].Audit receives an [AuditEvent] for every run: who,
-// what, when and the outcome, never a secret, a contact's values or an input's value. An admin
-// tests one action from the editor with [TestRequest].Action and Inputs: a dry run shows its
-// request, a live one (confirmed with ConfirmSend for a non-GET action) sends it once.
+// no action is ever cached. The [ActionResult] carries the status and a message picked from the
+// response by ResultPath. [Options].Audit receives an [AuditEvent] for every run: who, what,
+// when and the outcome, never a secret, a contact's values or an input's value. An admin tests
+// one action from the editor with [TestRequest].Action and Inputs: a dry run shows its request,
+// a live one (confirmed with ConfirmSend for a non-GET action) sends it once.
 //
 // # Validation and the JSON encoding
 //
