@@ -6,18 +6,20 @@
 //	go run ./examples/console              # http://127.0.0.1:8080
 //	go run ./examples/console -addr 127.0.0.1:9000
 //
-// It prints the API's address and the Authorization headers of a demo admin and a demo
-// agent, for trying the API with curl:
+// It prints the API's address and the Authorization headers of a demo admin (Dana) and a demo
+// agent (Alex), for trying the API with curl; a small sign-in middleware puts the user into
+// the request, where the API's Identify and Viewer find them, so integrations see the agent
+// as agent.* and the team as team.*:
 //
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
 //
 // The same address serves the web console (pages.go, web/): the profile sheet with its
-// streaming cards, the integrations list with each inbox's card order, the catalog gallery
-// (each ready-made integration's sample drawn as its card, with a form that installs it), and
-// the editor with its Configuration, Testing and Template tabs (the visual template builder),
-// all built on the
-// API above and drawn with <inboxkit-card> (package template/webcard), under a strict
-// Content-Security-Policy. Its browser tests are the nested module browsertest.
+// streaming cards and their action buttons (run through the API's actions route), the
+// integrations list with each inbox's card order, the catalog gallery (each ready-made
+// integration's sample drawn as its card, with a form that installs it), and the editor with
+// its Configuration, Testing, Template (the visual template builder) and Actions tabs, all
+// built on the API above and drawn with <inboxkit-card> (package template/webcard), under a
+// strict Content-Security-Policy. Its browser tests are the nested module browsertest.
 package main
 
 import (
@@ -60,11 +62,27 @@ func main() {
 	}
 }
 
-// The demo users, by bearer token. A real host authenticates its own sessions instead.
-var users = map[string]integration.Actor{
-	"demo-admin": {TeamID: demo.Team, Role: integration.RoleAdmin},
-	"demo-agent": {TeamID: demo.Team, Role: integration.RoleMember},
+// demoUser is a signed-in user of the demo: what the API may do for them (Actor) and who they
+// are to the integrations (Agent, the agent.* variables).
+type demoUser struct {
+	Actor integration.Actor
+	Agent integration.Agent
 }
+
+// The demo users, by bearer token. A real host authenticates its own sessions instead.
+var users = map[string]demoUser{
+	"demo-admin": {
+		Actor: integration.Actor{TeamID: demo.Team, Role: integration.RoleAdmin},
+		Agent: integration.Agent{ID: "u_dana", Name: "Dana Admin", Email: "dana@acme.example"},
+	},
+	"demo-agent": {
+		Actor: integration.Actor{TeamID: demo.Team, Role: integration.RoleMember},
+		Agent: integration.Agent{ID: "u_alex", Name: "Alex Agent", Email: "alex@acme.example"},
+	},
+}
+
+// demoTeam is what the demo knows of its team beyond the ID: the team.* variables.
+var demoTeam = integration.Team{Name: "Acme"}
 
 // conversations are the demo conversations a profile may be opened from.
 var conversations = map[string]integration.Conversation{
@@ -125,7 +143,7 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if a.ins, err = demo.Setup(ctx, svc, users["demo-admin"], a.up); err != nil {
+	if a.ins, err = demo.Setup(ctx, svc, users["demo-admin"].Actor, a.up); err != nil {
 		return err
 	}
 	webhooks, err := a.webhooks()
@@ -136,6 +154,7 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 		Service:  svc,
 		Identify: identify,
 		Contact:  lookupContact,
+		Viewer:   viewer,
 		Webhooks: func(source string) http.Handler {
 			if h, ok := webhooks[source]; ok {
 				return h
@@ -148,28 +167,54 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", http.StripPrefix("/api", api))
+	mux.Handle("/api/", signIn(http.StripPrefix("/api", api)))
 	// The web console's pages mount here (issue 12): everything outside /api/.
 	mux.Handle("/", consolePages())
 	a.handler = mux
 	return nil
 }
 
-// identify is the demo's authentication: a bearer token naming a demo user, or the same
-// token in the demo_user cookie (a browser's EventSource sends cookies, not headers). The
-// API's own rules keep a cookie safe from other sites: bodies must be application/json, which
-// a cross-site form cannot send, and its GET routes change nothing.
-func identify(r *http.Request) (integration.Actor, error) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		if c, err := r.Cookie("demo_user"); err == nil {
-			token, ok = c.Value, true
+// userKey is the request context key of the signed-in demoUser.
+type userKey struct{}
+
+// signIn is the demo's authentication, as a host's session middleware would be: a bearer
+// token naming a demo user, or the same token in the demo_user cookie (a browser's
+// EventSource sends cookies, not headers), puts the user into the request's context, where
+// identify and viewer find it. The API's own rules keep a cookie safe from other sites:
+// bodies must be application/json, which a cross-site form cannot send, and its GET routes
+// change nothing.
+func signIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			if c, err := r.Cookie("demo_user"); err == nil {
+				token, ok = c.Value, true
+			}
 		}
-	}
-	if a, known := users[token]; ok && known {
-		return a, nil
+		if u, known := users[token]; ok && known {
+			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// identify tells the API who is calling: the user signIn found, if any.
+func identify(r *http.Request) (integration.Actor, error) {
+	if u, ok := r.Context().Value(userKey{}).(demoUser); ok {
+		return u.Actor, nil
 	}
 	return integration.Actor{}, errors.New("console: unknown user")
+}
+
+// viewer tells the API which agent is looking at a profile (or running an action) and what
+// the demo knows of the team: the agent.* and team.* variables.
+func viewer(ctx context.Context, _ integration.Actor) (*integration.Agent, *integration.Team, error) {
+	u, ok := ctx.Value(userKey{}).(demoUser)
+	if !ok {
+		return nil, nil, errors.New("console: no signed-in user")
+	}
+	agent, team := u.Agent, demoTeam
+	return &agent, &team, nil
 }
 
 // lookupContact finds a demo contact; the demo contacts belong to the demo team.

@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,4 +237,139 @@ func urlOf(t *testing.T, do func(step) []byte, id string) string {
 		t.Fatal(err)
 	}
 	return in.URL
+}
+
+// The console says who is looking: a profile loaded by the demo agent or the demo admin
+// expands agent.* and team.* with that user, and a request without a user is refused before
+// any integration runs.
+func TestConsoleViewer(t *testing.T) {
+	base, _ := startConsole(t)
+	seen := make(chan string, 4)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.URL.RawQuery
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok": true}`)
+	}))
+	defer up.Close()
+	call := func(user, method, path, body string, want int) []byte {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, base+"/api"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if user != "" {
+			req.Header.Set("Authorization", "Bearer "+user)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b, want)
+		}
+		return b
+	}
+	var in struct{ ID string }
+	if err := json.Unmarshal(call("demo-admin", "POST", "/integrations", `{"name": "Who", "active": true,
+		"url": "`+up.URL+`/who?id={{agent.id}}&name={{agent.name}}&email={{agent.email}}&team={{team.name}}&team_id={{team.id}}"}`, 201), &in); err != nil {
+		t.Fatal(err)
+	}
+	call("demo-admin", "PUT", "/inboxes/sales/integrations/"+in.ID, `{}`, 200)
+	tests := []struct{ user, want string }{
+		{"demo-agent", "id=u_alex&name=Alex+Agent&email=alex%40acme.example&team=Acme&team_id=acme"},
+		{"demo-admin", "id=u_dana&name=Dana+Admin&email=dana%40acme.example&team=Acme&team_id=acme"},
+	}
+	for _, tt := range tests {
+		b := call(tt.user, "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 200)
+		if !strings.Contains(string(b), `"status":"ok"`) {
+			t.Fatalf("%s: the card is not ok: %s", tt.user, b)
+		}
+		select {
+		case got := <-seen:
+			if got != tt.want {
+				t.Errorf("%s: the upstream saw %q, want %q", tt.user, got, tt.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the upstream was not called", tt.user)
+		}
+	}
+	call("", "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 401)
+	call("Demo-Agent", "GET", "/inboxes/sales/contacts/c_1001/profile?integration_id="+in.ID, "", 401)
+	if n := len(seen); n != 0 {
+		t.Errorf("the upstream was called %d more times", n)
+	}
+}
+
+// The demo's "Add note" action through the console's API, as the profile sheet calls it: a
+// run without confirmation is refused with the prompt (428), an invalid input at its field
+// (422), and neither reaches the CRM; a confirmed run sends the CRM exactly one request whose
+// JSON body holds the hostile note as one string and the agent from the Viewer.
+func TestConsoleAction(t *testing.T) {
+	a, err := newApp(t.Context(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	path := "/api/inboxes/support/contacts/c_1001/integrations/" + a.ins.Customer.ID + "/actions/add_note"
+	note := "Called back \"twice\"}, \"pinned\": \"true\", \"x\": \"\n../../admin <script>alert(1)</script>"
+	post := func(body any, want int) map[string]any {
+		t.Helper()
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := http.NewRequestWithContext(t.Context(), "POST", srv.URL+path, strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer demo-agent")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != want {
+			t.Fatalf("POST %s = %d %v, want %d", path, resp.StatusCode, out, want)
+		}
+		return out
+	}
+	got := post(map[string]any{"conversation_id": "conv_1", "inputs": map[string]string{"note": note}}, 428)
+	if got["code"] != "confirmation_required" || got["detail"] != `Run "Add note" for this contact?` {
+		t.Errorf("unconfirmed run = %v", got)
+	}
+	got = post(map[string]any{"inputs": map[string]string{"note": note, "pinned": "maybe"}, "confirmed": true}, 422)
+	if b, _ := json.Marshal(got["problems"]); !strings.Contains(string(b), `"path":"/inputs/pinned"`) {
+		t.Errorf("invalid input problems = %s", b)
+	}
+	if n := len(a.up.Notes()); n != 0 {
+		t.Fatalf("refused runs reached the CRM %d times", n)
+	}
+	got = post(map[string]any{"conversation_id": "conv_1", "inputs": map[string]string{"note": note}, "confirmed": true}, 200)
+	if got["status"] != "ok" || got["http_status"] != 201.0 || got["message"] != "Note n_1 saved on customer c_1001." {
+		t.Errorf("result = %v", got)
+	}
+	notes := a.up.Notes()
+	if len(notes) != 1 {
+		t.Fatalf("the CRM received %d notes, want 1", len(notes))
+	}
+	var body map[string]string
+	if err := json.Unmarshal([]byte(notes[0].Body), &body); err != nil {
+		t.Fatalf("the note's body is not JSON: %v\n%s", err, notes[0].Body)
+	}
+	want := map[string]string{"note": note, "pinned": "false", "author": "alex@acme.example"}
+	if notes[0].Method != "POST" || notes[0].Path != "/customers/c_1001/notes" || fmt.Sprint(body) != fmt.Sprint(want) {
+		t.Errorf("the CRM received %s %s %v, want POST /customers/c_1001/notes %v", notes[0].Method, notes[0].Path, body, want)
+	}
 }

@@ -37,6 +37,14 @@ type consoleConfig struct {
 	Users    []consoleUser    `json:"users"`
 	Inboxes  []consoleInbox   `json:"inboxes"`
 	Contacts []consoleContact `json:"contacts"`
+	// Conversation is the thread the profile sheet is opened from: its cards and actions see
+	// it as conversation.*.
+	Conversation consoleConversation `json:"conversation"`
+}
+
+type consoleConversation struct {
+	ID      string `json:"id"`
+	Subject string `json:"subject"`
 }
 
 type consoleUser struct {
@@ -101,6 +109,8 @@ func newPages() (http.Handler, error) {
 	for _, c := range demo.Contacts() {
 		cfg.Contacts = append(cfg.Contacts, consoleContact{ID: c.ID, Name: c.Name, Email: c.Email, PhoneNumber: c.PhoneNumber})
 	}
+	conv := conversations["conv_1"]
+	cfg.Conversation = consoleConversation{ID: conv.ID, Subject: conv.Subject}
 	cfgJSON, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, err

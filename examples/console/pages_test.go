@@ -96,6 +96,7 @@ func TestPagesServeVersionedAssets(t *testing.T) {
 		Contacts: []consoleContact{{ID: "c_1001", Name: "Ada Lovelace", Email: "ada@example.com"},
 			{ID: "c_1002", Name: "Grace Hopper", Email: "grace@example.com", PhoneNumber: "+1 555 0100"},
 			{ID: "c_1003", Name: "Linus Torvalds"}},
+		Conversation: consoleConversation{ID: "conv_1", Subject: "Where is my order?"},
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)

@@ -28,6 +28,25 @@
 // not_applicable. Each value element carries its kind and raw JSON value as data-kind and
 // data-raw attributes, for front ends that re-format values for the agent's locale.
 //
+// # Agent actions
+//
+// A card's actions ([github.com/inboxkit/inboxkit/integration.ActionButton], JSON) are
+// buttons in its footer. Pressing one opens the action's form (when it has fields) and its
+// confirmation (when it has a prompt) inside the card, then calls the host's runAction
+// property, an async function, with the integration id, the action name, the inputs and
+// whether the agent confirmed; the element itself knows no URL or token:
+//
+//	card.runAction = async ({integrationId, action, inputs, confirmed}) => {
+//	  const res = await fetch(`/api/inboxes/support/contacts/c_1001/integrations/${integrationId}/actions/${action}`,
+//	    {method: "POST", headers: {"Content-Type": "application/json"},
+//	     body: JSON.stringify({conversation_id: "conv_1", inputs, confirmed})});
+//	  if (res.ok) return res.json(); // the ActionResult, shown in the card
+//	  throw Object.assign(new Error("The action was refused."), await res.json()); // problems, code
+//	};
+//
+// The result (its message, or its error's sentence) is shown in the card in a live region;
+// problems at /inputs/NAME are shown next to their fields.
+//
 // # Safety
 //
 // Text from the tree is set with textContent and setAttribute, never parsed as HTML, so
@@ -41,6 +60,20 @@
 //
 // # Decisions
 //
+//   - Action buttons only on ok cards, fresh or stale, as the server sends them: a failed or
+//     not-applicable card has no contact data the action could rely on.
+//   - runAction is a property, not an event with respondWith: every host supplies exactly
+//     one function, and without it the buttons are visibly disabled (a preview) instead of
+//     doing nothing.
+//   - The browser checks fields as a convenience, with English messages worded like the
+//     server's; the server checks again and its problems win. Every field is sent, empty
+//     ones as "", booleans as "true" or "false".
+//   - The confirmation step puts the focus on Cancel, and the second click of a double
+//     click is ignored on the action buttons, the form's submit and Confirm: one press
+//     never runs an action twice, nor runs one past its confirmation.
+//   - The form, a run in flight and the last result survive redraws of the same card with
+//     the same actions (a refresh); other actions or another integration start afresh, and
+//     an answer for the old card is dropped.
 //   - One file, versioned by a digest of its content in the URL path (not a query string,
 //     which some caches ignore). Old versions are 404 rather than today's file, so a page
 //     cached before a deploy fails loudly instead of caching a mismatched module for a year.

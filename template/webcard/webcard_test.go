@@ -128,7 +128,9 @@ func TestScriptAvoidsUnsafeAPIs(t *testing.T) {
 	}
 	code := stripComments(string(src))
 	for _, bad := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-		"new Function", "setAttribute(\"style\"", ".style.", "javascript:", "createContextualFragment", "srcdoc"} {
+		"new Function", "setAttribute(\"style\"", ".style.", "javascript:", "createContextualFragment", "srcdoc",
+		// the confirmation of an agent action is drawn in the card, never a browser dialog
+		"confirm(", "alert(", "prompt(", ".submit()", ".requestSubmit("} {
 		if strings.Contains(code, bad) {
 			t.Errorf("%s uses %s", ScriptName, bad)
 		}

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h, fill, toast } from "./dom.js";
 import { templateBuilder } from "./builder.js";
+import { actionsEditor, actionInputs } from "./actionseditor.js";
 import { lineDiff } from "./diff.js";
 import { showProblems, clearProblems } from "./problems.js";
 
@@ -38,7 +39,7 @@ export function editorPage(ctx, id, tab) {
   const root = h("div.editor");
   ctx.view.append(root);
 
-  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"]];
+  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"], ["actions", "Actions"]];
   const tabList = h("div.tabs", { role: "tablist", "aria-label": "Editor" });
   const panel = h("div.tab-panel", { role: "tabpanel", id: "tab-panel" });
   const title = h("h1");
@@ -69,6 +70,7 @@ export function editorPage(ctx, id, tab) {
     fill(panel);
     if (k === "configuration") panel.append(configuration());
     else if (k === "testing") panel.append(testing());
+    else if (k === "actions") panel.append(actionsEditor(() => draft, { lastField: (f) => { lastField = f; }, insert }));
     else {
       panel.append(builder.element);
       builder.shown();
@@ -173,7 +175,21 @@ export function editorPage(ctx, id, tab) {
 
   // ---- Testing ----
   const sample = { contact: { id: "c_1001", name: "Ada Lovelace", email: "ada@example.com", phone_number: "" }, conversation: { id: "conv_1", subject: "Where is my order?" }, inbox: { id: "support", name: "Support" } };
+  let testAction = ""; // the action the Testing tab runs, "" for the card's request
+  const testInputs = new Map(); // action name -> Map(field name -> value)
   function testing() {
+    const action = (draft.actions || []).find((a) => a.name === testAction) || null;
+    if (!action) testAction = "";
+    const method = action ? action.method || "POST" : draft.method || "GET";
+    let inputsBox = null;
+    if (action) {
+      if (!testInputs.has(action.name)) testInputs.set(action.name, new Map());
+      inputsBox = actionInputs(action, testInputs.get(action.name));
+    }
+    const target = (draft.actions || []).length ? h("select", { id: "test-target", "aria-label": "What to test" },
+      h("option", { value: "" }, "The card's request"),
+      draft.actions.map((a) => h("option", { value: a.name, selected: a.name === testAction }, `Action: ${a.label || a.name}`))) : null;
+    if (target) target.addEventListener("change", () => { testAction = target.value; select("testing"); });
     const fields = [["contact", "id"], ["contact", "name"], ["contact", "email"], ["contact", "phone_number"], ["conversation", "subject"], ["inbox", "id"], ["inbox", "name"]];
     const inputs = fields.map(([o, k]) => {
       const id = `t-${o}-${k}`;
@@ -183,10 +199,11 @@ export function editorPage(ctx, id, tab) {
     });
     const out = h("div.test-result", { id: "test-result", "aria-live": "polite" });
     const confirmBox = h("input", { type: "checkbox", id: "confirm-send" });
-    const nonGet = (draft.method || "GET") !== "GET";
+    const nonGet = method !== "GET";
     const run = async (live) => {
+      if (inputsBox) clearProblems(inputsBox);
       if (live && nonGet && !confirmBox.checked) {
-        fill(out, h("div.error-box", { role: "alert" }, `A live ${draft.method} request changes data on the other side. Tick the confirmation first.`));
+        fill(out, h("div.error-box", { role: "alert" }, `A live ${method} request changes data on the other side. Tick the confirmation first.`));
         confirmBox.focus();
         return;
       }
@@ -195,11 +212,14 @@ export function editorPage(ctx, id, tab) {
         const res = await api("POST", "/integrations/test", {
           integration: payload(draft), contact: sample.contact, conversation: sample.conversation, inbox: sample.inbox,
           live, confirm_send: live && nonGet && confirmBox.checked,
+          action: action ? action.name : undefined,
+          inputs: action ? Object.fromEntries(testInputs.get(action.name)) : undefined,
         });
         if (res.sent && res.body) lastResponse = res.body;
         fill(out, result(res));
       } catch (err) {
-        fill(out, h("div.error-box", { role: "alert" }, err.message, problemList(err.problems)));
+        const left = inputsBox ? showProblems(inputsBox, err.problems, "") : err.problems;
+        fill(out, h("div.error-box", { role: "alert" }, err.message, problemList(left)));
       }
     };
     const dry = h("button.secondary", { type: "button", id: "dry-run" }, "Dry run");
@@ -207,9 +227,11 @@ export function editorPage(ctx, id, tab) {
     dry.addEventListener("click", () => run(false));
     live.addEventListener("click", () => run(true));
     return h("div.testing", null,
+      target ? h("div.toolbar", null, h("label", { for: "test-target" }, "Test "), target) : null,
       h("section.panel", null, h("h2", null, "Sample data"), h("div.grid-fields", null, inputs)),
+      inputsBox ? h("section.panel", null, h("h2", null, "What the agent enters"), inputsBox) : null,
       h("div.toolbar", null, dry, live,
-        nonGet ? h("label.inline.warn", null, confirmBox, `I understand this sends a real ${draft.method} request`) : null),
+        nonGet ? h("label.inline.warn", null, confirmBox, `I understand this sends a real ${method} request`) : null),
       out);
   }
 
@@ -232,7 +254,9 @@ export function editorPage(ctx, id, tab) {
       const card = document.createElement("inboxkit-card");
       card.setAttribute("heading", draft.name || "Preview");
       card.setAttribute("show-diagnostics", "");
-      card.card = { status: "ok", name: draft.name, output: r.preview };
+      // The action buttons as agents will see them; disabled here (no runAction).
+      const actions = (draft.actions || []).map(({ name, label, method, confirm, fields }) => ({ name, label, method, confirm, fields }));
+      card.card = { status: "ok", name: draft.name, output: r.preview, actions };
       parts.push(h("h3", null, "Preview"), card);
     }
     return parts;
@@ -265,6 +289,7 @@ export function editorPage(ctx, id, tab) {
       draft = structuredClone(out);
       title.textContent = out.name;
       builder.reset();
+      if (tab === "actions") select("actions"); // its inputs are bound to the old draft
     } catch (err) {
       fill(form, h("p", null, err.message), problemList(err.problems));
       showProblems(root, err.problems, "");

@@ -1,5 +1,6 @@
-// The profile sheet: an inbox and a contact; their cards stream in one by one.
-import { stream } from "./api.js";
+// The profile sheet: an inbox and a contact, opened from a conversation; their cards stream in
+// one by one, and their action buttons run through the API.
+import { api, stream } from "./api.js";
 import { h, fill } from "./dom.js";
 
 export function profilePage(ctx, inboxID, contactID) {
@@ -21,12 +22,22 @@ export function profilePage(ctx, inboxID, contactID) {
   const list = h("div.cards", { id: "cards", "aria-label": "Integration cards" });
   const refreshAll = h("button.secondary", { type: "button", id: "refresh-all" }, "↻ Refresh all");
   const contact = contacts.find((c) => c.id === contactID);
+  const conversation = config.conversation || null; // the thread beside the sheet
+
+  // runAction is what each card calls when the agent runs one of its actions (after the
+  // card's own form and confirmation): the API answers the ActionResult the card shows, or a
+  // problem (422 with field problems, 428 confirmation_required, 404) the card explains.
+  const runAction = ({ integrationId, action, inputs, confirmed }) => api("POST",
+    `/inboxes/${encodeURIComponent(inboxID)}/contacts/${encodeURIComponent(contactID)}` +
+    `/integrations/${encodeURIComponent(integrationId)}/actions/${encodeURIComponent(action)}`,
+    { conversation_id: conversation ? conversation.id : undefined, inputs, confirmed });
 
   ctx.view.append(
     h("div.sheet-layout", null,
       h("section.conversation", { "aria-label": "Conversation" },
         h("div.toolbar", null, h("label", null, "Inbox ", inboxSel), h("label", null, "Contact ", contactSel)),
         h("div.thread", null,
+          conversation ? h("h2.subject", null, conversation.subject) : null,
           h("div.msg.in", null, h("strong", null, contact ? contact.name : ""), h("p", null, "Hi! Where is my order? It was supposed to arrive yesterday.")),
           h("div.msg.out", null, h("strong", null, "You"), h("p", null, "Let me check that for you right away.")))),
       h("aside.sheet", { "aria-label": "Contact profile" },
@@ -49,6 +60,7 @@ export function profilePage(ctx, inboxID, contactID) {
     const q = new URLSearchParams();
     if (refresh) q.set("refresh", "true");
     if (only) q.set("integration_id", only);
+    if (conversation) q.set("conversation_id", conversation.id);
     const path = `/inboxes/${encodeURIComponent(inboxID)}/contacts/${encodeURIComponent(contactID)}/profile/stream?${q}`;
     const started = performance.now();
     let arrived = 0;
@@ -68,6 +80,7 @@ export function profilePage(ctx, inboxID, contactID) {
               const el = document.createElement("inboxkit-card");
               el.setAttribute("refreshable", "");
               el.dataset.integration = c.integration_id;
+              el.runAction = runAction;
               el.card = c;
               elements.set(c.integration_id, el);
               list.append(el);
