@@ -84,6 +84,10 @@ type Integration struct {
 	// it (see [Step]). With Steps, the display template renders {"steps": {NAME: {"body":
 	// response}, ...}} instead of the integration's own response.
 	Steps []Step
+	// Triggers run the integration on conversation events the host reports and post a one-line
+	// activity into the conversation (see [Trigger] and [Service.RunTriggers]); at most
+	// MaxTriggers.
+	Triggers []Trigger
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -156,6 +160,7 @@ func (in *Integration) Clone() *Integration {
 	c.Display.Template = slices.Clone(in.Display.Template)
 	c.Condition = slices.Clone(in.Condition)
 	c.Steps = cloneSteps(in.Steps)
+	c.Triggers = slices.Clone(in.Triggers)
 	return &c
 }
 

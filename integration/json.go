@@ -23,6 +23,7 @@ type jsonIntegration struct {
 	Condition         json.RawMessage `json:"condition,omitempty"`
 	StepName          string          `json:"step_name,omitempty"`
 	Steps             []Step          `json:"steps,omitempty"`
+	Triggers          []Trigger       `json:"triggers,omitempty"`
 	Secrets           []Secret        `json:"secrets,omitempty"`
 	TimeoutMS         int64           `json:"timeout_ms,omitempty"`
 	Version           int64           `json:"version"`
@@ -38,7 +39,7 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 		Method: in.EffectiveMethod(), URL: in.URL, Headers: in.Headers, Query: in.Query, Body: in.Body,
 		CacheMinutes: in.CacheMinutes, Active: in.Active, Display: in.Display,
 		RequiredVariables: in.RequiredVariables, Secrets: in.Secrets, Condition: in.Condition,
-		StepName: in.StepName, Steps: in.Steps,
+		StepName: in.StepName, Steps: in.Steps, Triggers: in.Triggers,
 		TimeoutMS: in.Timeout.Milliseconds(), Version: in.Version,
 	}
 	if !in.CreatedAt.IsZero() {
@@ -65,7 +66,7 @@ func (in *Integration) UnmarshalJSON(data []byte) error {
 		Method: j.Method, URL: j.URL, Headers: j.Headers, Query: j.Query, Body: j.Body,
 		CacheMinutes: j.CacheMinutes, Active: j.Active, Display: j.Display,
 		RequiredVariables: j.RequiredVariables, Secrets: j.Secrets, Condition: j.Condition,
-		StepName: j.StepName, Steps: j.Steps,
+		StepName: j.StepName, Steps: j.Steps, Triggers: j.Triggers,
 		Timeout: time.Duration(j.TimeoutMS) * time.Millisecond, Version: j.Version,
 	}
 	if j.CreatedAt != nil {

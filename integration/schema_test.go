@@ -14,7 +14,7 @@ import (
 
 // schemaChecker validates JSON values against the subset of JSON Schema that schema.json uses:
 // $ref to #/$defs, type, enum, properties, required, additionalProperties false, items,
-// minimum, maximum, minLength, maxLength and pattern; format is an annotation. An unknown
+// minimum, maximum, minLength, maxLength, maxItems and pattern; format is an annotation. An unknown
 // keyword fails the test, so the checker cannot silently ignore part of the schema.
 type schemaChecker struct{ root map[string]any }
 
@@ -35,7 +35,7 @@ func (c *schemaChecker) check(s map[string]any, v any, at string) error {
 		switch k {
 		case "$schema", "$id", "title", "description", "$defs", "format",
 			"$ref", "type", "enum", "properties", "required", "additionalProperties", "items",
-			"minimum", "maximum", "minLength", "maxLength", "pattern":
+			"minimum", "maximum", "minLength", "maxLength", "pattern", "maxItems":
 		default:
 			return fmt.Errorf("%s: schema keyword %q not supported by the test checker", at, k)
 		}
@@ -104,6 +104,9 @@ func (c *schemaChecker) check(s map[string]any, v any, at string) error {
 		}
 	}
 	if arr, ok := v.([]any); ok {
+		if max, ok := s["maxItems"].(float64); ok && float64(len(arr)) > max {
+			return fmt.Errorf("%s: more than %v items", at, max)
+		}
 		if items, ok := s["items"].(map[string]any); ok {
 			for i, val := range arr {
 				if err := c.check(items, val, fmt.Sprintf("%s/%d", at, i)); err != nil {
@@ -184,8 +187,12 @@ func TestSchemaAcceptsValidIntegrations(t *testing.T) {
 		Active:            true,
 		RequiredVariables: []string{"contact.email", "contact.attributes.crm_id"},
 		Secrets:           []Secret{{Name: "key", Sealed: "v1.k1.def"}},
-		Timeout:           MaxTimeout,
-		Version:           3, CreatedAt: at, UpdatedAt: at,
+		Triggers: []Trigger{
+			{On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
+			{On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
+		},
+		Timeout: MaxTimeout,
+		Version: 3, CreatedAt: at, UpdatedAt: at,
 	}
 	for name, in := range map[string]*Integration{
 		"readme": readmeIntegration(), "readme view": readmeIntegration().view(), "stored": full,
@@ -218,6 +225,11 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 		`{"name":"x","url":"https://x.example.com","timeout_ms":60001}`,
 		`{"name":"x","url":"https://x.example.com","required_variables":["contact.nope"]}`,
 		`{"name":"x","url":"https://x.example.com","display":{"enabled":true,"template":"{}"}}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.closed","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","when":"now"}]}`,
 	} {
 		var v any
 		if err := json.Unmarshal([]byte(doc), &v); err != nil {
@@ -247,6 +259,7 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		{defs["secret"].(map[string]any), reflect.TypeFor[Secret]()},
 		{defs["display"].(map[string]any), reflect.TypeFor[Display]()},
 		{defs["step"].(map[string]any), reflect.TypeFor[Step]()},
+		{defs["trigger"].(map[string]any), reflect.TypeFor[Trigger]()},
 	} {
 		var tags []string
 		for f := range tc.typ.Fields() {
@@ -285,6 +298,7 @@ func TestJSONNamesAreSnakeCase(t *testing.T) {
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),
 		reflect.TypeFor[Step](), reflect.TypeFor[TestStep](), reflect.TypeFor[Variable](), reflect.TypeFor[FilterInfo](), reflect.TypeFor[Agent](),
+		reflect.TypeFor[Trigger](), reflect.TypeFor[ConversationEvent](), reflect.TypeFor[Activity](),
 	} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -43,6 +43,7 @@ type compiled struct {
 	cond     *template.Condition // nil: always runs
 	stepName string              // the integration's own request's name, when it has steps
 	steps    []compiledStep
+	triggers []compiledTrigger // by index in Integration.Triggers
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
@@ -172,6 +173,7 @@ func compile(in *Integration) (*compiled, error) {
 
 	c.display = compileDisplay(&ps, in.Display)
 	c.cond = compileCondition(&ps, in.Condition)
+	c.triggers = compileTriggers(&ps, in.Triggers)
 
 	if len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
@@ -191,6 +193,7 @@ func compiledSource(in *Integration) *Integration {
 	src.Display.Template = slices.Clone(in.Display.Template)
 	src.Condition = slices.Clone(in.Condition)
 	src.StepName, src.Steps = in.StepName, cloneSteps(in.Steps)
+	src.Triggers = slices.Clone(in.Triggers)
 	for i, h := range in.Headers {
 		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
 		if !h.Secret {
@@ -211,6 +214,7 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
 		!slices.Equal(src.Query, in.Query) || !bytes.Equal(src.Condition, in.Condition) ||
 		src.StepName != in.StepName || !stepsEqual(src.Steps, in.Steps) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
+		!slices.Equal(src.Triggers, in.Triggers) ||
 		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
 		return false
 	}
