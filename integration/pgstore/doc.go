@@ -37,7 +37,8 @@
 //	                        (method, url, headers, query, body), cache_minutes, active,
 //	                        display_enabled, display_template (json), required_variables,
 //	                        secrets (sealed), timeout_ns, created_at, updated_at,
-//	                        run_condition (json), step_name, steps (jsonb);
+//	                        run_condition (json), step_name, steps (jsonb),
+//	                        triggers (jsonb);
 //	                        index on (team_id, id)
 //	inboxkit_attachments    (inbox_id, integration_id) -> enabled, position;
 //	                        index on integration_id
@@ -51,9 +52,10 @@
 //     whose integration is gone, and a host may attach before it saves.
 //   - A migration, once released, is never edited: a schema change is a new numbered file
 //     (0002_conditions_and_steps.sql added the run condition and the chained steps, with
-//     defaults that read older rows as integrations without them).
+//     defaults that read older rows as integrations without them; 0004_triggers.sql added
+//     the event triggers the same way, depending on no other migration).
 //   - The display template and the run condition are json (kept byte for byte, as the admin
-//     wrote them); headers, query, secrets and steps are jsonb (the package writes them).
+//     wrote them); headers, query, secrets, steps and triggers are jsonb (the package writes them).
 //   - New takes a *pgxpool.Pool (pgx's concurrency-safe pool) and never touches the
 //     database; Migrate is a separate, explicit call.
 package pgstore
