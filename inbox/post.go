@@ -22,8 +22,9 @@ const RulePost = "conversation"
 //
 // Post neither looks up contacts nor calls [Conversations.GetOrCreate], so
 // ev needs no email or phone (those given are ignored); everything else is
-// checked as Sync checks it. The Outcome's Rule is [RulePost] and its one
-// [Delivery] has an empty ContactID and ConversationID set. The message's
+// checked as Sync checks it. The Outcome of an attempt that ran has Rule
+// [RulePost] (a duplicate or busy one has none, as with Sync) and one
+// [Delivery], with an empty ContactID and ConversationID set. The message's
 // [Message.Key] is the event's key: the event names its conversation.
 //
 // The conversation is the caller's word, never a sender's: Post is for
