@@ -73,32 +73,6 @@
 // pointers ("/steps/1/url"). A live test run reports every step's request and response in
 // [TestResult].Steps.
 //
-// # Event triggers
-//
-// An integration may also run when the host reports a conversation event ([EventTypes]:
-// conversation.created, .resolved, .reopened, .label_added, .assigned). Each of its
-// [Trigger]s names an event (and, for label_added, optionally a label), an activity line and an
-// optional link and icon:
-//
-//	{"on": "conversation.resolved", "icon": "truck",
-//	 "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
-//	 "link": "https://shop.example.com/orders/{{order.number}}"}
-//
-// [Service.RunTriggers] takes a [ConversationEvent] and runs every attached, enabled, active
-// integration of the inbox that has a matching trigger, once, exactly as a profile card (the
-// event's contact, conversation, agent and team as variables; run condition, required
-// variables, chained steps, the cache, the executor), then renders each matching trigger's
-// text and link with package template's bindings over the document the display template
-// would render (the response, or {"steps": ...}), formatting filters included. It returns one
-// [Activity] per trigger: StatusOK with the line, StatusNotApplicable (condition not met,
-// a required variable empty, a step value missing, or a line that renders empty: nothing to
-// post) or StatusError ([Activity.Temporary] says whether reporting the event again may
-// succeed). Each activity has a Key made of the integration ID, the trigger index and the
-// event ID. Package integration/triggers posts the StatusOK activities into the conversation
-// as MINIMAL messages through package inbox's exactly-once flow, under that key, so a
-// redelivered event posts nothing new. Validation reports triggers at /triggers/N/on, /label,
-// /text, /link and /icon.
-//
 // # Validation and the JSON encoding
 //
 // [Integration.Validate] (called by Create, Update and Test) reports every problem at once as a
@@ -169,6 +143,32 @@
 // [Options].Logger receives a warning per failed card that identifies the call (team, inbox,
 // integration, version, method, host, the URL template as written, status, category) and
 // never holds a contact's values, a secret, a header value or a body.
+//
+// # Event triggers
+//
+// An integration may also run when the host reports a conversation event ([EventTypes]:
+// conversation.created, .resolved, .reopened, .label_added, .assigned). Each of its
+// [Trigger]s names an event (and, for label_added, optionally a label), an activity line and an
+// optional link and icon:
+//
+//	{"on": "conversation.resolved", "icon": "truck",
+//	 "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
+//	 "link": "https://shop.example.com/orders/{{order.number}}"}
+//
+// [Service.RunTriggers] takes a [ConversationEvent] and runs every attached, enabled, active
+// integration of the inbox that has a matching trigger, once, exactly as a profile card (the
+// event's contact, conversation, agent and team as variables; run condition, required
+// variables, chained steps, the cache, the executor), then renders each matching trigger's
+// text and link with package template's bindings over the document the display template
+// would render (the response, or {"steps": ...}), formatting filters included. It returns one
+// [Activity] per trigger: StatusOK with the line, StatusNotApplicable (condition not met,
+// a required variable empty, a step value missing, or a line that renders empty: nothing to
+// post) or StatusError ([Activity.Temporary] says whether reporting the event again may
+// succeed). Each activity has a Key made of the integration ID, the trigger index and the
+// event ID. Package integration/triggers posts the StatusOK activities into the conversation
+// as MINIMAL messages through package inbox's exactly-once flow, under that key, so a
+// redelivered event posts nothing new. Validation reports triggers at /triggers/N/on, /label,
+// /text, /link and /icon.
 //
 // # Concurrency
 //
@@ -267,6 +267,8 @@
 //     template keeps rendering the response itself; only a chained integration's template reads
 //     "steps.NAME.body".
 //   - Agent actions (issue 15) are not built yet.
+//   - The request filters are this package's (passed to package variables per compile), not
+//     built-ins of package variables: what "now" and the team's zone mean belongs here.
 //   - A trigger's text and link are package template bindings, not request templates: they
 //     read the response (not the contact's variables), are formatted and cleaned as on the
 //     card, and have the template package's formatting filters ({{ total | currency:"USD" }}),
@@ -292,6 +294,4 @@
 //     its own behalf.
 //   - The activity key leaves out the integration's version: an edit between two reports of
 //     an event must not post the activity twice.
-//   - The request filters are this package's (passed to package variables per compile), not
-//     built-ins of package variables: what "now" and the team's zone mean belongs here.
 package integration

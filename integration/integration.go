@@ -67,6 +67,10 @@ type Integration struct {
 	Active bool
 	// Display decides how the response is shown.
 	Display Display
+	// Triggers run the integration on conversation events the host reports and post a one-line
+	// activity into the conversation (see [Trigger] and [Service.RunTriggers]); at most
+	// MaxTriggers.
+	Triggers []Trigger
 	// RequiredVariables lists variables (such as "contact.email") without which the integration
 	// is not applicable: when one is empty for a contact no request is sent and the card says
 	// so. A variable that makes up a whole path segment of the URL is required without being
@@ -84,10 +88,6 @@ type Integration struct {
 	// it (see [Step]). With Steps, the display template renders {"steps": {NAME: {"body":
 	// response}, ...}} instead of the integration's own response.
 	Steps []Step
-	// Triggers run the integration on conversation events the host reports and post a one-line
-	// activity into the conversation (see [Trigger] and [Service.RunTriggers]); at most
-	// MaxTriggers.
-	Triggers []Trigger
 	// Secrets are named secret values referenced as {{secret.NAME}} in header values.
 	Secrets []Secret
 	// Timeout bounds one run (all attempts). Zero means the executor's default.
@@ -155,12 +155,12 @@ func (in *Integration) Clone() *Integration {
 	c := *in
 	c.Headers = slices.Clone(in.Headers)
 	c.Query = slices.Clone(in.Query)
+	c.Triggers = slices.Clone(in.Triggers) // strings only
 	c.RequiredVariables = slices.Clone(in.RequiredVariables)
 	c.Secrets = slices.Clone(in.Secrets)
 	c.Display.Template = slices.Clone(in.Display.Template)
 	c.Condition = slices.Clone(in.Condition)
 	c.Steps = cloneSteps(in.Steps)
-	c.Triggers = slices.Clone(in.Triggers)
 	return &c
 }
 

@@ -19,11 +19,11 @@ type jsonIntegration struct {
 	CacheMinutes      int             `json:"cache_minutes"`
 	Active            bool            `json:"active"`
 	Display           Display         `json:"display"`
+	Triggers          []Trigger       `json:"triggers,omitempty"`
 	RequiredVariables []string        `json:"required_variables,omitempty"`
 	Condition         json.RawMessage `json:"condition,omitempty"`
 	StepName          string          `json:"step_name,omitempty"`
 	Steps             []Step          `json:"steps,omitempty"`
-	Triggers          []Trigger       `json:"triggers,omitempty"`
 	Secrets           []Secret        `json:"secrets,omitempty"`
 	TimeoutMS         int64           `json:"timeout_ms,omitempty"`
 	Version           int64           `json:"version"`
@@ -39,9 +39,10 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 		Method: in.EffectiveMethod(), URL: in.URL, Headers: in.Headers, Query: in.Query, Body: in.Body,
 		CacheMinutes: in.CacheMinutes, Active: in.Active, Display: in.Display,
 		RequiredVariables: in.RequiredVariables, Secrets: in.Secrets, Condition: in.Condition,
-		StepName: in.StepName, Steps: in.Steps, Triggers: in.Triggers,
+		StepName: in.StepName, Steps: in.Steps,
 		TimeoutMS: in.Timeout.Milliseconds(), Version: in.Version,
 	}
+	j.Triggers = in.Triggers
 	if !in.CreatedAt.IsZero() {
 		j.CreatedAt = &in.CreatedAt
 	}
@@ -66,9 +67,10 @@ func (in *Integration) UnmarshalJSON(data []byte) error {
 		Method: j.Method, URL: j.URL, Headers: j.Headers, Query: j.Query, Body: j.Body,
 		CacheMinutes: j.CacheMinutes, Active: j.Active, Display: j.Display,
 		RequiredVariables: j.RequiredVariables, Secrets: j.Secrets, Condition: j.Condition,
-		StepName: j.StepName, Steps: j.Steps, Triggers: j.Triggers,
+		StepName: j.StepName, Steps: j.Steps,
 		Timeout: time.Duration(j.TimeoutMS) * time.Millisecond, Version: j.Version,
 	}
+	in.Triggers = j.Triggers
 	if j.CreatedAt != nil {
 		in.CreatedAt = *j.CreatedAt
 	}

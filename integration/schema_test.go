@@ -187,17 +187,17 @@ func TestSchemaAcceptsValidIntegrations(t *testing.T) {
 		Active:            true,
 		RequiredVariables: []string{"contact.email", "contact.attributes.crm_id"},
 		Secrets:           []Secret{{Name: "key", Sealed: "v1.k1.def"}},
-		Triggers: []Trigger{
-			{On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
-			{On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
-		},
-		Timeout: MaxTimeout,
-		Version: 3, CreatedAt: at, UpdatedAt: at,
+		Timeout:           MaxTimeout,
+		Version:           3, CreatedAt: at, UpdatedAt: at,
 	}
 	for name, in := range map[string]*Integration{
 		"readme": readmeIntegration(), "readme view": readmeIntegration().view(), "stored": full,
 		"view": full.view(), "minimal": {Name: "x", URL: "http://x.example.com"},
 		"display off": {Name: "x", URL: "https://x.example.com", Display: Display{Template: json.RawMessage(`null`)}},
+		"triggers": {Name: "x", URL: "https://x.example.com", Triggers: []Trigger{
+			{On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
+			{On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
+		}},
 	} {
 		if err := in.Validate(); err != nil {
 			t.Fatalf("%s: test integration is not valid: %v", name, err)
@@ -214,6 +214,11 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 	t.Parallel()
 	c := newSchemaChecker(t)
 	for _, doc := range []string{
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.closed","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","when":"now"}]}`,
 		`{"name":"x","url":"https://x.example.com","cacheMinutes":5}`,
 		`{"name":"x","url":"https://x.example.com","cache_minutes":1441}`,
 		`{"name":"x","url":"https://x.example.com","method":"get"}`,
@@ -225,11 +230,6 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 		`{"name":"x","url":"https://x.example.com","timeout_ms":60001}`,
 		`{"name":"x","url":"https://x.example.com","required_variables":["contact.nope"]}`,
 		`{"name":"x","url":"https://x.example.com","display":{"enabled":true,"template":"{}"}}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.closed","text":"x"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","when":"now"}]}`,
 	} {
 		var v any
 		if err := json.Unmarshal([]byte(doc), &v); err != nil {
@@ -253,13 +253,13 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		schema map[string]any
 		typ    reflect.Type
 	}{
+		{defs["trigger"].(map[string]any), reflect.TypeFor[Trigger]()},
 		{c.root, reflect.TypeFor[jsonIntegration]()},
 		{defs["header"].(map[string]any), reflect.TypeFor[Header]()},
 		{defs["query_param"].(map[string]any), reflect.TypeFor[QueryParam]()},
 		{defs["secret"].(map[string]any), reflect.TypeFor[Secret]()},
 		{defs["display"].(map[string]any), reflect.TypeFor[Display]()},
 		{defs["step"].(map[string]any), reflect.TypeFor[Step]()},
-		{defs["trigger"].(map[string]any), reflect.TypeFor[Trigger]()},
 	} {
 		var tags []string
 		for f := range tc.typ.Fields() {
@@ -294,11 +294,11 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 func TestJSONNamesAreSnakeCase(t *testing.T) {
 	t.Parallel()
 	for _, typ := range []reflect.Type{
+		reflect.TypeFor[Trigger](), reflect.TypeFor[ConversationEvent](), reflect.TypeFor[Activity](),
 		reflect.TypeFor[Attachment](), reflect.TypeFor[Inbox](), reflect.TypeFor[Contact](), reflect.TypeFor[Conversation](),
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),
 		reflect.TypeFor[Step](), reflect.TypeFor[TestStep](), reflect.TypeFor[Variable](), reflect.TypeFor[FilterInfo](), reflect.TypeFor[Agent](),
-		reflect.TypeFor[Trigger](), reflect.TypeFor[ConversationEvent](), reflect.TypeFor[Activity](),
 	} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")

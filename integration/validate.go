@@ -39,11 +39,11 @@ type compiled struct {
 	query    []compiledParam
 	headers  []compiledHeader
 	body     *variables.Template // nil: no body
+	triggers []compiledTrigger   // by index in Integration.Triggers
 	display  *template.Template  // nil: display off
 	cond     *template.Condition // nil: always runs
 	stepName string              // the integration's own request's name, when it has steps
 	steps    []compiledStep
-	triggers []compiledTrigger // by index in Integration.Triggers
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
@@ -191,9 +191,9 @@ func compiledSource(in *Integration) *Integration {
 		Query: slices.Clone(in.Query), RequiredVariables: slices.Clone(in.RequiredVariables),
 	}
 	src.Display.Template = slices.Clone(in.Display.Template)
+	src.Triggers = slices.Clone(in.Triggers)
 	src.Condition = slices.Clone(in.Condition)
 	src.StepName, src.Steps = in.StepName, cloneSteps(in.Steps)
-	src.Triggers = slices.Clone(in.Triggers)
 	for i, h := range in.Headers {
 		src.Headers[i] = Header{Name: h.Name, Secret: h.Secret}
 		if !h.Secret {
@@ -214,7 +214,6 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 		src.Display.Enabled != in.Display.Enabled || string(src.Display.Template) != string(in.Display.Template) ||
 		!slices.Equal(src.Query, in.Query) || !bytes.Equal(src.Condition, in.Condition) ||
 		src.StepName != in.StepName || !stepsEqual(src.Steps, in.Steps) || !slices.Equal(src.RequiredVariables, in.RequiredVariables) ||
-		!slices.Equal(src.Triggers, in.Triggers) ||
 		len(src.Headers) != len(in.Headers) || len(src.Secrets) != len(in.Secrets) {
 		return false
 	}
@@ -229,7 +228,7 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 			return false
 		}
 	}
-	return true
+	return slices.Equal(src.Triggers, in.Triggers)
 }
 
 func compileURL(ps *problems, at, src string, opts *variables.Options) *variables.Template {

@@ -83,16 +83,16 @@ func Sample(teamID, id string) *integration.Integration {
 			Headers: []integration.Header{{Name: "X-Customer", Value: "{{steps.lookup.body.name}}"}},
 			Query:   []integration.QueryParam{{Name: "limit", Value: "5"}}, ShowEarlierSteps: true,
 		}},
-		Triggers: []integration.Trigger{
-			{On: integration.EventConversationResolved, Text: `Order #{{steps.orders.body.0.number}} — {{steps.orders.body.0.total | currency:"USD"}}`,
-				Link: "https://shop.example.com/o/{{steps.orders.body.0.number}}", Icon: "truck"},
-			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "VIP customer {{steps.lookup.body.name}}"},
-		},
 		Secrets:   []integration.Secret{{Name: "token", Sealed: "v1.k1.dG9rZW4"}},
 		Timeout:   2500 * time.Millisecond,
 		Version:   1,
 		CreatedAt: at,
 		UpdatedAt: at,
+		Triggers: []integration.Trigger{
+			{On: integration.EventConversationResolved, Text: `Order #{{steps.orders.body.0.number}} — {{steps.orders.body.0.total | currency:"USD"}}`,
+				Link: "https://shop.example.com/o/{{steps.orders.body.0.number}}", Icon: "truck"},
+			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "VIP customer {{steps.lookup.body.name}}"},
+		},
 	}
 }
 
