@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -182,5 +183,53 @@ func TestSyncStillNeedsAPerson(t *testing.T) {
 	e := newEnv(t, nil)
 	if _, err := e.s.Sync(t.Context(), activity("k", "x")); !errors.Is(err, inbox.ErrMalformed) {
 		t.Fatalf("Sync without email or phone: %v; want ErrMalformed", err)
+	}
+}
+
+// A Post whose Send outlived its lease finds at its Complete that a report
+// of the same event took the key over: as with Sync, it reports what it sent
+// with a reason, releases nothing and warns with the key; both sends carry
+// one Message.Key, which a deduplicating host can use.
+func TestPostLeaseLostOnComplete(t *testing.T) {
+	var second *inbox.Outcome
+	le := newLeaseEnv(t, func(le *leaseEnv, ctx context.Context) error {
+		var err error
+		second, err = le.s.Post(ctx, "conv-1", activity("k1", "Order shipped"))
+		return err
+	})
+	first, err := le.s.Post(t.Context(), "conv-1", activity("k1", "Order shipped"))
+	if err != nil || first.Status != inbox.StatusSent || !strings.Contains(first.Reason, "claim lost") {
+		t.Fatalf("Post whose lease was lost = %+v, %v; want sent with a lease-lost reason", first, err)
+	}
+	if second == nil || second.Status != inbox.StatusSent {
+		t.Fatalf("takeover Post = %+v; want sent", second)
+	}
+	if n := le.ledger.releases.Load(); n != 0 {
+		t.Errorf("%d Release calls; want none after a lost lease", n)
+	}
+	if all := le.msgs.All(); len(all) != 2 || all[0].Message.Key != all[1].Message.Key || all[0].Message.Key != "integration/k/k1" {
+		t.Errorf("messages = %+v; want 2 with the key integration/k/k1", all)
+	}
+	checkLeaseWarning(t, le, "integration/k/k1")
+}
+
+// Once the key is claimed, cancelling the caller's context does not stop
+// the post halfway.
+func TestPostFinishesAfterCancel(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	e := newEnv(t, func(o *inbox.Options) {
+		next := o.Messages
+		o.Messages = inbox.MessagesFunc(func(sctx context.Context, conv string, m *inbox.Message) (string, error) {
+			cancel() // the caller goes away mid-post
+			if sctx.Err() != nil {
+				return "", sctx.Err()
+			}
+			return next.Send(sctx, conv, m)
+		})
+	})
+	out, err := e.s.Post(ctx, "conv-1", activity("k1", "Order shipped"))
+	if err != nil || out.Status != inbox.StatusSent || e.msgs.Len() != 1 {
+		t.Fatalf("Post cancelled mid-send = %+v, %v, %d messages; want sent once", out, err, e.msgs.Len())
 	}
 }
