@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -169,7 +170,7 @@ func (s *Service) RunTriggers(ctx context.Context, actor Actor, ev *Conversation
 	if err := ev.validate(); err != nil {
 		return nil, err
 	}
-	if !eventTypeKnown(ev.Type) {
+	if !slices.Contains(EventTypes(), ev.Type) {
 		return nil, nil
 	}
 	ib, err := s.inboxOf(ctx, actor.TeamID, ev.InboxID)
@@ -219,15 +220,6 @@ func (s *Service) RunTriggers(ctx context.Context, actor Actor, ev *Conversation
 	work()
 	wg.Wait()
 	return acts, nil
-}
-
-func eventTypeKnown(typ string) bool {
-	for _, t := range EventTypes() {
-		if t == typ {
-			return true
-		}
-	}
-	return false
 }
 
 // trigger runs job.in once for ev and fills one activity per matching trigger into out.
