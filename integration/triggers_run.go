@@ -312,6 +312,21 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 	}
 }
 
+// previewActivities renders every trigger of in (compiled as c) over doc for a test run.
+func (s *Service) previewActivities(in *Integration, c *compiled, doc []byte, now time.Time, loc *time.Location) []Activity {
+	if len(c.triggers) == 0 {
+		return nil
+	}
+	out := make([]Activity, len(c.triggers))
+	for i := range c.triggers {
+		out[i] = Activity{IntegrationID: in.ID, Trigger: i, Icon: in.Triggers[i].Icon}
+		if err := s.renderActivity(&c.triggers[i], doc, now, loc, &out[i]); err != nil {
+			out[i].Status, out[i].Error = StatusError, cardError(err)
+		}
+	}
+	return out
+}
+
 // renderActivity renders the text and link of ct over doc into a.
 func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time, loc *time.Location, a *Activity) error {
 	o, err := ct.tmpl.Render(doc, &template.RenderOptions{Now: now, Location: loc})

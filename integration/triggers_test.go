@@ -454,3 +454,32 @@ func TestRunTriggersAfterEdit(t *testing.T) {
 }
 
 var cmpIgnoreTime = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".OccurredAt" }, cmp.Ignore())
+
+// A live test run shows what each trigger would post for the response, and a secret the
+// upstream echoes stays redacted there too.
+func TestTestRunPreviewsActivities(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		jsonReply(`{"order": {"number": 1001, "status": "shipped", "total": 42, "echo": "`+r.Header.Get("Authorization")+`"}}`)(w, r)
+	})
+	in := orderIntegration(up.URL,
+		integration.Trigger{On: integration.EventConversationResolved, Text: `Order #{{order.number}} — {{order.total | currency:"USD"}}`, Icon: "truck"},
+		integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Echo: {{order.echo}}", Link: "{{order.missing}}"},
+	)
+	in.Headers = []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}}
+	res, err := e.svc.Test(t.Context(), adminA, &integration.TestRequest{Integration: in, Contact: ada, Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []integration.Activity{
+		{Trigger: 0, Status: integration.StatusOK, Text: "Order #1001 — $42.00", Icon: "truck"},
+		{Trigger: 1, Status: integration.StatusOK, Text: "Echo: " + integration.Redacted},
+	}
+	if diff := cmp.Diff(want, res.Activities); diff != "" {
+		t.Errorf("Activities mismatch (-want +got):\n%s", diff)
+	}
+	if b := mustJSON(t, res); strings.Contains(b, testSecret) {
+		t.Errorf("test result holds the secret: %s", b)
+	}
+}
