@@ -49,6 +49,14 @@
 // failure answers 5xx so the sender retries; a permanent one is recorded for replay. Hosts that
 // receive events another way call [github.com/inboxkit/inboxkit/inbox.Syncer.Sync]. examples/inboxsync shows the whole flow.
 //
+// # Event triggers
+//
+// Pull meets push: an integration's triggers run it when the host reports a conversation event
+// ([github.com/inboxkit/inboxkit/integration.Service.RunTriggers]), and package
+// [github.com/inboxkit/inboxkit/integration/triggers] posts each resulting one-line activity
+// into the conversation with [github.com/inboxkit/inboxkit/inbox.Syncer.Post], exactly once
+// per event, integration and trigger.
+//
 // # Conventions
 //
 // Every package follows the same rules: configuration is an Options struct whose zero value

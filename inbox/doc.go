@@ -37,6 +37,22 @@
 //	  -> Messages.Send(conversation, BASIC or MINIMAL message)
 //	  -> Ledger.Complete(key, claim token)      temporary failure -> Release, 503; permanent -> recorded, 200
 //
+// # Posting into a known conversation
+//
+// [Syncer.Post] brings an event the host itself produced into a
+// conversation it already knows, such as the one-line result of an event
+// trigger (package integration: "Order #1001 shipped — $42.00" when a
+// conversation is resolved). It skips the contact lookup and
+// [Conversations.GetOrCreate], so the event needs no email or phone, and
+// keeps everything else of Sync: the ledger claim on [Event.Key], the
+// fencing token, Options.Timeout on a detached context, [Message.Key] (the
+// event's key), release with progress after a temporary failure, the
+// failed record for replay, and the Outcome (Rule [RulePost]).
+//
+//	out, err := syncer.Post(ctx, conversationID, &inbox.Event{
+//		Source: "integration", IdempotencyKey: key, Kind: inbox.KindMinimal,
+//		Text: "Order #1001 shipped — $42.00", Link: "https://shop.example.com/o/1001"})
+//
 // # Sources
 //
 // A [Source] is plain data a host stores and edits as JSON, with snake_case
@@ -206,6 +222,11 @@
 // documentation; its message names the [Event] field the value was for. A
 // mapping path with wildcards, queries or pipes names no single field:
 // such a problem has the empty path and its message quotes the gjson path.
+//
+// Posts name their conversation as an argument. [Syncer.Post] takes the
+// conversation ID from the caller rather than from an [Event] field: a
+// [Decoder] fills events from a sender's body, and a field it could fill
+// would let a sender choose any conversation of the host.
 //
 // Activities have no direction. A MINIMAL message is an activity line,
 // not something said by either side: an event type of kind MINIMAL with a

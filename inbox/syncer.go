@@ -222,6 +222,11 @@ const reasonLeaseLost = "ledger: claim lost to another worker; this result was n
 // [Message.Key]). A Release refused with ErrLeaseLost after a temporary
 // failure is logged the same way and still returns ErrTemporary.
 func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
+	return s.deliver(ctx, ev, "")
+}
+
+// deliver is Sync, or Post into the conversation conv when conv is set.
+func (s *Syncer) deliver(ctx context.Context, ev *Event, conv string) (*Outcome, error) {
 	if s == nil || s.o.Ledger == nil {
 		return nil, errors.New("inbox: Sync on a Syncer not made by New")
 	}
@@ -260,9 +265,12 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	if len(out.Key) > MaxKeyBytes {
 		return nil, malformed("", CodeTooLong, "idempotency key longer than "+strconv.Itoa(MaxKeyBytes)+" bytes")
 	}
-	who, err := eventPerson(ev)
-	if err != nil {
-		return nil, err
+	var who Person
+	if conv == "" {
+		var err error
+		if who, err = eventPerson(ev); err != nil {
+			return nil, err
+		}
 	}
 	text := cleanText(ev.Text, ev.Kind == KindMinimal)
 	if text == "" && (ev.Kind == KindMinimal || len(ev.Attachments) == 0) {
@@ -309,7 +317,15 @@ func (s *Syncer) Sync(ctx context.Context, ev *Event) (*Outcome, error) {
 	// host but reports ctx's cancellation) is what risks a double message.
 	detached := context.WithoutCancel(ctx)
 	runCtx, cancel := context.WithTimeout(detached, s.o.Timeout)
-	rec, tempErr := s.run(runCtx, ev, who, text, claim.Record, out)
+	var (
+		rec     *Record
+		tempErr error
+	)
+	if conv != "" {
+		rec, tempErr = s.post(runCtx, ev, conv, text, claim.Record, out)
+	} else {
+		rec, tempErr = s.run(runCtx, ev, who, text, claim.Record, out)
+	}
 	cancel()
 	out.Deliveries = slices.Clone(rec.Deliveries)
 	// The ledger write gets its own budget, detached from ctx: it must
@@ -497,22 +513,7 @@ func (s *Syncer) run(ctx context.Context, ev *Event, who Person, text string, pr
 			targets = chosen
 		}
 	}
-	dir := ev.Direction
-	if ev.Kind == KindMinimal {
-		dir = ParticipantToBusiness // the zero value: an activity has no direction
-	}
-	msg := Message{
-		Kind: ev.Kind, Direction: dir, Visibility: ev.Visibility, Text: text,
-		OccurredAt: ev.OccurredAt, Source: ev.Source, ExternalID: ev.MessageID,
-	}
-	if msg.ExternalID == "" {
-		msg.ExternalID = ev.DeliveryID
-	}
-	if ev.Kind == KindMinimal {
-		msg.Icon, msg.Link = ev.Icon, ev.Link
-	} else {
-		msg.Attachments = ev.Attachments
-	}
+	msg := newMessage(ev, text)
 	key := out.Key
 	failed := 0
 	for _, cid := range dedupe(targets) {
@@ -582,6 +583,27 @@ func (s *Syncer) run(ctx context.Context, ev *Event, who Person, text string, pr
 	}
 	rec.Status = StatusSent
 	return rec, nil
+}
+
+// newMessage returns the message of ev with its cleaned text.
+func newMessage(ev *Event, text string) Message {
+	dir := ev.Direction
+	if ev.Kind == KindMinimal {
+		dir = ParticipantToBusiness // the zero value: an activity has no direction
+	}
+	msg := Message{
+		Kind: ev.Kind, Direction: dir, Visibility: ev.Visibility, Text: text,
+		OccurredAt: ev.OccurredAt, Source: ev.Source, ExternalID: ev.MessageID,
+	}
+	if msg.ExternalID == "" {
+		msg.ExternalID = ev.DeliveryID
+	}
+	if ev.Kind == KindMinimal {
+		msg.Icon, msg.Link = ev.Icon, ev.Link
+	} else {
+		msg.Attachments = ev.Attachments
+	}
+	return msg
 }
 
 func firstCreated(ds []Delivery) string {

@@ -162,6 +162,32 @@
 // integration, version, method, host, the URL template as written, status, category) and
 // never holds a contact's values, a secret, a header value or a body.
 //
+// # Event triggers
+//
+// An integration may also run when the host reports a conversation event ([EventTypes]:
+// conversation.created, .resolved, .reopened, .label_added, .assigned). Each of its
+// [Trigger]s names an event (and, for label_added, optionally a label), an activity line and an
+// optional link and icon:
+//
+//	{"on": "conversation.resolved", "icon": "truck",
+//	 "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
+//	 "link": "https://shop.example.com/orders/{{order.number}}"}
+//
+// [Service.RunTriggers] takes a [ConversationEvent] and runs every attached, enabled, active
+// integration of the inbox that has a matching trigger, once, exactly as a profile card (the
+// event's contact, conversation, agent and team as variables; run condition, required
+// variables, chained steps, the cache, the executor), then renders each matching trigger's
+// text and link with package template's bindings over the document the display template
+// would render (the response, or {"steps": ...}), formatting filters included. It returns one
+// [Activity] per trigger: StatusOK with the line, StatusNotApplicable (condition not met,
+// a required variable empty, a step value missing, or a line that renders empty: nothing to
+// post) or StatusError ([Activity.Temporary] says whether reporting the event again may
+// succeed). Each activity has a Key made of the integration ID, the trigger index and the
+// event ID. Package integration/triggers posts the StatusOK activities into the conversation
+// as MINIMAL messages through package inbox's exactly-once flow, under that key, so a
+// redelivered event posts nothing new. Validation reports triggers at /triggers/N/on, /label,
+// /text, /link and /icon.
+//
 // # Concurrency
 //
 // A [Service] and an [AESGCM] are safe for concurrent use by multiple goroutines. The host
@@ -258,7 +284,6 @@
 //     further requests, so every existing integration is a valid one-step chain and its display
 //     template keeps rendering the response itself; only a chained integration's template reads
 //     "steps.NAME.body".
-//   - Event triggers (issue 15) are not built yet.
 //   - An action's empty Method means POST, not GET as for the integration: an action is
 //     usually a change, and a change is confirmed by the agent and never retried, the safe side
 //     for a forgotten method. A GET action runs without confirmation unless it sets Confirm.
@@ -296,4 +321,29 @@
 //     subject) but none of their values; the inputs by name only.
 //   - The request filters are this package's (passed to package variables per compile), not
 //     built-ins of package variables: what "now" and the team's zone mean belongs here.
+//   - A trigger's text and link are package template bindings, not request templates: they
+//     read the response (not the contact's variables), are formatted and cleaned as on the
+//     card, and have the template package's formatting filters ({{ total | currency:"USD" }}),
+//     whose date filter takes no layout (unlike the request filter of the same name). They
+//     compile into a two-section display template (a key-value item and a link), so the
+//     activity line gets exactly the card's cleaning, limits and URL checks.
+//   - An activity is one line: line breaks and runs of white space in the data become one
+//     space, control and bidi characters are removed, and the line is cut at
+//     MaxActivityRunes with "…". Missing values render empty (add | default:"..."); a line
+//     that renders empty is not applicable ([ReasonEmptyText]) rather than posted blank.
+//   - A link is left out, not the activity, when it is unsafe, not http(s) (an activity link
+//     cannot be mailto: or tel:), or misses a value ("https://shop.example.com/o/" would
+//     link the wrong page). Its literal text must start with http:// or https://, unless it
+//     is one binding, whose whole value is checked when rendered.
+//   - A trigger never uses a stale cached response: an event is about now, and a response
+//     kept past its cache duration may predate it. The upstream's error is the activity's
+//     (temporary for 5xx, timeouts and network errors), so the host reports the event again.
+//     A fresh cached response is used, as for a card.
+//   - An integration with several matching triggers runs once per event; an event type
+//     outside [EventTypes] runs nothing and is not an error, so a host may report all its
+//     events. A label matches case-insensitively (helpdesks treat "VIP" and "vip" as one
+//     tag). Any member of the inbox's team may report an event: the host reports them on
+//     its own behalf.
+//   - The activity key leaves out the integration's version: an edit between two reports of
+//     an event must not post the activity twice.
 package integration

@@ -67,6 +67,10 @@ type Integration struct {
 	Active bool
 	// Display decides how the response is shown.
 	Display Display
+	// Triggers run the integration on conversation events the host reports and post a one-line
+	// activity into the conversation (see [Trigger] and [Service.RunTriggers]); at most
+	// MaxTriggers.
+	Triggers []Trigger
 	// RequiredVariables lists variables (such as "contact.email") without which the integration
 	// is not applicable: when one is empty for a contact no request is sent and the card says
 	// so. A variable that makes up a whole path segment of the URL is required without being
@@ -154,6 +158,7 @@ func (in *Integration) Clone() *Integration {
 	c := *in
 	c.Headers = slices.Clone(in.Headers)
 	c.Query = slices.Clone(in.Query)
+	c.Triggers = slices.Clone(in.Triggers) // strings only
 	c.RequiredVariables = slices.Clone(in.RequiredVariables)
 	c.Secrets = slices.Clone(in.Secrets)
 	c.Display.Template = slices.Clone(in.Display.Template)

@@ -19,6 +19,7 @@ type jsonIntegration struct {
 	CacheMinutes      int             `json:"cache_minutes"`
 	Active            bool            `json:"active"`
 	Display           Display         `json:"display"`
+	Triggers          []Trigger       `json:"triggers,omitempty"`
 	RequiredVariables []string        `json:"required_variables,omitempty"`
 	Condition         json.RawMessage `json:"condition,omitempty"`
 	StepName          string          `json:"step_name,omitempty"`
@@ -42,6 +43,7 @@ func (in Integration) MarshalJSON() ([]byte, error) {
 		StepName: in.StepName, Steps: in.Steps, Actions: in.Actions,
 		TimeoutMS: in.Timeout.Milliseconds(), Version: in.Version,
 	}
+	j.Triggers = in.Triggers
 	if !in.CreatedAt.IsZero() {
 		j.CreatedAt = &in.CreatedAt
 	}
@@ -69,6 +71,7 @@ func (in *Integration) UnmarshalJSON(data []byte) error {
 		StepName: j.StepName, Steps: j.Steps, Actions: j.Actions,
 		Timeout: time.Duration(j.TimeoutMS) * time.Millisecond, Version: j.Version,
 	}
+	in.Triggers = j.Triggers
 	if j.CreatedAt != nil {
 		in.CreatedAt = *j.CreatedAt
 	}

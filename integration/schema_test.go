@@ -14,7 +14,7 @@ import (
 
 // schemaChecker validates JSON values against the subset of JSON Schema that schema.json uses:
 // $ref to #/$defs, type, enum, properties, required, additionalProperties false, items,
-// minimum, maximum, minLength, maxLength and pattern; format is an annotation. An unknown
+// minimum, maximum, minLength, maxLength, maxItems and pattern; format is an annotation. An unknown
 // keyword fails the test, so the checker cannot silently ignore part of the schema.
 type schemaChecker struct{ root map[string]any }
 
@@ -209,6 +209,10 @@ func TestSchemaAcceptsValidIntegrations(t *testing.T) {
 		"readme": readmeIntegration(), "readme view": readmeIntegration().view(), "stored": full,
 		"view": full.view(), "minimal": {Name: "x", URL: "http://x.example.com"},
 		"display off": {Name: "x", URL: "https://x.example.com", Display: Display{Template: json.RawMessage(`null`)}},
+		"triggers": {Name: "x", URL: "https://x.example.com", Triggers: []Trigger{
+			{On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
+			{On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
+		}},
 	} {
 		if err := in.Validate(); err != nil {
 			t.Fatalf("%s: test integration is not valid: %v", name, err)
@@ -225,6 +229,11 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 	t.Parallel()
 	c := newSchemaChecker(t)
 	for _, doc := range []string{
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.closed","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","when":"now"}]}`,
 		`{"name":"x","url":"https://x.example.com","cacheMinutes":5}`,
 		`{"name":"x","url":"https://x.example.com","cache_minutes":1441}`,
 		`{"name":"x","url":"https://x.example.com","method":"get"}`,
@@ -263,6 +272,7 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 		schema map[string]any
 		typ    reflect.Type
 	}{
+		{defs["trigger"].(map[string]any), reflect.TypeFor[Trigger]()},
 		{c.root, reflect.TypeFor[jsonIntegration]()},
 		{defs["header"].(map[string]any), reflect.TypeFor[Header]()},
 		{defs["query_param"].(map[string]any), reflect.TypeFor[QueryParam]()},
@@ -305,6 +315,7 @@ func TestSchemaNamesMatchTheEncoding(t *testing.T) {
 func TestJSONNamesAreSnakeCase(t *testing.T) {
 	t.Parallel()
 	for _, typ := range []reflect.Type{
+		reflect.TypeFor[Trigger](), reflect.TypeFor[ConversationEvent](), reflect.TypeFor[Activity](),
 		reflect.TypeFor[Attachment](), reflect.TypeFor[Inbox](), reflect.TypeFor[Contact](), reflect.TypeFor[Conversation](),
 		reflect.TypeFor[Card](), reflect.TypeFor[CardError](), reflect.TypeFor[TestResult](), reflect.TypeFor[SentRequest](),
 		reflect.TypeFor[Timing](), reflect.TypeFor[Attached](), reflect.TypeFor[Problem](),

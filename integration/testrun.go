@@ -92,6 +92,10 @@ type TestResult struct {
 	Steps []TestStep `json:"steps,omitempty"`
 	// Preview is the display template rendered on the response, with its diagnostics.
 	Preview *template.Output `json:"preview,omitempty"`
+	// Activities are the lines the integration's triggers would post for this response, one
+	// per trigger in order, whatever event each runs on (see [Trigger]); they have no Key, as
+	// a test run reports no event.
+	Activities []Activity `json:"activities,omitempty"`
 }
 
 // TestStep is one further step of a chained integration's test run, with every secret value
@@ -237,6 +241,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return res, nil
 	}
 	res.Preview = card.Output
+	res.Activities = s.previewActivities(in, c, body, start, v.loc)
 	res.Success = true
 	return res, nil
 }

@@ -39,6 +39,7 @@ type compiled struct {
 	query    []compiledParam
 	headers  []compiledHeader
 	body     *variables.Template // nil: no body
+	triggers []compiledTrigger   // by index in Integration.Triggers
 	display  *template.Template  // nil: display off
 	cond     *template.Condition // nil: always runs
 	stepName string              // the integration's own request's name, when it has steps
@@ -176,6 +177,7 @@ func compile(in *Integration) (*compiled, error) {
 
 	c.display = compileDisplay(&ps, in.Display)
 	c.cond = compileCondition(&ps, in.Condition)
+	c.triggers = compileTriggers(&ps, in.Triggers)
 
 	if len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
@@ -193,6 +195,7 @@ func compiledSource(in *Integration) *Integration {
 		Query: slices.Clone(in.Query), RequiredVariables: slices.Clone(in.RequiredVariables),
 	}
 	src.Display.Template = slices.Clone(in.Display.Template)
+	src.Triggers = slices.Clone(in.Triggers)
 	src.Condition = slices.Clone(in.Condition)
 	src.StepName, src.Steps = in.StepName, cloneSteps(in.Steps)
 	src.Actions = cloneActions(in.Actions)
@@ -230,7 +233,7 @@ func (c *compiled) compiledFrom(in *Integration) bool {
 			return false
 		}
 	}
-	return true
+	return slices.Equal(src.Triggers, in.Triggers)
 }
 
 func compileURL(ps *problems, at, src string, opts *variables.Options) *variables.Template {

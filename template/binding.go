@@ -68,7 +68,7 @@ func compileBinding(s string, target variables.Target, inRepeat bool, paths map[
 			perr = err
 		}
 		return err
-	}}
+	}, Filters: displayFilters()}
 	// A URL that is exactly one binding takes the whole URL from the data
 	// (validated at render time), so it is compiled as text.
 	t, err := variables.Compile(s, variables.Text, opts)

@@ -107,6 +107,28 @@
 // placeholder in the string has a default filter ({{nick | default:"friend"}})
 // gets no diagnostic, as the variables package decides it.
 //
+// # Formatting filters
+//
+// Besides package variables' built-in filters, every binding may format
+// its value with the filters [Filters] lists, which write exactly what the
+// field format of the same meaning writes (the same code, checked against
+// the ICU tables by TestFiltersICU), so a title, a text section, a label
+// or a one-line summary can show formatted values:
+//
+//   - currency:"USD" (an ISO 4217 code, any case, checked at parse time):
+//     "Order {{id}} — {{total | currency:"USD"}}" is "Order 1001 — $42.00";
+//   - currency_minor:"USD": amounts in the minor unit, {{4200 | ...}} is
+//     "$42.00";
+//   - number and number:"2" (fraction digits, 0-10): "1,234.50";
+//   - percent and percent:"1": a ratio, 0.256 is "25.6%";
+//   - date ("Jan 15, 2024") and datetime ("Jan 15, 2024, 2:30 PM UTC"),
+//     in RenderOptions.Location; a plain date is never shifted.
+//
+// An empty or missing value stays empty, so a default filter may follow
+// ({{total | currency:"USD" | default:"-"}}). A value the filter cannot
+// read is kept as written, with the format's diagnostic (invalid_number,
+// invalid_date), and cleaned like any text.
+//
 // # Conditions
 //
 // "when" is {"path", "op", "value"} or {"all": [...]}, {"any": [...]},

@@ -32,7 +32,12 @@ func urlProblem(s string, httpsOnly bool) string {
 			return "URL contains a control, space or backslash character"
 		}
 		if c >= 0x80 {
+			// The rest is checked rune by rune, ASCII included: a backslash
+			// after a non-ASCII host (https://é.example/#\) is refused too.
 			for _, r := range s[i:] {
+				if r <= ' ' || r == 0x7f || r == '\\' {
+					return "URL contains a control, space or backslash character"
+				}
 				if r == utf8.RuneError || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || isStripped(r, false) {
 					return "URL contains an invisible, control or invalid character"
 				}

@@ -13,6 +13,7 @@ func TestURLProblem(t *testing.T) {
 		"https://a!$&'()*+,;=é.example/", "https://é.example:80:80/", "https://é.example/%zz", "https://é.example/`x",
 		"https://good.example\uff0fevil.example", "https://good.example\uff20evil.example", "https://ok\u3002example/",
 		"https://1.2.3.4:99999/", "https://x..example/", "https://é.example@evil.example/",
+		"https://é.example/#\\", "https://é.example/a\\b", "https://x.example/é\\",
 		"tel:javascript:alert(1)", "tel:+1\"<b>", "tel:%0A", "tel:+1@evil.example", "tel:+1?x", "tel:+1/2",
 		"mailto:a@b.example?subject=x%0D%0ABcc:evil@x.example", "mailto:a@b.example%0A", "mailto:\"<script>\"@x.example",
 		"mailto:a@b.example?cc=%0a", "mailto:a@b.example?%0d=x", "mailto:a@b.example?subject=%7F",

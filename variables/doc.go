@@ -85,7 +85,9 @@
 // quotes for a language that documents no escape inside a phrase, such as Zendesk's search; a
 // value with a double quote, a backslash or a control character is an error).
 // An unknown filter or a bad argument is a compile error. [Options].Filters adds custom [Filter]
-// values for one compilation; there is no global registry.
+// values for one compilation; there is no global registry. A custom filter's ApplyWith also
+// receives the expansion's [Resolver], so a caller whose resolver carries per-expansion context
+// (package template's time zone) can hand it to its filters without any shared state.
 //
 // # Missing values and errors
 //

@@ -104,7 +104,11 @@ func (t *Template) value(s *slot, r Resolver) (string, error) {
 	}
 	for _, f := range s.filters {
 		var err error
-		v, err = f.apply(v, f.arg)
+		if f.applyWith != nil {
+			v, err = f.applyWith(r, v, f.arg)
+		} else {
+			v, err = f.apply(v, f.arg)
+		}
 		if err != nil {
 			return "", &ValueError{Name: s.name, Err: fmt.Errorf("%w: %s: %w", ErrFilter, f.name, err)}
 		}

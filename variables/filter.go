@@ -33,6 +33,12 @@ const (
 type Filter struct {
 	// Apply transforms value. arg is the filter's argument, "" when none was written.
 	Apply func(value, arg string) (string, error)
+	// ApplyWith, if not nil, is used instead of Apply. It also receives the Resolver the
+	// expansion was called with (nil when none was given), so that a filter can read what its
+	// caller's resolver carries, such as a time zone or a place to record a diagnostic, by
+	// asserting the resolver's type. A filter must work with any resolver, since Compile's
+	// callers may expand the same template through another one.
+	ApplyWith func(r Resolver, value, arg string) (string, error)
 	// Arg says whether an argument is allowed or required.
 	Arg ArgRule
 	// CheckArg, if not nil, validates the argument at compile time; its error makes Compile fail.

@@ -93,9 +93,10 @@ type slot struct {
 }
 
 type boundFilter struct {
-	name  string
-	arg   string
-	apply func(value, arg string) (string, error)
+	name      string
+	arg       string
+	apply     func(value, arg string) (string, error)
+	applyWith func(r Resolver, value, arg string) (string, error) // used instead of apply when set
 }
 
 // escMode is how a slot's value is written.
@@ -126,8 +127,8 @@ func Compile(src string, target Target, opts *Options) (*Template, error) {
 		if _, ok := builtinFilter(name); ok {
 			return nil, fmt.Errorf("variables: custom filter %q has the name of a built-in filter", name)
 		}
-		if o.Filters[name].Apply == nil {
-			return nil, fmt.Errorf("variables: custom filter %q has no Apply function", name)
+		if f := o.Filters[name]; f.Apply == nil && f.ApplyWith == nil {
+			return nil, fmt.Errorf("variables: custom filter %q has no Apply or ApplyWith function", name)
 		}
 	}
 	nodes, err := parse(src)
@@ -287,7 +288,7 @@ func bindFilter(o *Options, f filterRef) (boundFilter, error) {
 			return boundFilter{}, &SyntaxError{Offset: f.argOff, Msg: fmt.Sprintf("filter %s: bad argument: %v", f.name, err), Err: err}
 		}
 	}
-	return boundFilter{name: f.name, arg: f.arg, apply: flt.Apply}, nil
+	return boundFilter{name: f.name, arg: f.arg, apply: flt.Apply, applyWith: flt.ApplyWith}, nil
 }
 
 // Names returns the distinct variable names the template references, in order of first use.

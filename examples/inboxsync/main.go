@@ -5,8 +5,12 @@
 // email, a temporary host failure retried by the sender and an unmapped
 // event type) to an inbox.Handler backed by the in-memory stores of package
 // inboxtest. It prints each delivery with its HTTP status, outcome and
-// ledger key, then each conversation as a transcript, the held events and
-// the ledger, whose keys are the ones the deliveries name.
+// ledger key. Then the helpdesk resolves Ada's conversation and reports the
+// event (twice, as an event queue may): an integration with an event trigger
+// looks her up in the demo CRM and posts one activity line into the
+// conversation (package integration/triggers). Last come each conversation
+// as a transcript, the held events and the ledger, whose keys are the ones
+// the deliveries and the activity name.
 //
 // Everything runs in process against httptest servers, with a fixed clock,
 // so the output is deterministic.
@@ -19,6 +23,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"slices"
 	"strconv"
@@ -27,8 +32,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/inboxkit/inboxkit/examples/internal/demo"
+	"github.com/inboxkit/inboxkit/httpexec"
 	"github.com/inboxkit/inboxkit/inbox"
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
+	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 func main() {
@@ -238,6 +247,10 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	tw.Flush()
 
+	if err := resolveEvent(ctx, w, s, clock); err != nil {
+		return err
+	}
+
 	fmt.Fprintln(w, "\nConversations")
 	for _, conv := range convs.IDs() {
 		contact := convs.Contact(conv)
@@ -324,4 +337,72 @@ func or(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// resolveEvent is the helpdesk's side of an event trigger: an admin gives an integration of
+// the demo CRM a trigger on conversation.resolved, an agent resolves Ada's conversation, and the
+// helpdesk reports the event to a triggers.Poster, which posts the activity through s, the
+// same Syncer (and ledger) as the webhooks. The event is reported twice: the second report
+// posts nothing.
+func resolveEvent(ctx context.Context, w io.Writer, s *inbox.Syncer, clock *inboxtest.Clock) error {
+	up := demo.StartUpstreams()
+	defer up.Close()
+	exec, err := httpexec.New(httpexec.Options{
+		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, // the demo CRM runs on loopback
+		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
+	})
+	if err != nil {
+		return err
+	}
+	defer exec.Close()
+	store := demo.NewStore()
+	svc, err := integration.NewService(integration.Options{
+		Store: store, Attachments: store, Inboxes: store, Executor: exec, Now: clock.Now,
+		NewID: func() string { return "int_crm" },
+	})
+	if err != nil {
+		return err
+	}
+	admin := integration.Actor{TeamID: demo.Team, Role: integration.RoleAdmin}
+	in, err := svc.Create(ctx, admin, &integration.Integration{
+		Name: "Latest order", URL: up.CRM.URL + "/customers?email={{contact.email}}", CacheMinutes: 15, Active: true,
+		Triggers: []integration.Trigger{{
+			On: integration.EventConversationResolved, Icon: "crm",
+			Text: `Latest order {{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:"USD"}} ({{tier}} customer, last purchase {{last_purchase_at | date}})`,
+			Link: "https://crm.example.com/customers/{{id}}",
+		}},
+	})
+	if err != nil {
+		return err
+	}
+	if err := svc.Attach(ctx, admin, in.ID, demo.Support.ID, 1); err != nil {
+		return err
+	}
+	poster, err := triggers.New(triggers.Options{Service: svc, Syncer: s})
+	if err != nil {
+		return err
+	}
+	clock.Advance(time.Minute)
+	ev := &integration.ConversationEvent{
+		ID: "evt_resolved_1", Type: integration.EventConversationResolved, InboxID: demo.Support.ID,
+		Contact:      integration.Contact{ID: "c-ada", Email: "ada@example.com"},
+		Conversation: integration.Conversation{ID: "conv-1", Status: "resolved"},
+		OccurredAt:   clock.Now(),
+	}
+	fmt.Fprintf(w, "\nEvent trigger: the helpdesk reports %s of %s (twice)\n", ev.Type, ev.Conversation.ID)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for i := range 2 {
+		results, err := poster.Handle(ctx, integration.Actor{TeamID: demo.Team}, ev)
+		if err != nil {
+			return err // errors.Is(err, inbox.ErrTemporary): report the event again later
+		}
+		for _, r := range results {
+			fmt.Fprintf(tw, "  report %d\t%s\t%s\t%q\n", i+1, r.Outcome.Status, r.Outcome.Key, r.Activity.Text)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  the CRM was called %d time (the second report read its cache)\n", up.CRMCalls.Load())
+	return nil
 }

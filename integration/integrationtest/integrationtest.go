@@ -101,6 +101,11 @@ func Sample(teamID, id string) *integration.Integration {
 		Version:   1,
 		CreatedAt: at,
 		UpdatedAt: at,
+		Triggers: []integration.Trigger{
+			{On: integration.EventConversationResolved, Text: `Order #{{steps.orders.body.0.number}} — {{steps.orders.body.0.total | currency:"USD"}}`,
+				Link: "https://shop.example.com/o/{{steps.orders.body.0.number}}", Icon: "truck"},
+			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "VIP customer {{steps.lookup.body.name}}"},
+		},
 	}
 }
 

@@ -38,7 +38,7 @@
 //	                        display_enabled, display_template (json), required_variables,
 //	                        secrets (sealed), timeout_ns, created_at, updated_at,
 //	                        run_condition (json), step_name, steps (jsonb),
-//	                        actions (jsonb);
+//	                        actions (jsonb), triggers (jsonb);
 //	                        index on (team_id, id)
 //	inboxkit_attachments    (inbox_id, integration_id) -> enabled, position;
 //	                        index on integration_id
@@ -51,11 +51,12 @@
 //   - Attachments have no foreign key to their integration: the Service ignores an attachment
 //     whose integration is gone, and a host may attach before it saves.
 //   - A migration, once released, is never edited: a schema change is a new numbered file
-//     (0002_conditions_and_steps.sql added the run condition and the chained steps, and
-//     0003_actions.sql the agent actions, with defaults that read older rows as
-//     integrations without them).
+//     (0002_conditions_and_steps.sql added the run condition and the chained steps,
+//     0003_actions.sql the agent actions and 0004_triggers.sql the event triggers, each with
+//     defaults that read older rows as integrations without them).
 //   - The display template and the run condition are json (kept byte for byte, as the admin
-//     wrote them); headers, query, secrets, steps and actions are jsonb (the package writes them).
+//     wrote them); headers, query, secrets, steps, actions and triggers are jsonb (the package
+//     writes them).
 //   - New takes a *pgxpool.Pool (pgx's concurrency-safe pool) and never touches the
 //     database; Migrate is a separate, explicit call.
 package pgstore

@@ -57,7 +57,7 @@ type storedSecret struct {
 // columns lists the integration columns in the order of scanIntegration.
 const columns = `id, team_id, version, name, description, method, url, headers, query, body,
 	cache_minutes, active, display_enabled, display_template, required_variables, secrets,
-	timeout_ns, created_at, updated_at, run_condition, step_name, steps, actions`
+	timeout_ns, created_at, updated_at, run_condition, step_name, steps, actions, triggers`
 
 // Get implements [integration.Store].
 func (s *Store) Get(ctx context.Context, teamID, id string) (*integration.Integration, error) {
@@ -99,7 +99,7 @@ func (s *Store) Save(ctx context.Context, in *integration.Integration, prevVersi
 	}
 	if prevVersion == 0 {
 		tag, err := s.pool.Exec(ctx, `INSERT INTO inboxkit_integrations (`+columns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 			ON CONFLICT (id) DO NOTHING`, args...)
 		if err != nil {
 			return fmt.Errorf("pgstore: create integration %q: %w", in.ID, err)
@@ -121,8 +121,8 @@ func (s *Store) Save(ctx context.Context, in *integration.Integration, prevVersi
 				url = $7, headers = $8, query = $9, body = $10, cache_minutes = $11, active = $12,
 				display_enabled = $13, display_template = $14, required_variables = $15,
 				secrets = $16, timeout_ns = $17, created_at = $18, updated_at = $19,
-				run_condition = $20, step_name = $21, steps = $22, actions = $23
-			WHERE id = $1 AND team_id = $2 AND version = $24
+				run_condition = $20, step_name = $21, steps = $22, actions = $23, triggers = $24
+			WHERE id = $1 AND team_id = $2 AND version = $25
 			RETURNING 1
 		)
 		SELECT (SELECT version FROM current), EXISTS (SELECT 1 FROM updated)`,
@@ -320,6 +320,10 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 			}
 		}
 	}
+	for i, t := range in.Triggers {
+		field := "triggers[" + strconv.Itoa(i) + "]"
+		texts[field+".on"], texts[field+".label"], texts[field+".text"], texts[field+".link"], texts[field+".icon"] = t.On, t.Label, t.Text, t.Link, t.Icon
+	}
 	vars := make([]string, len(in.RequiredVariables))
 	for i, v := range in.RequiredVariables {
 		texts["required_variables["+strconv.Itoa(i)+"]"] = v
@@ -358,6 +362,14 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: integration %q: actions: %v", in.ID, err)
 	}
+	triggers := in.Triggers
+	if triggers == nil {
+		triggers = []integration.Trigger{}
+	}
+	tj, err := json.Marshal(triggers)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: integration %q: triggers: %v", in.ID, err)
+	}
 	hj, err := json.Marshal(headers)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: integration %q: headers: %v", in.ID, err)
@@ -373,7 +385,7 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 	return []any{
 		in.ID, in.TeamID, in.Version, in.Name, in.Description, in.Method, in.URL, hj, qj, in.Body,
 		in.CacheMinutes, in.Active, in.Display.Enabled, tmpl, vars, sj,
-		int64(in.Timeout), in.CreatedAt, in.UpdatedAt, cond, in.StepName, stj, aj,
+		int64(in.Timeout), in.CreatedAt, in.UpdatedAt, cond, in.StepName, stj, aj, tj,
 	}, nil
 }
 
@@ -402,6 +414,7 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 		tmpl, cond             []byte
 		steps                  []integration.Step
 		actions                []integration.Action
+		triggers               []integration.Trigger
 		timeout                int64
 		createdAt, updatedAt   time.Time
 		query                  []integration.QueryParam
@@ -411,7 +424,7 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 	)
 	err := row.Scan(&in.ID, &in.TeamID, &in.Version, &in.Name, &in.Description, &in.Method, &in.URL,
 		&headers, &query, &in.Body, &cacheMinutes, &active, &displayEnabled, &tmpl, &vars, &secrets,
-		&timeout, &createdAt, &updatedAt, &cond, &in.StepName, &steps, &actions)
+		&timeout, &createdAt, &updatedAt, &cond, &in.StepName, &steps, &actions, &triggers)
 	if err != nil {
 		return nil, err
 	}
@@ -438,6 +451,9 @@ func scanIntegration(row pgx.CollectableRow) (*integration.Integration, error) {
 	}
 	if len(actions) > 0 {
 		in.Actions = actions
+	}
+	if len(triggers) > 0 {
+		in.Triggers = triggers
 	}
 	in.CacheMinutes, in.Active, in.Display.Enabled = int(cacheMinutes), active, displayEnabled
 	in.Timeout = time.Duration(timeout)

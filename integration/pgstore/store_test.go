@@ -36,6 +36,7 @@ func TestSaveRefuses(t *testing.T) {
 		edit      func(in *integration.Integration)
 		wantField string
 	}{
+		{"NUL in a trigger's text", func(in *integration.Integration) { in.Triggers[1].Text = "VIP\x00" }, "triggers[1].text"},
 		{"clear secret header", func(in *integration.Integration) { in.Headers[1].Value = "tok_live_123" }, "headers[1].value"},
 		{"clear secret", func(in *integration.Integration) { in.Secrets[0].Value = "tok_live_123" }, "secrets[0].value"},
 		{"NUL in name", func(in *integration.Integration) { in.Name = "CRM\x00" }, "name"},
@@ -167,6 +168,10 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if old.Condition != nil || old.StepName != "" || old.Steps != nil || old.Actions != nil || old.Version != 3 || old.URL != "https://crm.example.com" {
 		t.Errorf("version-1 row = condition %q, step name %q, steps %v, version %d, url %q; want none, \"\", none, 3, the url",
 			old.Condition, old.StepName, old.Steps, old.Version, old.URL)
+	}
+
+	if old.Triggers != nil {
+		t.Errorf("version-1 row has triggers %v; want none", old.Triggers)
 	}
 	in := integrationtest.Sample("team-1", "int-new")
 	if err := s.Save(ctx, in, 0); err != nil {

@@ -314,6 +314,16 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("admin", "POST", "/integrations/test", `{"integration": `+integrationBody("New", "/c")+`, `+sample+`}`, 200, nil)
 	w.call("admin", "POST", "/integrations/test", `{"integration": `+integrationBody("New", "/c")+`, `+sample+`, "live": true}`, 200, nil)
 	w.call("admin", "POST", "/integrations/test", `{"integration": {"name": "Down", "url": "`+upstream+`/fail"}, "live": true}`, 200, nil)
+	var withTriggers struct {
+		Activities []struct{ Status, Text, Link string }
+	}
+	w.call("admin", "POST", "/integrations/test", `{"integration": {"name": "T", "url": "`+upstream+`/c", "triggers": [
+	  {"on": "conversation.resolved", "text": "{{name}}: {{tier}}, {{ltv | currency:\"USD\"}} since {{since | date}}", "link": "https://crm.example.com/c/{{id}}", "icon": "crm"},
+	  {"on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}, `+sample+`, "live": true}`, 200, &withTriggers)
+	if a := withTriggers.Activities; len(a) != 2 || a[0].Status != "ok" || a[0].Text != "Ada: Gold, $2,850.00 since Jan 15, 2024" ||
+		a[0].Link != "https://crm.example.com/c/12345" || a[1].Status != "not_applicable" {
+		t.Errorf("live test with triggers: activities %+v", a)
+	}
 	w.call("admin", "POST", "/integrations/test", `{"integration": {"name": "P", "method": "POST", "url": "`+upstream+`/p"}, "live": true}`, 422, nil)
 
 	w.call("agent", "POST", "/templates/validate", `{"template": `+tmpl+`}`, 200, nil)

@@ -1,0 +1,485 @@
+package integration_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+const orderJSON = `{"order": {"number": 1001, "status": "shipped", "total": 42, "url": "https://shop.example.com/o/1001"}}`
+
+// orderIntegration is an order lookup with a trigger on conversation.resolved.
+func orderIntegration(url string, triggers ...integration.Trigger) *integration.Integration {
+	if len(triggers) == 0 {
+		triggers = []integration.Trigger{{
+			On: integration.EventConversationResolved, Icon: "truck",
+			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
+			Link: "https://shop.example.com/orders/{{order.number}}",
+		}}
+	}
+	return &integration.Integration{
+		Name: "Orders", URL: url + "/orders?email={{contact.email}}", Active: true, CacheMinutes: 5,
+		Triggers: triggers,
+	}
+}
+
+func resolved(id string) *integration.ConversationEvent {
+	return &integration.ConversationEvent{
+		ID: id, Type: integration.EventConversationResolved, InboxID: "a1", Contact: ada,
+		Conversation: integration.Conversation{ID: "conv-7", Status: "resolved", Labels: []string{"VIP"}},
+		OccurredAt:   time.Date(2024, 1, 15, 9, 30, 0, 0, time.UTC),
+	}
+}
+
+func TestRunTriggers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	in := e.create(t, orderIntegration(up.URL), 1, "a1")
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("evt_9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []integration.Activity{{
+		IntegrationID: in.ID, Trigger: 0, Key: in.ID + "/0/evt_9", Status: integration.StatusOK,
+		Text: "Order #1001 shipped — $42.00", Link: "https://shop.example.com/orders/1001", Icon: "truck",
+		OccurredAt: time.Date(2024, 1, 15, 9, 30, 0, 0, time.UTC),
+	}}
+	if diff := cmp.Diff(want, acts); diff != "" {
+		t.Errorf("RunTriggers mismatch (-want +got):\n%s", diff)
+	}
+	if got := up.last(t).RawQuery; got != "email=ada%2Btest%40example.com" {
+		t.Errorf("upstream query = %q", got)
+	}
+	// The second report of the event is served from the cache, with the same key.
+	acts, err = e.svc.RunTriggers(t.Context(), memberA, resolved("evt_9"))
+	if err != nil || len(acts) != 1 || !acts[0].FromCache || acts[0].Key != want[0].Key {
+		t.Fatalf("second run = %+v, %v; want the same activity from the cache", acts, err)
+	}
+	if up.calls() != 1 {
+		t.Errorf("upstream called %d times; want 1", up.calls())
+	}
+}
+
+func TestRunTriggersMatching(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	in := e.create(t, orderIntegration(up.URL,
+		integration.Trigger{On: integration.EventConversationLabelAdded, Label: "vip", Text: "VIP order {{order.number}}"},
+		integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Labelled: {{order.status}}"},
+		integration.Trigger{On: integration.EventConversationCreated, Text: "New: {{order.number}}"},
+	), 1, "a1")
+	other := e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Other {{order.number}}"}), 2, "a1")
+	inactive := orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "never"})
+	inactive.Active = false
+	e.create(t, inactive, 3, "a1")
+	e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "other inbox"}), 1, "a2")
+
+	run := func(typ, label string) []string {
+		t.Helper()
+		ev := resolved("e1")
+		ev.Type, ev.Label = typ, label
+		acts, err := e.svc.RunTriggers(t.Context(), memberA, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range acts {
+			got = append(got, fmt.Sprintf("%s/%d %s", a.IntegrationID, a.Trigger, a.Text))
+		}
+		return got
+	}
+	tests := []struct {
+		typ, label string
+		want       []string
+	}{
+		{integration.EventConversationLabelAdded, "VIP", []string{in.ID + "/0 VIP order 1001", in.ID + "/1 Labelled: shipped", other.ID + "/0 Other 1001"}},
+		{integration.EventConversationLabelAdded, "billing", []string{in.ID + "/1 Labelled: shipped", other.ID + "/0 Other 1001"}},
+		{integration.EventConversationCreated, "", []string{in.ID + "/2 New: 1001"}},
+		{integration.EventConversationAssigned, "", nil},
+		{"conversation.exploded", "", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, run(tt.typ, tt.label)); diff != "" {
+			t.Errorf("%s %q mismatch (-want +got):\n%s", tt.typ, tt.label, diff)
+		}
+	}
+	if up.calls() != 2 {
+		t.Errorf("upstream called %d times; want 2 (one per integration, cached after)", up.calls())
+	}
+}
+
+func TestRunTriggersNotApplicable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	cond := orderIntegration(up.URL)
+	cond.Condition = json.RawMessage(`{"path": "conversation.labels", "op": "contains", "value": "refund"}`)
+	condIn := e.create(t, cond, 1, "a1")
+	req := orderIntegration(up.URL)
+	req.RequiredVariables = []string{"contact.attributes.shop_id"}
+	reqIn := e.create(t, req, 2, "a1")
+	empty := e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationResolved, Text: "{{nothing}}"}), 3, "a1")
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range acts {
+		got = append(got, fmt.Sprintf("%s %s %s %v %q", a.IntegrationID, a.Status, a.Reason, a.Missing, a.Text))
+	}
+	want := []string{
+		condIn.ID + " not_applicable condition_not_met [] \"\"",
+		reqIn.ID + " not_applicable missing_variables [contact.attributes.shop_id] \"\"",
+		empty.ID + " not_applicable empty_text [] \"\"",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("activities mismatch (-want +got):\n%s", diff)
+	}
+	if up.calls() != 1 {
+		t.Errorf("upstream called %d times; want 1 (only the integration that applies)", up.calls())
+	}
+}
+
+func TestRunTriggersUpstreamFailure(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var status atomic.Int32
+	status.Store(http.StatusServiceUnavailable)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if s := int(status.Load()); s != http.StatusOK {
+			w.WriteHeader(s)
+			return
+		}
+		jsonReply(orderJSON)(w, r)
+	})
+	in := e.create(t, orderIntegration(up.URL), 1, "a1")
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != 1 || acts[0].Status != integration.StatusError || !acts[0].Temporary() || acts[0].Text != "" ||
+		acts[0].Error.Category != "upstream_5xx" || acts[0].Key != in.ID+"/0/e1" {
+		t.Fatalf("activities = %+v; want one temporary upstream_5xx error", acts)
+	}
+	status.Store(http.StatusNotFound)
+	acts, _ = e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if len(acts) != 1 || acts[0].Status != integration.StatusError || acts[0].Temporary() {
+		t.Fatalf("activities = %+v; want one permanent error for a 404", acts)
+	}
+	status.Store(http.StatusOK)
+	acts, _ = e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if len(acts) != 1 || acts[0].Status != integration.StatusOK || acts[0].Text != "Order #1001 shipped — $42.00" {
+		t.Fatalf("activities = %+v; want the activity once the upstream recovers", acts)
+	}
+}
+
+// A stale cached response is not used for an event: it may predate it. The activity fails
+// with the upstream's error, temporary, so the host reports the event again.
+func TestRunTriggersIgnoresStaleResponses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cache := &agingCache{m: map[httpexec.CacheKey]*httpexec.CacheEntry{}}
+	exec, err := httpexec.New(httpexec.Options{
+		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Resolver:     noDNS{},
+		Retry:        httpexec.RetryPolicy{MaxAttempts: 1},
+		Cache:        cache,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Close() })
+	svc := e.service(t, func(o *integration.Options) { o.Executor = exec })
+	var down atomic.Bool
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		jsonReply(orderJSON)(w, r)
+	})
+	ctx := t.Context()
+	in, err := svc.Create(ctx, adminA, orderIntegration(up.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Attach(ctx, adminA, in.ID, "a1", 0); err != nil {
+		t.Fatal(err)
+	}
+	if acts, err := svc.RunTriggers(ctx, memberA, resolved("e1")); err != nil || acts[0].Status != integration.StatusOK {
+		t.Fatalf("RunTriggers = %+v, %v", acts, err)
+	}
+	down.Store(true)
+	cache.mu.Lock()
+	cache.aged = true
+	cache.mu.Unlock()
+	// A profile card shows the stale response; a trigger does not use it.
+	cards, err := svc.Profile(ctx, memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada})
+	if err != nil || !cards[0].Stale {
+		t.Fatalf("Profile = %+v, %v; want a stale card", cards, err)
+	}
+	acts, err := svc.RunTriggers(ctx, memberA, resolved("e2"))
+	if err != nil || len(acts) != 1 || acts[0].Status != integration.StatusError || acts[0].Text != "" ||
+		acts[0].Error.Category != httpexec.CategoryUpstream5xx || !acts[0].Temporary() {
+		t.Fatalf("RunTriggers on a stale response = %+v, %v; want a temporary upstream_5xx error", acts, err)
+	}
+}
+
+func TestRunTriggersHostileData(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	hostile := `{"order": {"number": "1001\r\nX-Injected: 1", "status": "\u202eshipped\u200b<script>alert(1)</script>", "total": "42",
+		"url": "javascript:alert(document.cookie)", "sku": "a/b?c&d=e f", "path": "../../admin?x=1#f", "long": "` + strings.Repeat("é", 700) + `"}}`
+	up := newUpstream(t, jsonReply(hostile))
+	in := e.create(t, orderIntegration(up.URL,
+		integration.Trigger{On: integration.EventConversationResolved, Text: "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}", Link: "{{order.url}}"},
+		integration.Trigger{On: integration.EventConversationResolved, Text: "{{order.long}}", Link: "https://shop.example.com/o/{{order.path}}"},
+		integration.Trigger{On: integration.EventConversationResolved, Text: "Missing link value", Link: "https://shop.example.com/o/{{order.missing}}"},
+		integration.Trigger{On: integration.EventConversationResolved, Text: "Escaped", Link: "https://shop.example.com/o/{{order.sku}}?q={{order.sku}}"},
+	), 1, "a1")
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("é", integration.MaxActivityRunes-1) + "…"
+	want := []integration.Activity{
+		{IntegrationID: in.ID, Trigger: 0, Key: in.ID + "/0/e1", Status: integration.StatusOK,
+			Text: "Order #1001 X-Injected: 1 shipped<script>alert(1)</script> — $42.00"},
+		// A value with a dot segment cannot be a path segment: the link is left out.
+		{IntegrationID: in.ID, Trigger: 1, Key: in.ID + "/1/e1", Status: integration.StatusOK, Text: long},
+		{IntegrationID: in.ID, Trigger: 2, Key: in.ID + "/2/e1", Status: integration.StatusOK, Text: "Missing link value"},
+		{IntegrationID: in.ID, Trigger: 3, Key: in.ID + "/3/e1", Status: integration.StatusOK, Text: "Escaped",
+			Link: "https://shop.example.com/o/a%2Fb%3Fc&d=e%20f?q=a%2Fb%3Fc%26d%3De+f"},
+	}
+	if diff := cmp.Diff(want, acts, cmpIgnoreTime); diff != "" {
+		t.Errorf("activities mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunTriggersChained(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/orders") {
+			jsonReply(`{"customer": {"id": "cu/7"}}`)(w, r)
+			return
+		}
+		jsonReply(`{"orders": [{"number": 1001, "total": 1999}]}`)(w, r)
+	})
+	in := &integration.Integration{
+		Name: "Chain", URL: up.URL + "/customers?email={{contact.email}}", Active: true, StepName: "lookup",
+		Steps: []integration.Step{{Name: "orders", URL: up.URL + "/customers/{{steps.lookup.body.customer.id}}/orders"}},
+		Triggers: []integration.Trigger{{On: integration.EventConversationResolved,
+			Text: `Last order {{steps.orders.body.orders.0.number}}: {{steps.orders.body.orders.0.total | currency_minor:"EUR"}}`}},
+	}
+	in = e.create(t, in, 1, "a1")
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if err != nil || len(acts) != 1 || acts[0].Text != "Last order 1001: €19.99" {
+		t.Fatalf("RunTriggers = %+v, %v", acts, err)
+	}
+	if got := up.last(t).Path; got != "/customers/cu%2F7/orders" {
+		t.Errorf("second step path = %q", got)
+	}
+}
+
+func TestRunTriggersScope(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	e.create(t, orderIntegration(up.URL), 1, "a1")
+	ev := resolved("e1")
+	if _, err := e.svc.RunTriggers(t.Context(), adminB, ev); !errors.Is(err, integration.ErrNotFound) {
+		t.Errorf("another team's RunTriggers = %v; want ErrNotFound", err)
+	}
+	ev.InboxID = "nope"
+	if _, err := e.svc.RunTriggers(t.Context(), memberA, ev); !errors.Is(err, integration.ErrNotFound) {
+		t.Errorf("unknown inbox = %v; want ErrNotFound", err)
+	}
+	if up.calls() != 0 {
+		t.Errorf("upstream called %d times", up.calls())
+	}
+}
+
+func TestRunTriggersInvalidEvent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name  string
+		edit  func(*integration.ConversationEvent)
+		paths []string
+	}{
+		{"empty", func(ev *integration.ConversationEvent) { *ev = integration.ConversationEvent{} }, []string{"/id", "/type", "/inbox_id", "/conversation/id"}},
+		{"control characters", func(ev *integration.ConversationEvent) { ev.ID = "e\r\n1"; ev.Label = "a\x00" }, []string{"/id", "/label"}},
+		{"too long", func(ev *integration.ConversationEvent) { ev.Conversation.ID = strings.Repeat("c", 257) }, []string{"/conversation/id"}},
+		{"invalid UTF-8", func(ev *integration.ConversationEvent) { ev.Type = "conversation.\xff" }, []string{"/type"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev := resolved("e1")
+			tt.edit(ev)
+			_, err := e.svc.RunTriggers(t.Context(), memberA, ev)
+			ve, ok := errors.AsType[*integration.ValidationError](err)
+			if !ok {
+				t.Fatalf("RunTriggers = %v; want a ValidationError", err)
+			}
+			var paths []string
+			for _, p := range ve.Problems {
+				paths = append(paths, p.Path)
+				if strings.ContainsAny(p.Message, "\r\n\x00") {
+					t.Errorf("problem message %q repeats the value", p.Message)
+				}
+			}
+			if diff := cmp.Diff(tt.paths, paths); diff != "" {
+				t.Errorf("problem paths mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := e.svc.RunTriggers(t.Context(), memberA, nil); err == nil {
+		t.Error("RunTriggers(nil) = nil error")
+	}
+}
+
+func TestValidateTriggers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		triggers []integration.Trigger
+		want     []string // path code
+	}{
+		{"valid", []integration.Trigger{
+			{On: integration.EventConversationResolved, Text: `{{total | currency:"USD"}}`, Link: "{{url}}", Icon: "truck"},
+			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "x", Link: "HTTPS://x.example.com/{{id}}"},
+		}, nil},
+		{"missing on and text", []integration.Trigger{{}}, []string{"/triggers/0/on required", "/triggers/0/text required"}},
+		{"unknown event", []integration.Trigger{{On: "conversation.closed", Text: "x"}}, []string{"/triggers/0/on invalid"}},
+		{"label on another event", []integration.Trigger{{On: integration.EventConversationResolved, Label: "vip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
+		{"label with a line break", []integration.Trigger{{On: integration.EventConversationLabelAdded, Label: "v\nip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
+		{"bad icon", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Icon: "<svg onload=x>"}}, []string{"/triggers/0/icon invalid"}},
+		{"javascript link", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "javascript:alert(1)"}}, []string{"/triggers/0/link bad_url"}},
+		{"binding supplies the host", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "https://{{host}}/x"}}, []string{"/triggers/0/link unsafe_url"}},
+		{"binding with text before it", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "x{{url}}"}}, []string{"/triggers/0/link bad_url"}},
+		{"bad binding in text", []integration.Trigger{{On: integration.EventConversationResolved, Text: "{{a | currency:\"XXX\"}}"}}, []string{"/triggers/0/text invalid_binding"}},
+		{"bad path in text", []integration.Trigger{{On: integration.EventConversationResolved, Text: "{{a.*}}"}}, []string{"/triggers/0/text invalid_path"}},
+		{"text too long", []integration.Trigger{{On: integration.EventConversationResolved, Text: strings.Repeat("x", 1001)}}, []string{"/triggers/0/text invalid"}},
+		{"too many", make([]integration.Trigger, integration.MaxTriggers+1), []string{"/triggers out_of_range"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := &integration.Integration{Name: "x", URL: "https://x.example.com", Triggers: tt.triggers}
+			var got []string
+			if ve, ok := errors.AsType[*integration.ValidationError](in.Validate()); ok {
+				for _, p := range ve.Problems {
+					got = append(got, p.Path+" "+p.Code)
+				}
+			} else if err := in.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTriggersJSONAndClone(t *testing.T) {
+	t.Parallel()
+	in := orderIntegration("https://x.example.com")
+	in.Triggers = append(in.Triggers, integration.Trigger{On: integration.EventConversationLabelAdded, Label: "vip", Text: "x"})
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"triggers":[{"on":"conversation.resolved","text":"Order #{{order.number}}`) ||
+		!strings.Contains(string(b), `{"on":"conversation.label_added","label":"vip","text":"x"}`) {
+		t.Errorf("encoding %s lacks the triggers", b)
+	}
+	var back integration.Integration
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(in.Triggers, back.Triggers); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+	c := in.Clone()
+	c.Triggers[0].Text = "changed"
+	if in.Triggers[0].Text == "changed" {
+		t.Error("Clone shares Triggers")
+	}
+}
+
+func TestActivityKey(t *testing.T) {
+	t.Parallel()
+	keys := map[string]bool{}
+	for _, k := range [][2]string{{"a/0", "b"}, {"a", "0/b"}, {"a%2F0", "b"}, {"a", "0%2Fb"}, {"a", "b"}} {
+		key := integration.ActivityKey(k[0], 0, k[1])
+		if keys[key] {
+			t.Errorf("ActivityKey(%q, 0, %q) = %q collides", k[0], k[1], key)
+		}
+		keys[key] = true
+	}
+	if got := integration.ActivityKey("int/1", 2, "evt%9"); got != "int%2F1/2/evt%259" {
+		t.Errorf("ActivityKey = %q", got)
+	}
+}
+
+// An edit of the triggers is a new configuration: the compiled form follows it.
+func TestRunTriggersAfterEdit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	in := e.create(t, orderIntegration(up.URL), 1, "a1")
+	in.Triggers[0].Text = "Now: {{order.status}}"
+	if _, err := e.svc.Update(t.Context(), adminA, in); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+	if err != nil || len(acts) != 1 || acts[0].Text != "Now: shipped" {
+		t.Fatalf("RunTriggers after an edit = %+v, %v", acts, err)
+	}
+}
+
+var cmpIgnoreTime = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".OccurredAt" }, cmp.Ignore())
+
+// A live test run shows what each trigger would post for the response, and a secret the
+// upstream echoes stays redacted there too.
+func TestTestRunPreviewsActivities(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		jsonReply(`{"order": {"number": 1001, "status": "shipped", "total": 42, "echo": "`+r.Header.Get("Authorization")+`"}}`)(w, r)
+	})
+	in := orderIntegration(up.URL,
+		integration.Trigger{On: integration.EventConversationResolved, Text: `Order #{{order.number}} — {{order.total | currency:"USD"}}`, Icon: "truck"},
+		integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Echo: {{order.echo}}", Link: "{{order.missing}}"},
+	)
+	in.Headers = []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}}
+	res, err := e.svc.Test(t.Context(), adminA, &integration.TestRequest{Integration: in, Contact: ada, Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []integration.Activity{
+		{Trigger: 0, Status: integration.StatusOK, Text: "Order #1001 — $42.00", Icon: "truck"},
+		{Trigger: 1, Status: integration.StatusOK, Text: "Echo: " + integration.Redacted},
+	}
+	if diff := cmp.Diff(want, res.Activities); diff != "" {
+		t.Errorf("Activities mismatch (-want +got):\n%s", diff)
+	}
+	if b := mustJSON(t, res); strings.Contains(b, testSecret) {
+		t.Errorf("test result holds the secret: %s", b)
+	}
+}
