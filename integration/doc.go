@@ -202,13 +202,24 @@
 //     [Options].RenderedCards), so a profile load of cached cards renders nothing. An output is
 //     reused only when the executor has just served, fresh, the very entry it was rendered
 //     from (same StoredAt, same body bytes, compared without a copy), with the same compiled
-//     template; its key holds the team, the contact's ID, the integration's ID and version and
-//     the request URL, so it never reaches another team or contact, and a refresh, an
-//     invalidation or an edit renders again. Templates that show relative times render on
-//     every load (their output follows the clock); a contact without an ID is never reused.
-//     Each caller gets its own copy (template.Output.Clone). Only cards of responses up to
-//     64 KiB are kept; the LRU holds a view of each response body it keeps, normally the
-//     executor's cached array itself.
+//     template and time zone; its key holds the team, the contact's ID, the integration's ID
+//     and version, the request URL and the zone's name, so it never reaches another team or
+//     contact, and a refresh, an invalidation or an edit renders again. Templates that show
+//     relative times render on every load (their output follows the clock); a contact without
+//     an ID is never reused. Only cards of responses up to 64 KiB are kept; the LRU holds a
+//     view of each response body it keeps, normally the executor's cached array itself.
+//   - A reused output is shared, not copied: the cards of every load of that contact's card
+//     carry the same *template.Output, and [Card].Output is read-only. Reading it from many
+//     goroutines at once (encoding it, drawing it) is safe; a host that changes an output
+//     (translating its texts, dropping nodes) clones it first ([template.Output.Clone]). A
+//     copy per card, the earlier choice, guarded against hosts that write into their cards
+//     but cost a quarter of a cached load and six allocations per card (P11); sharing never
+//     crosses a team or a contact, so a host that breaks the rule corrupts only what its own
+//     agents see of that contact.
+//   - Dates render in the team's time zone ([ProfileRequest].Team.Location) when the host
+//     gives one, in [Options].Location otherwise: the zone of now and team.time_zone is the
+//     one the agent reads the card in. A zone is identified by its name for reuse (hosts load
+//     the zone per request), so two different zones must not share a name.
 //   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
 //     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend

@@ -27,9 +27,9 @@ type ProfileRequest struct {
 	Conversation *Conversation
 	// Agent is the agent viewing the profile: the agent.* variables. If nil, they are empty.
 	Agent *Agent
-	// Team is the acting team's name and time zone: team.name, team.time_zone and the zone of
-	// now. If nil, team.name is empty and the zone is Options.Location. team.id is the
-	// actor's TeamID.
+	// Team is the acting team's name and time zone: team.name, team.time_zone, the zone of
+	// now and the zone the cards' dates render in. If nil, team.name is empty and the zone is
+	// Options.Location. team.id is the actor's TeamID.
 	Team *Team
 	// Refresh skips the cache read for every card; fresh responses are stored (the "Refresh
 	// all" button). With IntegrationID set it refreshes one card. A card whose refresh fails
@@ -171,9 +171,9 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		if body == nil { // a step lacks a value: out says why
 			return
 		}
-		rerr = s.render(c, body, start, out)
+		rerr = s.render(c, body, start, v.loc, out)
 	} else {
-		rerr = s.renderReused(c, in, &r.Contact, req, resp, start, out)
+		rerr = s.renderReused(c, in, &r.Contact, req, resp, start, v.loc, out)
 	}
 	if rerr != nil {
 		fail(rerr)
@@ -224,8 +224,8 @@ func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Requ
 	return req, nil
 }
 
-// render fills out.Output (display on) or out.Raw (display off) from body.
-func (s *Service) render(c *compiled, body []byte, now time.Time, out *Card) error {
+// render fills out.Output (display on) or out.Raw (display off) from body, with dates in loc.
+func (s *Service) render(c *compiled, body []byte, now time.Time, loc *time.Location, out *Card) error {
 	if c.display == nil {
 		if !json.Valid(body) {
 			return template.ErrInvalidJSON
@@ -235,7 +235,7 @@ func (s *Service) render(c *compiled, body []byte, now time.Time, out *Card) err
 		out.Raw = json.RawMessage(bytes.Clone(body))
 		return nil
 	}
-	o, err := c.display.Render(body, &template.RenderOptions{Now: now, Location: s.loc})
+	o, err := c.display.Render(body, &template.RenderOptions{Now: now, Location: loc})
 	if err != nil {
 		if errors.Is(err, template.ErrInvalidJSON) || errors.Is(err, template.ErrTooLarge) || errors.Is(err, template.ErrTooDeep) {
 			return err

@@ -48,7 +48,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock. If nil, time.Now is used.
 	Now func() time.Time
-	// Location is the time zone dates render in. If nil, UTC is used.
+	// Location is the time zone dates render in, and the zone of now, for a load or test run
+	// whose Team names none (Team.Location). If nil, UTC is used.
 	Location *time.Location
 	// NewID returns a new integration ID. If nil, 16 random bytes in hex are used.
 	NewID func() string
