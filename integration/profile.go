@@ -50,24 +50,9 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	if r == nil {
 		return nil, errors.New("integration: nil ProfileRequest")
 	}
-	ib, err := s.inboxOf(ctx, actor.TeamID, r.InboxID)
+	ib, jobs, err := s.profileJobs(ctx, actor, r)
 	if err != nil {
 		return nil, err
-	}
-	atts, byID, err := s.attached(ctx, ib)
-	if err != nil {
-		return nil, err
-	}
-	jobs := make([]*Integration, 0, len(atts))
-	for _, a := range atts {
-		in := byID[a.IntegrationID]
-		if !a.Enabled || in == nil || !in.Active || (r.IntegrationID != "" && in.ID != r.IntegrationID) {
-			continue
-		}
-		jobs = append(jobs, in)
-	}
-	if r.IntegrationID != "" && len(jobs) == 0 {
-		return nil, fmt.Errorf("integration %q: no active card in inbox %q: %w", r.IntegrationID, r.InboxID, ErrNotFound)
 	}
 	cards := make([]Card, len(jobs))
 	if len(jobs) == 1 {
