@@ -46,6 +46,8 @@ type compiled struct {
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
+	// fixed is the header map that profile requests share, once built (see fixedHeader).
+	fixed atomic.Pointer[fixedHeader]
 	// stands remembers the last stand-in of each secret (headers by index, then secrets by
 	// index), so that a cached profile load hashes nothing (BenchmarkProfileCached).
 	stands []atomic.Pointer[standInMemo]
