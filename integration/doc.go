@@ -220,6 +220,19 @@
 //     gives one, in [Options].Location otherwise: the zone of now and team.time_zone is the
 //     one the agent reads the card in. A zone is identified by its name for reuse (hosts load
 //     the zone per request), so two different zones must not share a name.
+//   - A profile load runs its cards on the calling goroutine, in order, and starts the other
+//     workers (up to [Options].MaxConcurrentCards in all) only when the cards are not done
+//     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
+//     that waits on its upstream delays the cards after it by those 250 µs at most, so the
+//     load still takes about as long as its slowest upstream (P7).
+//   - Profile requests whose header values depend on nothing of the run (literals, and secret
+//     headers by their stand-ins) share one header map per compiled version, so an
+//     [Executor] must not modify a request (httpexec's never does). The map is rebuilt when
+//     the secret headers' stored forms change.
+//   - A profile load lists the team's integrations with [SharedLister] when the [Store]
+//     implements it (memstore does): without a copy of each integration, which a load only
+//     reads. The Store interface itself keeps List, whose results the caller owns; a store
+//     that cannot promise never to modify what it handed out implements only that.
 //   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
 //     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend

@@ -166,11 +166,15 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	out.FromCache, out.Stale = resp.FromCache, resp.Stale
-	out.FetchedAt = s.now()
-	if resp.FromCache {
+	switch {
+	case resp.FromCache && s.clock:
+		out.FetchedAt = resp.StoredAt // the executor's clock is the Service's: no clock read
+	case resp.FromCache:
 		// The executor's clock stamped the entry; the card states its age on the Service's
 		// clock (Options.Now), as everything else it shows.
-		out.FetchedAt = out.FetchedAt.Add(-time.Since(resp.StoredAt))
+		out.FetchedAt = s.now().Add(-time.Since(resp.StoredAt))
+	default:
+		out.FetchedAt = s.now()
 	}
 	if err != nil { // a stale response served because the upstream failed
 		fail(err)

@@ -20,7 +20,9 @@ type Executor interface {
 	// Do runs r (see httpexec.Executor.Do for the result contract). A profile load's request
 	// carries stand-ins for its secret header values and a Credentials function that supplies
 	// the real ones: Do must call it before it sends the request, send what it returns and
-	// apply its Redact to the response body, as httpexec.Executor does.
+	// apply its Redact to the response body, as httpexec.Executor does. Do must not modify r,
+	// nor keep it after it returns (httpexec.Executor does neither): profile requests share
+	// their header maps.
 	Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error)
 	// Invalidate drops every cached response of the integration.
 	Invalidate(ctx context.Context, team, integration string) error
@@ -79,6 +81,7 @@ type Service struct {
 	sealer      Sealer
 	log         *slog.Logger
 	now         func() time.Time
+	clock       bool // now is time.Now, the clock of httpexec's entries
 	loc         *time.Location
 	newID       func() string
 	maxTestBody int
@@ -115,7 +118,7 @@ func NewService(opts Options) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now, s.clock = time.Now, true
 	}
 	if s.loc == nil {
 		s.loc = time.UTC

@@ -18,7 +18,7 @@ type Store struct {
 	// teams holds each team's integrations ordered by ID: the slice ListShared hands out,
 	// replaced (never modified) by every Save and Delete of the team.
 	teams       map[string][]*integration.Integration
-	attachments map[string]map[string]integration.Attachment // by inbox, then integration
+	attachments map[string][]integration.Attachment // by inbox, in card order; replaced, never modified
 	inboxes     map[string]integration.Inbox
 }
 
@@ -34,7 +34,7 @@ func New() *Store {
 	return &Store{
 		integrations: make(map[string]*integration.Integration),
 		teams:        make(map[string][]*integration.Integration),
-		attachments:  make(map[string]map[string]integration.Attachment),
+		attachments:  make(map[string][]integration.Attachment),
 		inboxes:      make(map[string]integration.Inbox),
 	}
 }
@@ -146,9 +146,8 @@ func (s *Store) Delete(_ context.Context, teamID, id string) error {
 	delete(s.integrations, id)
 	s.relist(teamID)
 	for inbox, atts := range s.attachments {
-		delete(atts, id)
-		if len(atts) == 0 {
-			delete(s.attachments, inbox)
+		if slices.ContainsFunc(atts, func(a integration.Attachment) bool { return a.IntegrationID == id }) {
+			s.replaceAttachment(inbox, id, nil)
 		}
 	}
 	return nil
@@ -157,15 +156,11 @@ func (s *Store) Delete(_ context.Context, teamID, id string) error {
 // ListAttachments implements integration.Attachments.
 func (s *Store) ListAttachments(_ context.Context, inboxID string) ([]integration.Attachment, error) {
 	s.mu.RLock()
-	atts := s.attachments[inboxID]
-	out := make([]integration.Attachment, 0, len(atts))
-	for _, a := range atts {
-		out = append(out, a)
-	}
+	out := slices.Clone(s.attachments[inboxID])
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b integration.Attachment) int {
-		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.IntegrationID, b.IntegrationID))
-	})
+	if out == nil {
+		out = []integration.Attachment{}
+	}
 	return out, nil
 }
 
@@ -176,12 +171,7 @@ func (s *Store) PutAttachment(_ context.Context, a integration.Attachment) error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	atts := s.attachments[a.InboxID]
-	if atts == nil {
-		atts = make(map[string]integration.Attachment)
-		s.attachments[a.InboxID] = atts
-	}
-	atts[a.IntegrationID] = a
+	s.replaceAttachment(a.InboxID, a.IntegrationID, &a)
 	return nil
 }
 
@@ -189,13 +179,32 @@ func (s *Store) PutAttachment(_ context.Context, a integration.Attachment) error
 func (s *Store) DeleteAttachment(_ context.Context, integrationID, inboxID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	atts := s.attachments[inboxID]
-	if _, ok := atts[integrationID]; !ok {
+	if !slices.ContainsFunc(s.attachments[inboxID], func(a integration.Attachment) bool { return a.IntegrationID == integrationID }) {
 		return fmt.Errorf("memstore: attachment %q to %q: %w", integrationID, inboxID, integration.ErrNotFound)
 	}
-	delete(atts, integrationID)
+	s.replaceAttachment(inboxID, integrationID, nil)
+	return nil
+}
+
+// replaceAttachment replaces the list of inboxID by one where the attachment of integrationID
+// is a (nil: none), in card order; s.mu is held. The old list is left as it was.
+func (s *Store) replaceAttachment(inboxID, integrationID string, a *integration.Attachment) {
+	old := s.attachments[inboxID]
+	atts := make([]integration.Attachment, 0, len(old)+1)
+	for _, o := range old {
+		if o.IntegrationID != integrationID {
+			atts = append(atts, o)
+		}
+	}
+	if a != nil {
+		atts = append(atts, *a)
+	}
 	if len(atts) == 0 {
 		delete(s.attachments, inboxID)
+		return
 	}
-	return nil
+	slices.SortFunc(atts, func(a, b integration.Attachment) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.IntegrationID, b.IntegrationID))
+	})
+	s.attachments[inboxID] = atts
 }
