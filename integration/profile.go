@@ -206,8 +206,8 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 }
 
 // request returns the request of a profile load of in for v, built in dst when it is not nil
-// (one allocation per card for the variables, their stand-ins and the request:
-// BenchmarkProfileCached). Its secret values are stand-ins (see standIns), so the cache key
+// (one allocation per card for the variables, the stand-ins and the request:
+// BenchmarkProfileCached). v is unchanged when it returns. Its secret values are stand-ins (see standIns), so the cache key
 // never holds a secret and a cache hit needs none; the executor asks for the clear values
 // through Credentials only when it sends the request, and redacts their echoes from the
 // response body before it stores it.
@@ -221,10 +221,14 @@ func (s *Service) request(in *Integration, c *compiled, v *vars, dst *cardCall) 
 		}
 		return &dst.req, nil
 	}
-	dst.keyed, dst.st = *v, standIns{in, c}
-	dst.keyed.secrets = &dst.st
+	// v's secrets are the stand-ins while the request is built, and none again afterwards.
+	dst.st = standIns{in, c}
+	keep := v.secrets
+	v.secrets = &dst.st
 	req := &dst.req
-	if err := c.buildInto(req, in, &dst.keyed, true); err != nil {
+	err := c.buildInto(req, in, v, true)
+	v.secrets = keep
+	if err != nil {
 		return nil, err
 	}
 	if len(req.SecretHeaders) == 0 {

@@ -40,12 +40,10 @@ func makeVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, tea
 		loc: loc, now: now}
 }
 
-// cardCall is the request of a profile load's card (or step) and what it is built from, in one
-// allocation: the variables with their secrets as stand-ins, and the stand-ins.
+// cardCall is the request of a profile load's card (or step) and the stand-ins of its secrets.
 type cardCall struct {
-	keyed vars
-	st    standIns
-	req   httpexec.Request
+	st  standIns
+	req httpexec.Request
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them
