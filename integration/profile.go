@@ -42,7 +42,9 @@ type ProfileRequest struct {
 
 // Profile loads the profile cards of r.Contact in the inbox r.InboxID: every active integration
 // attached and enabled there runs concurrently (at most Options.MaxConcurrentCards at a time),
-// each under its own timeout and all under ctx. The cards come back in attachment order; one
+// each under its own timeout and all under ctx. (Cards that are done within microseconds, as
+// cached ones are, run one after the other on the calling goroutine; the others start on
+// their own goroutines when the load takes longer: see the package doc.) The cards come back in attachment order; one
 // card's failure is reported in that card and never hides the others. Profile itself fails
 // only when the inbox is unknown or of another team (ErrNotFound), when the host's stores fail,
 // or when r.IntegrationID names no runnable card (ErrNotFound).
@@ -65,6 +67,10 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	// upstream must not hold the others back, though: when the cards are not done after
 	// spawnAfter, a timer starts the other workers (at most maxCards in all), which take the
 	// cards not started yet.
+	if s.maxCards == 1 {
+		l.work()
+		return l.cards, nil
+	}
 	l.wg.Add(1) // the timer's
 	t := time.AfterFunc(spawnAfter, l.spawn)
 	l.work()
