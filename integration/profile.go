@@ -58,7 +58,7 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	}
 	l := &load{s: s, ctx: ctx, ib: ib, jobs: jobs, r: r, cards: make([]Card, len(jobs))}
 	if len(jobs) == 1 {
-		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0])
+		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0], time.Time{})
 		return l.cards, nil
 	}
 	// The calling goroutine runs the cards in order. When their responses are cached it is
@@ -99,8 +99,9 @@ type load struct {
 
 // work runs cards until every card has started.
 func (l *load) work() {
+	var t time.Time // the end of a card is the start of the next: one clock read per card
 	for i := int(l.next.Add(1) - 1); i < len(l.jobs); i = int(l.next.Add(1) - 1) {
-		l.s.card(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i])
+		t = l.s.card(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i], t)
 	}
 }
 
@@ -116,9 +117,12 @@ func (l *load) spawn() {
 	}
 }
 
-// card runs one integration for r and fills out.
-func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card) {
-	start := s.now()
+// card runs one integration for r and fills out. It starts at start (zero: now) and returns
+// when it ended, on the Service's clock.
+func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card, start time.Time) (end time.Time) {
+	if start.IsZero() {
+		start = s.now()
+	}
 	*out = Card{IntegrationID: in.ID, Name: in.Name}
 	defer func() {
 		// A panic in host code (Executor, Sealer) or a renderer fails this card, not the
@@ -128,7 +132,8 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked", append(callAttrs(in, ib.ID),
 				slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))...)
 		}
-		out.Duration = s.now().Sub(start)
+		end = s.now()
+		out.Duration = end.Sub(start)
 	}()
 
 	fail := func(err error) {
@@ -209,6 +214,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		return
 	}
 	out.Status = StatusOK
+	return // end is set by the deferred function
 }
 
 // request returns the request of a profile load of in for v, built in dst when it is not nil

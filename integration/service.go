@@ -156,7 +156,13 @@ func randomID() string {
 // integration under the same ID and version) must not get the old URL, headers or display.
 func (s *Service) compile(in *Integration) (*compiled, error) {
 	k := compiledKey{in.TeamID, in.ID, in.Version}
-	if c, ok := s.compiled.Get(k); ok && c.compiledFrom(in) {
+	if c, ok := s.compiled.Get(k); ok && (c.seen.Load() == in || c.compiledFrom(in)) {
+		if c.seen.Load() != in {
+			// Nothing modifies a stored integration the Service was handed (a SharedLister's
+			// are read-only, List's are the Service's own), so the same pointer holds the
+			// same configuration; it stays reachable, so no other value takes its address.
+			c.seen.Store(in)
+		}
 		return c, nil
 	}
 	c, err := compile(in)
