@@ -59,7 +59,7 @@ func (s *Service) InvalidateContact(ctx context.Context, actor Actor, r *Profile
 		if len(c.missing(v)) > 0 {
 			continue
 		}
-		req, err := s.request(in, c, v, nil) // as a load keys it: secrets by their stand-ins, none opened
+		req, err := s.request(in, c, v) // as a load keys it: secrets by their stand-ins, none opened
 		if err != nil {
 			continue // the contact's values do not fit the request: nothing was sent or stored
 		}

@@ -58,7 +58,7 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	}
 	l := &load{s: s, ctx: ctx, ib: ib, jobs: jobs, r: r, cards: make([]Card, len(jobs))}
 	if len(jobs) == 1 {
-		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0], time.Time{})
+		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0])
 		return l.cards, nil
 	}
 	// The calling goroutine runs the cards in order. When their responses are cached it is
@@ -101,7 +101,7 @@ type load struct {
 func (l *load) work() {
 	var t time.Time // the end of a card is the start of the next: one clock read per card
 	for i := int(l.next.Add(1) - 1); i < len(l.jobs); i = int(l.next.Add(1) - 1) {
-		t = l.s.card(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i], t)
+		t = l.s.cardFrom(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i], t)
 	}
 }
 
@@ -117,9 +117,14 @@ func (l *load) spawn() {
 	}
 }
 
-// card runs one integration for r and fills out. It starts at start (zero: now) and returns
-// when it ended, on the Service's clock.
-func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card, start time.Time) (end time.Time) {
+// card runs one integration for r and fills out.
+func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card) {
+	s.cardFrom(ctx, ib, in, r, out, time.Time{})
+}
+
+// cardFrom is card starting at start (zero: now); it returns when the card ended, on the
+// Service's clock.
+func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card, start time.Time) (end time.Time) {
 	if start.IsZero() {
 		start = s.now()
 	}
@@ -162,7 +167,7 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 		out.Status, out.Reason, out.Missing = StatusNotApplicable, ReasonMissingVariables, m
 		return
 	}
-	req, err := s.request(in, c, v, &cs.call)
+	req, err := s.requestIn(in, c, v, &cs.call)
 	if err != nil {
 		fail(err)
 		return
@@ -217,13 +222,18 @@ func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *Profi
 	return // end is set by the deferred function
 }
 
-// request returns the request of a profile load of in for v, built in dst when it is not nil
-// (one allocation per card for the variables, the stand-ins and the request:
-// BenchmarkProfileCached). v is unchanged when it returns. Its secret values are stand-ins (see standIns), so the cache key
+// request returns the request of a profile load of in for v.
+func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Request, error) {
+	return s.requestIn(in, c, v, nil)
+}
+
+// requestIn is request built in dst when it is not nil (one allocation per card for the
+// variables, the stand-ins and the request: BenchmarkProfileCached). v is unchanged when it
+// returns. Its secret values are stand-ins (see standIns), so the cache key
 // never holds a secret and a cache hit needs none; the executor asks for the clear values
 // through Credentials only when it sends the request, and redacts their echoes from the
 // response body before it stores it.
-func (s *Service) request(in *Integration, c *compiled, v *vars, dst *cardCall) (*httpexec.Request, error) {
+func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall) (*httpexec.Request, error) {
 	if dst == nil {
 		dst = new(cardCall)
 	}

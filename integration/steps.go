@@ -237,7 +237,7 @@ func (s *Service) chain(ctx context.Context, in *Integration, c *compiled, v *va
 	sv.steps = sb
 	for i := range c.steps {
 		st := &c.steps[i]
-		req, err := s.request(stepIntegration(in, i), st.c, &sv, nil)
+		req, err := s.request(stepIntegration(in, i), st.c, &sv)
 		if name, ok := stepValueMissing(err); ok {
 			if st.showEarlier {
 				break

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // StatusLoading is the status of a card that [Service.ProfileStream] announced and has not
@@ -77,7 +76,7 @@ func (s *Service) streamCards(ctx context.Context, ib *Inbox, jobs []*Integratio
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
 				var c Card
-				s.card(ctx, ib, jobs[i], r, &c, time.Time{})
+				s.card(ctx, ib, jobs[i], r, &c)
 				ready <- done{i, c}
 			}
 		})
