@@ -44,10 +44,11 @@ type ProfileRequest struct {
 // attached and enabled there runs concurrently (at most Options.MaxConcurrentCards at a time),
 // each under its own timeout and all under ctx. (Cards that are done within microseconds, as
 // cached ones are, run one after the other on the calling goroutine; the others start on
-// their own goroutines when the load takes longer: see the package doc.) The cards come back in attachment order; one
-// card's failure is reported in that card and never hides the others. Profile itself fails
-// only when the inbox is unknown or of another team (ErrNotFound), when the host's stores fail,
-// or when r.IntegrationID names no runnable card (ErrNotFound).
+// goroutines of their own when the load takes longer: see the package doc.) The cards come
+// back in attachment order; one card's failure is reported in that card and never hides the
+// others. Profile itself fails only when the inbox is unknown or of another team
+// (ErrNotFound), when the host's stores fail, or when r.IntegrationID names no runnable card
+// (ErrNotFound).
 func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) ([]Card, error) {
 	if r == nil {
 		return nil, errors.New("integration: nil ProfileRequest")
@@ -222,17 +223,17 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 	return // end is set by the deferred function
 }
 
-// request returns the request of a profile load of in for v.
+// request returns the request of a profile load of in for v. Its secret values are stand-ins
+// (see standIns), so the cache key never holds a secret and a cache hit needs none; the
+// executor asks for the clear values through Credentials only when it sends the request, and
+// redacts their echoes from the response body before it stores it.
 func (s *Service) request(in *Integration, c *compiled, v *vars) (*httpexec.Request, error) {
 	return s.requestIn(in, c, v, nil)
 }
 
-// requestIn is request built in dst when it is not nil (one allocation per card for the
-// variables, the stand-ins and the request: BenchmarkProfileCached). v is unchanged when it
-// returns. Its secret values are stand-ins (see standIns), so the cache key
-// never holds a secret and a cache hit needs none; the executor asks for the clear values
-// through Credentials only when it sends the request, and redacts their echoes from the
-// response body before it stores it.
+// requestIn is request, built in dst when it is not nil: one allocation per card for the
+// variables, the stand-ins and the request (BenchmarkProfileCached). v is unchanged when it
+// returns.
 func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall) (*httpexec.Request, error) {
 	if dst == nil {
 		dst = new(cardCall)
