@@ -77,6 +77,14 @@ func BenchmarkProfileCached(b *testing.B) {
 					b.Fatalf("card = %+v", c)
 				}
 			}
+			// P11's workload: ~2 KB responses, and loads that reuse the rendered cards.
+			if n := len(profileBody); n < 1500 || n > 2500 {
+				b.Fatalf("response of %d bytes, want about 2 KB", n)
+			}
+			kept, _ := e.svc.Profile(ctx, memberA, req)
+			if reused, _ := e.svc.Profile(ctx, memberA, req); reused[n-1].Output != kept[n-1].Output {
+				b.Fatal("a cached load rendered its card again")
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				cards, err := e.svc.Profile(ctx, memberA, req)
