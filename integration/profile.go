@@ -58,7 +58,10 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 		return nil, err
 	}
 	l := &load{s: s, ctx: ctx, ib: ib, jobs: jobs, r: r, cards: make([]Card, len(jobs))}
-	if len(jobs) == 1 {
+	switch len(jobs) {
+	case 0:
+		return l.cards, nil
+	case 1:
 		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0])
 		return l.cards, nil
 	}
