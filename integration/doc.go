@@ -216,10 +216,11 @@
 //     but cost a quarter of a cached load and six allocations per card (P11); sharing never
 //     crosses a team or a contact, so a host that breaks the rule corrupts only what its own
 //     agents see of that contact.
-//   - Dates render in the team's time zone ([ProfileRequest].Team.Location) when the host
-//     gives one, in [Options].Location otherwise: the zone of now and team.time_zone is the
-//     one the agent reads the card in. A zone is identified by its name for reuse (hosts load
-//     the zone per request), so two different zones must not share a name.
+//   - Dates on cards (and in a test run's preview) render in the team's time zone
+//     ([ProfileRequest].Team.Location) when the host gives one, in [Options].Location
+//     otherwise: the zone of now and team.time_zone, the one the team reads its cards in. For
+//     reuse a zone is identified by its name (hosts load the zone per request), so two
+//     different zones must not share a name.
 //   - A profile load runs its cards on the calling goroutine, in order, and starts the other
 //     workers (up to [Options].MaxConcurrentCards in all) only when the cards are not done
 //     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
