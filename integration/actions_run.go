@@ -161,7 +161,7 @@ func (s *Service) runAction(ctx context.Context, actor Actor, r *ActionRequest, 
 	}
 	var in *Integration
 	for _, a := range atts {
-		if c := byID[a.IntegrationID]; a.IntegrationID == r.IntegrationID && a.Enabled && c != nil && c.Active {
+		if c := byID.find(a.IntegrationID); a.IntegrationID == r.IntegrationID && a.Enabled && c != nil && c.Active {
 			in = c
 		}
 	}

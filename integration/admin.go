@@ -169,15 +169,15 @@ func (s *Service) ListForInbox(ctx context.Context, actor Actor, inboxID string)
 	}
 	out := make([]Attached, 0, len(atts))
 	for _, a := range atts {
-		if in := byID[a.IntegrationID]; in != nil {
+		if in := byID.find(a.IntegrationID); in != nil {
 			out = append(out, Attached{Attachment: a, Integration: in.view()})
 		}
 	}
 	return out, nil
 }
 
-// attached returns the attachments of ib and the team's integrations by ID.
-func (s *Service) attached(ctx context.Context, ib Inbox) ([]Attachment, map[string]*Integration, error) {
+// attached returns the attachments of ib and the team's integrations.
+func (s *Service) attached(ctx context.Context, ib Inbox) ([]Attachment, teamList, error) {
 	atts, err := s.attachments.ListAttachments(ctx, ib.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("integration: list attachments of inbox %q: %w", ib.ID, err)
@@ -192,17 +192,11 @@ func (s *Service) attached(ctx context.Context, ib Inbox) ([]Attachment, map[str
 		atts = slices.Clone(atts)
 		slices.SortStableFunc(atts, byPosition)
 	}
-	list, err := s.store.List(ctx, ib.TeamID)
+	list, err := s.listTeam(ctx, ib.TeamID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("integration: list team: %w", err)
 	}
-	byID := make(map[string]*Integration, len(list))
-	for _, in := range list {
-		if in != nil && in.TeamID == ib.TeamID {
-			byID[in.ID] = in
-		}
-	}
-	return atts, byID, nil
+	return atts, list, nil
 }
 
 // Attach attaches the integration integrationID to the inbox inboxID at position (cards are

@@ -77,6 +77,14 @@ func BenchmarkProfileCached(b *testing.B) {
 					b.Fatalf("card = %+v", c)
 				}
 			}
+			// P11's workload: ~2 KB responses, and loads that reuse the rendered cards.
+			if n := len(profileBody); n < 1500 || n > 2500 {
+				b.Fatalf("response of %d bytes, want about 2 KB", n)
+			}
+			kept, _ := e.svc.Profile(ctx, memberA, req)
+			if reused, _ := e.svc.Profile(ctx, memberA, req); reused[n-1].Output != kept[n-1].Output {
+				b.Fatal("a cached load rendered its card again")
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				cards, err := e.svc.Profile(ctx, memberA, req)
@@ -89,6 +97,46 @@ func BenchmarkProfileCached(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkProfileCachedParallel is P11's load from many agents at once (compare -cpu=1,2, as
+// P5 does for the executor): the shared state of a cached load (the store's lists, the compiled
+// and rendered caches, the executor's cache) must not serialise the loads.
+func BenchmarkProfileCachedParallel(b *testing.B) {
+	e := newEnvLevel(b, slog.LevelWarn)
+	up := newUpstream(b, jsonReply(profileBody))
+	for i := range 5 {
+		e.create(b, &integration.Integration{
+			Name: fmt.Sprint("CRM ", i), URL: up.URL + fmt.Sprintf("/%d/customers?email={{contact.email}}", i),
+			Headers:      []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}},
+			CacheMinutes: 60, Active: true,
+			Display: integration.Display{Enabled: true, Template: []byte(profileTemplate)},
+		}, i, "a1")
+	}
+	// A spread of contacts, as many profiles are open at once.
+	reqs := make([]*integration.ProfileRequest, 16)
+	for i := range reqs {
+		c := ada
+		c.ID, c.Email = fmt.Sprint("c", i), fmt.Sprintf("agent%d@example.com", i)
+		reqs[i] = &integration.ProfileRequest{InboxID: "a1", Contact: c}
+		if _, err := e.svc.Profile(b.Context(), memberA, reqs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			cards, err := e.svc.Profile(ctx, memberA, reqs[i&15])
+			if err != nil || !cards[4].FromCache {
+				b.Errorf("Profile = %v, from cache %v", err, cards[4].FromCache)
+				return
+			}
+			i++
+		}
+	})
 }
 
 // BenchmarkProfileCachedSteps compares a cached card of one request with a cached card of two

@@ -59,7 +59,11 @@ type Card struct {
 	IntegrationID string `json:"integration_id"`
 	Name          string `json:"name"`
 	Status        Status `json:"status"`
-	// Output is the rendered node tree (with its diagnostics) when display is enabled.
+	// Output is the rendered node tree (with its diagnostics) when display is enabled. It is
+	// read-only: a card rendered from a cached response shares its Output with the other
+	// loads of the same contact's card (see the package doc, Decisions), so a caller that
+	// wants to change it (translate its texts, drop nodes) changes a copy from
+	// [template.Output.Clone]. Reading it from any number of goroutines is safe.
 	Output *template.Output `json:"output,omitempty"`
 	// Raw is the JSON response when display is disabled.
 	Raw json.RawMessage `json:"raw,omitempty"`

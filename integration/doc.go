@@ -246,13 +246,38 @@
 //     [Options].RenderedCards), so a profile load of cached cards renders nothing. An output is
 //     reused only when the executor has just served, fresh, the very entry it was rendered
 //     from (same StoredAt, same body bytes, compared without a copy), with the same compiled
-//     template; its key holds the team, the contact's ID, the integration's ID and version and
-//     the request URL, so it never reaches another team or contact, and a refresh, an
-//     invalidation or an edit renders again. Templates that show relative times render on
-//     every load (their output follows the clock); a contact without an ID is never reused.
-//     Each caller gets its own copy (template.Output.Clone). Only cards of responses up to
-//     64 KiB are kept; the LRU holds a view of each response body it keeps, normally the
-//     executor's cached array itself.
+//     template and time zone; its key holds the team, the contact's ID, the integration's ID
+//     and version, the request URL and the zone's name, so it never reaches another team or
+//     contact, and a refresh, an invalidation or an edit renders again. Templates that show
+//     relative times render on every load (their output follows the clock); a contact without
+//     an ID is never reused. Only cards of responses up to 64 KiB are kept; the LRU holds a
+//     view of each response body it keeps, normally the executor's cached array itself.
+//   - A reused output is shared, not copied: the cards of every load of that contact's card
+//     carry the same *template.Output, and [Card].Output is read-only. Reading it from many
+//     goroutines at once (encoding it, drawing it) is safe; a host that changes an output
+//     (translating its texts, dropping nodes) clones it first ([template.Output.Clone]). A
+//     copy per card, the earlier choice, guarded against hosts that write into their cards
+//     but cost a quarter of a cached load and six allocations per card (P11); sharing never
+//     crosses a team or a contact, so a host that breaks the rule corrupts only what its own
+//     agents see of that contact.
+//   - Dates on cards (and in a test run's preview) render in the team's time zone
+//     ([ProfileRequest].Team.Location) when the host gives one, in [Options].Location
+//     otherwise: the zone of now and team.time_zone, the one the team reads its cards in. For
+//     reuse a zone is identified by its name (hosts load the zone per request), so two
+//     different zones must not share a name.
+//   - A profile load runs its cards on the calling goroutine, in order, and starts the other
+//     workers (up to [Options].MaxConcurrentCards in all) only when the cards are not done
+//     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
+//     that waits on its upstream delays the cards after it by those 250 µs at most, so the
+//     load still takes about as long as its slowest upstream (P7).
+//   - Profile requests whose header values depend on nothing of the run (literals, and secret
+//     headers by their stand-ins) share one header map per compiled version, so an
+//     [Executor] must not modify a request (httpexec's never does). The map is rebuilt when
+//     the secret headers' stored forms change.
+//   - A profile load lists the team's integrations with [SharedLister] when the [Store]
+//     implements it (memstore does): without a copy of each integration, which a load only
+//     reads. The Store interface itself keeps List, whose results the caller owns; a store
+//     that cannot promise never to modify what it handed out implements only that.
 //   - Create always assigns the ID ([Options].NewID): a caller-chosen ID would let an admin
 //     probe whether another team's integration has it.
 //   - A live test run of a method other than GET needs [TestRequest].ConfirmSend

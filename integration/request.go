@@ -27,12 +27,24 @@ type vars struct {
 // newVars returns the variables of one run at the time now: team.id is teamID and now is given
 // in the team's zone, or in def when the team names none.
 func newVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, team *Team, teamID string, now time.Time, def *time.Location) *vars {
+	v := makeVars(contact, conv, ib, agent, team, teamID, now, def)
+	return &v
+}
+
+// makeVars is newVars for a caller that keeps the variables in a struct of its own.
+func makeVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, team *Team, teamID string, now time.Time, def *time.Location) vars {
 	loc := def
 	if team != nil && team.Location != nil {
 		loc = team.Location
 	}
-	return &vars{contact: contact, conv: conv, inbox: ib, agent: agent, team: team, teamID: teamID,
+	return vars{contact: contact, conv: conv, inbox: ib, agent: agent, team: team, teamID: teamID,
 		loc: loc, now: now}
+}
+
+// cardCall is the request of a profile load's card (or step) and the stand-ins of its secrets.
+type cardCall struct {
+	st  standIns
+	req httpexec.Request
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them
@@ -145,9 +157,26 @@ func (c *compiled) missing(v *vars) []string {
 // build expands the request of in for v; secret header values and secret.* references take the
 // form of v.secrets.
 func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
-	u, err := c.url.AppendExpand(make([]byte, 0, 128), v)
+	r := new(httpexec.Request)
+	if err := c.buildInto(r, in, v, false); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// urlStackBytes is the size of the stack buffer a request's URL is expanded in: a typical URL
+// fits, and costs one allocation (the string) instead of two (BenchmarkProfileCached).
+const urlStackBytes = 512
+
+// buildInto is build into r. With shared set, v's secrets are stand-ins (or there are none),
+// and r may get the header map (and SecretHeaders) of earlier requests of c: a request of a
+// profile load whose header values are fixed (literals, and secret headers by their
+// stand-ins) shares one map per compiled version, as the Executor never modifies a Request.
+func (c *compiled) buildInto(r *httpexec.Request, in *Integration, v *vars, shared bool) error {
+	var buf [urlStackBytes]byte
+	u, err := c.url.AppendExpand(buf[:0], v)
 	if err != nil {
-		return nil, &requestError{err}
+		return &requestError{err}
 	}
 	if i := bytes.IndexByte(u, '#'); i >= 0 {
 		u = u[:i]
@@ -160,18 +189,38 @@ func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
 		}
 		u = append(u, q.prefix...)
 		if u, err = q.value.AppendExpand(u, v); err != nil {
-			return nil, &requestError{err}
+			return &requestError{err}
 		}
 	}
-	r := &httpexec.Request{
+	*r = httpexec.Request{
 		Method:      in.EffectiveMethod(),
 		URL:         string(u),
 		URLTemplate: in.URL, // errors and logs name the call by it, never by the contact's values
-		Header:      make(http.Header, len(c.headers)+2),
 		CacheTTL:    in.CacheTTL(),
 		Scope:       httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
 		Timeout:     in.Timeout,
 	}
+	if m := c.fixed.Load(); shared && m != nil && m.fits(c, in) {
+		r.Header, r.SecretHeaders = m.header, m.secret
+	} else {
+		if err := c.buildHeader(r, v); err != nil {
+			return err
+		}
+		if shared && (m == nil || m.fixed) { // first build, or the secrets' stored forms changed
+			c.fixed.Store(newFixedHeader(c, in, r))
+		}
+	}
+	if c.body != nil {
+		if r.Body, err = c.body.AppendExpand(nil, v); err != nil {
+			return &requestError{err}
+		}
+	}
+	return nil
+}
+
+// buildHeader sets the header of r (and SecretHeaders) for v.
+func (c *compiled) buildHeader(r *httpexec.Request, v *vars) error {
+	r.Header = make(http.Header, len(c.headers)+2)
 	_, redact := v.secrets.(redacted)
 	for _, h := range c.headers {
 		var val string
@@ -181,8 +230,9 @@ func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
 				val = v.secrets.header(h.index)
 			}
 		default:
+			var err error
 			if val, err = h.value.Expand(v); err != nil {
-				return nil, &requestError{err}
+				return &requestError{err}
 			}
 			if h.secret && redact && !strings.Contains(val, Redacted) {
 				// A filter transformed the redacted secret ("Basic {{secret.c | base64}}"):
@@ -199,13 +249,48 @@ func (c *compiled) build(in *Integration, v *vars) (*httpexec.Request, error) {
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")
 	}
-	if c.body != nil {
-		if r.Body, err = c.body.AppendExpand(nil, v); err != nil {
-			return nil, &requestError{err}
-		}
-		if r.Header.Get("Content-Type") == "" {
-			r.Header.Set("Content-Type", "application/json")
+	if c.body != nil && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	return nil
+}
+
+// fixedHeader is the header map of a compiled version's profile requests when no header value
+// depends on the run (BenchmarkProfileCached: five allocations per card). Requests share it
+// read-only; it is replaced when the secret headers' stored forms change.
+type fixedHeader struct {
+	fixed  bool     // false: a value depends on the run; build every time
+	sealed []string // each secret header's Sealed and Value, by index in c.headers
+	header http.Header
+	secret []string // Request.SecretHeaders
+}
+
+// newFixedHeader returns what c may reuse of r, built from in.
+func newFixedHeader(c *compiled, in *Integration, r *httpexec.Request) *fixedHeader {
+	m := &fixedHeader{fixed: true, header: r.Header, secret: r.SecretHeaders, sealed: make([]string, 2*len(c.headers))}
+	for i, h := range c.headers {
+		switch {
+		case h.value == nil && h.index < len(in.Headers):
+			m.sealed[2*i], m.sealed[2*i+1] = in.Headers[h.index].Sealed, in.Headers[h.index].Value
+		case h.value == nil || len(h.value.Names()) > 0:
+			return &fixedHeader{}
 		}
 	}
-	return r, nil
+	return m
+}
+
+// fits reports whether m holds the header of c's profile requests for in.
+func (m *fixedHeader) fits(c *compiled, in *Integration) bool {
+	if !m.fixed {
+		return false
+	}
+	for i, h := range c.headers {
+		if h.value != nil {
+			continue
+		}
+		if h.index >= len(in.Headers) || in.Headers[h.index].Sealed != m.sealed[2*i] || in.Headers[h.index].Value != m.sealed[2*i+1] {
+			return false
+		}
+	}
+	return true
 }

@@ -20,7 +20,9 @@ type Executor interface {
 	// Do runs r (see httpexec.Executor.Do for the result contract). A profile load's request
 	// carries stand-ins for its secret header values and a Credentials function that supplies
 	// the real ones: Do must call it before it sends the request, send what it returns and
-	// apply its Redact to the response body, as httpexec.Executor does.
+	// apply its Redact to the response body, as httpexec.Executor does. Do must not modify r,
+	// nor keep it after it returns (httpexec.Executor does neither): profile requests share
+	// their header maps.
 	Do(ctx context.Context, r *httpexec.Request) (*httpexec.Response, error)
 	// Invalidate drops every cached response of the integration.
 	Invalidate(ctx context.Context, team, integration string) error
@@ -48,7 +50,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock. If nil, time.Now is used.
 	Now func() time.Time
-	// Location is the time zone dates render in. If nil, UTC is used.
+	// Location is the time zone dates render in, and the zone of now, for a load or test run
+	// whose Team names none (Team.Location). If nil, UTC is used.
 	Location *time.Location
 	// NewID returns a new integration ID. If nil, 16 random bytes in hex are used.
 	NewID func() string
@@ -82,6 +85,7 @@ type Service struct {
 	sealer      Sealer
 	log         *slog.Logger
 	now         func() time.Time
+	clock       bool // now is time.Now, the clock of httpexec's entries
 	loc         *time.Location
 	newID       func() string
 	maxTestBody int
@@ -119,7 +123,7 @@ func NewService(opts Options) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now, s.clock = time.Now, true
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
@@ -157,7 +161,13 @@ func randomID() string {
 // integration under the same ID and version) must not get the old URL, headers or display.
 func (s *Service) compile(in *Integration) (*compiled, error) {
 	k := compiledKey{in.TeamID, in.ID, in.Version}
-	if c, ok := s.compiled.Get(k); ok && c.compiledFrom(in) {
+	if c, ok := s.compiled.Get(k); ok && (c.seen.Load() == in || c.compiledFrom(in)) {
+		if c.seen.Load() != in {
+			// Nothing modifies a stored integration the Service was handed (a SharedLister's
+			// are read-only, List's are the Service's own), so the same pointer holds the
+			// same configuration; it stays reachable, so no other value takes its address.
+			c.seen.Store(in)
+		}
 		return c, nil
 	}
 	c, err := compile(in)

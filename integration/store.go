@@ -9,7 +9,8 @@ import "context"
 // Implementations must be safe for concurrent use by multiple goroutines, must not retain or
 // modify an *Integration passed to them, and must return integrations the caller may modify.
 // Integrations arrive with secret values already sealed (Header.Sealed, Secret.Sealed) and
-// clear values empty; store every field as given.
+// clear values empty; store every field as given. A Store that never modifies what it handed
+// out may also implement [SharedLister], which profile loads prefer to List.
 type Store interface {
 	// Get returns the integration id of team teamID, or an error wrapping ErrNotFound when
 	// there is none or it belongs to another team.

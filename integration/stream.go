@@ -94,7 +94,7 @@ func (s *Service) streamCards(ctx context.Context, ib *Inbox, jobs []*Integratio
 }
 
 // profileJobs returns the inbox of r and the integrations whose cards a profile load of r
-// runs, in attachment order. It is Profile's selection; Profile may call it at merge time.
+// runs, in attachment order: Profile's selection too.
 func (s *Service) profileJobs(ctx context.Context, actor Actor, r *ProfileRequest) (Inbox, []*Integration, error) {
 	ib, err := s.inboxOf(ctx, actor.TeamID, r.InboxID)
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Service) profileJobs(ctx context.Context, actor Actor, r *ProfileReques
 	}
 	jobs := make([]*Integration, 0, len(atts))
 	for _, a := range atts {
-		in := byID[a.IntegrationID]
+		in := byID.find(a.IntegrationID)
 		if !a.Enabled || in == nil || !in.Active || (r.IntegrationID != "" && in.ID != r.IntegrationID) {
 			continue
 		}

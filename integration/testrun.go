@@ -236,7 +236,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		}
 	}
 	var card Card
-	if err := s.render(c, body, start, &card); err != nil {
+	if err := s.render(c, body, start, v.loc, &card); err != nil {
 		res.Error, res.Detail = cardError(err), scrub(err.Error(), secrets)
 		return res, nil
 	}

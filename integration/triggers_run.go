@@ -186,7 +186,7 @@ func (s *Service) RunTriggers(ctx context.Context, actor Actor, ev *Conversation
 		n    int
 	)
 	for _, a := range atts {
-		in := byID[a.IntegrationID]
+		in := byID.find(a.IntegrationID)
 		if !a.Enabled || in == nil || !in.Active {
 			continue
 		}

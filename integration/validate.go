@@ -49,6 +49,11 @@ type compiled struct {
 	required []string
 	secrets  []string     // names of secret.* variables referenced by headers
 	src      *Integration // what was compiled, for compiledFrom
+	// fixed is the header map that profile requests share, once built (see fixedHeader).
+	fixed atomic.Pointer[fixedHeader]
+	// seen is the last stored integration found to be compiledFrom's: a store that hands out
+	// the same value again (SharedLister) is not compared again (BenchmarkProfileCached).
+	seen atomic.Pointer[Integration]
 	// stands remembers the last stand-in of each secret (headers by index, then secrets by
 	// index), so that a cached profile load hashes nothing (BenchmarkProfileCached).
 	stands []atomic.Pointer[standInMemo]

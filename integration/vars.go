@@ -64,7 +64,8 @@ type Agent struct {
 // team.time_zone, and the zone the now variable is given in. team.id is the actor's TeamID.
 type Team struct {
 	Name string `json:"name"`
-	// Location is the team's time zone. If nil, the Service's Options.Location is used.
+	// Location is the team's time zone: team.time_zone, the zone of now, and the zone the
+	// dates of the team's cards render in. If nil, the Service's Options.Location is used.
 	Location *time.Location `json:"-"`
 }
 

@@ -13,8 +13,9 @@ import (
 )
 
 // Run tests an integration.Store. When the stores newStore returns also implement
-// integration.Attachments, Run also runs the attachment suite and checks that deleting an
-// integration removes its attachments.
+// integration.SharedLister, Run checks that ListShared agrees with List and that a list it
+// handed out never changes. When they implement integration.Attachments, Run also runs the
+// attachment suite and checks that deleting an integration removes its attachments.
 func Run(t *testing.T, newStore func(t *testing.T) integration.Store) {
 	t.Helper()
 	for _, tc := range storeTests {
@@ -23,6 +24,9 @@ func Run(t *testing.T, newStore func(t *testing.T) integration.Store) {
 		})
 	}
 	probe := newStore(t)
+	if _, ok := probe.(integration.SharedLister); ok {
+		t.Run("ListShared", func(t *testing.T) { testListShared(t, t.Context(), newStore(t)) })
+	}
 	if _, ok := probe.(integration.Attachments); !ok {
 		return
 	}
@@ -56,6 +60,60 @@ func Run(t *testing.T, newStore func(t *testing.T) integration.Store) {
 			t.Errorf("after Delete(int-1), ListAttachments(inbox-1) = %+v, want only int-2", got)
 		}
 	})
+}
+
+// testListShared checks an integration.SharedLister: ListShared lists what List lists, and a
+// list it handed out is never changed by later writes (its readers hold no lock).
+func testListShared(t *testing.T, ctx context.Context, s integration.Store) {
+	sl := s.(integration.SharedLister)
+	for _, id := range []string{"int-3", "int-1", "int-2"} {
+		mustSave(t, ctx, s, Sample("team-1", id), 0)
+	}
+	mustSave(t, ctx, s, Sample("team-2", "int-9"), 0)
+	shared, err := sl.ListShared(ctx, "team-1")
+	if err != nil {
+		t.Fatalf("ListShared = %v", err)
+	}
+	list, err := s.List(ctx, "team-1")
+	if err != nil {
+		t.Fatalf("List = %v", err)
+	}
+	if len(shared) != len(list) {
+		t.Fatalf("ListShared = %d integrations, List = %d", len(shared), len(list))
+	}
+	for i := range list {
+		equal(t, fmt.Sprintf("ListShared()[%d]", i), list[i], shared[i])
+	}
+	held := make([]string, len(shared))
+	for i, in := range shared {
+		held[i] = fmt.Sprintf("%s v%d %s", in.ID, in.Version, in.Name)
+	}
+	v2 := Sample("team-1", "int-2")
+	v2.Name, v2.Version = "Renamed", 2
+	mustSave(t, ctx, s, v2, 1)
+	if err := s.Delete(ctx, "team-1", "int-1"); err != nil {
+		t.Fatalf("Delete = %v", err)
+	}
+	mustSave(t, ctx, s, Sample("team-1", "int-0"), 0)
+	for i, in := range shared {
+		if got := fmt.Sprintf("%s v%d %s", in.ID, in.Version, in.Name); got != held[i] {
+			t.Errorf("a list ListShared handed out changed after writes: [%d] = %s, was %s", i, got, held[i])
+		}
+	}
+	after, err := sl.ListShared(ctx, "team-1")
+	if err != nil {
+		t.Fatalf("ListShared after writes = %v", err)
+	}
+	var ids []string
+	for _, in := range after {
+		ids = append(ids, fmt.Sprintf("%s v%d", in.ID, in.Version))
+	}
+	if got, want := fmt.Sprint(ids), "[int-0 v1 int-2 v2 int-3 v1]"; got != want {
+		t.Errorf("ListShared after writes = %s, want %s", got, want)
+	}
+	if none, err := sl.ListShared(ctx, "team-3"); err != nil || len(none) != 0 {
+		t.Errorf("ListShared(team without integrations) = %d, %v; want 0, nil", len(none), err)
+	}
 }
 
 // Sample returns a fully populated integration of team teamID with ID id and Version 1, as the

@@ -88,6 +88,19 @@ func (b broken) Save(ctx context.Context, in *integration.Integration, prev int6
 			prev = cur.Version // last writer wins
 		}
 	}
+	if b.bug == "sharedinplace" {
+		// A store that updates the integrations it handed out by ListShared in place.
+		before, _ := b.Store.ListShared(ctx, in.TeamID)
+		if err := b.Store.Save(ctx, in, prev); err != nil {
+			return err
+		}
+		for _, old := range before {
+			if old.ID == in.ID {
+				*old = *in.Clone()
+			}
+		}
+		return nil
+	}
 	return b.Store.Save(ctx, in, prev)
 }
 
@@ -102,17 +115,18 @@ func TestBrokenStoreHelper(t *testing.T) {
 	integrationtest.Run(t, func(*testing.T) integration.Store { return broken{memstore.New(), bug} })
 }
 
-// The suite fails for stores that ignore teams or inboxes, skip the compare-and-swap or lose
-// secrets.
+// The suite fails for stores that ignore teams or inboxes, skip the compare-and-swap, lose
+// secrets or change what ListShared handed out.
 func TestSuiteCatchesBrokenStores(t *testing.T) {
 	t.Parallel()
 	for bug, wantFail := range map[string]string{
-		"noteam":       "--- FAIL: TestBrokenStoreHelper/OtherTeamIsNotFound",
-		"listallteams": "--- FAIL: TestBrokenStoreHelper/ListByTeamOrderedByID",
-		"allinboxes":   "--- FAIL: TestBrokenStoreHelper/Attachments/PutListOrderReplaceDelete",
-		"nocas":        "--- FAIL: TestBrokenStoreHelper/UpdateCompareAndSwap",
-		"dropsealed":   "--- FAIL: TestBrokenStoreHelper/SecretsReachTheUpstream",
-		"swapsealed":   "the upstream received Authorization",
+		"noteam":        "--- FAIL: TestBrokenStoreHelper/OtherTeamIsNotFound",
+		"listallteams":  "--- FAIL: TestBrokenStoreHelper/ListByTeamOrderedByID",
+		"allinboxes":    "--- FAIL: TestBrokenStoreHelper/Attachments/PutListOrderReplaceDelete",
+		"nocas":         "--- FAIL: TestBrokenStoreHelper/UpdateCompareAndSwap",
+		"dropsealed":    "--- FAIL: TestBrokenStoreHelper/SecretsReachTheUpstream",
+		"swapsealed":    "the upstream received Authorization",
+		"sharedinplace": "--- FAIL: TestBrokenStoreHelper/ListShared",
 	} {
 		t.Run(bug, func(t *testing.T) {
 			t.Parallel()

@@ -37,3 +37,24 @@ func Example() {
 	// true
 	// [{IntegrationID:crm InboxID:support Enabled:true Position:1}]
 }
+
+// ListShared hands out the stored integrations without a copy, for callers that only read
+// them (a profile load); a Save replaces the team's list and leaves the one handed out as it was.
+func ExampleStore_ListShared() {
+	ctx := context.Background()
+	s := memstore.New()
+	for _, id := range []string{"crm", "billing"} {
+		if err := s.Save(ctx, &integration.Integration{ID: id, TeamID: "acme", Name: id, Version: 1}, 0); err != nil {
+			fmt.Println(err)
+		}
+	}
+	before, _ := s.ListShared(ctx, "acme")
+	if err := s.Save(ctx, &integration.Integration{ID: "crm", TeamID: "acme", Name: "CRM v2", Version: 2}, 1); err != nil {
+		fmt.Println(err)
+	}
+	after, _ := s.ListShared(ctx, "acme")
+	again, _ := s.ListShared(ctx, "acme")
+	fmt.Println(before[1].Name, after[1].Name, &after[0] == &again[0])
+	// Output:
+	// crm CRM v2 true
+}
