@@ -223,7 +223,8 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 		return
 	}
 	out.Status = StatusOK
-	out.Actions = c.buttons // shared read-only: no allocation per card
+	// The buttons are shared read-only: no allocation per card.
+	out.Actions = c.buttons
 	return // end is set by the deferred function
 }
 
