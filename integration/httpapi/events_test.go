@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +51,7 @@ const shopOrder = `{"order": {"number": 1001, "status": "shipped", "total": 42, 
 
 // newEventEnv returns the API with Options.Triggers and an "Orders" integration attached to
 // inbox a1, with a trigger on conversation.resolved and one on label_added "vip".
-func newEventEnv(t *testing.T) *eventEnv {
+func newEventEnv(t testing.TB) *eventEnv {
 	t.Helper()
 	e := &eventEnv{msgs: inboxtest.NewMessages()}
 	body := shopOrder
@@ -410,4 +411,44 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// FuzzReportEvent: whatever the body and the path's conversation id, reportEvent answers a
+// documented status, never 500, and whatever it posts is one line.
+func FuzzReportEvent(f *testing.F) {
+	for _, s := range []struct{ conv, body string }{
+		{"conv-1", resolved},
+		{"conv-1", `{"id": "e", "type": "conversation.label_added", "label": "VIP", "contact": {"email": "ada@example.com"}}`},
+		{"conv%0D%0A1", `{"id": "e", "type": "conversation.resolved"}`},
+		{"c", `{"id": "e\u2028", "type": "conversation.resolved", "conversation": {"id": "c", "labels": [""]}}`},
+		{"c", `{"id": 1}`},
+		{"c", `[{"id": "e"}]`},
+		{"..%2F..%2Fx", `{"id": "../", "type": "conversation.assigned", "agent": {"id": "\u0000"}}`},
+	} {
+		f.Add(s.conv, s.body)
+	}
+	e := newEventEnv(f)
+	f.Fuzz(func(t *testing.T, conv, body string) {
+		req := httptest.NewRequestWithContext(t.Context(), "POST", "/inboxes/a1/conversations/x/events", strings.NewReader(body))
+		req.URL.RawPath = "/inboxes/a1/conversations/" + conv + "/events"
+		if p, err := url.PathUnescape(req.URL.RawPath); err == nil {
+			req.URL.Path = p
+		} else {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Test-User", "member-a")
+		rec := httptest.NewRecorder()
+		e.api.ServeHTTP(rec, req)
+		switch rec.Code {
+		case 200, 400, 404, 405, 413, 422, 503:
+		default:
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		for _, m := range e.msgs.All() {
+			if strings.ContainsAny(m.Message.Text, "\r\n") {
+				t.Fatalf("posted %q", m.Message.Text)
+			}
+		}
+	})
 }
