@@ -44,6 +44,7 @@ import (
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
 	"github.com/inboxkit/inboxkit/integration"
 	"github.com/inboxkit/inboxkit/integration/httpapi"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 func main() {
@@ -100,7 +101,8 @@ type app struct {
 	handler  http.Handler
 	up       *demo.Upstreams
 	exec     *httpexec.Executor
-	messages *inboxtest.Messages
+	messages *inboxtest.Messages // every conversation's messages: webhooks' and triggers' activities
+	syncer   *inbox.Syncer       // the inbox flow both post through, with one ledger
 	ins      *demo.Integrations
 }
 
@@ -146,12 +148,33 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	if a.ins, err = demo.Setup(ctx, svc, users["demo-admin"].Actor, a.up); err != nil {
 		return err
 	}
+	contacts := inboxtest.NewContacts()
+	for _, c := range demo.Contacts() {
+		if c.Email != "" {
+			contacts.Add(c.ID, c.Email)
+		}
+	}
+	a.syncer, err = inbox.New(inbox.Options{
+		Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: a.messages,
+		Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute}),
+	})
+	if err != nil {
+		return err
+	}
 	webhooks, err := a.webhooks()
+	if err != nil {
+		return err
+	}
+	// Event triggers: the events the console reports (its Resolve button) run the triggers of
+	// the demo's integrations, whose lines are posted through the same Syncer and ledger as
+	// the webhooks, exactly once per event.
+	poster, err := triggers.New(triggers.Options{Service: svc, Syncer: a.syncer, Logger: logger})
 	if err != nil {
 		return err
 	}
 	api, err := httpapi.New(httpapi.Options{
 		Service:  svc,
+		Triggers: poster,
 		Identify: identify,
 		Contact:  lookupContact,
 		Viewer:   viewer,
@@ -168,6 +191,9 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", signIn(http.StripPrefix("/api", api)))
+	// The thread beside the profile sheet reads its conversation's messages here: the host's
+	// own data, so not part of the API (thread.go).
+	mux.Handle("GET /console/conversations/{conversation_id}/messages", signIn(http.HandlerFunc(a.threadMessages)))
 	// The web console's pages mount here (issue 12): everything outside /api/.
 	mux.Handle("/", consolePages())
 	a.handler = mux
@@ -241,19 +267,7 @@ func lookupContact(_ context.Context, a integration.Actor, ref httpapi.ContactRe
 // webhooks returns the inbox handlers of the demo's two sources: a chat tool signing with
 // Standard Webhooks and a shop signing with a plain HMAC.
 func (a *app) webhooks() (map[string]http.Handler, error) {
-	contacts := inboxtest.NewContacts()
-	for _, c := range demo.Contacts() {
-		if c.Email != "" {
-			contacts.Add(c.ID, c.Email)
-		}
-	}
-	syncer, err := inbox.New(inbox.Options{
-		Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: a.messages,
-		Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute}),
-	})
-	if err != nil {
-		return nil, err
-	}
+	syncer := a.syncer
 	chatVerifier, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{ChatSecret}})
 	if err != nil {
 		return nil, err
