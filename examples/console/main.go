@@ -14,12 +14,23 @@
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
 //
 // The same address serves the web console (pages.go, web/): the profile sheet with its
-// streaming cards and their action buttons (run through the API's actions route), the
-// integrations list with each inbox's card order, the catalog gallery (each ready-made
-// integration's sample drawn as its card, with a form that installs it), and the editor with
-// its Configuration, Testing, Template (the visual template builder) and Actions tabs, all
-// built on the API above and drawn with <inboxkit-card> (package template/webcard), under a
-// strict Content-Security-Policy. Its browser tests are the nested module browsertest.
+// streaming cards and their action buttons (run through the API's actions route) beside the
+// demo conversation, the integrations list with each inbox's card order, the catalog gallery
+// (each ready-made integration's sample drawn as its card, with a form that installs it), and
+// the editor with its Configuration, Testing, Template (the visual template builder), Actions
+// and Triggers tabs, all built on the API above and drawn with <inboxkit-card> (package
+// template/webcard), under a strict Content-Security-Policy. Its browser tests are the nested
+// module browsertest.
+//
+// Event triggers: the conversation's Resolve button reports conversation.resolved through the
+// API's reportEvent; a triggers.Poster (package integration/triggers) runs the Customer Data
+// integration's trigger and posts its line through the same inbox Syncer and ledger as the
+// webhooks, into in-memory messages (package inbox/inboxtest). The thread reads them back from
+// GET /console/conversations/{conversation_id}/messages, an endpoint of the console rather
+// than of the API (the thread is the host's data), and draws each activity as a line: its text,
+// its icon name and its link, opened in a new tab with rel="noopener noreferrer". The event's
+// id is the conversation's (evt_resolved_conv_1): the demo conversation is resolved once, so
+// pressing Resolve again, or as another contact, reports the same event and posts nothing new.
 package main
 
 import (
