@@ -14,12 +14,23 @@
 //	curl -H 'Authorization: Bearer demo-agent' http://127.0.0.1:8080/api/inboxes/support/contacts/c_1001/profile
 //
 // The same address serves the web console (pages.go, web/): the profile sheet with its
-// streaming cards and their action buttons (run through the API's actions route), the
-// integrations list with each inbox's card order, the catalog gallery (each ready-made
-// integration's sample drawn as its card, with a form that installs it), and the editor with
-// its Configuration, Testing, Template (the visual template builder) and Actions tabs, all
-// built on the API above and drawn with <inboxkit-card> (package template/webcard), under a
-// strict Content-Security-Policy. Its browser tests are the nested module browsertest.
+// streaming cards and their action buttons (run through the API's actions route) beside the
+// demo conversation, the integrations list with each inbox's card order, the catalog gallery
+// (each ready-made integration's sample drawn as its card, with a form that installs it), and
+// the editor with its Configuration, Testing, Template (the visual template builder), Actions
+// and Triggers tabs, all built on the API above and drawn with <inboxkit-card> (package
+// template/webcard), under a strict Content-Security-Policy. Its browser tests are the nested
+// module browsertest.
+//
+// Event triggers: the conversation's Resolve button reports conversation.resolved through the
+// API's reportEvent; a triggers.Poster (package integration/triggers) runs the Customer Data
+// integration's trigger and posts its line through the same inbox Syncer and ledger as the
+// webhooks, into in-memory messages (package inbox/inboxtest). The thread reads them back from
+// GET /console/conversations/{conversation_id}/messages, an endpoint of the console rather
+// than of the API (the thread is the host's data), and draws each activity as a line: its text,
+// its icon name and its link, opened in a new tab with rel="noopener noreferrer". The event's
+// id is the conversation's (evt_resolved_conv_1): the demo conversation is resolved once, so
+// pressing Resolve again, or as another contact, reports the same event and posts nothing new.
 package main
 
 import (
@@ -44,6 +55,7 @@ import (
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
 	"github.com/inboxkit/inboxkit/integration"
 	"github.com/inboxkit/inboxkit/integration/httpapi"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 func main() {
@@ -100,7 +112,8 @@ type app struct {
 	handler  http.Handler
 	up       *demo.Upstreams
 	exec     *httpexec.Executor
-	messages *inboxtest.Messages
+	messages *inboxtest.Messages // every conversation's messages: webhooks' and triggers' activities
+	syncer   *inbox.Syncer       // the inbox flow both post through, with one ledger
 	ins      *demo.Integrations
 }
 
@@ -146,12 +159,33 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	if a.ins, err = demo.Setup(ctx, svc, users["demo-admin"].Actor, a.up); err != nil {
 		return err
 	}
+	contacts := inboxtest.NewContacts()
+	for _, c := range demo.Contacts() {
+		if c.Email != "" {
+			contacts.Add(c.ID, c.Email)
+		}
+	}
+	a.syncer, err = inbox.New(inbox.Options{
+		Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: a.messages,
+		Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute}),
+	})
+	if err != nil {
+		return err
+	}
 	webhooks, err := a.webhooks()
+	if err != nil {
+		return err
+	}
+	// Event triggers: the events the console reports (its Resolve button) run the triggers of
+	// the demo's integrations, whose lines are posted through the same Syncer and ledger as
+	// the webhooks, exactly once per event.
+	poster, err := triggers.New(triggers.Options{Service: svc, Syncer: a.syncer, Logger: logger})
 	if err != nil {
 		return err
 	}
 	api, err := httpapi.New(httpapi.Options{
 		Service:  svc,
+		Triggers: poster,
 		Identify: identify,
 		Contact:  lookupContact,
 		Viewer:   viewer,
@@ -168,6 +202,9 @@ func (a *app) init(ctx context.Context, logger *slog.Logger) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", signIn(http.StripPrefix("/api", api)))
+	// The thread beside the profile sheet reads its conversation's messages here: the host's
+	// own data, so not part of the API (thread.go).
+	mux.Handle("GET /console/conversations/{conversation_id}/messages", signIn(http.HandlerFunc(a.threadMessages)))
 	// The web console's pages mount here (issue 12): everything outside /api/.
 	mux.Handle("/", consolePages())
 	a.handler = mux
@@ -241,19 +278,7 @@ func lookupContact(_ context.Context, a integration.Actor, ref httpapi.ContactRe
 // webhooks returns the inbox handlers of the demo's two sources: a chat tool signing with
 // Standard Webhooks and a shop signing with a plain HMAC.
 func (a *app) webhooks() (map[string]http.Handler, error) {
-	contacts := inboxtest.NewContacts()
-	for _, c := range demo.Contacts() {
-		if c.Email != "" {
-			contacts.Add(c.ID, c.Email)
-		}
-	}
-	syncer, err := inbox.New(inbox.Options{
-		Contacts: contacts, Conversations: inboxtest.NewConversations(), Messages: a.messages,
-		Ledger: inboxtest.NewLedger(inboxtest.LedgerOptions{Lease: time.Minute}),
-	})
-	if err != nil {
-		return nil, err
-	}
+	syncer := a.syncer
 	chatVerifier, err := inbox.NewStandardWebhooks(inbox.StandardWebhooksOptions{Secrets: []string{ChatSecret}})
 	if err != nil {
 		return nil, err

@@ -19,8 +19,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/inboxkit/inboxkit/examples/internal/demo"
 	"github.com/inboxkit/inboxkit/inbox"
+	"github.com/inboxkit/inboxkit/integration/httpapi"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 // startConsole runs the program on an ephemeral loopback port and returns its base URL and
@@ -165,6 +169,10 @@ func TestConsole(t *testing.T) {
 		{op: "refreshProfile", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/profile/refresh", body: `{"integration_id": "` + customer + `"}`, want: 200},
 		{op: "runAction", user: "demo-agent", method: "POST", path: "/inboxes/support/contacts/c_1001/integrations/" + customer + "/actions/add_note",
 			body: `{"conversation_id": "conv_1", "inputs": {"note": "Called back."}, "confirmed": true}`, want: 200},
+		{op: "reportEvent", user: "demo-agent", method: "POST", path: "/inboxes/support/conversations/conv_1/events",
+			body: `{"id": "evt_1", "type": "conversation.resolved", "contact": {"id": "c_1001", "email": "ada@example.com"}, "conversation": {"status": "resolved"}}`, want: 200},
+		{op: "reportEvent", user: "demo-agent", method: "POST", path: "/inboxes/support/conversations/conv_1/events",
+			body: `{"id": "evt\r\n1", "type": "conversation.resolved"}`, want: 422},
 		{op: "invalidateCache", user: "demo-admin", method: "POST", path: "/cache/invalidations", body: `{"integration_id": "` + customer + `"}`, want: 204},
 		{op: "invalidateCache", user: "demo-agent", method: "POST", path: "/cache/invalidations", body: `{"inbox_id": "support", "contact_id": "c_1001"}`, want: 204},
 		{op: "receiveWebhook", method: "POST", path: "/webhooks/chat", body: msg, want: 200, header: http.Header{
@@ -371,5 +379,86 @@ func TestConsoleAction(t *testing.T) {
 	want := map[string]string{"note": note, "pinned": "false", "author": "alex@acme.example"}
 	if notes[0].Method != "POST" || notes[0].Path != "/customers/c_1001/notes" || fmt.Sprint(body) != fmt.Sprint(want) {
 		t.Errorf("the CRM received %s %s %v, want POST /customers/c_1001/notes %v", notes[0].Method, notes[0].Path, body, want)
+	}
+}
+
+// The profile sheet's Resolve button through the console's API: the demo agent reports
+// conversation.resolved for Ada's conversation twice (a double click, a retry); the Customer
+// Data trigger posts one activity line with the latest CRM order, formatted, which the
+// thread's endpoint lists; the second report is a duplicate and calls the CRM no more.
+func TestConsoleResolve(t *testing.T) {
+	a, err := newApp(t.Context(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	call := func(user, method, path, body string, want int, v any) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if user != "" {
+			req.Header.Set("Authorization", "Bearer "+user)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b, want)
+		}
+		if v != nil {
+			if err := json.Unmarshal(b, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	const line = "Latest order A-1003 pending — $129.50 (Gold customer, last purchase Jan 15, 2024)"
+	ev := `{"id": "evt_resolved_conv_1", "type": "conversation.resolved", "contact": {"id": "c_1001", "name": "Ada Lovelace", "email": "ada@example.com"},
+	  "conversation": {"subject": "Where is my order?", "status": "resolved"}}`
+	var thread struct{ Messages []threadMessage }
+	call("demo-agent", "GET", "/console/conversations/conv_1/messages", "", 200, &thread)
+	if len(thread.Messages) != 0 {
+		t.Fatalf("the thread starts with %+v", thread.Messages)
+	}
+	crm := a.up.CRMCalls.Load()
+	for i, want := range []string{"posted", "duplicate"} {
+		var res httpapi.EventResult
+		call("demo-agent", "POST", "/api/inboxes/support/conversations/conv_1/events", ev, 200, &res)
+		if len(res.Activities) != 1 || res.Activities[0].Status != want || res.Activities[0].Text != line ||
+			res.Activities[0].IntegrationID != a.ins.Customer.ID {
+			t.Errorf("report %d: %+v, want one %s activity of Customer Data", i+1, res.Activities, want)
+		}
+	}
+	if n := a.up.CRMCalls.Load() - crm; n != 1 {
+		t.Errorf("the CRM was called %d times, want 1", n)
+	}
+	call("demo-admin", "GET", "/console/conversations/conv_1/messages", "", 200, &thread)
+	want := []threadMessage{{ID: "msg-1", Kind: "MINIMAL", Visibility: "BUSINESS", Text: line, Icon: "crm",
+		Link: "https://crm.example.com/customers/12345", Source: triggers.DefaultSource}}
+	if diff := cmp.Diff(want, thread.Messages); diff != "" {
+		t.Errorf("thread (-want +got):\n%s", diff)
+	}
+	// The thread is for signed-in users and the demo's conversations only.
+	call("", "GET", "/console/conversations/conv_1/messages", "", 401, nil)
+	call("demo-agent", "GET", "/console/conversations/conv_2/messages", "", 404, nil)
+	call("demo-agent", "GET", "/console/conversations/..%2F..%2Fapi/messages", "", 404, nil)
+	// Linus has no email: Customer Data's trigger is not applicable, nothing is posted.
+	var res httpapi.EventResult
+	call("demo-agent", "POST", "/api/inboxes/sales/conversations/conv_1/events",
+		`{"id": "evt_linus", "type": "conversation.resolved", "contact": {"id": "c_1003", "name": "Linus Torvalds"}}`, 200, &res)
+	if len(res.Activities) != 1 || res.Activities[0].Status != "not_applicable" {
+		t.Errorf("Linus: %+v", res.Activities)
+	}
+	if n := a.messages.Len(); n != 1 {
+		t.Errorf("%d messages, want 1", n)
 	}
 }

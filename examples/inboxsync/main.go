@@ -366,11 +366,7 @@ func resolveEvent(ctx context.Context, w io.Writer, s *inbox.Syncer, clock *inbo
 	admin := integration.Actor{TeamID: demo.Team, Role: integration.RoleAdmin}
 	in, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Latest order", URL: up.CRM.URL + "/customers?email={{contact.email}}", CacheMinutes: 15, Active: true,
-		Triggers: []integration.Trigger{{
-			On: integration.EventConversationResolved, Icon: "crm",
-			Text: `Latest order {{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:"USD"}} ({{tier}} customer, last purchase {{last_purchase_at | date}})`,
-			Link: "https://crm.example.com/customers/{{id}}",
-		}},
+		Triggers: []integration.Trigger{demo.LatestOrderTrigger()},
 	})
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/integration"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 // Options configures a Handler. Service, Identify and Contact are required.
@@ -41,6 +42,10 @@ type Options struct {
 	// nil, every source is unknown. Deliveries are not on behalf of a user: the handler
 	// verifies them itself.
 	Webhooks func(source string) http.Handler
+	// Triggers runs the event triggers of the events hosts report with reportEvent and posts
+	// their activities (a *triggers.Poster over the same Service). If nil, reportEvent answers
+	// 501 not_implemented.
+	Triggers *triggers.Poster
 	// Logger receives requests that failed on the server side (500) and recovered panics.
 	// Records carry the operation and the error, never a body, header or secret. If nil,
 	// nothing is logged.
@@ -71,6 +76,7 @@ type Handler struct {
 	contact      func(context.Context, integration.Actor, ContactRef) (integration.Contact, *integration.Conversation, error)
 	viewer       func(context.Context, integration.Actor) (*integration.Agent, *integration.Team, error)
 	webhooks     func(string) http.Handler
+	triggers     *triggers.Poster
 	log          *slog.Logger
 	maxBody      int64
 	heartbeat    time.Duration
@@ -93,7 +99,7 @@ func New(opts Options) (*Handler, error) {
 		return nil, errors.New("httpapi: negative limit in Options")
 	}
 	h := &Handler{
-		svc: opts.Service, identify: opts.Identify, contact: opts.Contact, viewer: opts.Viewer, webhooks: opts.Webhooks,
+		svc: opts.Service, identify: opts.Identify, contact: opts.Contact, viewer: opts.Viewer, webhooks: opts.Webhooks, triggers: opts.Triggers,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, heartbeat: opts.Heartbeat, writeTimeout: opts.WriteTimeout,
 		mux: http.NewServeMux(),
 	}

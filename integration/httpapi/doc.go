@@ -49,6 +49,7 @@
 //	POST   /inboxes/{inbox_id}/contacts/{contact_id}/profile/refresh  [refreshProfile]
 //	POST   /inboxes/{inbox_id}/contacts/{contact_id}/integrations/{integration_id}/actions/{action}  [runAction]
 //	POST   /cache/invalidations                                  [invalidateCache]
+//	POST   /inboxes/{inbox_id}/conversations/{conversation_id}/events  [reportEvent]
 //	POST   /webhooks/{source}                                    [receiveWebhook]
 //	GET    /catalog                                              [listCatalog]
 //	POST   /catalog/{entry_id}/install                           [installCatalogEntry]
@@ -98,6 +99,21 @@
 // 404 for an unknown action or an integration that is not runnable in the inbox; in these
 // cases nothing was sent.
 //
+// # Conversation events
+//
+// A host that is not written in Go reports conversation events (created, resolved, reopened,
+// label_added, assigned) with POST .../conversations/{conversation_id}/events and the
+// EventRequest body: the event's id and type, the label added, the contact, the conversation
+// as it is after the event, the agent who caused it and when it happened. Options.Triggers (a
+// *triggers.Poster) runs the triggers the event matches, exactly as
+// integration.Service.RunTriggers does, and posts each line into the conversation through
+// package inbox's exactly-once flow, keyed by integration, trigger and event id. The answer
+// is 200 with what became of each activity once the event is settled (posted, duplicate,
+// not_applicable, failed: for good, with a sentence saying why), or 503 temporary with
+// Retry-After when something failed that a later report may get through: the host reports
+// the same event again, and only what was not posted yet is posted. The route is safe to
+// retry whatever happened to an earlier attempt.
+//
 // # Webhooks
 //
 // POST /webhooks/{source} hands the delivery to Options.Webhooks(source), usually an
@@ -146,5 +162,23 @@
 //     request is right and complete except for the agent's consent, which the client gets
 //     (the prompt is the problem's detail) and sends again with confirmed. A live test run
 //     without confirm_send stays 422 as before.
+//   - Any member of a team may report events of its inboxes, as with
+//     integration.Service.RunTriggers: the host reports them on its own behalf, usually with
+//     a service account's identity, and the lines come from the team's own integrations.
+//   - Without Options.Triggers, reportEvent answers 501 not_implemented (after
+//     authentication) rather than 404: the request is right, the server does not run
+//     triggers, and a 404 would read as a wrong inbox.
+//   - reportEvent takes the contact and the conversation from the body, not from
+//     Options.Contact: the host reporting an event knows both as they are after the event
+//     (a resolved status, the label just added). The path names the inbox and the
+//     conversation; a conversation id in the body must be the path's (400 otherwise). The
+//     team.* variables come from Options.Viewer, as for profile loads; agent.* is the
+//     body's agent, the one who caused the event, not the caller.
+//   - A temporary failure answers 503 without the results of the activities that did post:
+//     the host reports the event again and acts on the one complete answer, in which they
+//     are duplicates. Problems of the path's inbox and conversation ids (control characters,
+//     too long) have the path "" and name the parameter in their message.
+//   - An event type the API does not know runs no trigger and answers 200 with no
+//     activities, as in package integration, so a host may report every event it has.
 //   - The API keeps no state of its own and starts no goroutine that outlives a request.
 package httpapi

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -57,6 +58,7 @@ func ref(name string) *schema { return &schema{Ref: componentsPrefix + name} }
 
 func newDocument(routes []*route) *document {
 	d := &document{paths: map[string]map[string]*operation{}, schemas: components()}
+	maps.Copy(d.schemas, eventSchemas())
 	// Requests send an integration without the fields the server assigns or always answers.
 	input := *d.schemas["Integration"]
 	input.Description, input.Required = "An integration as an admin edits it: name and url are required; id, team_id and times are ignored.", []string{"name", "url"}
@@ -154,6 +156,7 @@ func (d *document) marshal(prefix string) ([]byte, error) {
 			{"name": "catalog", "description": "Ready-made integrations for well-known services."},
 			{"name": "templates", "description": "The template editor: validate, preview, presets, suggestions, schemas."},
 			{"name": "profile", "description": "A contact's cards in an inbox, and the response cache."},
+			{"name": "events", "description": "Conversation events the host reports: event triggers post activities into conversations."},
 			{"name": "webhooks", "description": "Deliveries of inbox sources."},
 			{"name": "meta", "description": "This document."},
 		},
@@ -516,7 +519,7 @@ func components() map[string]*schema {
 		}),
 		"ProblemDetails": object("RFC 9457 problem details.", []string{"title", "status", "code"}, map[string]*schema{
 			"title": str("The HTTP status text."), "status": integer(""), "detail": str(""),
-			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, not_applicable, secrets_unavailable, internal, not_implemented, unavailable."),
+			"code":     str("Stable: unauthenticated, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media, invalid_request, validation_failed, confirmation_required, not_applicable, secrets_unavailable, internal, not_implemented, unavailable, temporary."),
 			"problems": array(ref("Problem")),
 		}),
 	}

@@ -42,7 +42,8 @@ const (
 	CodeSecrets              = "secrets_unavailable"   // 422: secrets need a sealer, or a stored one no longer opens
 	CodeInternal             = "internal"              // 500: logged; nothing about it is shown
 	CodeUnavailable          = "unavailable"           // 503: the request's context ended first
-	CodeNotImplemented       = "not_implemented"       // 501: the host's executor cannot do this
+	CodeNotImplemented       = "not_implemented"       // 501: the host's executor cannot do this, or the server runs no event triggers
+	CodeTemporary            = "temporary"             // 503 with Retry-After: report the event again later
 )
 
 // apiError is an error response the handlers decide themselves.

@@ -96,6 +96,7 @@ func (h *Handler) table() []*route {
 			description: "With integration_id alone, every cached response of the integration (admins only): the next load of every contact calls the upstream. " +
 				"With inbox_id and contact_id, the contact's responses of the inbox's cards (or of integration_id's card), fresh or stale; any member may drop them.",
 			body: "InvalidateRequest", ok: 204, errors: append(std, 501), handle: h.invalidateCache},
+		h.eventRoute(),
 
 		{method: "POST", path: "/webhooks/{source}", op: "receiveWebhook", tag: "webhooks", anonymous: true,
 			summary:     "Receive a webhook delivery of an inbox source",

@@ -31,8 +31,18 @@ function headers(json) {
 
 // api calls method path (relative to /api) with an optional JSON body and returns the
 // decoded JSON answer (null for 204), or throws an APIError.
-export async function api(method, path, body, signal) {
-  const res = await fetch("/api" + path, {
+export function api(method, path, body, signal) {
+  return request(method, "/api" + path, body, signal);
+}
+
+// consoleGet reads one of the console's own endpoints (not the API), such as the demo
+// thread's messages at /console/..., as the signed-in user.
+export function consoleGet(path, signal) {
+  return request("GET", "/console" + path, undefined, signal);
+}
+
+async function request(method, url, body, signal) {
+  const res = await fetch(url, {
     method,
     headers: headers(body !== undefined),
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -3,6 +3,8 @@ import { api } from "./api.js";
 import { h, fill, toast } from "./dom.js";
 import { templateBuilder } from "./builder.js";
 import { actionsEditor, actionInputs } from "./actionseditor.js";
+import { triggersEditor } from "./triggerseditor.js";
+import { activityLine } from "./activity.js";
 import { lineDiff } from "./diff.js";
 import { showProblems, clearProblems } from "./problems.js";
 
@@ -39,7 +41,7 @@ export function editorPage(ctx, id, tab) {
   const root = h("div.editor");
   ctx.view.append(root);
 
-  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"], ["actions", "Actions"]];
+  const tabs = [["configuration", "Configuration"], ["testing", "Testing"], ["template", "Template"], ["actions", "Actions"], ["triggers", "Triggers"]];
   const tabList = h("div.tabs", { role: "tablist", "aria-label": "Editor" });
   const panel = h("div.tab-panel", { role: "tabpanel", id: "tab-panel" });
   const title = h("h1");
@@ -71,6 +73,7 @@ export function editorPage(ctx, id, tab) {
     if (k === "configuration") panel.append(configuration());
     else if (k === "testing") panel.append(testing());
     else if (k === "actions") panel.append(actionsEditor(() => draft, { lastField: (f) => { lastField = f; }, insert }));
+    else if (k === "triggers") panel.append(triggersEditor(() => draft, { lastField: (f) => { lastField = f; }, insert }));
     else {
       panel.append(builder.element);
       builder.shown();
@@ -250,6 +253,17 @@ export function editorPage(ctx, id, tab) {
       parts.push(h("p.timings.muted", null, `DNS ${ms(t.dns_ns)} · connect ${ms(t.connect_ns)} · TLS ${ms(t.tls_ns)} · first byte ${ms(t.first_byte_ns)}`));
       parts.push(h("details", null, h("summary", null, "Response body" + (r.body_truncated ? " (truncated)" : "")), h("pre", null, r.body || "")));
     }
+    if (r.activities && r.activities.length) {
+      // The lines the triggers would post for this sample (a live run renders them).
+      parts.push(h("h3", null, "Trigger lines"), h("ul.activity-list", { id: "test-activities" }, r.activities.map((a) => {
+        const t = (draft.triggers || [])[a.trigger] || {};
+        const on = h("span.activity-status", null, `· ${t.on || ""}${t.label ? ` (${t.label})` : ""}`);
+        if (a.status === "ok") return h("li", { dataset: { status: a.status } }, activityLine(a, on));
+        const why = a.status === "error" ? (a.error ? a.error.message : "failed")
+          : `nothing to post: ${a.reason || "not applicable"}${a.missing && a.missing.length ? ` (${a.missing.join(", ")})` : ""}`;
+        return h("li", { dataset: { status: a.status } }, activityLine({ icon: a.icon, text: `Trigger ${a.trigger + 1}: ${why}` }, on));
+      })));
+    }
     if (r.preview) {
       const card = document.createElement("inboxkit-card");
       card.setAttribute("heading", draft.name || "Preview");
@@ -289,7 +303,7 @@ export function editorPage(ctx, id, tab) {
       draft = structuredClone(out);
       title.textContent = out.name;
       builder.reset();
-      if (tab === "actions") select("actions"); // its inputs are bound to the old draft
+      if (tab === "actions" || tab === "triggers") select(tab); // their inputs are bound to the old draft
     } catch (err) {
       fill(form, h("p", null, err.message), problemList(err.problems));
       showProblems(root, err.problems, "");

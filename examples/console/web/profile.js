@@ -1,7 +1,10 @@
 // The profile sheet: an inbox and a contact, opened from a conversation; their cards stream in
-// one by one, and their action buttons run through the API.
-import { api, stream } from "./api.js";
+// one by one, and their action buttons run through the API. The conversation beside it shows
+// the activity lines event triggers posted into it, and its Resolve button reports
+// conversation.resolved through the API's reportEvent.
+import { api, consoleGet, stream } from "./api.js";
 import { h, fill } from "./dom.js";
+import { activityLine } from "./activity.js";
 
 export function profilePage(ctx, inboxID, contactID) {
   const { config } = ctx;
@@ -32,14 +35,60 @@ export function profilePage(ctx, inboxID, contactID) {
     `/integrations/${encodeURIComponent(integrationId)}/actions/${encodeURIComponent(action)}`,
     { conversation_id: conversation ? conversation.id : undefined, inputs, confirmed });
 
+  // The thread's activity lines (read from the console's own endpoint: the thread is the
+  // host's data) and the Resolve button, which reports the event through the API.
+  const activities = h("div.activities", { id: "thread-activities", "aria-label": "Activity", "aria-live": "polite" });
+  const resolve = h("button.secondary", { type: "button", id: "resolve" }, "✓ Resolve conversation");
+  const resolveStatus = h("span.muted.small", { id: "resolve-status", role: "status" });
+  async function loadThread() {
+    if (!conversation) return;
+    try {
+      const res = await consoleGet(`/conversations/${encodeURIComponent(conversation.id)}/messages`);
+      fill(activities, res.messages.filter((m) => m.kind === "MINIMAL").map((m) => activityLine(m)));
+    } catch (err) {
+      fill(activities, h("p.error-text.small", null, "The thread could not be loaded: " + err.message));
+    }
+  }
+  // resolveConversation reports conversation.resolved for the thread. The event's id is the
+  // conversation's: the demo conversation is resolved once, so pressing again (a double
+  // click, a retry) reports the same event and posts nothing new.
+  async function resolveConversation() {
+    resolve.disabled = true;
+    resolveStatus.textContent = "Resolving…";
+    try {
+      const res = await api("POST", `/inboxes/${encodeURIComponent(inboxID)}/conversations/${encodeURIComponent(conversation.id)}/events`, {
+        id: `evt_resolved_${conversation.id}`, type: "conversation.resolved",
+        contact: contact ? { id: contact.id, name: contact.name, email: contact.email || "", phone_number: contact.phone_number || "" } : {},
+        conversation: { subject: conversation.subject, status: "resolved" },
+        occurred_at: new Date().toISOString(),
+      });
+      const count = (s) => res.activities.filter((a) => a.status === s).length;
+      const parts = [];
+      if (count("posted")) parts.push(`${count("posted")} activity posted`);
+      if (count("duplicate")) parts.push(`${count("duplicate")} already posted`);
+      if (count("not_applicable")) parts.push(`${count("not_applicable")} not applicable`);
+      if (count("failed")) parts.push(`${count("failed")} failed: ${res.activities.find((a) => a.status === "failed").error}`);
+      resolveStatus.textContent = "Resolved" + (parts.length ? ": " + parts.join(", ") : ": no trigger ran") + ".";
+    } catch (err) {
+      resolveStatus.textContent = err.code === "temporary"
+        ? "Not all activities could be posted yet; press again in a moment (nothing is posted twice)."
+        : "The event could not be reported: " + err.message;
+    } finally {
+      resolve.disabled = false;
+    }
+    await loadThread();
+  }
+  resolve.addEventListener("click", resolveConversation);
+
   ctx.view.append(
     h("div.sheet-layout", null,
       h("section.conversation", { "aria-label": "Conversation" },
         h("div.toolbar", null, h("label", null, "Inbox ", inboxSel), h("label", null, "Contact ", contactSel)),
         h("div.thread", null,
-          conversation ? h("h2.subject", null, conversation.subject) : null,
+          conversation ? h("div.thread-head", null, h("h2.subject", null, conversation.subject), resolve, resolveStatus) : null,
           h("div.msg.in", null, h("strong", null, contact ? contact.name : ""), h("p", null, "Hi! Where is my order? It was supposed to arrive yesterday.")),
-          h("div.msg.out", null, h("strong", null, "You"), h("p", null, "Let me check that for you right away.")))),
+          h("div.msg.out", null, h("strong", null, "You"), h("p", null, "Let me check that for you right away.")),
+          activities)),
       h("aside.sheet", { "aria-label": "Contact profile" },
         contact ? h("div.contact", null,
           h("span.avatar", { "aria-hidden": "true" }, initials(contact.name)),
@@ -124,6 +173,7 @@ export function profilePage(ctx, inboxID, contactID) {
   });
   refreshAll.addEventListener("click", () => load(true));
   if (inboxID && contactID) load(false);
+  loadThread();
   return () => ctrl && ctrl.abort();
 }
 

@@ -1,7 +1,8 @@
 // Package demo is the demo world the examples share: a mock CRM and order system served in
 // process, the four integrations a team admin configures against them (Customer Data, with
-// its "Add note" action, Client Info, Loyalty Points and the chained Order History), two
-// inboxes and a few contacts.
+// its "Add note" action and a trigger posting the latest order when a conversation is
+// resolved, Client Info, Loyalty Points and the chained Order History), two inboxes and a few
+// contacts.
 package demo
 
 import (
@@ -214,6 +215,18 @@ func AddNote(u *Upstreams) integration.Action {
 	}
 }
 
+// LatestOrderTrigger is the Customer Data integration's event trigger: when an agent resolves
+// a conversation, the contact's latest CRM order is posted into it as an activity line
+// ("Latest order A-1003 pending — $129.50 (Gold customer, last purchase Jan 15, 2024)"),
+// linking to the customer in the CRM.
+func LatestOrderTrigger() integration.Trigger {
+	return integration.Trigger{
+		On: integration.EventConversationResolved, Icon: "crm",
+		Text: `Latest order {{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:"USD"}} ({{tier}} customer, last purchase {{last_purchase_at | date}})`,
+		Link: "https://crm.example.com/customers/{{id}}",
+	}
+}
+
 // Integrations are the demo integrations as created.
 type Integrations struct {
 	Customer, Client, Loyalty, History *integration.Integration
@@ -234,8 +247,9 @@ func Setup(ctx context.Context, svc *integration.Service, admin integration.Acto
 		Name: "Customer Data", Description: "Customer record from the CRM",
 		Method: "GET", URL: u.CRM.URL + "/customers?email={{contact.email}}",
 		CacheMinutes: 15, Active: true, RequiredVariables: []string{"contact.email"},
-		Display: integration.Display{Enabled: true, Template: json.RawMessage(CustomerTemplate)},
-		Actions: []integration.Action{AddNote(u)},
+		Display:  integration.Display{Enabled: true, Template: json.RawMessage(CustomerTemplate)},
+		Actions:  []integration.Action{AddNote(u)},
+		Triggers: []integration.Trigger{LatestOrderTrigger()},
 	})
 	if err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ import (
 	"github.com/inboxkit/inboxkit/integration/httpapi"
 	"github.com/inboxkit/inboxkit/integration/httpapi/apitest"
 	"github.com/inboxkit/inboxkit/integration/memstore"
+	"github.com/inboxkit/inboxkit/integration/triggers"
 )
 
 const whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -94,8 +95,13 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	poster, err := triggers.New(triggers.Options{Service: svc, Syncer: syncer})
+	if err != nil {
+		t.Fatal(err)
+	}
 	api, err := httpapi.New(httpapi.Options{
-		Service: svc,
+		Service:  svc,
+		Triggers: poster,
 		Identify: func(r *http.Request) (integration.Actor, error) {
 			switch r.Header.Get("Authorization") {
 			case "Bearer admin":
@@ -410,6 +416,44 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("agent", "POST", act+"refund", `{"inputs": {"amount": "`+strings.Repeat("9", 3<<20)+`"}}`, 413, nil)
 	w.call("agent", "POST", act+"nope", `{}`, 404, nil)
 	w.call("", "POST", act+"refund", `{}`, 401, nil)
+
+	// Conversation events: a trigger posts once per event; a temporary failure is 503.
+	var orders integration.Integration
+	w.call("admin", "POST", "/integrations", `{"name": "Orders", "url": "`+upstream+`/c", "active": true, "triggers": [
+	  {"on": "conversation.resolved", "icon": "truck", "text": "{{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:\"USD\"}}", "link": "{{orders.0.url}}"},
+	  {"on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}`, 201, &orders)
+	w.call("admin", "PUT", "/inboxes/support/integrations/"+orders.ID, `{}`, 200, nil)
+	evPath := "/inboxes/support/conversations/conv-1/events"
+	ev := `{"id": "evt-1", "type": "conversation.resolved", "contact": {"id": "c-ada", "email": "ada@example.com"},
+	  "conversation": {"id": "conv-1", "status": "resolved", "labels": ["billing"], "assignee_id": "a-1"},
+	  "agent": {"id": "a-1", "name": "Grace", "email": "grace@helpdesk.example"}, "occurred_at": "2026-12-01T10:00:00Z"}`
+	var reported httpapi.EventResult
+	w.call("agent", "POST", evPath, ev, 200, &reported)
+	if a := reported.Activities; len(a) != 1 || a[0].Status != httpapi.ActivityPosted || a[0].Text != "A-1 shipped — $129.50" || a[0].Link != "https://shop.example.com/o/A-1" {
+		t.Errorf("reportEvent: %+v", a)
+	}
+	w.call("agent", "POST", evPath, ev, 200, &reported)
+	if a := reported.Activities; len(a) != 1 || a[0].Status != httpapi.ActivityDuplicate || a[0].MessageID == "" {
+		t.Errorf("reportEvent again: %+v", a)
+	}
+	w.call("agent", "POST", evPath, `{"id": "evt-2", "type": "conversation.label_added", "label": "VIP"}`, 200, &reported)
+	if a := reported.Activities; len(a) != 1 || a[0].Status != httpapi.ActivityNotApplicable || a[0].Reason != integration.ReasonEmptyText {
+		t.Errorf("reportEvent label_added: %+v", a)
+	}
+	w.call("agent", "POST", evPath, `{"id": "evt\r\n", "type": "conversation.resolved"}`, 422, nil)
+	w.call("agent", "POST", "/inboxes/support/conversations/conv%0A1/events", `{"id": "e", "type": "conversation.resolved"}`, 422, nil)
+	w.call("agent", "POST", evPath, `{"id": 1, "type": "conversation.resolved"}`, 400, nil)
+	w.call("agent", "POST", evPath, `{"id": "e", "type": "conversation.resolved", "conversation": {"id": "conv-2"}}`, 400, nil)
+	w.call("agent", "POST", evPath, ev, 415, nil, "Content-Type", "text/plain")
+	w.call("agent", "POST", evPath, `{"id": "`+strings.Repeat("x", 3<<20)+`", "type": "conversation.resolved"}`, 413, nil)
+	w.call("agent", "POST", "/inboxes/other/conversations/conv-1/events", ev, 404, nil)
+	w.call("", "POST", evPath, ev, 401, nil)
+	var down integration.Integration
+	w.call("admin", "POST", "/integrations", `{"name": "Down", "url": "`+upstream+`/fail", "active": true,
+	  "triggers": [{"on": "conversation.assigned", "text": "{{x}}"}]}`, 201, &down)
+	w.call("admin", "PUT", "/inboxes/support/integrations/"+down.ID, `{}`, 200, nil)
+	w.call("agent", "POST", evPath, `{"id": "evt-3", "type": "conversation.assigned"}`, 503, nil)
+	w.call("admin", "DELETE", "/inboxes/support/integrations/"+down.ID, "", 200, nil)
 
 	w.call("admin", "DELETE", "/inboxes/support/integrations/"+raw.ID, "", 200, nil)
 	w.call("admin", "DELETE", "/integrations/"+raw.ID, "", 204, nil)
