@@ -1,0 +1,66 @@
+package integration_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/inboxkit/inboxkit/httpexec"
+	"github.com/inboxkit/inboxkit/integration"
+)
+
+// A non-GET action reaches the upstream once even when the admin gave it an Idempotency-Key
+// header, which net/http reads as leave to replay a request on a reused connection that ends
+// before the response begins. Here the card's profile load leaves a connection idle; the
+// upstream acts on the action's request, then hangs up without answering: the agent sees a
+// failure, and the note is added once, not twice.
+func TestActionSentOnceOnReusedConnection(t *testing.T) {
+	t.Parallel()
+	ae := newActionEnv(t)
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/notes") {
+			jsonReply(`{"id": 1}`)(w, r)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		conn.Close()
+	})
+	in := ae.create(t, &integration.Integration{
+		Name: "CRM", URL: up.URL + "/customers", Active: true,
+		Actions: []integration.Action{{
+			Name: "add_note", Label: "Add note", URL: up.URL + "/notes",
+			Headers: []integration.Header{{Name: "Idempotency-Key", Value: "note-{{conversation.id}}"}},
+			Body:    `{"note": "{{input.note}}"}`,
+			Fields:  []integration.ActionField{{Name: "note", Label: "Note", Type: integration.FieldText, Required: true}},
+		}},
+	})
+	conv := &integration.Conversation{ID: "conv_1"}
+	if _, err := ae.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: ada, Conversation: conv}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ae.svc.RunAction(t.Context(), memberA, &integration.ActionRequest{
+		InboxID: "a1", IntegrationID: in.ID, Action: "add_note", Contact: ada, Conversation: conv,
+		Inputs: map[string]string{"note": "call back"}, Confirmed: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != integration.OutcomeFailed || res.Error == nil || res.Error.Category != httpexec.CategoryNetwork {
+		t.Errorf("result = %+v, want a network failure", res)
+	}
+	notes := 0
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	for _, r := range up.reqs {
+		if r.Path == "/notes" {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Errorf("upstream received the action %d times, want 1", notes)
+	}
+}
