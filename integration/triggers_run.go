@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/httpexec"
@@ -23,7 +24,7 @@ import (
 type ConversationEvent struct {
 	// ID is the host's ID of the event, the same on every report of it: with the integration
 	// and the trigger it makes the activity's Key, so that a redelivered event posts nothing
-	// new. Required; at most 256 bytes without control characters.
+	// new. Required; at most 256 bytes of UTF-8 without control characters (C0, DEL or C1).
 	ID string `json:"id"`
 	// Type is what happened: one of [EventTypes]. Another type runs no trigger.
 	Type string `json:"type"`
@@ -126,7 +127,9 @@ func (ev *ConversationEvent) validate() error {
 			ps.add(f.path, CodeRequired, "required")
 		case len(f.v) > maxEventID:
 			ps.add(f.path, CodeInvalid, "longer than %d bytes", maxEventID)
-		case !utf8.ValidString(f.v) || !validHeaderValue(f.v) || strings.ContainsRune(f.v, '\t'):
+		case !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, unicode.IsControl):
+			// C1 controls too (U+0080-U+009F): package inbox refuses them in the activity's
+			// key and conversation ID, and would refuse every post of the event for good.
 			ps.add(f.path, CodeInvalid, "contains control characters or invalid UTF-8")
 		}
 	}
