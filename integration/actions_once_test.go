@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,5 +63,40 @@ func TestActionSentOnceOnReusedConnection(t *testing.T) {
 	}
 	if notes != 1 {
 		t.Errorf("upstream received the action %d times, want 1", notes)
+	}
+}
+
+// silent is a host Executor that breaks its contract: no response and no error.
+type silent struct{ integration.Executor }
+
+func (silent) Do(context.Context, *httpexec.Request) (*httpexec.Response, error) { return nil, nil }
+
+// A host Executor that returns neither a response nor an error does not make an action look
+// done: the run and a live test of it fail as internal errors, as a card does.
+func TestActionExecutorWithoutResponse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	svc := e.service(t, func(o *integration.Options) { o.Executor = silent{e.exec} })
+	in, err := svc.Create(t.Context(), adminA, &integration.Integration{Name: "Sync", URL: "https://crm.example.com/c", Active: true,
+		Actions: []integration.Action{{Name: "sync", Label: "Sync", Method: "GET", URL: "https://crm.example.com/sync", ResultPath: "status"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Attach(t.Context(), adminA, in.ID, "a1", 0); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.RunAction(t.Context(), memberA, &integration.ActionRequest{InboxID: "a1", IntegrationID: in.ID, Action: "sync", Contact: ada})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != integration.OutcomeFailed || res.Error == nil || res.Error.Category != httpexec.CategoryInternal {
+		t.Errorf("RunAction = %+v, want a failure of category internal", res)
+	}
+	tr, err := svc.Test(t.Context(), adminA, &integration.TestRequest{Integration: in, Contact: ada, Action: "sync", Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Success || tr.Error == nil || tr.Error.Category != httpexec.CategoryInternal {
+		t.Errorf("live test = success %v, error %+v; want a failure of category internal", tr.Success, tr.Error)
 	}
 }

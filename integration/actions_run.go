@@ -241,6 +241,9 @@ func (s *Service) runAction(ctx context.Context, actor Actor, r *ActionRequest, 
 	req.CacheTTL, req.Refresh = 0, true // an action is never served from, nor stored in, the cache
 	req.NoRetry = req.Method != MethodGet
 	resp, err := s.exec.Do(ctx, req)
+	if err == nil && resp == nil { // a host Executor's bug: nothing says the action was done
+		err = fmt.Errorf("integration: executor returned no response and no error (%T)", s.exec)
+	}
 	res := &ActionResult{Status: OutcomeOK}
 	if resp != nil {
 		res.HTTPStatus = resp.StatusCode

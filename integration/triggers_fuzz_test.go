@@ -3,6 +3,7 @@ package integration
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 // FuzzTriggerActivity compiles an arbitrary trigger text and link and renders them over
 // arbitrary data: nothing panics, an invalid trigger is a ValidationError whose problems point
 // at the trigger, and a rendered activity is one clean line of at most MaxActivityRunes runes
-// with no link or an http(s) one.
+// with no link or an http(s) one that package inbox accepts.
 func FuzzTriggerActivity(f *testing.F) {
 	f.Add(`Order #{{order.number}} — {{order.total | currency:"USD"}}`, "https://shop.example.com/o/{{order.number}}",
 		`{"order":{"number":1001,"total":42}}`)
@@ -64,6 +65,13 @@ func FuzzTriggerActivity(f *testing.F) {
 		}
 		if a.Link != "" && !strings.HasPrefix(strings.ToLower(a.Link), "http://") && !strings.HasPrefix(strings.ToLower(a.Link), "https://") {
 			t.Fatalf("link %q is not http(s)", a.Link)
+		}
+		// A link package inbox refuses would have the whole activity refused by the post: it
+		// must parse as an absolute URL with a host, within inbox's 4096 bytes.
+		if a.Link != "" {
+			if u, err := url.Parse(a.Link); err != nil || u.Host == "" || len(a.Link) > 4096 {
+				t.Fatalf("link %q would be refused by package inbox (%v)", a.Link, err)
+			}
 		}
 	})
 }
