@@ -71,9 +71,9 @@ type Action struct {
 	// one asks `Run "LABEL" for this contact?`; a GET action without one runs at once.
 	Confirm string `json:"confirm,omitempty"`
 	// ResultPath is a path into the JSON response, in the syntax of display-template
-	// bindings ("message", "data.refund.note"), whose value is the message the agent sees.
-	// Without one, or when the response has nothing there, the agent sees "Done (HTTP 201)."
-	// or the failure.
+	// bindings ("message", "data.refund.note"; at most 256 bytes and 32 segments), whose
+	// value is the message the agent sees. Without one, or when the response has nothing
+	// there, the agent sees "Done (HTTP 201)." or the failure.
 	ResultPath string `json:"result_path,omitempty"`
 }
 

@@ -108,6 +108,9 @@ func TestActionValidation(t *testing.T) {
 		{"result path outside the allow-list", func(in *Integration) { in.Actions[0].ResultPath = "items.#(id==1)" },
 			[]Problem{{Path: "/actions/0/result_path", Code: CodeInvalid}}},
 		{"result path", func(in *Integration) { in.Actions[0].ResultPath = "data.refund.note" }, nil},
+		{"result path longer than the schema allows", func(in *Integration) { in.Actions[0].ResultPath = "data." + strings.Repeat("m", 252) },
+			[]Problem{{Path: "/actions/0/result_path", Code: CodeInvalid}}},
+		{"result path as long as the schema allows", func(in *Integration) { in.Actions[0].ResultPath = "data." + strings.Repeat("m", 251) }, nil},
 		{"URL", func(in *Integration) { in.Actions[0].URL = "ftp://shop.example.com" },
 			[]Problem{{Path: "/actions/0/url", Code: CodeBadURL}}},
 	}

@@ -296,7 +296,10 @@
 //   - No action is cached, GET included: pressing a button is a deliberate act whose answer
 //     must be current. A GET action may be retried like a profile load (after a connection
 //     error or a 502, 503 or 504); any other method is sent once (httpexec.Request.NoRetry),
-//     since PUT and DELETE endpoints are not always idempotent in practice.
+//     since PUT and DELETE endpoints are not always idempotent in practice. With the
+//     executor's own transport that holds below it too: net/http would replay a request with
+//     an Idempotency-Key header on a reused connection that closed, so such a request gets a
+//     connection of its own.
 //   - RunAction checks, in order: the integration and action exist for the actor
 //     ([ErrNotFound]), the action applies ([ErrNotApplicable]), the inputs are valid (including
 //     that each can be sent where the action puts it: a line break for a header, "../" for a
