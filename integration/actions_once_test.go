@@ -100,3 +100,59 @@ func TestActionExecutorWithoutResponse(t *testing.T) {
 		t.Errorf("live test = success %v, error %+v; want a failure of category internal", tr.Success, tr.Error)
 	}
 }
+
+// An action goes through the guarded executor like a card: a metadata address is refused
+// before any dial, a redirect there is refused too, and a redirect to another origin carries
+// the POST on without the integration's secret.
+func TestActionSSRF(t *testing.T) {
+	t.Parallel()
+	ae := newActionEnv(t)
+	other := newUpstream(t, jsonReply(`{"message": "moved"}`))
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/to-metadata":
+			http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusTemporaryRedirect)
+		case "/to-other":
+			http.Redirect(w, r, other.URL+"/landed", http.StatusTemporaryRedirect)
+		default:
+			jsonReply(`{}`)(w, r)
+		}
+	})
+	action := func(name, url string) integration.Action {
+		return integration.Action{Name: name, Label: name, URL: url, Body: `{"note": "{{input.note}}"}`,
+			Headers: []integration.Header{{Name: "X-Token", Value: "{{secret.token}}"}},
+			Fields:  []integration.ActionField{{Name: "note", Label: "Note", Type: integration.FieldText}}}
+	}
+	in := ae.create(t, &integration.Integration{Name: "CRM", URL: up.URL + "/c", Active: true,
+		Secrets: []integration.Secret{{Name: "token", Value: testSecret}},
+		Actions: []integration.Action{
+			action("to_metadata", up.URL+"/to-metadata"),
+			action("to_other", up.URL+"/to-other"),
+			{Name: "metadata", Label: "metadata", URL: "http://169.254.169.254/latest/meta-data/",
+				Fields: []integration.ActionField{{Name: "note", Label: "Note", Type: integration.FieldText}}},
+		}})
+	run := func(name string) *integration.ActionResult {
+		t.Helper()
+		res, err := ae.svc.RunAction(t.Context(), memberA, &integration.ActionRequest{InboxID: "a1", IntegrationID: in.ID,
+			Action: name, Contact: ada, Inputs: map[string]string{"note": "hi"}, Confirmed: true})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return res
+	}
+	for _, name := range []string{"metadata", "to_metadata"} {
+		if res := run(name); res.Status != integration.OutcomeFailed || res.Error == nil || res.Error.Category != httpexec.CategoryBlocked {
+			t.Errorf("%s: result = %+v, want a blocked failure", name, res)
+		}
+	}
+	if res := run("to_other"); res.Status != integration.OutcomeOK {
+		t.Errorf("to_other: result = %+v, want ok", res)
+	}
+	got := other.last(t)
+	if got.Method != http.MethodPost || got.Body != `{"note": "hi"}` || got.Header.Get("X-Token") != "" {
+		t.Errorf("the other origin received %s %q with X-Token %q; want the POST without the secret", got.Method, got.Body, got.Header.Get("X-Token"))
+	}
+	if got := up.last(t); got.Header.Get("X-Token") != testSecret {
+		t.Errorf("the integration's origin received X-Token %q, want the secret", got.Header.Get("X-Token"))
+	}
+}
