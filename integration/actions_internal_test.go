@@ -67,6 +67,10 @@ func TestActionValidation(t *testing.T) {
 			[]Problem{{Path: "/actions/0/body", Code: CodeUnknownVariable}}},
 		{"input outside its action", func(in *Integration) { in.URL = "https://shop.example.com/{{input.order}}" },
 			[]Problem{{Path: "/url", Code: CodeUnknownVariable}}},
+		// An unticked box is "false": Required on a boolean would demand nothing.
+		{"required boolean", func(in *Integration) {
+			in.Actions[0].Fields[1] = ActionField{Name: "amount", Label: "Consent", Type: FieldBoolean, Required: true}
+		}, []Problem{{Path: "/actions/0/fields/1/required", Code: CodeInvalid}}},
 		{"optional input as a path segment", func(in *Integration) { in.Actions[0].Fields[0].Required = false },
 			[]Problem{{Path: "/actions/0/fields/0/required", Code: CodeRequired}}},
 		{"select without options", func(in *Integration) {

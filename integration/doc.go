@@ -313,7 +313,8 @@
 //   - A missing or empty input takes its field's Default; an unticked boolean is "false"; a
 //     number is sent as the agent typed it, trimmed (a placeholder standing alone in a JSON body
 //     is a string, as everywhere). An input making up a whole path segment of the URL must be
-//     required or have a default (Validate says so).
+//     required or have a default (Validate says so). A boolean field cannot be Required: its
+//     unticked box is a value, so Required would demand nothing while reading as "must tick".
 //   - A result message comes from a one-text display template over the response, so it follows
 //     the binding paths' rules and is cleaned like card text (control and bidi characters
 //     removed); it is cut at 500 characters and every secret the request carried is redacted.
