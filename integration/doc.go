@@ -349,5 +349,7 @@
 //     tag). Any member of the inbox's team may report an event: the host reports them on
 //     its own behalf.
 //   - The activity key leaves out the integration's version: an edit between two reports of
-//     an event must not post the activity twice.
+//     an event must not post the activity twice. It names the trigger by its index, though:
+//     inserting, removing or reordering triggers between two reports of an event gives the
+//     triggers after the change other keys, so those may post again (or not at all).
 package integration
