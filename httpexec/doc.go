@@ -109,7 +109,8 @@
 // backoff. A Retry-After within [RetryPolicy.MaxRetryAfter] (5 s) is waited
 // for; a longer one is honoured by not retrying at all; no wait that would
 // pass the deadline starts. [Response.Attempts] counts the attempts.
-// [Request.NoRetry] makes any request a single attempt.
+// [Request.NoRetry] makes any request a single attempt, on a connection of its
+// own so that net/http does not replay it either.
 //
 // # Cache
 //

@@ -22,6 +22,7 @@ type Executor struct {
 	cfg       config
 	transport http.RoundTripper
 	own       *http.Transport // nil when Options.Transport was given
+	fresh     *http.Transport // own without keep-alives, for NoRetry requests; nil with own
 	guard     *guard
 	cache     Cache
 	logger    *slog.Logger
@@ -49,6 +50,11 @@ func New(opts Options) (*Executor, error) {
 	} else {
 		e.own = newTransport(e.guard, opts.TLSConfig)
 		e.transport = e.own
+		// net/http replays a GET, or a request with an Idempotency-Key header, on a reused
+		// connection that ends before the response begins, although the upstream may have
+		// acted on it; it never replays on a connection it has just dialled.
+		e.fresh = e.own.Clone()
+		e.fresh.DisableKeepAlives = true
 	}
 	if e.cache == nil {
 		entries, budget := opts.CacheEntries, opts.CacheBytes
@@ -74,6 +80,7 @@ func New(opts Options) (*Executor, error) {
 func (e *Executor) Close() error {
 	if e.own != nil {
 		e.own.CloseIdleConnections()
+		e.fresh.CloseIdleConnections()
 	}
 	return nil
 }
@@ -100,6 +107,7 @@ type prepared struct {
 	creds      func(context.Context) (*Credentials, error)
 	redact     func([]byte) []byte // from creds, for the response body
 	idempotent bool
+	noRetry    bool // Request.NoRetry: also on a connection of its own
 	timeout    time.Duration
 	ttl        time.Duration
 	refresh    bool        // Request.Refresh: lead a fleet-wide lease, never follow one
@@ -176,6 +184,7 @@ func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.
 		body:       r.Body,
 		creds:      r.Credentials,
 		idempotent: idempotent,
+		noRetry:    r.NoRetry,
 		timeout:    e.cfg.timeout,
 		ttl:        ttl,
 	}

@@ -229,7 +229,11 @@ func (e *Executor) attempt(ctx context.Context, p *prepared) (*Response, *Error)
 		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
 	}
 	req.Header = p.header
-	client := &http.Client{Transport: e.transport, CheckRedirect: e.checkRedirect(p)}
+	transport := e.transport
+	if p.noRetry && e.fresh != nil {
+		transport = e.fresh // a fresh connection: net/http replays only on a reused one
+	}
+	client := &http.Client{Transport: transport, CheckRedirect: e.checkRedirect(p)}
 	hresp, err := client.Do(req)
 	if err != nil {
 		return nil, e.classify(ctx, err, p)

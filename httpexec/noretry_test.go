@@ -2,6 +2,7 @@ package httpexec_test
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -71,5 +72,59 @@ func TestNoRetry(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestNoRetryReusedConnection checks that NoRetry holds below the executor too: net/http's
+// Transport replays a request on a reused connection that ends before the response begins
+// when it deems the request replayable (GET, HEAD, OPTIONS, or any method with an
+// Idempotency-Key or X-Idempotency-Key header), although the upstream may have acted on it.
+// Here the upstream reads the request in full, then hangs up, on a connection an earlier
+// request left idle: a NoRetry request reaches it once and fails, while a request without
+// NoRetry may be replayed.
+func TestNoRetryReusedConnection(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		method string
+		header http.Header
+		body   string
+	}{
+		{"GET", http.MethodGet, nil, ""},
+		{"POST with Idempotency-Key", http.MethodPost, http.Header{"Idempotency-Key": {"k1"}}, `{"note":"hi"}`},
+		{"POST with X-Idempotency-Key, no body", http.MethodPost, http.Header{"X-Idempotency-Key": {"k1"}}, ""},
+		{"DELETE with Idempotency-Key", http.MethodDelete, http.Header{"Idempotency-Key": {"k1"}}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var hits atomic.Int64
+			srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/warm" {
+					w.Write([]byte("{}"))
+					return
+				}
+				io.Copy(io.Discard, r.Body)
+				hits.Add(1)
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Errorf("Hijack: %v", err)
+					return
+				}
+				conn.Close() // acted on, then hung up before answering
+			}))
+			ex := mustNew(t, httpexec.Options{AllowPrivate: loopback, Retry: httpexec.RetryPolicy{Jitter: noJitter}})
+			if _, err := ex.Do(t.Context(), &httpexec.Request{URL: srv.URL + "/warm"}); err != nil {
+				t.Fatalf("warm-up: %v", err) // leaves the connection idle for reuse
+			}
+			_, err := ex.Do(t.Context(), &httpexec.Request{Method: c.method, URL: srv.URL + "/act", Header: c.header,
+				Body: []byte(c.body), NoRetry: true})
+			if got := httpexec.CategoryOf(err); got != httpexec.CategoryNetwork {
+				t.Errorf("CategoryOf(%v) = %q, want %q", err, got, httpexec.CategoryNetwork)
+			}
+			if got := hits.Load(); got != 1 {
+				t.Errorf("upstream acted on the NoRetry request %d times, want 1", got)
+			}
+		})
 	}
 }

@@ -72,9 +72,14 @@ type Request struct {
 	// Retry-After): for a call that must not reach the upstream twice
 	// even when its method is idempotent, such as a PUT or DELETE an
 	// agent triggered by hand. Without it only GET, HEAD, PUT, DELETE and
-	// OPTIONS are retried (see [RetryPolicy]). It is not part of the cache
-	// key: concurrent callers of one cached key share the first caller's
-	// execution, so give such calls a zero CacheTTL.
+	// OPTIONS are retried (see [RetryPolicy]). With the Executor's own
+	// transport such a call also gets a connection of its own, closed after
+	// it, because net/http replays a GET, HEAD or OPTIONS request, or one
+	// with an Idempotency-Key header, when a reused connection ends before
+	// the response begins; a [Options].Transport the host sets answers for
+	// its own replays. It is not part of the cache key: concurrent callers
+	// of one cached key share the first caller's execution, so give such
+	// calls a zero CacheTTL.
 	NoRetry bool
 }
 

@@ -71,9 +71,9 @@ type Action struct {
 	// one asks `Run "LABEL" for this contact?`; a GET action without one runs at once.
 	Confirm string `json:"confirm,omitempty"`
 	// ResultPath is a path into the JSON response, in the syntax of display-template
-	// bindings ("message", "data.refund.note"), whose value is the message the agent sees.
-	// Without one, or when the response has nothing there, the agent sees "Done (HTTP 201)."
-	// or the failure.
+	// bindings ("message", "data.refund.note"; at most 256 bytes and 32 segments), whose
+	// value is the message the agent sees. Without one, or when the response has nothing
+	// there, the agent sees "Done (HTTP 201)." or the failure.
 	ResultPath string `json:"result_path,omitempty"`
 }
 
@@ -89,7 +89,9 @@ type ActionField struct {
 	// Type is one of FieldText, FieldTextarea, FieldNumber, FieldEmail, FieldPhone,
 	// FieldDate, FieldSelect or FieldBoolean.
 	Type string `json:"type"`
-	// Required refuses a run without a value.
+	// Required refuses a run without a value. A boolean field cannot be required: an unticked
+	// box is the value "false", so Required would demand nothing (for a choice the agent must
+	// make, use a required select).
 	Required bool `json:"required,omitempty"`
 	// Options are the values of a select field, 1 to MaxFieldOptions, each 1 to 100
 	// characters.
@@ -262,6 +264,9 @@ func compileFields(ps *problems, at string, fields []ActionField) []string {
 		default:
 			ps.add(fat+"/type", CodeInvalid, "field type must be one of text, textarea, number, email, phone, date, select, boolean")
 			continue
+		}
+		if f.Required && f.Type == FieldBoolean {
+			ps.add(fat+"/required", CodeInvalid, "a boolean field cannot be required: an unticked box is false; for a choice the agent must make, use a required select")
 		}
 		if f.Type == FieldSelect {
 			if len(f.Options) == 0 || len(f.Options) > MaxFieldOptions {

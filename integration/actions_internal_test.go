@@ -67,6 +67,10 @@ func TestActionValidation(t *testing.T) {
 			[]Problem{{Path: "/actions/0/body", Code: CodeUnknownVariable}}},
 		{"input outside its action", func(in *Integration) { in.URL = "https://shop.example.com/{{input.order}}" },
 			[]Problem{{Path: "/url", Code: CodeUnknownVariable}}},
+		// An unticked box is "false": Required on a boolean would demand nothing.
+		{"required boolean", func(in *Integration) {
+			in.Actions[0].Fields[1] = ActionField{Name: "amount", Label: "Consent", Type: FieldBoolean, Required: true}
+		}, []Problem{{Path: "/actions/0/fields/1/required", Code: CodeInvalid}}},
 		{"optional input as a path segment", func(in *Integration) { in.Actions[0].Fields[0].Required = false },
 			[]Problem{{Path: "/actions/0/fields/0/required", Code: CodeRequired}}},
 		{"select without options", func(in *Integration) {
@@ -108,6 +112,9 @@ func TestActionValidation(t *testing.T) {
 		{"result path outside the allow-list", func(in *Integration) { in.Actions[0].ResultPath = "items.#(id==1)" },
 			[]Problem{{Path: "/actions/0/result_path", Code: CodeInvalid}}},
 		{"result path", func(in *Integration) { in.Actions[0].ResultPath = "data.refund.note" }, nil},
+		{"result path longer than the schema allows", func(in *Integration) { in.Actions[0].ResultPath = "data." + strings.Repeat("m", 252) },
+			[]Problem{{Path: "/actions/0/result_path", Code: CodeInvalid}}},
+		{"result path as long as the schema allows", func(in *Integration) { in.Actions[0].ResultPath = "data." + strings.Repeat("m", 251) }, nil},
 		{"URL", func(in *Integration) { in.Actions[0].URL = "ftp://shop.example.com" },
 			[]Problem{{Path: "/actions/0/url", Code: CodeBadURL}}},
 	}

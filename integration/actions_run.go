@@ -84,9 +84,10 @@ type ActionResult struct {
 	Status Outcome `json:"status"`
 	// HTTPStatus is the upstream's status code, 0 when nothing came back.
 	HTTPStatus int `json:"http_status"`
-	// Message is for the agent: the text at the action's ResultPath in the response (control
-	// and bidi characters removed, at most 500 characters, secrets redacted), or "Done (HTTP
-	// 201)." for a success, or Error's message for a failure.
+	// Message is for the agent: the text at the action's ResultPath in the response, after a
+	// success or a failure (control and bidi characters removed, cut at 500 characters with
+	// "…", secrets redacted); without one, "Done (HTTP 201)." for a success or Error's
+	// message for a failure.
 	Message string `json:"message"`
 	// Error is the agent-safe description of a failure, as on cards.
 	Error *CardError `json:"error,omitempty"`
@@ -241,6 +242,9 @@ func (s *Service) runAction(ctx context.Context, actor Actor, r *ActionRequest, 
 	req.CacheTTL, req.Refresh = 0, true // an action is never served from, nor stored in, the cache
 	req.NoRetry = req.Method != MethodGet
 	resp, err := s.exec.Do(ctx, req)
+	if err == nil && resp == nil { // a host Executor's bug: nothing says the action was done
+		err = fmt.Errorf("integration: executor returned no response and no error (%T)", s.exec)
+	}
 	res := &ActionResult{Status: OutcomeOK}
 	if resp != nil {
 		res.HTTPStatus = resp.StatusCode

@@ -321,7 +321,10 @@
 //   - No action is cached, GET included: pressing a button is a deliberate act whose answer
 //     must be current. A GET action may be retried like a profile load (after a connection
 //     error or a 502, 503 or 504); any other method is sent once (httpexec.Request.NoRetry),
-//     since PUT and DELETE endpoints are not always idempotent in practice.
+//     since PUT and DELETE endpoints are not always idempotent in practice. With the
+//     executor's own transport that holds below it too: net/http would replay a request with
+//     an Idempotency-Key header on a reused connection that closed, so such a request gets a
+//     connection of its own.
 //   - RunAction checks, in order: the integration and action exist for the actor
 //     ([ErrNotFound]), the action applies ([ErrNotApplicable]), the inputs are valid (including
 //     that each can be sent where the action puts it: a line break for a header, "../" for a
@@ -335,7 +338,8 @@
 //   - A missing or empty input takes its field's Default; an unticked boolean is "false"; a
 //     number is sent as the agent typed it, trimmed (a placeholder standing alone in a JSON body
 //     is a string, as everywhere). An input making up a whole path segment of the URL must be
-//     required or have a default (Validate says so).
+//     required or have a default (Validate says so). A boolean field cannot be Required: its
+//     unticked box is a value, so Required would demand nothing while reading as "must tick".
 //   - A result message comes from a one-text display template over the response, so it follows
 //     the binding paths' rules and is cleaned like card text (control and bidi characters
 //     removed); it is cut at 500 characters and every secret the request carried is redacted.
@@ -370,5 +374,7 @@
 //     tag). Any member of the inbox's team may report an event: the host reports them on
 //     its own behalf.
 //   - The activity key leaves out the integration's version: an edit between two reports of
-//     an event must not post the activity twice.
+//     an event must not post the activity twice. It names the trigger by its index, though:
+//     inserting, removing or reordering triggers between two reports of an event gives the
+//     triggers after the change other keys, so those may post again (or not at all).
 package integration

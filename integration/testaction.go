@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/inboxkit/inboxkit/template"
@@ -71,6 +72,9 @@ func (s *Service) testAction(ctx context.Context, r *TestRequest, in *Integratio
 	start := s.now()
 	res.Sent = true
 	resp, err := s.exec.Do(ctx, req)
+	if err == nil && resp == nil {
+		err = fmt.Errorf("integration: executor returned no response and no error (%T)", s.exec)
+	}
 	res.Duration = s.now().Sub(start)
 	if resp != nil {
 		body := scrubBytes(resp.Body.Bytes(), secrets)

@@ -241,7 +241,7 @@ func (s *Service) Test(ctx context.Context, actor Actor, r *TestRequest) (*TestR
 		return res, nil
 	}
 	res.Preview = card.Output
-	res.Activities = s.previewActivities(in, c, body, start, v.loc)
+	res.Activities = s.previewActivities(in, c, body, start, v.loc, secrets)
 	res.Success = true
 	return res, nil
 }

@@ -3,6 +3,7 @@ package integration
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 // FuzzTriggerActivity compiles an arbitrary trigger text and link and renders them over
 // arbitrary data: nothing panics, an invalid trigger is a ValidationError whose problems point
 // at the trigger, and a rendered activity is one clean line of at most MaxActivityRunes runes
-// with no link or an http(s) one.
+// with no link or an http(s) one that package inbox accepts, and no secret value in either.
 func FuzzTriggerActivity(f *testing.F) {
 	f.Add(`Order #{{order.number}} — {{order.total | currency:"USD"}}`, "https://shop.example.com/o/{{order.number}}",
 		`{"order":{"number":1001,"total":42}}`)
@@ -24,6 +25,7 @@ func FuzzTriggerActivity(f *testing.F) {
 	f.Add("{{ $root }}", "{{x}}", `{"x":"https://a.example.com/\"<b>"}`)
 	f.Add(strings.Repeat("{{a}}", 200), "", `{"a":"`+strings.Repeat("ż", 300)+`"}`)
 	f.Add("{{a | number:\"2\"}}{{a | percent}}", "https://{{a}}", `[[[[]]]]`)
+	f.Add("{{a}}", "https://x.example.com/{{a}}", `{"a":"tok\u005f1"}`)
 	f.Fuzz(func(t *testing.T, text, link, data string) {
 		if len(text)+len(link)+len(data) > 16<<10 {
 			return
@@ -44,7 +46,7 @@ func FuzzTriggerActivity(f *testing.F) {
 		}
 		var s Service
 		a := &Activity{}
-		err := s.renderActivity(&cts[0], []byte(data), time.Unix(0, 0), time.UTC, a)
+		err := s.renderActivity(&cts[0], []byte(data), time.Unix(0, 0), time.UTC, []string{"tok_1"}, a)
 		if err != nil {
 			if json.Valid([]byte(data)) && errors.Is(err, template.ErrInvalidJSON) {
 				t.Fatalf("valid data refused: %v", err)
@@ -53,6 +55,9 @@ func FuzzTriggerActivity(f *testing.F) {
 		}
 		if a.Status == StatusOK && a.Text == "" || a.Status == StatusNotApplicable && a.Text != "" {
 			t.Fatalf("status %s with text %q", a.Status, a.Text)
+		}
+		if strings.Contains(a.Text, "tok_1") || strings.Contains(a.Link, "tok_1") {
+			t.Fatalf("activity %q (link %q) holds the secret", a.Text, a.Link)
 		}
 		if utf8.RuneCountInString(a.Text) > MaxActivityRunes || strings.TrimSpace(a.Text) != a.Text {
 			t.Fatalf("text %q is too long or not trimmed", a.Text)
@@ -64,6 +69,13 @@ func FuzzTriggerActivity(f *testing.F) {
 		}
 		if a.Link != "" && !strings.HasPrefix(strings.ToLower(a.Link), "http://") && !strings.HasPrefix(strings.ToLower(a.Link), "https://") {
 			t.Fatalf("link %q is not http(s)", a.Link)
+		}
+		// A link package inbox refuses would have the whole activity refused by the post: it
+		// must parse as an absolute URL with a host, within inbox's 4096 bytes.
+		if a.Link != "" {
+			if u, err := url.Parse(a.Link); err != nil || u.Host == "" || len(a.Link) > 4096 {
+				t.Fatalf("link %q would be refused by package inbox (%v)", a.Link, err)
+			}
 		}
 	})
 }

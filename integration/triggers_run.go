@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/httpexec"
@@ -23,7 +24,7 @@ import (
 type ConversationEvent struct {
 	// ID is the host's ID of the event, the same on every report of it: with the integration
 	// and the trigger it makes the activity's Key, so that a redelivered event posts nothing
-	// new. Required; at most 256 bytes without control characters.
+	// new. Required; at most 256 bytes of UTF-8 without control characters (C0, DEL or C1).
 	ID string `json:"id"`
 	// Type is what happened: one of [EventTypes]. Another type runs no trigger.
 	Type string `json:"type"`
@@ -58,9 +59,11 @@ type Activity struct {
 	// condition does not hold, a required variable is empty, a step lacks a value, or the text
 	// rendered empty) or StatusError (Error says why).
 	Status Status `json:"status"`
-	// Text is the rendered, cleaned activity line, at most MaxActivityRunes runes.
+	// Text is the rendered, cleaned activity line, at most MaxActivityRunes runes, with every
+	// secret value of the integration that the response echoes redacted.
 	Text string `json:"text,omitempty"`
-	// Link is the rendered link, "" when there is none or it was left out.
+	// Link is the rendered link, "" when there is none or it was left out (unsafe, missing a
+	// value, or holding a secret value).
 	Link string `json:"link,omitempty"`
 	// Icon is the trigger's icon.
 	Icon string `json:"icon,omitempty"`
@@ -126,7 +129,9 @@ func (ev *ConversationEvent) validate() error {
 			ps.add(f.path, CodeRequired, "required")
 		case len(f.v) > maxEventID:
 			ps.add(f.path, CodeInvalid, "longer than %d bytes", maxEventID)
-		case !utf8.ValidString(f.v) || !validHeaderValue(f.v) || strings.ContainsRune(f.v, '\t'):
+		case !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, unicode.IsControl):
+			// C1 controls too (U+0080-U+009F): package inbox refuses them in the activity's
+			// key and conversation ID, and would refuse every post of the event for good.
 			ps.add(f.path, CodeInvalid, "contains control characters or invalid UTF-8")
 		}
 	}
@@ -301,9 +306,20 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 			return
 		}
 	}
+	// The body lost the secrets' echoes byte by byte; the rendered line is redacted too, since
+	// an upstream may escape an echo as it likes ("\u005f" for '_'), and the line is posted.
+	var secrets []string
+	if hasSecrets(in) {
+		o, err := s.open(ctx, in, c)
+		if err != nil {
+			fail(err)
+			return
+		}
+		secrets = sentSecrets(o, nil)
+	}
 	for k, i := range job.triggers {
 		out[k].FromCache = card.FromCache
-		if err := s.renderActivity(&c.triggers[i], doc, start, v.loc, &out[k]); err != nil {
+		if err := s.renderActivity(&c.triggers[i], doc, start, v.loc, secrets, &out[k]); err != nil {
 			ce := cardError(err)
 			out[k].Status, out[k].Error = StatusError, ce
 			s.log.LogAttrs(ctx, slog.LevelWarn, "integration: trigger failed",
@@ -312,23 +328,25 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 	}
 }
 
-// previewActivities renders every trigger of in (compiled as c) over doc for a test run.
-func (s *Service) previewActivities(in *Integration, c *compiled, doc []byte, now time.Time, loc *time.Location) []Activity {
+// previewActivities renders every trigger of in (compiled as c) over doc for a test run, with
+// the secret values the run sent redacted.
+func (s *Service) previewActivities(in *Integration, c *compiled, doc []byte, now time.Time, loc *time.Location, secrets []string) []Activity {
 	if len(c.triggers) == 0 {
 		return nil
 	}
 	out := make([]Activity, len(c.triggers))
 	for i := range c.triggers {
 		out[i] = Activity{IntegrationID: in.ID, Trigger: i, Icon: in.Triggers[i].Icon}
-		if err := s.renderActivity(&c.triggers[i], doc, now, loc, &out[i]); err != nil {
+		if err := s.renderActivity(&c.triggers[i], doc, now, loc, secrets, &out[i]); err != nil {
 			out[i].Status, out[i].Error = StatusError, cardError(err)
 		}
 	}
 	return out
 }
 
-// renderActivity renders the text and link of ct over doc into a.
-func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time, loc *time.Location, a *Activity) error {
+// renderActivity renders the text and link of ct over doc into a: every value of secrets in the
+// text is redacted, and a link holding one is left out.
+func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time, loc *time.Location, secrets []string, a *Activity) error {
 	o, err := ct.tmpl.Render(doc, &template.RenderOptions{Now: now, Location: loc})
 	if err != nil {
 		if errors.Is(err, template.ErrInvalidJSON) || errors.Is(err, template.ErrTooLarge) || errors.Is(err, template.ErrTooDeep) {
@@ -347,13 +365,13 @@ func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time,
 			link = n.Href
 		}
 	}
-	a.Text = activityLine(text)
+	a.Text = activityLine(scrub(text, secrets))
 	if a.Text == "" {
 		a.Status, a.Reason = StatusNotApplicable, ReasonEmptyText
 		return nil
 	}
 	a.Status = StatusOK
-	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) {
+	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) && scrub(link, secrets) == link {
 		a.Link = link
 	}
 	return nil

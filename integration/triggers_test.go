@@ -325,6 +325,9 @@ func TestRunTriggersInvalidEvent(t *testing.T) {
 		{"control characters", func(ev *integration.ConversationEvent) { ev.ID = "e\r\n1"; ev.Label = "a\x00" }, []string{"/id", "/label"}},
 		{"too long", func(ev *integration.ConversationEvent) { ev.Conversation.ID = strings.Repeat("c", 257) }, []string{"/conversation/id"}},
 		{"invalid UTF-8", func(ev *integration.ConversationEvent) { ev.Type = "conversation.\xff" }, []string{"/type"}},
+		// C1 controls: package inbox refuses them in a post's key and conversation ID.
+		{"C1 control characters", func(ev *integration.ConversationEvent) { ev.ID = "e\u00851"; ev.Conversation.ID = "c\u009b1" },
+			[]string{"/id", "/conversation/id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

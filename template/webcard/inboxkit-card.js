@@ -44,7 +44,8 @@
 //   empty; confirmed: whether the agent confirmed) with every action button disabled until
 //   it settles. It resolves with an ActionResult {status: "ok"|"failed", http_status,
 //   message, error: {category, message}}, shown in the footer (role=status, aria-live): the
-//   message on success, error.message on failure. It rejects with an error whose
+//   message (on failure the upstream's own words when the action's result_path found some,
+//   else the failure's sentence; error.message when it is empty). It rejects with an error whose
 //   problems ([{path: "/inputs/NAME", message}]) are shown next to their fields, whose code
 //   "confirmation_required" asks for the confirmation, or else whose message (a sentence for
 //   the agent; JSON or markup is replaced by a generic sentence) is shown as the failure.
@@ -914,9 +915,11 @@ class ActionBar {
     if (Number.isInteger(r.http_status) && r.http_status > 0) box.dataset.httpStatus = String(r.http_status);
     const err = r.error && typeof r.error === "object" ? r.error : null;
     if (err && typeof err.category === "string") box.dataset.category = err.category;
+    // A failure's message is the upstream's own words when the action's result path found
+    // some ("Refund exceeds the order total."), which say more than the category's sentence.
     const text = ok
       ? clean(r.message, 500) || "Done."
-      : clean(err && err.message, 500) || clean(r.message, 500) || "The action failed.";
+      : clean(r.message, 500) || clean(err && err.message, 500) || "The action failed.";
     const what = el("span", "what", a.label + ":");
     what.dir = "auto";
     const msg = el("span", "message", text);
