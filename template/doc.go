@@ -270,7 +270,8 @@
 // The package keeps no global state and never touches gjson's global
 // modifier table. The nesting-depth check is a validator of its own
 // (iterative, one pass that also replaces gjson.ValidBytes), because
-// gjson recurses.
+// gjson recurses; the same pass indexes the top-level keys of an object
+// response, so the bytes are read once before rendering starts.
 //
 // Render copies its input once (31 KB for the 200-row fixture, a memmove
 // next to the render): the strings of the Output (Raw, and texts that

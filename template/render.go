@@ -88,6 +88,7 @@ type renderer struct {
 	full  bool
 	res   resolver
 	w     work
+	idx   objIndex // top-level keys of the data, when it is an object
 }
 
 // Render renders data, a JSON document, with the template. It fails only
@@ -101,22 +102,21 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 	if len(data) > o.MaxInputBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxInputBytes)
 	}
-	if err := validate(data, o.MaxDepth); err != nil {
+	// One copy of the input: the Output's strings point into it (see
+	// Decisions in the package documentation).
+	doc := string(data)
+	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
+	indexed, err := scanJSON(doc, o.MaxDepth, &r.idx)
+	if err != nil {
 		if err == ErrTooDeep {
 			return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, o.MaxDepth)
 		}
 		return nil, err
 	}
-	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
-	root := gjson.Parse(string(data))
+	root := gjson.Parse(doc)
 	sc := scope{cur: root, root: root, index: -1, w: &r.w}
-	if root.IsObject() {
-		sc.idx = &objIndex{}
-		if sc.idx.build(root.Raw) {
-			sc.rootIdx = sc.idx
-		} else {
-			sc.idx = nil
-		}
+	if indexed {
+		sc.idx, sc.rootIdx = &r.idx, &r.idx
 	}
 	out := &Output{Version: OutputVersion}
 	out.Nodes = r.sections(t.sections, &sc, make([]Node, 0, len(t.sections)))

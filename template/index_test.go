@@ -1,0 +1,91 @@
+package template
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzScanIndex checks the index Render builds while validating
+// (scanJSON) against objIndex.build, which FuzzIndex checks against
+// gjson, and scanJSON's verdict against encoding/json.
+func FuzzScanIndex(f *testing.F) {
+	for _, s := range []string{
+		`{"a":{"b":[1,2]},"b":[{"x":1}],"c":"s"}`, `{}`, ` { "a" : 1 , "b" : { "c" : [ ] } } `,
+		`{"a\u002eb":1,"a":{"b":"y"}}`, `{"a":1,"a":2}`, `[{"a":1}]`, `"s"`, `{"a":[{"b":{"c":{}}}],"d":null,"e":true}`,
+		`{"a":1,}`, `{"a":{"b":1}`, `{"k\"q":"v\\"}`,
+	} {
+		f.Add(s)
+	}
+	var many strings.Builder
+	many.WriteString(`{"c":[1]`)
+	for i := range 70 {
+		fmt.Fprintf(&many, `,"k%d":%d`, i, i)
+	}
+	many.WriteString(`}`)
+	f.Add(many.String())
+	f.Fuzz(func(t *testing.T, s string) {
+		var got objIndex
+		indexed, err := scanJSON(s, 64, &got)
+		if verr := validate([]byte(s), 64); err != verr {
+			t.Fatalf("scanJSON(%q) = %v, validate %v", s, err, verr)
+		}
+		if err == nil && !json.Valid([]byte(s)) {
+			t.Fatalf("scanJSON accepted %q", s)
+		}
+		if err != nil {
+			return
+		}
+		trimmed := strings.TrimSpace(s)
+		if trimmed[0] != '{' {
+			if indexed {
+				t.Fatalf("scanJSON(%q) indexed a non-object", s)
+			}
+			return
+		}
+		var want objIndex
+		wantOK := want.build(trimmed)
+		if indexed != wantOK {
+			t.Fatalf("scanJSON(%q) indexed = %v, build %v", s, indexed, wantOK)
+		}
+		if !indexed {
+			return
+		}
+		if diff := cmp.Diff(want.keys, got.keys); diff != "" {
+			t.Fatalf("keys of %q (-build +scanJSON):\n%s", s, diff)
+		}
+		for i := range want.vals {
+			w, g := want.vals[i], got.vals[i]
+			if w.Raw != g.Raw || w.Type != g.Type || w.Str != g.Str {
+				t.Fatalf("value %d of %q: scanJSON %+v, build %+v", i, s, g, w)
+			}
+		}
+	})
+}
+
+// TestScanIndexHostile: deep nesting is refused before any indexing
+// (the stack stays the explicit one), and huge keys and values index as
+// they are.
+func TestScanIndexHostile(t *testing.T) {
+	var x objIndex
+	deep := `{"a":` + strings.Repeat("[", 3_000_000) + strings.Repeat("]", 3_000_000) + `}`
+	if _, err := scanJSON(deep, 64, &x); err != ErrTooDeep {
+		t.Errorf("3M nested brackets: err = %v, want ErrTooDeep", err)
+	}
+	x = objIndex{}
+	big := strings.Repeat("k", 1<<20)
+	doc := `{"` + big + `":"` + big + `","\r\n../\"<script>":1}`
+	indexed, err := scanJSON(doc, 64, &x)
+	if err != nil || !indexed {
+		t.Fatalf("scanJSON = %v, %v", indexed, err)
+	}
+	if diff := cmp.Diff([]string{big, "\r\n../\"<script>"}, x.keys); diff != "" {
+		t.Errorf("keys differ (-want +got):\n%s", diff[:min(len(diff), 300)])
+	}
+	if x.get(big).Str != big || x.get("\r\n../\"<script>").Raw != "1" {
+		t.Error("values differ")
+	}
+}
