@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -87,5 +88,69 @@ func TestScanIndexHostile(t *testing.T) {
 	}
 	if x.get(big).Str != big || x.get("\r\n../\"<script>").Raw != "1" {
 		t.Error("values differ")
+	}
+}
+
+// TestStringSpecial checks the eight-byte string scanners' marks against
+// a byte loop: every byte value at every position, after plain bytes,
+// bytes from 0x80 and other special bytes.
+func TestStringSpecial(t *testing.T) {
+	for _, fill := range []byte{'a', 0x80, 0xff, 0x21, 0x1f, '\\'} {
+		for pos := range 8 {
+			for c := range 256 {
+				var b [8]byte
+				for i := range b {
+					b[i] = fill
+				}
+				if fill == 0x1f || fill == '\\' {
+					// A special byte only after pos.
+					for i := 0; i <= pos; i++ {
+						b[i] = 'a'
+					}
+				}
+				b[pos] = byte(c)
+				x := load64(b[:], 0)
+				wantQ, wantS := -1, -1
+				for i, c := range b {
+					if wantQ < 0 && (c == '"' || c == '\\') {
+						wantQ = i
+					}
+					if wantS < 0 && (c == '"' || c == '\\' || c < 0x20) {
+						wantS = i
+					}
+				}
+				if got := markIndex(quoteOrBackslash(x)); got != wantQ {
+					t.Fatalf("quoteOrBackslash(%q) = %d, want %d", b, got, wantQ)
+				}
+				if got := markIndex(stringSpecial(x)); got != wantS {
+					t.Fatalf("stringSpecial(%q) = %d, want %d", b, got, wantS)
+				}
+			}
+		}
+	}
+}
+
+func markIndex(m uint64) int {
+	if m == 0 {
+		return -1
+	}
+	return firstByte(m)
+}
+
+// BenchmarkScanJSON is the validation pass of a render (nesting depth,
+// RFC 8259 and the top-level index) over the 200-row fixture.
+func BenchmarkScanJSON(b *testing.B) {
+	data, err := os.ReadFile("testdata/cases/perf_fixture_200/data.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := string(data)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var x objIndex
+		if ok, err := scanJSON(doc, DefaultMaxDepth, &x); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
 	}
 }

@@ -180,6 +180,19 @@ func objectKey[S string | []byte](b S, i int) (keyEnd, next int, ok bool) {
 func scanString[S string | []byte](b S, i int) (int, bool) {
 	i++
 	for i < len(b) {
+		// Eight bytes at a time up to the first byte that needs a look
+		// (see stringSpecial).
+		for i+8 <= len(b) {
+			m := stringSpecial(load64(b, i))
+			if m != 0 {
+				i += firstByte(m)
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':

@@ -1,7 +1,7 @@
 package template
 
 import (
-	"strconv"
+	"math/bits"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -15,6 +15,18 @@ import (
 // skipString returns the index after the string starting at s[i] == '"'.
 func skipString(s string, i int) int {
 	for i++; i < len(s); i++ {
+		// Eight bytes at a time up to the first quote or backslash.
+		for i+8 <= len(s) {
+			m := quoteOrBackslash(load64(s, i))
+			if m != 0 {
+				i += firstByte(m)
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		switch s[i] {
 		case '\\':
 			i++
@@ -23,6 +35,49 @@ func skipString(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// The string scanners (skipString here, scanString in limits.go) look at
+// eight bytes at a time (SWAR, with the zero-byte tests of "Bit
+// Twiddling Hacks"): most of a JSON document is inside strings, and a
+// byte loop over them was ~20% of BenchmarkRenderFixture
+// (BenchmarkScanJSON measures the validator alone).
+const (
+	lsb = 0x0101010101010101 // the lowest bit of every byte
+	msb = 0x8080808080808080 // the highest bit of every byte
+)
+
+// load64 returns the eight bytes of b at i, the first in the lowest
+// byte. (The compiler turns it into one load.)
+func load64[S string | []byte](b S, i int) uint64 {
+	b8 := b[i : i+8]
+	return uint64(b8[0]) | uint64(b8[1])<<8 | uint64(b8[2])<<16 | uint64(b8[3])<<24 |
+		uint64(b8[4])<<32 | uint64(b8[5])<<40 | uint64(b8[6])<<48 | uint64(b8[7])<<56
+}
+
+// zeroBytes has the high bit set in the byte of the first zero byte of
+// x, and possibly in bytes after it (a borrow), never before it: its
+// lowest set bit marks the first zero byte exactly.
+func zeroBytes(x uint64) uint64 {
+	return (x - lsb) &^ x & msb
+}
+
+// quoteOrBackslash marks the first '"' or '\\' of x (see zeroBytes).
+func quoteOrBackslash(x uint64) uint64 {
+	return zeroBytes(x^(lsb*'"')) | zeroBytes(x^(lsb*'\\'))
+}
+
+// stringSpecial marks the first byte of x that is '"', '\\' or a control
+// character below 0x20 (see zeroBytes; bytes from 0x80 are not below 0x20
+// as their high bit is masked off).
+func stringSpecial(x uint64) uint64 {
+	return quoteOrBackslash(x) | ((x - lsb*0x20) &^ x & msb)
+}
+
+// firstByte returns the index of the first marked byte of a non-zero
+// mark.
+func firstByte(m uint64) int {
+	return bits.TrailingZeros64(m) >> 3
 }
 
 // skipValue returns the index after the value starting at s[i].
@@ -57,7 +112,10 @@ func skipValue(s string, i int) int {
 	return i
 }
 
-// resultOf returns the gjson result of the raw JSON value raw.
+// resultOf returns the gjson result of the raw JSON value raw. For a
+// number it leaves Num zero: the renderer reads numbers from Raw, exactly
+// (parseNum), never from Num, and a strconv.ParseFloat per number was
+// ~3% of BenchmarkRenderFixture.
 func resultOf(raw string) gjson.Result {
 	switch raw[0] {
 	case '"':
@@ -74,8 +132,7 @@ func resultOf(raw string) gjson.Result {
 	case 'n':
 		return gjson.Result{Type: gjson.Null, Raw: raw}
 	}
-	n, _ := strconv.ParseFloat(raw, 64)
-	return gjson.Result{Type: gjson.Number, Raw: raw, Num: n}
+	return gjson.Result{Type: gjson.Number, Raw: raw}
 }
 
 // member reads the object member whose key starts at s[i] (valid
