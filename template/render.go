@@ -226,7 +226,8 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 			if !r.take(1, f.ptr) {
 				break
 			}
-			n.Items = append(n.Items, Item{Label: r.text(f.label, sc, f.ptr+"/label"), Value: r.fieldValue(f, sc)})
+			n.Items = append(n.Items, Item{Label: r.text(f.label, sc, f.ptr+"/label")})
+			r.fieldValue(&n.Items[len(n.Items)-1].Value, f, sc)
 		}
 	case NodeTable:
 		r.table(s, sc, &n)
@@ -255,8 +256,8 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 		}
 	case NodeBadge:
 		n.Title = r.text(s.label, sc, s.ptr+"/label")
-		v := r.fieldValue(s.value, sc)
-		n.Value = &v
+		n.Value = new(Value)
+		r.fieldValue(n.Value, s.value, sc)
 	case NodeImage:
 		n.Href = r.url(s.url, sc, s.ptr+"/url", true)
 		if n.Href == "" {
@@ -268,14 +269,14 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 	return n, true
 }
 
-// fieldValue renders the value of f in sc.
-func (r *renderer) fieldValue(f *field, sc *scope) Value {
+// fieldValue renders the value of f in sc into out, which must be the
+// zero Value.
+func (r *renderer) fieldValue(out *Value, f *field, sc *scope) {
 	v, raw := r.value(f.value, sc, f.vptr)
-	out := r.formatValue(v, f.format, sc, f.vptr)
+	r.formatValue(out, v, f.format, sc, f.vptr)
 	if !raw {
 		out.Raw = ""
 	}
-	return out
 }
 
 // url returns the safe URL of b in sc, or "" with a diagnostic.
@@ -358,10 +359,12 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 					if !v.Exists() {
 						r.diag("missing_value", c.vptr, "no value at path ", c.value.path.src)
 					}
-					cells = append(cells, r.formatValue(v, c.format, &item, c.vptr))
+					cells = cells[:len(cells)+1]
+					r.formatValue(&cells[len(cells)-1], v, c.format, &item, c.vptr)
 					continue
 				}
-				cells = append(cells, r.fieldValue(c, &item))
+				cells = cells[:len(cells)+1]
+				r.fieldValue(&cells[len(cells)-1], c, &item)
 			}
 			n.Rows = append(n.Rows, cells[rowStart:len(cells):len(cells)])
 			return true
