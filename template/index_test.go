@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -153,4 +154,32 @@ func BenchmarkScanJSON(b *testing.B) {
 			b.Fatal(ok, err)
 		}
 	}
+}
+
+// FuzzParseUTCSeconds checks the fast path for "2006-01-02T15:04:05Z"
+// against time.Parse: the same verdict and the same instant and zone.
+func FuzzParseUTCSeconds(f *testing.F) {
+	for _, s := range []string{"2024-01-15T14:30:00Z", "2024-02-29T00:00:00z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
+		"2024-12-31 23:59:59Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2024-13-01T00:00:00Z", "2024-01-15T24:00:00Z",
+		"+024-01-15T14:30:00Z", "2024-01-15T14:30:0-Z", "1900-02-29T12:00:00Z", "2000-02-29T12:00:00Z", "2024-06-31T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok, done := parseUTCSeconds(s)
+		if !done {
+			if len(s) == 20 && (s[19] == 'Z' || s[19] == 'z') && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' {
+				t.Fatalf("parseUTCSeconds(%q) left a fast-path form to time.Parse", s)
+			}
+			return
+		}
+		std := []byte(s)
+		std[10], std[19] = 'T', 'Z'
+		want, err := time.Parse(time.RFC3339, string(std))
+		if ok != (err == nil) {
+			t.Fatalf("parseUTCSeconds(%q) ok = %v, time.Parse: %v", s, ok, err)
+		}
+		if ok && (!got.Equal(want) || got.Location() != want.Location()) {
+			t.Fatalf("parseUTCSeconds(%q) = %v, time.Parse %v", s, got, want)
+		}
+	})
 }
