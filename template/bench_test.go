@@ -73,8 +73,8 @@ func TestRenderAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 28 {
-		t.Errorf("Render of the 200-row fixture: %.0f allocs, want at most 28", allocs)
+	if allocs > 11 {
+		t.Errorf("Render of the 200-row fixture: %.0f allocs, want at most 11", allocs)
 	}
 }
 

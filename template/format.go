@@ -117,9 +117,14 @@ func (r *renderer) formatValue(out *Value, v gjson.Result, f *format, sc *scope,
 func (r *renderer) cleanText(s string, ptr string) string {
 	out, cut := r.arena.clean(s, r.o.MaxTextLength, false)
 	if cut {
-		r.diag("text_truncated", ptr, "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
+		r.truncated(ptr)
 	}
 	return out
+}
+
+// truncated reports a text cut at the text length limit.
+func (r *renderer) truncated(ptr string) {
+	r.diag("text_truncated", ptr, "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
 }
 
 func (f *format) toneOf(s string) Tone {
