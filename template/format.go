@@ -438,7 +438,13 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 	if ok && f.kind != KindRelative && !dateOnly {
 		t = t.In(r.o.Location)
 	}
-	if !ok || (f.kind != KindRelative && (t.Year() < 1 || t.Year() > 9999)) {
+	var y int
+	var m time.Month
+	var d int
+	if ok && f.kind != KindRelative {
+		y, m, d = t.Date() // once: it is the costly part of reading a time
+	}
+	if !ok || (f.kind != KindRelative && (y < 1 || y > 9999)) {
 		// Years outside 1-9999 (0000-01-01, or 0001-01-01T00:00:00Z
 		// west of UTC) have no agreed display: shown as written.
 		r.diag("invalid_date", ptr, "not a date or time (or a year outside 1-9999); shown as text")
@@ -453,7 +459,7 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 		}
 		b = appendRelative(b, r.o.Now.Sub(t))
 	case dateOnly || f.kind == KindDate:
-		b = appendDate(b, t)
+		b = appendYMD(b, y, m, d)
 	default:
 		b = appendDateTime(b, t)
 	}
@@ -464,6 +470,11 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 // year as it is: "Mar 1, 99").
 func appendDate(b []byte, t time.Time) []byte {
 	y, m, d := t.Date()
+	return appendYMD(b, y, m, d)
+}
+
+// appendYMD is appendDate for the date y-m-d.
+func appendYMD(b []byte, y int, m time.Month, d int) []byte {
 	b = append(b, m.String()[:3]...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(d), 10)

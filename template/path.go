@@ -267,8 +267,8 @@ type objIndex struct {
 func (x *objIndex) build(raw string) bool {
 	i := skipSpace(raw, 1)
 	for i < len(raw) && raw[i] != '}' {
-		var key, val string
-		key, val, i = member(raw, i)
+		key, val, _, next := member(raw, i)
+		i = next
 		if !x.add(key, val) {
 			return false
 		}

@@ -14,6 +14,14 @@ import (
 
 // skipString returns the index after the string starting at s[i] == '"'.
 func skipString(s string, i int) int {
+	end, _ := scanQuoted(s, i)
+	return end
+}
+
+// scanQuoted returns the index after the string starting at s[i] == '"'
+// and whether the string has escapes (so that, mostly, nobody needs to
+// look for them again).
+func scanQuoted(s string, i int) (end int, escaped bool) {
 	for i++; i < len(s); i++ {
 		// Eight bytes at a time up to the first quote or backslash.
 		for i+8 <= len(s) {
@@ -29,12 +37,13 @@ func skipString(s string, i int) int {
 		}
 		switch s[i] {
 		case '\\':
+			escaped = true
 			i++
 		case '"':
-			return i + 1
+			return i + 1, escaped
 		}
 	}
-	return len(s)
+	return len(s), escaped
 }
 
 // The string scanners (skipString here, scanString in limits.go) look at
@@ -117,9 +126,15 @@ func skipValue(s string, i int) int {
 // (parseNum), never from Num, and a strconv.ParseFloat per number was
 // ~3% of BenchmarkRenderFixture.
 func resultOf(raw string) gjson.Result {
+	return rawResult(raw, raw[0] == '"' && strings.IndexByte(raw, '\\') >= 0)
+}
+
+// rawResult is resultOf for a raw value whose escapes, if it is a
+// string, were noted while scanning it.
+func rawResult(raw string, escaped bool) gjson.Result {
 	switch raw[0] {
 	case '"':
-		if strings.IndexByte(raw, '\\') >= 0 {
+		if escaped {
 			return gjson.Parse(raw)
 		}
 		return gjson.Result{Type: gjson.String, Raw: raw, Str: raw[1 : len(raw)-1]}
@@ -136,25 +151,31 @@ func resultOf(raw string) gjson.Result {
 }
 
 // member reads the object member whose key starts at s[i] (valid
-// JSON): it returns the key (unescaped), the raw value and the index of
-// the next member or of the closing brace.
-func member(s string, i int) (key, raw string, next int) {
+// JSON): it returns the key (unescaped), the raw value, whether the value
+// is a string with escapes, and the index of the next member or of the
+// closing brace.
+func member(s string, i int) (key, raw string, escaped bool, next int) {
 	ks := i
-	i = skipString(s, i)
+	i, escaped = scanQuoted(s, i)
 	key = s[ks+1 : i-1]
-	if strings.IndexByte(key, '\\') >= 0 {
+	if escaped {
 		key = gjson.Parse(s[ks:i]).Str
 	}
 	i = skipSpace(s, i)
 	i = skipSpace(s, i+1) // ':'
 	vs := i
-	i = skipValue(s, i)
+	escaped = false
+	if s[i] == '"' {
+		i, escaped = scanQuoted(s, i)
+	} else {
+		i = skipValue(s, i)
+	}
 	raw = s[vs:i]
 	i = skipSpace(s, i)
 	if i < len(s) && s[i] == ',' {
 		i = skipSpace(s, i+1)
 	}
-	return key, raw, i
+	return key, raw, escaped, i
 }
 
 // scanObject reads the object starting at s[i] == '{', setting vals[k]
@@ -163,11 +184,11 @@ func scanObject(s string, i int, keys []string, vals []gjson.Result) int {
 	clear(vals)
 	i = skipSpace(s, i+1)
 	for i < len(s) && s[i] != '}' {
-		var key, raw string
-		key, raw, i = member(s, i)
+		key, raw, escaped, next := member(s, i)
+		i = next
 		for k, want := range keys {
 			if key == want && vals[k].Type == gjson.Null && vals[k].Raw == "" {
-				vals[k] = resultOf(raw)
+				vals[k] = rawResult(raw, escaped)
 				break
 			}
 		}
