@@ -156,6 +156,18 @@ func numText(v gjson.Result) (string, bool) {
 
 func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string, out *Value) string {
 	s, ok := numText(v)
+	if ok && f.kind == KindCurrency && f.currencyArg == nil && f.cur.code != "" && !f.compact && !f.minorUnits {
+		// Most amounts need no rounding: written as they are (see
+		// appendFixed).
+		frac := f.cur.digits
+		if f.precision >= 0 {
+			frac = f.precision
+		}
+		if b, fixed := appendFixed(r.arena.begin(32), s, f.cur.symbol, frac); fixed {
+			out.Currency = f.cur.code
+			return r.arena.end(b)
+		}
+	}
 	var scratch [64]byte
 	var n num
 	if ok {

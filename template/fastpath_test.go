@@ -183,3 +183,39 @@ func FuzzParseUTCSeconds(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendFixed checks the fast path for amounts that need no
+// rounding against the general path formatNumber takes for a currency:
+// parseNum, round, the sign of the rounded value, appendDecimal.
+func FuzzAppendFixed(f *testing.F) {
+	for _, s := range []string{"0.99", "1234.5", "-1234567.89", "0", "-0", "-0.00", "0.001", "007", "1e3", "+5", "5.", ".5", "12.345",
+		"1000", "999999999999999999999999999999.99", "-", "", "1.2.3", "١٢"} {
+		f.Add(s, uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, s string, frac uint8) {
+		prec := int(frac % 5)
+		got, ok := appendFixed(nil, s, "$", prec)
+		var scratch, buf [64]byte
+		n, valid := parseNum(s, scratch[:0])
+		if !valid {
+			if ok {
+				t.Fatalf("appendFixed(%q) = %q, but parseNum refuses it", s, got)
+			}
+			return
+		}
+		if !ok {
+			return
+		}
+		n = n.round(prec, buf[:0])
+		var want []byte
+		if n.neg && !n.isZero() {
+			want = append(want, '-')
+		}
+		n.neg = false
+		want = append(want, '$')
+		want = appendDecimal(want, n, prec, prec, 4)
+		if string(got) != string(want) {
+			t.Fatalf("appendFixed(%q, %d) = %q, general path %q", s, prec, got, want)
+		}
+	})
+}
