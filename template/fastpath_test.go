@@ -3,12 +3,14 @@ package template
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 )
 
 // FuzzScanIndex checks the index Render builds while validating
@@ -218,4 +220,50 @@ func FuzzAppendFixed(f *testing.F) {
 			t.Fatalf("appendFixed(%q, %d) = %q, general path %q", s, prec, got, want)
 		}
 	})
+}
+
+// BenchmarkFormatValue is the per-value work of a render, one format at a
+// time (the fast paths and the general ones), without scanning.
+func BenchmarkFormatValue(b *testing.B) {
+	tp, err := Parse([]byte(`{"version":1,"sections":[{"type":"keyvalue","items":[
+		{"label":"a","value":"{{v}}","format":{"type":"currency","currency":"USD"}},
+		{"label":"a","value":"{{v}}","format":"date"},
+		{"label":"a","value":"{{v}}","format":{"type":"link","label":"Open"}},
+		{"label":"a","value":"{{v}}","format":{"type":"badge","tones":{"shipped":"success","pending":"warning"}}},
+		{"label":"a","value":"{{v}}"},
+		{"label":"a","value":"{{v}}","format":"datetime"},
+		{"label":"a","value":"{{v}}","format":{"type":"number","compact":true}}]}]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		item int
+		raw  string
+	}{
+		{"currency", 0, `1234.5`},
+		{"currency_rounded", 0, `1234.567`},
+		{"date", 1, `"2024-01-15T10:00:00Z"`},
+		{"date_offset", 1, `"2024-01-15T10:00:00.123+05:30"`},
+		{"link", 2, `"https://shop.example.com/o/199"`},
+		{"badge", 3, `"shipped"`},
+		{"text", 4, `"ord_199"`},
+		{"text_unclean", 4, "\"ord\\u202e199\""},
+		{"datetime", 5, `"2024-01-15T10:00:00Z"`},
+		{"compact", 6, `1234567`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			f := tp.sections[0].items[c.item]
+			v := gjson.Parse(c.raw)
+			r := &renderer{t: tp, o: (*RenderOptions)(nil).resolve(), w: work{left: math.MaxInt}}
+			b.ReportAllocs()
+			for b.Loop() {
+				var out Value
+				r.formatValue(&out, v, f.format, &r.top, f.vptr)
+				if out.Text == "" || len(r.diags) > 0 {
+					b.Fatalf("%+v %v", out, r.diags)
+				}
+			}
+		})
+	}
 }
