@@ -158,30 +158,36 @@ func BenchmarkScanJSON(b *testing.B) {
 	}
 }
 
-// FuzzParseUTCSeconds checks the fast path for "2006-01-02T15:04:05Z"
-// against time.Parse: the same verdict and the same instant and zone.
-func FuzzParseUTCSeconds(f *testing.F) {
+// FuzzParseRFC3339 checks the fast path for the usual timestamps
+// against time.Parse (parseDateTimeStd): whatever it accepts, time.Parse
+// accepts as the same instant; and it accepts the plainest forms.
+func FuzzParseRFC3339(f *testing.F) {
 	for _, s := range []string{"2024-01-15T14:30:00Z", "2024-02-29T00:00:00z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
 		"2024-12-31 23:59:59Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2024-13-01T00:00:00Z", "2024-01-15T24:00:00Z",
-		"+024-01-15T14:30:00Z", "2024-01-15T14:30:0-Z", "1900-02-29T12:00:00Z", "2000-02-29T12:00:00Z", "2024-06-31T00:00:00Z"} {
+		"+024-01-15T14:30:00Z", "2024-01-15T14:30:0-Z", "1900-02-29T12:00:00Z", "2000-02-29T12:00:00Z", "2024-06-31T00:00:00Z",
+		"2024-01-15T10:00:00.123+05:30", "2024-01-15T10:00:00.123456789-23:59", "2024-01-15T10:00:00.1234567891Z",
+		"2024-01-15T10:00:00,5Z", "2024-01-15T10:00:00.Z", "2024-01-15T10:00:00+24:00", "2024-01-15T10:00:00-00:00",
+		"2024-01-15t10:00:00", "2024-01-15T10:00:00.5", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok, done := parseUTCSeconds(s)
-		if !done {
-			if len(s) == 20 && (s[19] == 'Z' || s[19] == 'z') && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' {
-				t.Fatalf("parseUTCSeconds(%q) left a fast-path form to time.Parse", s)
+		got, ok := parseRFC3339(s)
+		if len(s) >= 19 {
+			// (parseTime calls parseDateTime only from 19 bytes on.)
+			want, wantOK := parseDateTimeStd(s)
+			if ok && (!wantOK || !got.Equal(want)) {
+				t.Fatalf("parseRFC3339(%q) = %v, time.Parse %v, %v", s, got, want, wantOK)
 			}
-			return
+		} else if ok {
+			t.Fatalf("parseRFC3339(%q) accepted a short text", s)
 		}
-		std := []byte(s)
-		std[10], std[19] = 'T', 'Z'
-		want, err := time.Parse(time.RFC3339, string(std))
-		if ok != (err == nil) {
-			t.Fatalf("parseUTCSeconds(%q) ok = %v, time.Parse: %v", s, ok, err)
+		if ok && got.Location() != time.UTC {
+			t.Fatalf("parseRFC3339(%q) in %v, want UTC", s, got.Location())
 		}
-		if ok && (!got.Equal(want) || got.Location() != want.Location()) {
-			t.Fatalf("parseUTCSeconds(%q) = %v, time.Parse %v", s, got, want)
+		if !ok && len(s) == 20 && s[19] == 'Z' && s[10] == 'T' {
+			if _, err := time.Parse(time.RFC3339, s); err == nil {
+				t.Fatalf("parseRFC3339(%q) refused what time.Parse accepts", s)
+			}
 		}
 	})
 }
