@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,18 +95,19 @@ func TestScanIndexHostile(t *testing.T) {
 	}
 }
 
-// TestStringSpecial checks the eight-byte string scanners' marks against
+// TestStringSpecial checks the eight-byte scanners' marks (strings and
+// URLs) against
 // a byte loop: every byte value at every position, after plain bytes,
 // bytes from 0x80 and other special bytes.
 func TestStringSpecial(t *testing.T) {
-	for _, fill := range []byte{'a', 0x80, 0xff, 0x21, 0x1f, '\\'} {
+	for _, fill := range []byte{'a', 0x80, 0xff, 0x21, 0x1f, '\\', 0x7f, ' '} {
 		for pos := range 8 {
 			for c := range 256 {
 				var b [8]byte
 				for i := range b {
 					b[i] = fill
 				}
-				if fill == 0x1f || fill == '\\' {
+				if fill == 0x1f || fill == '\\' || fill == 0x7f || fill == ' ' {
 					// A special byte only after pos.
 					for i := 0; i <= pos; i++ {
 						b[i] = 'a'
@@ -127,6 +129,16 @@ func TestStringSpecial(t *testing.T) {
 				}
 				if got := markIndex(stringSpecial(x)); got != wantS {
 					t.Fatalf("stringSpecial(%q) = %d, want %d", b, got, wantS)
+				}
+				wantU := -1
+				for i, c := range b {
+					if c <= ' ' || c == 0x7f || c == '\\' || c >= 0x80 {
+						wantU = i
+						break
+					}
+				}
+				if got := markIndex(urlSpecial(x)); got != wantU {
+					t.Fatalf("urlSpecial(%q) = %d, want %d", b, got, wantU)
 				}
 			}
 		}
@@ -271,5 +283,13 @@ func BenchmarkFormatValue(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestAppendSmall(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 31, 99, 100, 999, 1000, 2024, 9999, 10000, 123456, -1, -2024} {
+		if got, want := string(appendSmall([]byte("x"), n)), "x"+strconv.Itoa(n); got != want {
+			t.Errorf("appendSmall(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

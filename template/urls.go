@@ -26,7 +26,11 @@ func urlProblem(s string, httpsOnly bool) string {
 	if len(s) > maxURLLen {
 		return "URL longer than 2048 bytes"
 	}
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i+8 <= len(s) && urlSpecial(load64(s, i)) == 0 {
+		i += 8 // eight plain bytes (see urlSpecial)
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == 0x7f || c == '\\' {
 			return "URL contains a control, space or backslash character"
