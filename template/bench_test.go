@@ -104,3 +104,25 @@ func BenchmarkOutputClone(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderPresets renders each preset with its sample data: the
+// small responses of a profile sheet (PERFORMANCE.md's P11 renders five
+// such cards per profile load).
+func BenchmarkRenderPresets(b *testing.B) {
+	opts := &template.RenderOptions{Now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	for _, p := range template.Presets() {
+		tp, err := template.Parse(p.Template)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(p.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(p.Sample)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tp.Render(p.Sample, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
