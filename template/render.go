@@ -107,6 +107,7 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 	// Decisions in the package documentation).
 	doc := string(data)
 	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
+	r.arena.first = min(arenaChunk, max(minFirstChunk, len(data)))
 	indexed, err := scanJSON(doc, o.MaxDepth, &r.idx)
 	if err != nil {
 		if err == ErrTooDeep {
