@@ -455,6 +455,11 @@ func parseRFC3339(s string) (time.Time, bool) {
 		if rest[0] == '-' {
 			offset = -offset
 		}
+		if offset != 0 && (y == 0 || y == 9999) {
+			// In UTC the year could leave 0-9999, where time.Parse keeps
+			// it in the offset's zone (FuzzParseTime).
+			return time.Time{}, false
+		}
 	default:
 		return time.Time{}, false
 	}

@@ -104,7 +104,10 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxInputBytes)
 	}
 	// One copy of the input: the Output's strings point into it (see
-	// Decisions in the package documentation).
+	// Decisions in the package documentation). It is taken before the
+	// validation so that the index scanJSON builds in the same pass
+	// points into it too; data failing validation costs the copy (within
+	// MaxInputBytes) on top of the scan.
 	doc := string(data)
 	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
 	r.arena.first = min(arenaChunk, max(minFirstChunk, len(data)))
