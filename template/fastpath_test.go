@@ -307,14 +307,3 @@ func TestAppendSmall(t *testing.T) {
 		}
 	}
 }
-
-// TestIsHostByte checks the host byte set against its definition.
-func TestIsHostByte(t *testing.T) {
-	for c := range 256 {
-		b := byte(c)
-		want := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
-		if got := isHostByte(b); got != want {
-			t.Errorf("isHostByte(%q) = %v, want %v", b, got, want)
-		}
-	}
-}
