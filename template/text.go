@@ -111,11 +111,7 @@ func isStripped(r rune, keepNewlines bool) bool {
 // needsClean reports whether s contains anything clean would change,
 // other than its length.
 func needsClean(s string, keepNewlines bool) bool {
-	i := 0
-	for i+8 <= len(s) && textSpecial(load64(s, i)) == 0 {
-		i += 8 // eight printable ASCII bytes (see textSpecial)
-	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c == 0x7f {
 			if keepNewlines && (c == '\n' || c == '\t') {
