@@ -50,23 +50,27 @@ func plainString(v gjson.Result) string {
 	return v.Raw
 }
 
-// formatValue renders v with f. ptr names the template field for
-// diagnostics.
-func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string) Value {
+// formatValue renders v with f into out, which must be the zero Value.
+// ptr names the template field for diagnostics. (It fills out in place,
+// where the value's table cell or item already is: returning a Value to
+// append cost a typed copy with write barriers per cell, ~6% of
+// BenchmarkRenderFixture.)
+func (r *renderer) formatValue(out *Value, v gjson.Result, f *format, sc *scope, ptr string) {
 	if !v.Exists() || !r.w.spend(len(v.Raw)) {
 		// Formatting reads the whole value: a large value shown in every
 		// row is charged like a lookup that scans it.
-		return Value{Kind: KindEmpty}
+		out.Kind = KindEmpty
+		return
 	}
-	out := Value{Kind: f.kind, Raw: rawOf(v, r.o.MaxTextLength)}
+	out.Kind, out.Raw = f.kind, rawOf(v, r.o.MaxTextLength)
 	if v.Type == gjson.Null || (v.Type == gjson.String && v.Str == "") {
 		out.Kind = KindEmpty
-		return out
+		return
 	}
 	var text string
 	switch f.kind {
 	case KindNumber, KindCurrency, KindPercent:
-		text = r.formatNumber(v, f, sc, ptr, &out)
+		text = r.formatNumber(v, f, sc, ptr, out)
 	case KindDate, KindDateTime, KindRelative:
 		text = r.formatTime(v, f, ptr)
 	case KindDuration:
@@ -82,7 +86,7 @@ func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string)
 			// The unsafe URL is not shown as text either: only Raw keeps it.
 			r.diag("unsafe_url", ptr, "link dropped: ", p)
 			out.Kind = KindEmpty
-			return out
+			return
 		}
 		out.Href = s
 		text = s
@@ -107,16 +111,20 @@ func (r *renderer) formatValue(v gjson.Result, f *format, sc *scope, ptr string)
 		text = plainString(v)
 	}
 	out.Text = r.cleanText(text, ptr)
-	return out
 }
 
 // cleanText sanitizes display text and applies the text length limit.
 func (r *renderer) cleanText(s string, ptr string) string {
 	out, cut := r.arena.clean(s, r.o.MaxTextLength, false)
 	if cut {
-		r.diag("text_truncated", ptr, "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
+		r.truncated(ptr)
 	}
 	return out
+}
+
+// truncated reports a text cut at the text length limit.
+func (r *renderer) truncated(ptr string) {
+	r.diag("text_truncated", ptr, "text longer than ", strconv.Itoa(r.o.MaxTextLength), " bytes was truncated")
 }
 
 func (f *format) toneOf(s string) Tone {
@@ -148,6 +156,18 @@ func numText(v gjson.Result) (string, bool) {
 
 func (r *renderer) formatNumber(v gjson.Result, f *format, sc *scope, ptr string, out *Value) string {
 	s, ok := numText(v)
+	if ok && f.kind == KindCurrency && f.currencyArg == nil && f.cur.code != "" && !f.compact && !f.minorUnits {
+		// Most amounts need no rounding: written as they are (see
+		// appendFixed).
+		frac := f.cur.digits
+		if f.precision >= 0 {
+			frac = f.precision
+		}
+		if b, fixed := appendFixed(r.arena.begin(32), s, f.cur.symbol, frac); fixed {
+			out.Currency = f.cur.code
+			return r.arena.end(b)
+		}
+	}
 	var scratch [64]byte
 	var n num
 	if ok {
@@ -347,6 +367,14 @@ func parseTime(v gjson.Result, unit string) (t time.Time, dateOnly bool, ok bool
 // space, with an optional zone ('Z', 'z' or an offset of at most
 // ±23:59); without one it is UTC.
 func parseDateTime(s string) (time.Time, bool) {
+	if t, ok := parseRFC3339(s); ok {
+		return t, true
+	}
+	return parseDateTimeStd(s)
+}
+
+// parseDateTimeStd is parseDateTime with time.Parse.
+func parseDateTimeStd(s string) (time.Time, bool) {
 	layout := time.RFC3339Nano
 	switch last := s[len(s)-1]; {
 	case last == 'Z' || last == 'z':
@@ -374,12 +402,111 @@ func parseDateTime(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
+// parseRFC3339 parses the usual forms of API timestamps without
+// time.Parse: "2006-01-02T15:04:05", an optional fraction of 1-9 digits,
+// and 'Z' or an offset "+07:00" or none ('t', 'z' and a space accepted as
+// in parseDateTime). It returns the instant, in UTC (formatTime shows it
+// in RenderOptions.Location whatever the offset was), and false for any
+// other text, which parseDateTime leaves to time.Parse: whatever it
+// accepts, time.Parse accepts as the same instant (FuzzParseRFC3339).
+// time.Parse was ~5% of BenchmarkRenderFixture, and an offset cost it a
+// time.FixedZone: 3 allocations (BenchmarkFormatValue/date_offset).
+func parseRFC3339(s string) (time.Time, bool) {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := digits(s[0:4])
+	mo, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	h, ok4 := digits(s[11:13])
+	mi, ok5 := digits(s[14:16])
+	sec, ok6 := digits(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 ||
+		mo < 1 || mo > 12 || d < 1 || d > daysIn(time.Month(mo), y) || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	rest := s[19:]
+	nsec := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return time.Time{}, false
+		}
+		nsec, _ = digits(rest[1:n])
+		for range 10 - n {
+			nsec *= 10
+		}
+		rest = rest[n:]
+	}
+	offset := 0
+	switch {
+	case rest == "":
+	case rest == "Z" || rest == "z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, okh := digits(rest[1:3])
+		om, okm := digits(rest[4:6])
+		if !okh || !okm || oh > 23 || om > 59 {
+			return time.Time{}, false
+		}
+		offset = oh*3600 + om*60
+		if rest[0] == '-' {
+			offset = -offset
+		}
+		if offset != 0 && (y == 0 || y == 9999) {
+			// In UTC the year could leave 0-9999, where time.Parse keeps
+			// it in the offset's zone (FuzzParseTime).
+			return time.Time{}, false
+		}
+	default:
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC)
+	if offset != 0 {
+		t = t.Add(-time.Duration(offset) * time.Second)
+	}
+	return t, true
+}
+
+// digits returns the decimal number s, which must be all ASCII digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysIn returns the number of days of month m of year y (proleptic
+// Gregorian, as package time).
+func daysIn(m time.Month, y int) int {
+	if m == time.February {
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((m+m/8)%2)
+}
+
 func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 	t, dateOnly, ok := parseTime(v, f.unit)
 	if ok && f.kind != KindRelative && !dateOnly {
 		t = t.In(r.o.Location)
 	}
-	if !ok || (f.kind != KindRelative && (t.Year() < 1 || t.Year() > 9999)) {
+	var y int
+	var m time.Month
+	var d int
+	if ok && f.kind != KindRelative {
+		y, m, d = t.Date() // once: it is the costly part of reading a time
+	}
+	if !ok || (f.kind != KindRelative && (y < 1 || y > 9999)) {
 		// Years outside 1-9999 (0000-01-01, or 0001-01-01T00:00:00Z
 		// west of UTC) have no agreed display: shown as written.
 		r.diag("invalid_date", ptr, "not a date or time (or a year outside 1-9999); shown as text")
@@ -394,7 +521,7 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 		}
 		b = appendRelative(b, r.o.Now.Sub(t))
 	case dateOnly || f.kind == KindDate:
-		b = appendDate(b, t)
+		b = appendYMD(b, y, m, d)
 	default:
 		b = appendDateTime(b, t)
 	}
@@ -405,11 +532,35 @@ func (r *renderer) formatTime(v gjson.Result, f *format, ptr string) string {
 // year as it is: "Mar 1, 99").
 func appendDate(b []byte, t time.Time) []byte {
 	y, m, d := t.Date()
+	return appendYMD(b, y, m, d)
+}
+
+// appendYMD is appendDate for the date y-m-d.
+func appendYMD(b []byte, y int, m time.Month, d int) []byte {
 	b = append(b, m.String()[:3]...)
 	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(d), 10)
+	b = appendSmall(b, d)
 	b = append(b, ", "...)
-	return strconv.AppendInt(b, int64(y), 10)
+	return appendSmall(b, y)
+}
+
+// appendSmall appends n in decimal; it is strconv.AppendInt, which was
+// a tenth of BenchmarkFormatValue/date, for the days and years (0-9999)
+// of a date.
+func appendSmall(b []byte, n int) []byte {
+	switch {
+	case n < 0 || n > 9999:
+		return strconv.AppendInt(b, int64(n), 10)
+	case n >= 1000:
+		b = append(b, byte('0'+n/1000))
+		fallthrough
+	case n >= 100:
+		b = append(b, byte('0'+n/100%10))
+		fallthrough
+	case n >= 10:
+		b = append(b, byte('0'+n/10%10))
+	}
+	return append(b, byte('0'+n%10))
 }
 
 // appendDateTime appends t as "Jan 2, 2006, 3:04 PM EST": ICU's en-US

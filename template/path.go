@@ -253,34 +253,53 @@ type objIndex struct {
 	keys []string
 	vals []gjson.Result
 	m    map[string]int // key -> index, when there are more than maxIndexKeys keys
+
+	// Storage for the first keys: an index lives in its renderer, so
+	// typical responses index without allocating (TestRenderAllocs).
+	keyBuf [8]string
+	valBuf [8]gjson.Result
 }
 
 // build indexes the object raw (valid JSON); false when it has a
-// duplicate key.
+// duplicate key. Render builds the index while validating (scanJSON);
+// build is the plain form of the same, which the tests compare with
+// gjson.
 func (x *objIndex) build(raw string) bool {
 	i := skipSpace(raw, 1)
 	for i < len(raw) && raw[i] != '}' {
-		var key, val string
-		key, val, i = member(raw, i)
-		// gjson resolves a.b through a later duplicate "a" when the first
-		// is not an object: leave objects with duplicate keys to gjson.
-		if x.m == nil && len(x.keys) == maxIndexKeys {
-			x.m = make(map[string]int, 2*maxIndexKeys)
-			for j, k := range x.keys {
-				x.m[k] = j
-			}
-		}
-		if x.m != nil {
-			if _, dup := x.m[key]; dup {
-				return false
-			}
-			x.m[key] = len(x.keys)
-		} else if slices.Contains(x.keys, key) {
+		key, val, _, next := member(raw, i)
+		i = next
+		if !x.add(key, val) {
 			return false
 		}
-		x.keys = append(x.keys, key)
-		x.vals = append(x.vals, resultOf(val))
 	}
+	return true
+}
+
+// add appends the member key with the raw JSON value val; false when
+// key is already there. gjson resolves a.b through a later duplicate "a"
+// when the first is not an object: objects with duplicate keys are left
+// to gjson.
+func (x *objIndex) add(key, val string) bool {
+	if x.keys == nil {
+		x.keys, x.vals = x.keyBuf[:0], x.valBuf[:0]
+	}
+	if x.m == nil && len(x.keys) == maxIndexKeys {
+		x.m = make(map[string]int, 2*maxIndexKeys)
+		for j, k := range x.keys {
+			x.m[k] = j
+		}
+	}
+	if x.m != nil {
+		if _, dup := x.m[key]; dup {
+			return false
+		}
+		x.m[key] = len(x.keys)
+	} else if slices.Contains(x.keys, key) {
+		return false
+	}
+	x.keys = append(x.keys, key)
+	x.vals = append(x.vals, resultOf(val))
 	return true
 }
 

@@ -88,6 +88,8 @@ type renderer struct {
 	full  bool
 	res   resolver
 	w     work
+	idx   objIndex // top-level keys of the data, when it is an object
+	top   scope    // the data's scope (here, not on its own in the heap)
 }
 
 // Render renders data, a JSON document, with the template. It fails only
@@ -101,25 +103,29 @@ func (t *Template) Render(data []byte, opts *RenderOptions) (*Output, error) {
 	if len(data) > o.MaxInputBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxInputBytes)
 	}
-	if err := validate(data, o.MaxDepth); err != nil {
+	// One copy of the input: the Output's strings point into it (see
+	// Decisions in the package documentation). It is taken before the
+	// validation so that the index scanJSON builds in the same pass
+	// points into it too; data failing validation costs the copy (within
+	// MaxInputBytes) on top of the scan.
+	doc := string(data)
+	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
+	r.arena.first = min(arenaChunk, max(minFirstChunk, len(data)))
+	indexed, err := scanJSON(doc, o.MaxDepth, &r.idx)
+	if err != nil {
 		if err == ErrTooDeep {
 			return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, o.MaxDepth)
 		}
 		return nil, err
 	}
-	r := &renderer{t: t, o: o, w: work{left: workBudget(len(data))}}
-	root := gjson.Parse(string(data))
-	sc := scope{cur: root, root: root, index: -1, w: &r.w}
-	if root.IsObject() {
-		sc.idx = &objIndex{}
-		if sc.idx.build(root.Raw) {
-			sc.rootIdx = sc.idx
-		} else {
-			sc.idx = nil
-		}
+	root := gjson.Parse(doc)
+	sc := &r.top
+	*sc = scope{cur: root, root: root, index: -1, w: &r.w}
+	if indexed {
+		sc.idx, sc.rootIdx = &r.idx, &r.idx
 	}
 	out := &Output{Version: OutputVersion}
-	out.Nodes = r.sections(t.sections, &sc, make([]Node, 0, len(t.sections)))
+	out.Nodes = r.sections(t.sections, sc, make([]Node, 0, len(t.sections)))
 	out.Diagnostics = r.diags
 	return out, nil
 }
@@ -185,11 +191,24 @@ func (r *renderer) take(n int, ptr string) bool {
 	return true
 }
 
-func (r *renderer) text(b *binding, sc *scope, ptr string) string {
+// text returns the display text of b in sc. Its pointer for diagnostics
+// is ptr+leaf, concatenated only when b has bindings or the text is cut:
+// the pointers of literal labels were half the allocations of
+// BenchmarkRenderFixture.
+func (r *renderer) text(b *binding, sc *scope, ptr, leaf string) string {
 	if b == nil {
 		return ""
 	}
-	return r.cleanText(r.expand(b, sc, ptr), ptr)
+	s := b.src
+	if b.tmpl != nil {
+		ptr, leaf = ptr+leaf, ""
+		s = r.expand(b, sc, ptr)
+	}
+	out, cut := r.arena.clean(s, r.o.MaxTextLength, false)
+	if cut {
+		r.truncated(ptr + leaf)
+	}
+	return out
 }
 
 func (r *renderer) sections(secs []*section, sc *scope, dst []Node) []Node {
@@ -214,10 +233,10 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 	n := Node{Type: s.typ}
 	switch s.typ {
 	case NodeCard:
-		n.Title = r.text(s.title, sc, s.ptr+"/title")
+		n.Title = r.text(s.title, sc, s.ptr, "/title")
 		n.Children = r.sections(s.children, sc, nil)
 	case NodeKeyValue:
-		n.Title = r.text(s.title, sc, s.ptr+"/title")
+		n.Title = r.text(s.title, sc, s.ptr, "/title")
 		n.Items = make([]Item, 0, len(s.items))
 		for _, f := range s.items {
 			if f.when != nil && !f.when.eval(sc) {
@@ -226,7 +245,8 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 			if !r.take(1, f.ptr) {
 				break
 			}
-			n.Items = append(n.Items, Item{Label: r.text(f.label, sc, f.ptr+"/label"), Value: r.fieldValue(f, sc)})
+			n.Items = append(n.Items, Item{Label: r.text(f.label, sc, f.ptr, "/label")})
+			r.fieldValue(&n.Items[len(n.Items)-1].Value, f, sc)
 		}
 	case NodeTable:
 		r.table(s, sc, &n)
@@ -247,35 +267,35 @@ func (r *renderer) section(s *section, sc *scope) (Node, bool) {
 		}
 		n.Style = s.style
 		if s.label != nil {
-			n.Text = r.text(s.label, sc, s.ptr+"/label")
+			n.Text = r.text(s.label, sc, s.ptr, "/label")
 		}
 		if n.Text == "" {
 			// The URL is the label, within the text limit like any text.
 			n.Text = r.cleanText(n.Href, s.ptr+"/url")
 		}
 	case NodeBadge:
-		n.Title = r.text(s.label, sc, s.ptr+"/label")
-		v := r.fieldValue(s.value, sc)
-		n.Value = &v
+		n.Title = r.text(s.label, sc, s.ptr, "/label")
+		n.Value = new(Value)
+		r.fieldValue(n.Value, s.value, sc)
 	case NodeImage:
 		n.Href = r.url(s.url, sc, s.ptr+"/url", true)
 		if n.Href == "" {
 			return Node{}, false
 		}
-		n.Text = r.text(s.alt, sc, s.ptr+"/alt")
+		n.Text = r.text(s.alt, sc, s.ptr, "/alt")
 		n.Width, n.Height = s.width, s.height
 	}
 	return n, true
 }
 
-// fieldValue renders the value of f in sc.
-func (r *renderer) fieldValue(f *field, sc *scope) Value {
+// fieldValue renders the value of f in sc into out, which must be the
+// zero Value.
+func (r *renderer) fieldValue(out *Value, f *field, sc *scope) {
 	v, raw := r.value(f.value, sc, f.vptr)
-	out := r.formatValue(v, f.format, sc, f.vptr)
+	r.formatValue(out, v, f.format, sc, f.vptr)
 	if !raw {
 		out.Raw = ""
 	}
-	return out
 }
 
 // url returns the safe URL of b in sc, or "" with a diagnostic.
@@ -310,10 +330,10 @@ func (r *renderer) array(s *section, sc *scope) (gjson.Result, bool) {
 }
 
 func (r *renderer) table(s *section, sc *scope, n *Node) {
-	n.Title = r.text(s.title, sc, s.ptr+"/title")
+	n.Title = r.text(s.title, sc, s.ptr, "/title")
 	n.Columns = make([]string, len(s.columns))
 	for i, c := range s.columns {
-		n.Columns[i] = r.text(c.label, sc, c.ptr+"/label")
+		n.Columns[i] = r.text(c.label, sc, c.ptr, "/label")
 	}
 	arr, ok := r.array(s, sc)
 	limit := min(s.limit, r.o.MaxRepeatItems)
@@ -358,10 +378,12 @@ func (r *renderer) table(s *section, sc *scope, n *Node) {
 					if !v.Exists() {
 						r.diag("missing_value", c.vptr, "no value at path ", c.value.path.src)
 					}
-					cells = append(cells, r.formatValue(v, c.format, &item, c.vptr))
+					cells = cells[:len(cells)+1]
+					r.formatValue(&cells[len(cells)-1], v, c.format, &item, c.vptr)
 					continue
 				}
-				cells = append(cells, r.fieldValue(c, &item))
+				cells = cells[:len(cells)+1]
+				r.fieldValue(&cells[len(cells)-1], c, &item)
 			}
 			n.Rows = append(n.Rows, cells[rowStart:len(cells):len(cells)])
 			return true
@@ -378,12 +400,12 @@ func (r *renderer) finishList(s *section, sc *scope, n *Node, shown, total, limi
 	}
 	if total == 0 && s.empty != nil && r.w.left >= 0 {
 		// (Past the work budget the list was not read: it is not empty.)
-		n.Text = r.text(s.empty, sc, s.ptr+"/empty")
+		n.Text = r.text(s.empty, sc, s.ptr, "/empty")
 	}
 }
 
 func (r *renderer) repeat(s *section, sc *scope, n *Node) {
-	n.Title = r.text(s.title, sc, s.ptr+"/title")
+	n.Title = r.text(s.title, sc, s.ptr, "/title")
 	arr, ok := r.array(s, sc)
 	limit := min(s.limit, r.o.MaxRepeatItems)
 	total, shown := 0, 0
