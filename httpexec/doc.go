@@ -183,8 +183,9 @@
 // # Design decisions
 //
 //   - Responses are views, not copies. A hit allocates one Response and
-//     nothing else (TestCacheHitAllocs; with the expansion's three
-//     allocations that is the four of PERFORMANCE.md P4); copying header
+//     nothing else (TestCacheHitAllocs; with the expansion's two
+//     allocations that is three, within the four of PERFORMANCE.md P4,
+//     TestCacheHitExpandAllocs); copying header
 //     and body per caller would have doubled or tripled that on every hit.
 //     A caller that needs bytes to keep pays for exactly that copy.
 //   - A call is named by its URL template because the template is what an

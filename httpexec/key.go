@@ -18,7 +18,7 @@ const keyVersion = "ihk1"
 const keyStackBytes = 1024
 
 // keyStackRefs is the number of headers sorted on the stack.
-const keyStackRefs = 16
+const keyStackRefs = 8
 
 type headerRef struct {
 	canon, orig string
@@ -102,23 +102,30 @@ func sortedRefs(refs []headerRef, h http.Header) []headerRef {
 }
 
 // requestKey returns the cache key of a request: the SHA-256 of its
-// canonical encoding, written to the hash in two parts (the encoding up to
-// the body, built on the stack, then the body itself), so that the body is
-// never copied and a typical request allocates nothing. An earlier version
-// copied large requests into a sync.Pool buffer; BenchmarkCacheKeyLarge
-// showed streaming the body to be faster at 2 KiB to 256 KiB bodies, with
-// no allocation where the pool allocated past 64 KiB, so the pool went.
+// canonical encoding. The encoding is built on the stack; a body that fits
+// there too is copied after it and the whole is hashed in one call
+// (sha256.Sum256, BenchmarkDoCacheHitExpand), a larger one is streamed into
+// the hash after it, so that a typical request allocates nothing and a
+// large body is never copied. An earlier version copied large requests into
+// a sync.Pool buffer; BenchmarkCacheKeyLarge showed streaming the body to be
+// faster at 2 KiB to 256 KiB bodies, with no allocation where the pool
+// allocated past 64 KiB, so the pool went.
 func requestKey(s Scope, method, rawURL string, h http.Header, body []byte) CacheKey {
 	var refArr [keyStackRefs]headerRef
 	refs := sortedRefs(refArr[:0], h)
 	var buf [keyStackBytes]byte
 	b := appendCanonical(buf[:0], s, method, rawURL, refs, len(body))
-	d := sha256.New()
-	d.Write(b)
-	d.Write(body)
 	var k CacheKey
-	d.Sum(k.Digest[:0])
-	clear(b)    // header values do not linger on the stack
+	if len(body) <= cap(b)-len(b) {
+		b = append(b, body...)
+		k.Digest = sha256.Sum256(b)
+	} else {
+		d := sha256.New()
+		d.Write(b)
+		d.Write(body)
+		d.Sum(k.Digest[:0])
+	}
+	clear(b)    // header values and the body do not linger on the stack
 	clear(refs) // nor references to the caller's header map
 	k.Team, k.Integration, k.Version = s.Team, s.Integration, s.Version
 	return k
@@ -126,32 +133,38 @@ func requestKey(s Scope, method, rawURL string, h http.Header, body []byte) Cach
 
 // isCanonicalKey reports whether k is already in canonical MIME header form
 // (upper case at the start and after each hyphen, lower case elsewhere,
-// token characters only), a cheaper check than CanonicalHeaderKey's.
+// token characters only), a cheaper check than CanonicalHeaderKey's: one
+// table load and no unpredictable branch per byte (BenchmarkCacheKey).
 func isCanonicalKey(k string) bool {
-	if k == "" {
-		return false
-	}
-	upper := true
+	// canonClass has, per byte, bit 0 set when the byte may not start a
+	// word (a lower-case letter or not a token character), bit 1 set when it
+	// may not continue one (an upper-case letter or not a token character)
+	// and bit 2 set for '-', which starts the next word.
+	// TestCanonClass checks it against its definition.
+	const canonClass = "" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x00\x03\x00\x00\x00\x00\x00\x03\x03\x00\x00\x03\x04\x00\x03" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x03\x03\x03\x03\x03" +
+		"\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+		"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x03\x03\x00\x00" +
+		"\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+		"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x00\x03\x00\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+		"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03"
+	bad := byte(1) // the bit of canonClass that refuses the next byte: 1 at a word's start, 2 inside
 	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			if upper {
-				return false
-			}
-		case 'A' <= c && c <= 'Z':
-			if !upper {
-				return false
-			}
-			upper = false
-		case c == '-':
-			upper = true
-		case '0' <= c && c <= '9', c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
-			c == '+', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
-			upper = false
-		default:
+		c := canonClass[k[i]]
+		if c&bad != 0 {
 			return false
 		}
+		bad = 2 - c>>2 // c>>2 is 1 for '-' and 0 for any other byte
 	}
-	return true
+	return len(k) > 0
 }

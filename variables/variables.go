@@ -77,6 +77,7 @@ type Template struct {
 	litLen   int
 	names    []string
 	single   bool
+	bare     bool       // one unescaped slot and no literal text: the expansion is the value itself
 	segs     []segCheck // URL path segments with placeholders
 	segNames []string   // names standing alone as a whole path segment, see SegmentNames
 	nonEmpty []int      // slots that must not all expand empty (URL without authority)
@@ -191,6 +192,7 @@ func Compile(src string, target Target, opts *Options) (*Template, error) {
 	for _, l := range t.lits {
 		t.litLen += len(l)
 	}
+	t.bare = len(t.slots) == 1 && t.litLen == 0 && t.slots[0].esc == escNone
 	return t, nil
 }
 
