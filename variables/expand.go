@@ -82,8 +82,14 @@ func (t *Template) resolve(stack *[maxStackSlots]string, r Resolver) (vals []str
 	bound = t.litLen
 	for i := range t.slots {
 		s := &t.slots[i]
-		v, err := t.value(s, r)
-		if err != nil {
+		var v string
+		if len(s.filters) == 0 && r != nil && t.target != Header {
+			// value's common case, inline (BenchmarkWorkload): no filter, nothing to check.
+			var ok bool
+			if v, ok = r.Lookup(s.name); !ok && t.strict {
+				return nil, 0, &ValueError{Name: s.name, Err: ErrUndefined}
+			}
+		} else if v, err = t.value(s, r); err != nil {
 			return nil, 0, err
 		}
 		vals[i] = v
@@ -116,12 +122,10 @@ func (t *Template) exactLen(vals []string) int {
 // write appends the expansion with the values vals to dst, escaping each value as its slot
 // requires.
 func (t *Template) write(dst []byte, vals []string) []byte {
-	for i, l := range t.lits {
-		dst = append(dst, l...)
-		if i == len(vals) {
-			break
-		}
-		switch v := vals[i]; t.slots[i].esc {
+	escs := t.escs[:len(vals)]
+	for i, v := range vals {
+		dst = append(dst, t.lits[i]...)
+		switch escs[i] {
 		case escNone:
 			dst = append(dst, v...)
 		case escPath:
@@ -134,7 +138,7 @@ func (t *Template) write(dst []byte, vals []string) []byte {
 			dst = append(appendJSONString(append(dst, '"'), v), '"')
 		}
 	}
-	return dst
+	return append(dst, t.lits[len(vals)]...)
 }
 
 // value looks up and filters the value of slot s and checks it for the target.
