@@ -52,15 +52,15 @@ func BenchmarkDoCacheHit(b *testing.B) {
 	}
 }
 
-// BenchmarkDoCacheHitExpand is P4 as a caller pays it: expand the interpolation workload (URL,
-// header, JSON body) from the contact's values, then key digest + LRU get + TTL check. Compare
-// with BenchmarkDoLoopbackMiss (P4: at least 80x cheaper) and with integration's
-// BenchmarkProfileCached/cards=5 (P11: at most 10x this).
-func BenchmarkDoCacheHitExpand(b *testing.B) {
+// hitExpand sets up P4 as a caller pays it: an Executor holding the response of the
+// interpolation workload, the request, and a function that expands the workload's URL, header
+// and JSON body from the contact's values into the request.
+func hitExpand(tb testing.TB) (*httpexec.Executor, *httpexec.Request, func()) {
+	tb.Helper()
 	compile := func(src string, target variables.Target) *variables.Template {
 		t, err := variables.Compile(src, target, nil)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		return t
 	}
@@ -75,7 +75,7 @@ func BenchmarkDoCacheHitExpand(b *testing.B) {
 	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"plan":"pro"}`))
 	ex, err := httpexec.New(httpexec.Options{Transport: mt})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	// Do neither modifies nor keeps a Request, so one is reused, as a caller with its own
 	// request type would fill it.
@@ -83,22 +83,36 @@ func BenchmarkDoCacheHitExpand(b *testing.B) {
 	expand := func() {
 		var err error
 		if req.URL, err = u.Expand(values); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		if req.Header["X-Contact-Email"][0], err = h.Expand(values); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		if req.Body, err = j.AppendExpand(nil, values); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	expand()
 	if req.URL != benchURL {
-		b.Fatalf("URL = %s", req.URL)
+		tb.Fatalf("URL = %s", req.URL)
 	}
-	if _, err := ex.Do(b.Context(), req); err != nil {
-		b.Fatal(err)
+	if _, err := ex.Do(tb.Context(), req); err != nil {
+		tb.Fatal(err)
 	}
+	tb.Cleanup(func() {
+		if n := mt.GetTotalCallCount(); n != 1 {
+			tb.Errorf("upstream calls = %d, want 1", n)
+		}
+	})
+	return ex, req, expand
+}
+
+// BenchmarkDoCacheHitExpand is P4 as a caller pays it: expand the interpolation workload (URL,
+// header, JSON body) from the contact's values, then key digest + LRU get + TTL check. Compare
+// with BenchmarkDoLoopbackMiss (P4: at least 80x cheaper) and with integration's
+// BenchmarkProfileCached/cards=5 (P11: at most 10x this).
+func BenchmarkDoCacheHitExpand(b *testing.B) {
+	ex, req, expand := hitExpand(b)
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -108,8 +122,24 @@ func BenchmarkDoCacheHitExpand(b *testing.B) {
 			b.Fatalf("Do = %+v, %v", resp, err)
 		}
 	}
-	if n := mt.GetTotalCallCount(); n != 1 {
-		b.Fatalf("upstream calls = %d", n)
+}
+
+// TestCacheHitExpandAllocs holds the allocations of P4 (at most 4): the expanded URL and body,
+// and the Response; the header value is the contact's value itself.
+func TestCacheHitExpandAllocs(t *testing.T) {
+	if httpexec.RaceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
+	ex, req, expand := hitExpand(t)
+	ctx := t.Context()
+	n := testing.AllocsPerRun(200, func() {
+		expand()
+		if resp, err := ex.Do(ctx, req); err != nil || !resp.FromCache {
+			t.Fatalf("Do = %+v, %v", resp, err)
+		}
+	})
+	if n != 3 {
+		t.Errorf("expansion and cache hit allocate %v times, want 3", n)
 	}
 }
 

@@ -30,14 +30,15 @@ type EarlyRefresh struct {
 	Rand func() float64
 }
 
-// refreshDue reports whether a fresh entry should be refreshed now.
-func (e *Executor) refreshDue(now time.Time, ent *CacheEntry) bool {
+// refreshDue reports whether a fresh entry, which stays fresh for left,
+// should be refreshed now.
+func (e *Executor) refreshDue(left time.Duration, ent *CacheEntry) bool {
 	if e.cfg.beta == 0 || ent.Duration <= 0 {
 		return false
 	}
 	// -ln(u) for u in (0, 1]: exponentially distributed, mean 1.
 	gap := float64(ent.Duration) * e.cfg.beta * -math.Log(1-e.cfg.rand())
-	return gap >= float64(ent.Expires.Sub(now))
+	return gap >= float64(left)
 }
 
 // refreshEarly executes r on the caller's goroutine to replace seen, a

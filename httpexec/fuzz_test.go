@@ -125,3 +125,17 @@ func FuzzCacheKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsCanonicalKey: isCanonicalKey accepts exactly the header names that
+// are tokens and that CanonicalHeaderKey leaves unchanged.
+func FuzzIsCanonicalKey(f *testing.F) {
+	for _, k := range []string{"", "A", "X-Api-Key", "x-api-key", "X-API-KEY", "X--A", "-A", "1a", "X_a", "X y", "Ä", "X-1a", "Www-Authenticate"} {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, k string) {
+		want := validToken(k) && http.CanonicalHeaderKey(k) == k
+		if got := isCanonicalKey(k); got != want {
+			t.Fatalf("isCanonicalKey(%q) = %v, want %v", k, got, want)
+		}
+	})
+}

@@ -177,3 +177,17 @@ func TestCacheKeyAllocs(t *testing.T) {
 		t.Errorf("key with a large body allocates %v times per call, want 0", n)
 	}
 }
+
+// TestIsCanonicalKeyAllBytes checks the byte table of isCanonicalKey: every
+// byte alone, at the start of a word, inside one and before a lower-case
+// letter is judged as CanonicalHeaderKey and validToken judge it.
+func TestIsCanonicalKeyAllBytes(t *testing.T) {
+	for c := range 256 {
+		for _, k := range [][]byte{{byte(c)}, {'A', '-', byte(c)}, {'A', byte(c)}, {byte(c), 'a'}} {
+			want := validToken(string(k)) && http.CanonicalHeaderKey(string(k)) == string(k)
+			if got := isCanonicalKey(string(k)); got != want {
+				t.Errorf("isCanonicalKey(%q) = %v, want %v", k, got, want)
+			}
+		}
+	}
+}

@@ -108,7 +108,8 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 // TestWorkloadAllocs holds PERFORMANCE.md P1/P2 as a test: expanding the workload's URL, header
-// and JSON body allocates once per result (3), and nothing into reused buffers.
+// and JSON body allocates once per result that is not a value as it is (2: the header template is
+// a bare placeholder, whose expansion is the value itself), and nothing into reused buffers.
 func TestWorkloadAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes escape analysis; allocations are counted without it")
@@ -128,8 +129,8 @@ func TestWorkloadAllocs(t *testing.T) {
 			}
 		}
 	}
-	if n := testing.AllocsPerRun(100, expand); n != 3 {
-		t.Errorf("expanding the workload allocates %v times, want 3", n)
+	if n := testing.AllocsPerRun(100, expand); n != 2 {
+		t.Errorf("expanding the workload allocates %v times, want 2", n)
 	}
 	buf := make([]byte, 0, 512)
 	appendExpand := func() {

@@ -186,3 +186,30 @@ func TestByteClass(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxGrowth checks the bound an expansion sizes its stack buffer by: no byte of a value, nor
+// any rune, grows past maxGrowth under its escaping mode, and some byte reaches it.
+func TestMaxGrowth(t *testing.T) {
+	t.Parallel()
+	var inputs []string
+	for i := range 256 {
+		inputs = append(inputs, string([]byte{byte(i)}))
+	}
+	inputs = append(inputs, "\u2028", "\u2029", "ë", "\U0001F600", "\xe2\x80", "\xed\xa0\x80")
+	for esc := escNone; esc <= escJSONValue; esc++ {
+		reached := false
+		for _, s := range inputs {
+			n, _ := escapedLen(esc, s)
+			if esc == escJSONValue {
+				n -= 2 // the quotes, counted apart
+			}
+			if n > int(maxGrowth[esc])*len(s) {
+				t.Errorf("escapedLen(%d, %q) = %d, over %d per byte", esc, s, n, maxGrowth[esc])
+			}
+			reached = reached || n == int(maxGrowth[esc])*len(s)
+		}
+		if !reached {
+			t.Errorf("maxGrowth[%d] = %d is reached by no byte: the bound is loose", esc, maxGrowth[esc])
+		}
+	}
+}

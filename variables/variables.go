@@ -77,6 +77,8 @@ type Template struct {
 	litLen   int
 	names    []string
 	single   bool
+	bare     bool       // one unescaped slot and no literal text: the expansion is the value itself
+	escs     []escMode  // each slot's esc, packed for the write loop (BenchmarkWorkload)
 	segs     []segCheck // URL path segments with placeholders
 	segNames []string   // names standing alone as a whole path segment, see SegmentNames
 	nonEmpty []int      // slots that must not all expand empty (URL without authority)
@@ -190,6 +192,11 @@ func Compile(src string, target Target, opts *Options) (*Template, error) {
 	}
 	for _, l := range t.lits {
 		t.litLen += len(l)
+	}
+	t.bare = len(t.slots) == 1 && t.litLen == 0 && t.slots[0].esc == escNone
+	t.escs = make([]escMode, len(t.slots))
+	for i := range t.slots {
+		t.escs[i] = t.slots[i].esc
 	}
 	return t, nil
 }
