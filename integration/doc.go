@@ -250,8 +250,11 @@
 //     and version, the request URL and the zone's name, so it never reaches another team or
 //     contact, and a refresh, an invalidation or an edit renders again. Templates that show
 //     relative times render on every load (their output follows the clock); a contact without
-//     an ID is never reused. Only cards of responses up to 64 KiB are kept; the LRU holds a
-//     view of each response body it keeps, normally the executor's cached array itself.
+//     an ID is never reused. A chained card is reused only when every step that ran was such
+//     a fresh hit of the entry it was rendered from; its bodies, checked when it was rendered,
+//     are not checked again (BenchmarkProfileCachedSteps: a cached 2-step card within 2x a
+//     1-step one). Only cards of responses up to 64 KiB each are kept; the LRU holds a view of
+//     each response body it keeps, normally the executor's cached array itself.
 //   - A reused output is shared, not copied: the cards of every load of that contact's card
 //     carry the same *template.Output, and [Card].Output is read-only. Reading it from many
 //     goroutines at once (encoding it, drawing it) is safe; a host that changes an output

@@ -202,21 +202,20 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 	// The body is scrubbed of echoed secrets before the executor stores it (see request).
 	var rerr error
 	if len(c.steps) > 0 {
-		// The rendered body is the last step's, not this response: never reuse a rendered card.
 		if err != nil {
 			out.Error.Step = c.stepName
 		}
-		body, err := s.chain(ctx, in, c, v, r.Refresh, resp.Body.Bytes(), out)
+		sb, steps, err := s.runChain(ctx, in, c, v, r.Refresh, resp, s.kept(in, &r.Contact, req, v.loc), out)
 		if err != nil {
 			fail(err)
 			return
 		}
-		if body == nil { // a step lacks a value: out says why
+		if sb == nil { // a step lacks a value: out says why
 			return
 		}
-		rerr = s.render(c, body, start, v.loc, out)
+		rerr = s.renderReused(c, in, &r.Contact, req, resp, steps, sb, start, v.loc, out)
 	} else {
-		rerr = s.renderReused(c, in, &r.Contact, req, resp, start, v.loc, out)
+		rerr = s.renderReused(c, in, &r.Contact, req, resp, nil, nil, start, v.loc, out)
 	}
 	if rerr != nil {
 		fail(rerr)

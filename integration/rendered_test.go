@@ -275,3 +275,64 @@ func TestProfileDatesInTheTeamsZone(t *testing.T) {
 		prev = out
 	}
 }
+
+// A chained card is reused like a card of one request, but only while every step's response
+// is the one it was rendered from: a later step's new response (here for another conversation,
+// the first step's response unchanged) or a refresh renders again, and another contact never
+// gets it.
+func TestProfileRenderedChainFollowsEveryStep(t *testing.T) {
+	e := newEnv(t)
+	var orders atomic.Int64
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/orders") {
+			fmt.Fprintf(w, `{"count":%d}`, orders.Add(1))
+			return
+		}
+		fmt.Fprintf(w, `{"customer":{"id":%q}}`, r.URL.Query().Get("email"))
+	})
+	e.create(t, &integration.Integration{
+		Name: "Shop", URL: up.URL + "/customers?email={{contact.email}}", CacheMinutes: 60, Active: true,
+		StepName: "lookup",
+		Steps: []integration.Step{{Name: "orders",
+			URL: up.URL + "/customers/{{steps.lookup.body.customer.id}}/orders?conversation={{conversation.id}}"}},
+		Display: integration.Display{Enabled: true, Template: json.RawMessage(`{"version": 1, "sections": [
+			{"type": "keyvalue", "items": [{"label": "Customer", "value": "{{steps.lookup.body.customer.id}}"},
+				{"label": "Orders", "value": "{{steps.orders.body.count}}"}]}]}`)},
+	}, 0, "a1")
+	grace := integration.Contact{ID: "c2", Email: "grace@example.com"}
+	load := func(c integration.Contact, conv string, refresh bool) *template.Output {
+		t.Helper()
+		cards, err := e.svc.Profile(t.Context(), memberA, &integration.ProfileRequest{InboxID: "a1", Contact: c,
+			Conversation: &integration.Conversation{ID: conv}, Refresh: refresh})
+		if err != nil || len(cards) != 1 || cards[0].Status != integration.StatusOK || cards[0].Output == nil {
+			t.Fatalf("Profile = %+v, %v", cards, err)
+		}
+		return cards[0].Output
+	}
+	text := func(o *template.Output) string {
+		return o.Nodes[0].Items[0].Value.Text + " " + o.Nodes[0].Items[1].Value.Text
+	}
+	load(ada, "v1", false) // both steps miss
+	kept := load(ada, "v1", false)
+	if got := load(ada, "v1", false); got != kept {
+		t.Error("a third load of unchanged responses rendered the chained card again")
+	}
+	if got := text(kept); got != "ada+test@example.com 1" {
+		t.Errorf("kept card = %q", got)
+	}
+	for range 2 { // a miss of the orders step, then a hit: the kept card is not its card
+		if got := load(ada, "v2", false); got == kept || text(got) != "ada+test@example.com 2" {
+			t.Errorf("another conversation's orders: %q (the kept card: %v)", text(got), got == kept)
+		}
+	}
+	if got := text(load(ada, "v2", true)); got != "ada+test@example.com 3" {
+		t.Errorf("after a refresh = %q, want the new orders response", got)
+	}
+	if got := load(ada, "v2", false); text(got) != "ada+test@example.com 3" {
+		t.Errorf("after the refresh a load served %q", text(got))
+	}
+	if got := load(grace, "v2", false); got == kept || text(got) != "grace@example.com 4" {
+		t.Errorf("another contact got %q (the first contact's card: %v)", text(got), got == kept)
+	}
+}

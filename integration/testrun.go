@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -261,8 +260,8 @@ func capText(s string, n int) (string, bool) {
 // first (secrets redacted), reporting each in res.Steps. It returns the document to preview and
 // the secret values to scrub, or false when the run ended at a step (res says why).
 func (s *Service) testSteps(ctx context.Context, in *Integration, c *compiled, v *vars, o *opened, first []byte, secrets []string, res *TestResult) ([]byte, []string, bool) {
-	if !json.Valid(first) {
-		err := &stepError{c.stepName, template.ErrInvalidJSON}
+	if err := template.Validate(first); err != nil {
+		err := &stepError{c.stepName, err}
 		res.Error, res.Detail = cardError(err), err.Error()
 		return nil, secrets, false
 	}
@@ -319,8 +318,8 @@ func (s *Service) testSteps(ctx context.Context, in *Integration, c *compiled, v
 		if err != nil {
 			return stepFail(err)
 		}
-		if !json.Valid(body) {
-			return stepFail(template.ErrInvalidJSON)
+		if err := template.Validate(body); err != nil {
+			return stepFail(err)
 		}
 		res.Steps = append(res.Steps, ts)
 		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, body)

@@ -291,7 +291,7 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 	var card Card // what chain reports besides the document
 	card.FromCache = resp.FromCache
 	if len(c.steps) > 0 {
-		doc, err = s.chain(ctx, in, c, v, false, doc, &card)
+		doc, err = s.chain(ctx, in, c, v, false, resp, &card)
 		switch {
 		case err != nil:
 			fail(err)
