@@ -166,10 +166,10 @@
 //
 // An integration may also run when the host reports a conversation event ([EventTypes]:
 // conversation.created, .resolved, .reopened, .label_added, .assigned). Each of its
-// [Trigger]s names an event (and, for label_added, optionally a label), an activity line and an
-// optional link and icon:
+// [Trigger]s has a name, unique in the integration, and names an event (and, for label_added,
+// optionally a label), an activity line and an optional link and icon:
 //
-//	{"on": "conversation.resolved", "icon": "truck",
+//	{"name": "order_shipped", "on": "conversation.resolved", "icon": "truck",
 //	 "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
 //	 "link": "https://shop.example.com/orders/{{order.number}}"}
 //
@@ -182,11 +182,11 @@
 // [Activity] per trigger: StatusOK with the line, StatusNotApplicable (condition not met,
 // a required variable empty, a step value missing, or a line that renders empty: nothing to
 // post) or StatusError ([Activity.Temporary] says whether reporting the event again may
-// succeed). Each activity has a Key made of the integration ID, the trigger index and the
-// event ID. Package integration/triggers posts the StatusOK activities into the conversation
+// succeed). Each activity has a Key made of the integration ID, the trigger's name and the
+// event ID ([ActivityKey]). Package integration/triggers posts the StatusOK activities into the conversation
 // as MINIMAL messages through package inbox's exactly-once flow, under that key, so a
-// redelivered event posts nothing new. Validation reports triggers at /triggers/N/on, /label,
-// /text, /link and /icon.
+// redelivered event posts nothing new. Validation reports triggers at /triggers/N/name, /on,
+// /label, /text, /link and /icon.
 //
 // # Concurrency
 //
@@ -373,8 +373,10 @@
 //     events. A label matches case-insensitively (helpdesks treat "VIP" and "vip" as one
 //     tag). Any member of the inbox's team may report an event: the host reports them on
 //     its own behalf.
-//   - The activity key leaves out the integration's version: an edit between two reports of
-//     an event must not post the activity twice. It names the trigger by its index, though:
-//     inserting, removing or reordering triggers between two reports of an event gives the
-//     triggers after the change other keys, so those may post again (or not at all).
+//   - The activity key leaves out the integration's version and names the trigger by its
+//     required Name, not its position: an edit between two reports of an event (a trigger
+//     inserted, removed, reordered or reworded) posts no activity twice and loses none. A
+//     renamed trigger is a new one, whose activities post again; the editor so shows the name
+//     as the trigger's identity. The name has the rules of step and action names (1 to 32 of
+//     [a-z0-9_], starting with a letter), so a key needs no escaping for it.
 package integration

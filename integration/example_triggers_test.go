@@ -26,6 +26,7 @@ func ExampleService_RunTriggers() {
 	in, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Orders", URL: shop.URL + "/orders/latest?email={{contact.email}}", Active: true,
 		Triggers: []integration.Trigger{{
+			Name: "order_shipped",
 			On:   integration.EventConversationResolved,
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
 			Link: "https://shop.example.com/orders/{{order.number}}",
