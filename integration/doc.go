@@ -136,7 +136,10 @@
 // form next to the redacted value, and decoding gives back the stored form, so a host may keep
 // the encoding in a document column. Where an upstream echoes a secret back, the Service
 // redacts the values it sent: each secret, each secret-carrying header value as sent (filters
-// included), the credential after an authorization scheme, and their JSON-escaped forms.
+// included) and the credential after an authorization scheme, in any ASCII case, from the
+// response body before it is cached or rendered: in every JSON string as decoded (however the
+// upstream escaped it: "\u005f" for '_', "\/" for '/') and anywhere else as bytes. Cards, test
+// runs, activity lines and action results are all rendered from redacted bodies.
 //
 // # Profile loads
 //
@@ -205,6 +208,20 @@
 //     send. The price: echoes of the secrets are redacted from the body before it is cached,
 //     so a cached body never needs the secrets to be shown, but an entry cached before a
 //     secret changed is never served again (the stand-in, and so the key, changed with it).
+//   - An echoed secret is redacted from the response body, once per upstream call, not from
+//     each rendered card: the body is what every card, cached or reused, is rendered from,
+//     while redacting the rendered output would need the clear secrets on every render of a
+//     cached response, a Sealer call per cached load (see above) or clear secrets kept in
+//     memory past one send. The body's JSON strings are compared as decoded, since the
+//     template reads them decoded and an upstream may escape any character (a byte-level
+//     match missed "tok\u005f1"). Matching ignores ASCII case: an upstream that echoes a
+//     token upper-cased gives it away as surely, and a display template's upper or lower
+//     filter could otherwise turn an echo in another case into the secret itself. The price
+//     is a word of the response that equals a secret but for its case is redacted too. A
+//     filter that shows part of a value (truncate) cannot show a redacted secret, but a value
+//     the upstream builds from parts of a secret (split across two fields, reversed, hashed) is
+//     not recognized. An activity's link holding a redacted value is left out, as it would
+//     link the wrong page.
 //   - In the stored form a sealed value wins over a clear one, and [Redacted] is never a value:
 //     a store that hands back the encoded "••••" cannot make Profile send it.
 //   - The integrations the [Service] returns carry no sealed forms (any member may read them).

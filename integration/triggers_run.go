@@ -62,7 +62,7 @@ type Activity struct {
 	// secret value of the integration that the response echoes redacted.
 	Text string `json:"text,omitempty"`
 	// Link is the rendered link, "" when there is none or it was left out (unsafe, missing a
-	// value, or holding a secret value).
+	// value, or holding a secret value or a redacted one).
 	Link string `json:"link,omitempty"`
 	// Icon is the trigger's icon.
 	Icon string `json:"icon,omitempty"`
@@ -307,8 +307,8 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 			return
 		}
 	}
-	// The body lost the secrets' echoes byte by byte; the rendered line is redacted too, since
-	// an upstream may escape an echo as it likes ("\u005f" for '_'), and the line is posted.
+	// The body lost the secrets' echoes, escaped or not, before it was cached; the rendered
+	// line, which is posted, is redacted again as a second guard.
 	var secrets []string
 	if hasSecrets(in) {
 		o, err := s.open(ctx, in, c)
@@ -372,10 +372,20 @@ func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time,
 		return nil
 	}
 	a.Status = StatusOK
-	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) && scrub(link, secrets) == link {
+	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) && scrub(link, secrets) == link && !holdsRedacted(link) {
 		a.Link = link
 	}
 	return nil
+}
+
+// redactedInURL is Redacted as a URL's path or query escapes it (url.PathEscape and
+// url.QueryEscape agree on it).
+const redactedInURL = "%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2"
+
+// holdsRedacted reports whether the link href holds a value redacted from the response (as
+// is, or escaped): it would link the wrong page.
+func holdsRedacted(href string) bool {
+	return strings.Contains(href, Redacted) || strings.Contains(href, redactedInURL)
 }
 
 // activityLine returns text on one line (runs of white space as one space, trimmed), cut at
