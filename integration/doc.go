@@ -341,7 +341,9 @@
 //     since PUT and DELETE endpoints are not always idempotent in practice. With the
 //     executor's own transport that holds below it too: net/http would replay a request with
 //     an Idempotency-Key header on a reused connection that closed, so such a request gets a
-//     connection of its own.
+//     connection of its own. A 307 or 308 redirect of a non-GET action to another origin is
+//     not followed (httpexec refuses it, [CardError] says the service redirected it to
+//     another server): the change and its body reach only the server the admin configured.
 //   - RunAction checks, in order: the integration and action exist for the actor
 //     ([ErrNotFound]), the action applies ([ErrNotApplicable]), the inputs are valid (including
 //     that each can be sent where the action puts it: a line break for a header, "../" for a
