@@ -56,9 +56,11 @@ func scrubEscapedStrings(b []byte, secrets []string) []byte {
 		buf   = small[:0] // the decoded string, reused
 	)
 	for i := 0; i < len(b); i++ {
-		if b[i] != '"' {
-			continue
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			break
 		}
+		i += j
 		end, escaped := stringEnd(b, i)
 		if end < 0 {
 			break // an unterminated string: the byte-level match sees the rest
@@ -173,16 +175,24 @@ func hex4(s []byte) (rune, bool) {
 // at b[start], or -1, and whether the string has an escape.
 func stringEnd(b []byte, start int) (int, bool) {
 	escaped := false
-	for i := start + 1; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			escaped = true
-			i++
-		case '"':
-			return i, escaped
+	for i := start + 1; ; {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1, escaped
 		}
+		q := i + j
+		if !escaped && bytes.IndexByte(b[i:q], '\\') >= 0 {
+			escaped = true
+		}
+		n := 0 // the backslashes before the quote: an odd number escapes it
+		for k := q - 1; k > start && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q, escaped
+		}
+		i = q + 1
 	}
-	return -1, escaped
 }
 
 // indexFold returns the index of the first instance of sub in s, ignoring ASCII case (other
@@ -192,9 +202,16 @@ func indexFold[T ~string | ~[]byte](s T, sub string) int {
 	if n == 0 || n > len(s) {
 		return -1
 	}
-	c0, c1 := lowerASCII(sub[0]), upperASCII(sub[0])
+	// Candidates are found by one byte of sub, its first that is not a letter when it has
+	// one: a digit or '_' of a token is rarer in a response than its first letter, and has
+	// one case to look for.
+	k := 0
+	for k < n-1 && lowerASCII(sub[k]) != upperASCII(sub[k]) {
+		k++
+	}
+	c0, c1 := lowerASCII(sub[k]), upperASCII(sub[k])
 	for i := 0; i+n <= len(s); i++ {
-		j := indexByte2(s[i:len(s)-n+1], c0, c1)
+		j := indexByte2(s[i+k:len(s)-n+1+k], c0, c1)
 		if j < 0 {
 			return -1
 		}
