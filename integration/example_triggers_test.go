@@ -52,3 +52,13 @@ func ExampleService_RunTriggers() {
 	}
 	// Output: ok Order #1001 shipped — $42.00 https://shop.example.com/orders/1001
 }
+
+// An activity's key names the integration, the trigger by its name and the event: reordering
+// triggers keeps it. '%' and '/' in the IDs are escaped, so no two keys collide.
+func ExampleActivityKey() {
+	fmt.Println(integration.ActivityKey("int_1", "order_shipped", "evt_9"))
+	fmt.Println(integration.ActivityKey("int/1", "order_shipped", "evt%9"))
+	// Output:
+	// int_1/order_shipped/evt_9
+	// int%2F1/order_shipped/evt%259
+}
