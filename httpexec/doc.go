@@ -92,7 +92,16 @@
 // than [Options.MaxRedirects] (3) redirects ends with [CategoryRedirect].
 // Once the chain leaves the original scheme, host or port, Authorization,
 // Proxy-Authorization, WWW-Authenticate, Cookie and every header in
-// [Request.SecretHeaders] are dropped.
+// [Request.SecretHeaders] are dropped. A redirect that would send a method
+// other than GET or HEAD to another origin (scheme, host and port) than the
+// request's is refused with [CategoryRedirect] and [ErrRedirectOrigin],
+// before anything is sent there: a 307 or 308 keeps the method and the body,
+// and a change (a refund, a deletion) meant for one service must not land on
+// another, whatever the first one answers. The refused response is not
+// returned; nothing was sent to the Location. The other redirects of a POST
+// (301, 302, 303) become a GET without a body, as net/http makes them, and
+// are followed like any GET; so is a GET with [Request.NoRetry]: the rule
+// follows the method the hop would send, not the request's retry policy.
 //
 // # Limits and retries
 //

@@ -23,7 +23,7 @@ const (
 	CategoryCanceled        Category = "canceled"         // the caller's context was canceled
 	CategoryNetwork         Category = "network"          // DNS, connect, TLS, reset, malformed HTTP
 	CategoryTooLarge        Category = "too_large"        // the body exceeded MaxBodyBytes after decompression
-	CategoryRedirect        Category = "redirect"         // redirect loop or more than MaxRedirects redirects
+	CategoryRedirect        Category = "redirect"         // redirect loop, more than MaxRedirects redirects, or a method other than GET or HEAD sent on to another origin
 	CategoryInvalidResponse Category = "invalid_response" // undecodable Content-Encoding (corrupt gzip)
 	CategoryRateLimited     Category = "rate_limited"     // status 429
 	CategoryUpstream4xx     Category = "upstream_4xx"     // other 4xx status
@@ -39,6 +39,7 @@ var (
 	ErrBodyTooLarge      = errors.New("httpexec: response body too large")
 	ErrTooManyRedirects  = errors.New("httpexec: too many redirects")
 	ErrRedirectLoop      = errors.New("httpexec: redirect loop")
+	ErrRedirectOrigin    = errors.New("httpexec: redirect to another origin refused")
 	ErrInvalidResponse   = errors.New("httpexec: invalid response encoding")
 	ErrInvalidRequest    = errors.New("httpexec: invalid request")
 	ErrNetwork           = errors.New("httpexec: network error")

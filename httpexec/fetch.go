@@ -410,6 +410,8 @@ func (e *Executor) classify(ctx context.Context, err error, p *prepared) *Error 
 		return &Error{Category: CategoryRedirect, Method: p.method, URL: p.redacted, Detail: fmt.Sprintf("stopped after %d redirects", e.cfg.maxRedirects), Err: ErrTooManyRedirects}
 	case errors.Is(err, ErrRedirectLoop):
 		return &Error{Category: CategoryRedirect, Method: p.method, URL: p.redacted, Detail: "redirect loop", Err: ErrRedirectLoop}
+	case errors.Is(err, ErrRedirectOrigin):
+		return &Error{Category: CategoryRedirect, Method: p.method, URL: p.redacted, Detail: "redirect of a " + p.method + " request to another origin refused", Err: ErrRedirectOrigin}
 	case ctx.Err() != nil:
 		return e.ctxError(ctx, p)
 	}
@@ -420,8 +422,10 @@ func (e *Executor) classify(ctx context.Context, err error, p *prepared) *Error 
 var sensitiveHeaders = [...]string{"Authorization", "Proxy-Authorization", "Www-Authenticate", "Cookie", "Cookie2"}
 
 // checkRedirect re-validates every hop (the dial guard re-checks the
-// address), stops loops and over-cap chains, and strips credentials and
-// secret headers once the chain has left the original host and scheme.
+// address), stops loops and over-cap chains, refuses to send a method other
+// than GET or HEAD (a 307 or 308 keeps the method and the body) to another
+// origin than the original one, and strips credentials and secret headers
+// once the chain has left the original host and scheme.
 func (e *Executor) checkRedirect(p *prepared) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if e.cfg.maxRedirects == 0 {
@@ -441,6 +445,12 @@ func (e *Executor) checkRedirect(p *prepared) func(*http.Request, []*http.Reques
 		}
 		orig := via[0].URL
 		left := !sameOrigin(req.URL, orig)
+		if left && req.Method != http.MethodGet && req.Method != http.MethodHead {
+			// A 307 or 308 asks to send the method and its body again, elsewhere: a
+			// change meant for one service must not land on another (net/http turns
+			// the other redirects of a POST into a GET without a body).
+			return ErrRedirectOrigin
+		}
 		for _, v := range via[1:] {
 			left = left || !sameOrigin(v.URL, orig)
 		}

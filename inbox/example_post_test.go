@@ -20,7 +20,7 @@ func ExampleSyncer_Post() {
 		log.Fatal(err)
 	}
 	ev := &inbox.Event{
-		Source: "integration", Type: "conversation.resolved", IdempotencyKey: "orders/0/evt_9",
+		Source: "integration", Type: "conversation.resolved", IdempotencyKey: "orders/order_shipped/evt_9",
 		Kind: inbox.KindMinimal, Visibility: inbox.BusinessOnly, Icon: "truck",
 		Text: "Order #1001 shipped — $42.00", Link: "https://shop.example.com/orders/1001",
 	}
@@ -35,7 +35,7 @@ func ExampleSyncer_Post() {
 		fmt.Println(m.ConversationID, m.Message.Kind, m.Message.Text)
 	}
 	// Output:
-	// sent "conversation" integration/k/orders/0/evt_9
-	// duplicate "" integration/k/orders/0/evt_9
+	// sent "conversation" integration/k/orders/order_shipped/evt_9
+	// duplicate "" integration/k/orders/order_shipped/evt_9
 	// conv-42 MINIMAL Order #1001 shipped — $42.00
 }

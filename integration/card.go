@@ -104,6 +104,9 @@ func cardError(err error) *CardError {
 		msg = "The service could not be reached."
 	case httpexec.CategoryRedirect:
 		msg = "The service redirected the request too many times."
+		if errors.Is(err, httpexec.ErrRedirectOrigin) {
+			msg = "The service redirected the request to another server, where it was not sent."
+		}
 	case httpexec.CategoryRateLimited:
 		msg = "The service is receiving too many requests (HTTP 429). Try again later."
 	case httpexec.CategoryUpstream4xx, httpexec.CategoryUpstream5xx, httpexec.CategoryUpstreamOther:

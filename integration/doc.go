@@ -136,7 +136,10 @@
 // form next to the redacted value, and decoding gives back the stored form, so a host may keep
 // the encoding in a document column. Where an upstream echoes a secret back, the Service
 // redacts the values it sent: each secret, each secret-carrying header value as sent (filters
-// included), the credential after an authorization scheme, and their JSON-escaped forms.
+// included) and the credential after an authorization scheme, in any ASCII case, from the
+// response body before it is cached or rendered: in every JSON string as decoded (however the
+// upstream escaped it: "\u005f" for '_', "\/" for '/') and anywhere else as bytes. Cards, test
+// runs, activity lines and action results are all rendered from redacted bodies.
 //
 // # Profile loads
 //
@@ -166,10 +169,10 @@
 //
 // An integration may also run when the host reports a conversation event ([EventTypes]:
 // conversation.created, .resolved, .reopened, .label_added, .assigned). Each of its
-// [Trigger]s names an event (and, for label_added, optionally a label), an activity line and an
-// optional link and icon:
+// [Trigger]s has a name, unique in the integration, and names an event (and, for label_added,
+// optionally a label), an activity line and an optional link and icon:
 //
-//	{"on": "conversation.resolved", "icon": "truck",
+//	{"name": "order_shipped", "on": "conversation.resolved", "icon": "truck",
 //	 "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
 //	 "link": "https://shop.example.com/orders/{{order.number}}"}
 //
@@ -182,11 +185,11 @@
 // [Activity] per trigger: StatusOK with the line, StatusNotApplicable (condition not met,
 // a required variable empty, a step value missing, or a line that renders empty: nothing to
 // post) or StatusError ([Activity.Temporary] says whether reporting the event again may
-// succeed). Each activity has a Key made of the integration ID, the trigger index and the
-// event ID. Package integration/triggers posts the StatusOK activities into the conversation
+// succeed). Each activity has a Key made of the integration ID, the trigger's name and the
+// event ID ([ActivityKey]). Package integration/triggers posts the StatusOK activities into the conversation
 // as MINIMAL messages through package inbox's exactly-once flow, under that key, so a
-// redelivered event posts nothing new. Validation reports triggers at /triggers/N/on, /label,
-// /text, /link and /icon.
+// redelivered event posts nothing new. Validation reports triggers at /triggers/N/name, /on,
+// /label, /text, /link and /icon.
 //
 // # Concurrency
 //
@@ -205,6 +208,20 @@
 //     send. The price: echoes of the secrets are redacted from the body before it is cached,
 //     so a cached body never needs the secrets to be shown, but an entry cached before a
 //     secret changed is never served again (the stand-in, and so the key, changed with it).
+//   - An echoed secret is redacted from the response body, once per upstream call, not from
+//     each rendered card: the body is what every card, cached or reused, is rendered from,
+//     while redacting the rendered output would need the clear secrets on every render of a
+//     cached response, a Sealer call per cached load (see above) or clear secrets kept in
+//     memory past one send. The body's JSON strings are compared as decoded, since the
+//     template reads them decoded and an upstream may escape any character (a byte-level
+//     match missed "tok\u005f1"). Matching ignores ASCII case: an upstream that echoes a
+//     token upper-cased gives it away as surely, and a display template's upper or lower
+//     filter could otherwise turn an echo in another case into the secret itself. The price
+//     is a word of the response that equals a secret but for its case is redacted too. A
+//     filter that shows part of a value (truncate) cannot show a redacted secret, but a value
+//     the upstream builds from parts of a secret (split across two fields, reversed, hashed) is
+//     not recognized. An activity's link holding a redacted value is left out, as it would
+//     link the wrong page.
 //   - In the stored form a sealed value wins over a clear one, and [Redacted] is never a value:
 //     a store that hands back the encoded "••••" cannot make Profile send it.
 //   - The integrations the [Service] returns carry no sealed forms (any member may read them).
@@ -327,7 +344,9 @@
 //     since PUT and DELETE endpoints are not always idempotent in practice. With the
 //     executor's own transport that holds below it too: net/http would replay a request with
 //     an Idempotency-Key header on a reused connection that closed, so such a request gets a
-//     connection of its own.
+//     connection of its own. A 307 or 308 redirect of a non-GET action to another origin is
+//     not followed (httpexec refuses it, [CardError] says the service redirected it to
+//     another server): the change and its body reach only the server the admin configured.
 //   - RunAction checks, in order: the integration and action exist for the actor
 //     ([ErrNotFound]), the action applies ([ErrNotApplicable]), the inputs are valid (including
 //     that each can be sent where the action puts it: a line break for a header, "../" for a
@@ -376,8 +395,10 @@
 //     events. A label matches case-insensitively (helpdesks treat "VIP" and "vip" as one
 //     tag). Any member of the inbox's team may report an event: the host reports them on
 //     its own behalf.
-//   - The activity key leaves out the integration's version: an edit between two reports of
-//     an event must not post the activity twice. It names the trigger by its index, though:
-//     inserting, removing or reordering triggers between two reports of an event gives the
-//     triggers after the change other keys, so those may post again (or not at all).
+//   - The activity key leaves out the integration's version and names the trigger by its
+//     required Name, not its position: an edit between two reports of an event (a trigger
+//     inserted, removed, reordered or reworded) posts no activity twice and loses none. A
+//     renamed trigger is a new one, whose activities post again; the editor so shows the name
+//     as the trigger's identity. The name has the rules of step and action names (1 to 32 of
+//     [a-z0-9_], starting with a letter), so a key needs no escaping for it.
 package integration

@@ -26,6 +26,7 @@ func ExampleService_RunTriggers() {
 	in, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Orders", URL: shop.URL + "/orders/latest?email={{contact.email}}", Active: true,
 		Triggers: []integration.Trigger{{
+			Name: "order_shipped",
 			On:   integration.EventConversationResolved,
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
 			Link: "https://shop.example.com/orders/{{order.number}}",
@@ -50,4 +51,14 @@ func ExampleService_RunTriggers() {
 		fmt.Println(a.Status, a.Text, a.Link)
 	}
 	// Output: ok Order #1001 shipped — $42.00 https://shop.example.com/orders/1001
+}
+
+// An activity's key names the integration, the trigger by its name and the event: reordering
+// triggers keeps it. '%' and '/' in the IDs are escaped, so no two keys collide.
+func ExampleActivityKey() {
+	fmt.Println(integration.ActivityKey("int_1", "order_shipped", "evt_9"))
+	fmt.Println(integration.ActivityKey("int/1", "order_shipped", "evt%9"))
+	// Output:
+	// int_1/order_shipped/evt_9
+	// int%2F1/order_shipped/evt%259
 }

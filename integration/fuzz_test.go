@@ -22,7 +22,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Add([]byte(`{"name":"x","url":"https://x.example.com","display":{"enabled":true,"template":{"version":1,"sections":[{"type":"keyvalue","items":[{"label":"a","value":"{{a}}"}]}]}}}`))
 	f.Add([]byte(`{"headers":[{"name":"Authorization","value":"Bearer s3cr3t-value","secret":true}],"cache_minutes":-5,"timeout_ms":-1}`))
 	f.Add([]byte(`{"headers":[{"name":"Authorization","value":"••••","secret":true,"sealed":"v1.k1.x"}],"secrets":[{"name":"a/b~c","value":"••••","sealed":"v1.k1.y"},{"name":"k","value":"••••"}]}`))
-	f.Add([]byte(`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"{{a | currency:\"USD\"}}","link":"{{u}}","icon":"i"},{"on":"conversation.label_added","label":"VIP","text":"x","link":"javascript:x"},{}]}`))
+	f.Add([]byte(`{"name":"x","url":"https://x.example.com","triggers":[{"name":"resolved","on":"conversation.resolved","text":"{{a | currency:\"USD\"}}","link":"{{u}}","icon":"i"},{"name":"labelled","on":"conversation.label_added","label":"VIP","text":"x","link":"javascript:x"},{}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 64<<10 {
 			return

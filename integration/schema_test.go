@@ -210,8 +210,8 @@ func TestSchemaAcceptsValidIntegrations(t *testing.T) {
 		"view": full.view(), "minimal": {Name: "x", URL: "http://x.example.com"},
 		"display off": {Name: "x", URL: "https://x.example.com", Display: Display{Template: json.RawMessage(`null`)}},
 		"triggers": {Name: "x", URL: "https://x.example.com", Triggers: []Trigger{
-			{On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
-			{On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
+			{Name: "shipped", On: EventConversationResolved, Text: `Order #{{id}} shipped — {{total | currency:"USD"}}`, Link: "https://shop.example.com/o/{{id}}", Icon: "truck"},
+			{Name: "vip", On: EventConversationLabelAdded, Label: "VIP", Text: "VIP: {{name}}", Link: "{{url}}"},
 		}},
 	} {
 		if err := in.Validate(); err != nil {
@@ -229,11 +229,14 @@ func TestSchemaRefusesInvalidIntegrations(t *testing.T) {
 	t.Parallel()
 	c := newSchemaChecker(t)
 	for _, doc := range []string{
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.closed","text":"x"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
-		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x","when":"now"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"t","on":"conversation.closed","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"t","on":"conversation.resolved"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"t","on":"conversation.resolved","text":"x","link":"javascript:alert(1)"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"t","on":"conversation.resolved","text":"x","icon":"<svg>"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"t","on":"conversation.resolved","text":"x","when":"now"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"on":"conversation.resolved","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"Shipped","on":"conversation.resolved","text":"x"}]}`,
+		`{"name":"x","url":"https://x.example.com","triggers":[{"name":"a/../b","on":"conversation.resolved","text":"x"}]}`,
 		`{"name":"x","url":"https://x.example.com","cacheMinutes":5}`,
 		`{"name":"x","url":"https://x.example.com","cache_minutes":1441}`,
 		`{"name":"x","url":"https://x.example.com","method":"get"}`,

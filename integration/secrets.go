@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -382,27 +381,6 @@ func needsJSONEscape(v string) bool {
 // minScrubbedPart is the shortest part of a secret value scrubbed on its own: shorter parts
 // would redact ordinary words of a response.
 const minScrubbedPart = 6
-
-// scrub replaces every secret value in s with Redacted.
-func scrub(s string, secrets []string) string {
-	for _, v := range secrets {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, Redacted)
-		}
-	}
-	return s
-}
-
-// scrubBytes returns b, or a copy of it with every secret value replaced by Redacted when it
-// contains one. It does not modify b, which may be shared with the cache.
-func scrubBytes(b []byte, secrets []string) []byte {
-	for _, v := range secrets {
-		if v != "" && bytes.Contains(b, []byte(v)) {
-			return []byte(scrub(string(b), secrets))
-		}
-	}
-	return b
-}
 
 // scrubHeader returns a copy of h with secret values replaced by Redacted.
 func scrubHeader(h http.Header, secrets []string) http.Header {

@@ -49,6 +49,13 @@ const (
 // integration), with the formatting filters of package template: "Order #{{order.number}}
 // shipped — {{order.total | currency:"USD"}}". A value is cleaned and formatted as on the card.
 type Trigger struct {
+	// Name names the trigger (required): 1 to 32 lower-case letters, digits or '_', starting
+	// with a letter, unique in the integration ("order_shipped"). It is part of the key of every
+	// activity the trigger posts ([ActivityKey]), so a trigger keeps its name for as long as it
+	// posts the same activity: triggers may be inserted, removed or reordered between two
+	// reports of an event without posting an activity twice, and renaming one makes its
+	// activities new ones.
+	Name string `json:"name"`
 	// On is the event the trigger runs on: one of [EventTypes].
 	On string `json:"on"`
 	// Label, for EventConversationLabelAdded only, restricts the trigger to that label
@@ -107,10 +114,20 @@ func compileTriggers(ps *problems, ts []Trigger) []compiledTrigger {
 		return nil
 	}
 	out := make([]compiledTrigger, 0, len(ts))
+	names := make(map[string]bool, len(ts))
 	for i := range ts {
 		t := &ts[i]
 		at := fmt.Sprintf("/triggers/%d", i)
 		before := len(*ps)
+		switch {
+		case t.Name == "":
+			ps.add(at+"/name", CodeRequired, "the trigger's name is required: it keys the activities it posts")
+		case !validStepName(t.Name):
+			ps.add(at+"/name", CodeInvalid, "trigger name must be 1-32 lower-case letters, digits or '_', starting with a letter")
+		case names[t.Name]:
+			ps.add(at+"/name", CodeDuplicate, "trigger %q is defined twice", t.Name)
+		}
+		names[t.Name] = true
 		switch {
 		case t.On == "":
 			ps.add(at+"/on", CodeRequired, "the event is required: one of %s", strings.Join(EventTypes(), ", "))

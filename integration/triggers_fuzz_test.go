@@ -31,7 +31,7 @@ func FuzzTriggerActivity(f *testing.F) {
 			return
 		}
 		var ps problems
-		tr := []Trigger{{On: EventConversationResolved, Text: text, Link: link}}
+		tr := []Trigger{{Name: "resolved", On: EventConversationResolved, Text: text, Link: link}}
 		cts := compileTriggers(&ps, tr)
 		for _, p := range ps {
 			if !strings.HasPrefix(p.Path, "/triggers/0") || p.Code == "" {

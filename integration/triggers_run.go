@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,12 +47,12 @@ type ConversationEvent struct {
 // Activity is the result of one trigger for one event: the line to post into the
 // conversation when Status is StatusOK, or why there is none.
 type Activity struct {
-	// IntegrationID and Trigger (the index in its Triggers) name the trigger.
+	// IntegrationID and Trigger (the trigger's [Trigger].Name) name the trigger.
 	IntegrationID string `json:"integration_id"`
-	Trigger       int    `json:"trigger"`
-	// Key identifies the activity across reports of the event: the integration ID, the trigger
-	// index and the event ID, each with '%' and '/' percent-escaped, joined by '/'
-	// ("int_1/0/evt_9"). A poster uses it as its idempotency key.
+	Trigger       string `json:"trigger"`
+	// Key identifies the activity across reports of the event: the integration ID, the
+	// trigger's name and the event ID, with '%' and '/' percent-escaped, joined by '/'
+	// ("int_1/order_shipped/evt_9"; see [ActivityKey]). A poster uses it as its idempotency key.
 	Key string `json:"key"`
 	// Status is StatusOK (Text is set), StatusNotApplicable (Reason says why: the run
 	// condition does not hold, a required variable is empty, a step lacks a value, or the text
@@ -63,7 +62,7 @@ type Activity struct {
 	// secret value of the integration that the response echoes redacted.
 	Text string `json:"text,omitempty"`
 	// Link is the rendered link, "" when there is none or it was left out (unsafe, missing a
-	// value, or holding a secret value).
+	// value, or holding a secret value or a redacted one).
 	Link string `json:"link,omitempty"`
 	// Icon is the trigger's icon.
 	Icon string `json:"icon,omitempty"`
@@ -99,14 +98,16 @@ func (a *Activity) Temporary() bool {
 	return false
 }
 
-// ActivityKey returns the [Activity].Key of the trigger at index of the integration
-// integrationID for the event eventID.
-func ActivityKey(integrationID string, index int, eventID string) string {
-	return keyPart(integrationID) + "/" + strconv.Itoa(index) + "/" + keyPart(eventID)
+// ActivityKey returns the [Activity].Key of the trigger named trigger ([Trigger].Name) of the
+// integration integrationID for the event eventID. It depends on neither the trigger's position
+// nor the integration's version, so an edit between two reports of an event (a trigger
+// inserted, removed, reordered or reworded) posts no activity twice.
+func ActivityKey(integrationID, trigger, eventID string) string {
+	return keyPart(integrationID) + "/" + keyPart(trigger) + "/" + keyPart(eventID)
 }
 
-// keyPart escapes '%' and '/' in one part of a key, so that no two (integration, event) pairs
-// share a key.
+// keyPart escapes '%' and '/' in one part of a key, so that no two (integration, trigger,
+// event) triples share a key.
 func keyPart(s string) string {
 	if !strings.ContainsAny(s, "%/") {
 		return s
@@ -232,7 +233,7 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 	in := job.in
 	for k, i := range job.triggers {
 		t := &in.Triggers[i]
-		out[k] = Activity{IntegrationID: in.ID, Trigger: i, Key: ActivityKey(in.ID, i, ev.ID), Icon: t.Icon, OccurredAt: ev.OccurredAt}
+		out[k] = Activity{IntegrationID: in.ID, Trigger: t.Name, Key: ActivityKey(in.ID, t.Name, ev.ID), Icon: t.Icon, OccurredAt: ev.OccurredAt}
 	}
 	// settle gives every activity the same status, reason or error.
 	settle := func(status Status, reason string, missing []string, ce *CardError) {
@@ -306,8 +307,8 @@ func (s *Service) trigger(ctx context.Context, ib *Inbox, ev *ConversationEvent,
 			return
 		}
 	}
-	// The body lost the secrets' echoes byte by byte; the rendered line is redacted too, since
-	// an upstream may escape an echo as it likes ("\u005f" for '_'), and the line is posted.
+	// The body lost the secrets' echoes, escaped or not, before it was cached; the rendered
+	// line, which is posted, is redacted again as a second guard.
 	var secrets []string
 	if hasSecrets(in) {
 		o, err := s.open(ctx, in, c)
@@ -336,7 +337,7 @@ func (s *Service) previewActivities(in *Integration, c *compiled, doc []byte, no
 	}
 	out := make([]Activity, len(c.triggers))
 	for i := range c.triggers {
-		out[i] = Activity{IntegrationID: in.ID, Trigger: i, Icon: in.Triggers[i].Icon}
+		out[i] = Activity{IntegrationID: in.ID, Trigger: in.Triggers[i].Name, Icon: in.Triggers[i].Icon}
 		if err := s.renderActivity(&c.triggers[i], doc, now, loc, secrets, &out[i]); err != nil {
 			out[i].Status, out[i].Error = StatusError, cardError(err)
 		}
@@ -371,10 +372,20 @@ func (s *Service) renderActivity(ct *compiledTrigger, doc []byte, now time.Time,
 		return nil
 	}
 	a.Status = StatusOK
-	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) && scrub(link, secrets) == link {
+	if ct.hasLink && link != "" && httpURL(link) && !missingAt(o.Diagnostics, triggerLinkPointer) && scrub(link, secrets) == link && !holdsRedacted(link) {
 		a.Link = link
 	}
 	return nil
+}
+
+// redactedInURL is Redacted as a URL's path or query escapes it (url.PathEscape and
+// url.QueryEscape agree on it).
+const redactedInURL = "%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2"
+
+// holdsRedacted reports whether the link href holds a value redacted from the response (as
+// is, or escaped): it would link the wrong page.
+func holdsRedacted(href string) bool {
+	return strings.Contains(href, Redacted) || strings.Contains(href, redactedInURL)
 }
 
 // activityLine returns text on one line (runs of white space as one space, trimmed), cut at

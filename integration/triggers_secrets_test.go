@@ -20,9 +20,9 @@ func TestTriggerLineRedactsEscapedSecrets(t *testing.T) {
 	escaped := strings.Replace(testSecret, "_", `\u005f`, 1)
 	up := newUpstream(t, jsonReply(`{"order": {"number": 1001, "echo": "`+escaped+`"}}`))
 	in := orderIntegration(up.URL,
-		integration.Trigger{On: integration.EventConversationResolved, Text: "Echo: {{order.echo}}",
+		integration.Trigger{Name: "resolved", On: integration.EventConversationResolved, Text: "Echo: {{order.echo}}",
 			Link: "https://shop.example.com/t/{{order.echo}}"},
-		integration.Trigger{On: integration.EventConversationResolved, Text: "Order #{{order.number}}",
+		integration.Trigger{Name: "resolved_2", On: integration.EventConversationResolved, Text: "Order #{{order.number}}",
 			Link: "https://shop.example.com/o/{{order.number}}"},
 	)
 	in.Headers = []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}}

@@ -23,7 +23,7 @@ const orderJSON = `{"order": {"number": 1001, "status": "shipped", "total": 42, 
 func orderIntegration(url string, triggers ...integration.Trigger) *integration.Integration {
 	if len(triggers) == 0 {
 		triggers = []integration.Trigger{{
-			On: integration.EventConversationResolved, Icon: "truck",
+			Name: "shipped", On: integration.EventConversationResolved, Icon: "truck",
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
 			Link: "https://shop.example.com/orders/{{order.number}}",
 		}}
@@ -52,7 +52,7 @@ func TestRunTriggers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []integration.Activity{{
-		IntegrationID: in.ID, Trigger: 0, Key: in.ID + "/0/evt_9", Status: integration.StatusOK,
+		IntegrationID: in.ID, Trigger: "shipped", Key: in.ID + "/shipped/evt_9", Status: integration.StatusOK,
 		Text: "Order #1001 shipped — $42.00", Link: "https://shop.example.com/orders/1001", Icon: "truck",
 		OccurredAt: time.Date(2024, 1, 15, 9, 30, 0, 0, time.UTC),
 	}}
@@ -77,15 +77,15 @@ func TestRunTriggersMatching(t *testing.T) {
 	e := newEnv(t)
 	up := newUpstream(t, jsonReply(orderJSON))
 	in := e.create(t, orderIntegration(up.URL,
-		integration.Trigger{On: integration.EventConversationLabelAdded, Label: "vip", Text: "VIP order {{order.number}}"},
-		integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Labelled: {{order.status}}"},
-		integration.Trigger{On: integration.EventConversationCreated, Text: "New: {{order.number}}"},
+		integration.Trigger{Name: "vip_order", On: integration.EventConversationLabelAdded, Label: "vip", Text: "VIP order {{order.number}}"},
+		integration.Trigger{Name: "labelled", On: integration.EventConversationLabelAdded, Text: "Labelled: {{order.status}}"},
+		integration.Trigger{Name: "new_order", On: integration.EventConversationCreated, Text: "New: {{order.number}}"},
 	), 1, "a1")
-	other := e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Other {{order.number}}"}), 2, "a1")
-	inactive := orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "never"})
+	other := e.create(t, orderIntegration(up.URL, integration.Trigger{Name: "other", On: integration.EventConversationLabelAdded, Text: "Other {{order.number}}"}), 2, "a1")
+	inactive := orderIntegration(up.URL, integration.Trigger{Name: "never", On: integration.EventConversationLabelAdded, Text: "never"})
 	inactive.Active = false
 	e.create(t, inactive, 3, "a1")
-	e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationLabelAdded, Text: "other inbox"}), 1, "a2")
+	e.create(t, orderIntegration(up.URL, integration.Trigger{Name: "other_inbox", On: integration.EventConversationLabelAdded, Text: "other inbox"}), 1, "a2")
 
 	run := func(typ, label string) []string {
 		t.Helper()
@@ -97,7 +97,7 @@ func TestRunTriggersMatching(t *testing.T) {
 		}
 		var got []string
 		for _, a := range acts {
-			got = append(got, fmt.Sprintf("%s/%d %s", a.IntegrationID, a.Trigger, a.Text))
+			got = append(got, fmt.Sprintf("%s/%s %s", a.IntegrationID, a.Trigger, a.Text))
 		}
 		return got
 	}
@@ -105,9 +105,9 @@ func TestRunTriggersMatching(t *testing.T) {
 		typ, label string
 		want       []string
 	}{
-		{integration.EventConversationLabelAdded, "VIP", []string{in.ID + "/0 VIP order 1001", in.ID + "/1 Labelled: shipped", other.ID + "/0 Other 1001"}},
-		{integration.EventConversationLabelAdded, "billing", []string{in.ID + "/1 Labelled: shipped", other.ID + "/0 Other 1001"}},
-		{integration.EventConversationCreated, "", []string{in.ID + "/2 New: 1001"}},
+		{integration.EventConversationLabelAdded, "VIP", []string{in.ID + "/vip_order VIP order 1001", in.ID + "/labelled Labelled: shipped", other.ID + "/other Other 1001"}},
+		{integration.EventConversationLabelAdded, "billing", []string{in.ID + "/labelled Labelled: shipped", other.ID + "/other Other 1001"}},
+		{integration.EventConversationCreated, "", []string{in.ID + "/new_order New: 1001"}},
 		{integration.EventConversationAssigned, "", nil},
 		{"conversation.exploded", "", nil},
 	}
@@ -131,7 +131,7 @@ func TestRunTriggersNotApplicable(t *testing.T) {
 	req := orderIntegration(up.URL)
 	req.RequiredVariables = []string{"contact.attributes.shop_id"}
 	reqIn := e.create(t, req, 2, "a1")
-	empty := e.create(t, orderIntegration(up.URL, integration.Trigger{On: integration.EventConversationResolved, Text: "{{nothing}}"}), 3, "a1")
+	empty := e.create(t, orderIntegration(up.URL, integration.Trigger{Name: "empty", On: integration.EventConversationResolved, Text: "{{nothing}}"}), 3, "a1")
 	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func TestRunTriggersUpstreamFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(acts) != 1 || acts[0].Status != integration.StatusError || !acts[0].Temporary() || acts[0].Text != "" ||
-		acts[0].Error.Category != "upstream_5xx" || acts[0].Key != in.ID+"/0/e1" {
+		acts[0].Error.Category != "upstream_5xx" || acts[0].Key != in.ID+"/shipped/e1" {
 		t.Fatalf("activities = %+v; want one temporary upstream_5xx error", acts)
 	}
 	status.Store(http.StatusNotFound)
@@ -245,10 +245,10 @@ func TestRunTriggersHostileData(t *testing.T) {
 		"url": "javascript:alert(document.cookie)", "sku": "a/b?c&d=e f", "path": "../../admin?x=1#f", "long": "` + strings.Repeat("é", 700) + `"}}`
 	up := newUpstream(t, jsonReply(hostile))
 	in := e.create(t, orderIntegration(up.URL,
-		integration.Trigger{On: integration.EventConversationResolved, Text: "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}", Link: "{{order.url}}"},
-		integration.Trigger{On: integration.EventConversationResolved, Text: "{{order.long}}", Link: "https://shop.example.com/o/{{order.path}}"},
-		integration.Trigger{On: integration.EventConversationResolved, Text: "Missing link value", Link: "https://shop.example.com/o/{{order.missing}}"},
-		integration.Trigger{On: integration.EventConversationResolved, Text: "Escaped", Link: "https://shop.example.com/o/{{order.sku}}?q={{order.sku}}"},
+		integration.Trigger{Name: "order", On: integration.EventConversationResolved, Text: "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}", Link: "{{order.url}}"},
+		integration.Trigger{Name: "long", On: integration.EventConversationResolved, Text: "{{order.long}}", Link: "https://shop.example.com/o/{{order.path}}"},
+		integration.Trigger{Name: "missing_link", On: integration.EventConversationResolved, Text: "Missing link value", Link: "https://shop.example.com/o/{{order.missing}}"},
+		integration.Trigger{Name: "escaped", On: integration.EventConversationResolved, Text: "Escaped", Link: "https://shop.example.com/o/{{order.sku}}?q={{order.sku}}"},
 	), 1, "a1")
 	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
 	if err != nil {
@@ -256,12 +256,12 @@ func TestRunTriggersHostileData(t *testing.T) {
 	}
 	long := strings.Repeat("é", integration.MaxActivityRunes-1) + "…"
 	want := []integration.Activity{
-		{IntegrationID: in.ID, Trigger: 0, Key: in.ID + "/0/e1", Status: integration.StatusOK,
+		{IntegrationID: in.ID, Trigger: "order", Key: in.ID + "/order/e1", Status: integration.StatusOK,
 			Text: "Order #1001 X-Injected: 1 shipped<script>alert(1)</script> — $42.00"},
 		// A value with a dot segment cannot be a path segment: the link is left out.
-		{IntegrationID: in.ID, Trigger: 1, Key: in.ID + "/1/e1", Status: integration.StatusOK, Text: long},
-		{IntegrationID: in.ID, Trigger: 2, Key: in.ID + "/2/e1", Status: integration.StatusOK, Text: "Missing link value"},
-		{IntegrationID: in.ID, Trigger: 3, Key: in.ID + "/3/e1", Status: integration.StatusOK, Text: "Escaped",
+		{IntegrationID: in.ID, Trigger: "long", Key: in.ID + "/long/e1", Status: integration.StatusOK, Text: long},
+		{IntegrationID: in.ID, Trigger: "missing_link", Key: in.ID + "/missing_link/e1", Status: integration.StatusOK, Text: "Missing link value"},
+		{IntegrationID: in.ID, Trigger: "escaped", Key: in.ID + "/escaped/e1", Status: integration.StatusOK, Text: "Escaped",
 			Link: "https://shop.example.com/o/a%2Fb%3Fc&d=e%20f?q=a%2Fb%3Fc%26d%3De+f"},
 	}
 	if diff := cmp.Diff(want, acts, cmpIgnoreTime); diff != "" {
@@ -282,7 +282,7 @@ func TestRunTriggersChained(t *testing.T) {
 	in := &integration.Integration{
 		Name: "Chain", URL: up.URL + "/customers?email={{contact.email}}", Active: true, StepName: "lookup",
 		Steps: []integration.Step{{Name: "orders", URL: up.URL + "/customers/{{steps.lookup.body.customer.id}}/orders"}},
-		Triggers: []integration.Trigger{{On: integration.EventConversationResolved,
+		Triggers: []integration.Trigger{{Name: "chained", On: integration.EventConversationResolved,
 			Text: `Last order {{steps.orders.body.orders.0.number}}: {{steps.orders.body.orders.0.total | currency_minor:"EUR"}}`}},
 	}
 	in = e.create(t, in, 1, "a1")
@@ -364,20 +364,30 @@ func TestValidateTriggers(t *testing.T) {
 		want     []string // path code
 	}{
 		{"valid", []integration.Trigger{
-			{On: integration.EventConversationResolved, Text: `{{total | currency:"USD"}}`, Link: "{{url}}", Icon: "truck"},
-			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "x", Link: "HTTPS://x.example.com/{{id}}"},
+			{Name: "total", On: integration.EventConversationResolved, Text: `{{total | currency:"USD"}}`, Link: "{{url}}", Icon: "truck"},
+			{Name: "vip", On: integration.EventConversationLabelAdded, Label: "VIP", Text: "x", Link: "HTTPS://x.example.com/{{id}}"},
 		}, nil},
-		{"missing on and text", []integration.Trigger{{}}, []string{"/triggers/0/on required", "/triggers/0/text required"}},
-		{"unknown event", []integration.Trigger{{On: "conversation.closed", Text: "x"}}, []string{"/triggers/0/on invalid"}},
-		{"label on another event", []integration.Trigger{{On: integration.EventConversationResolved, Label: "vip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
-		{"label with a line break", []integration.Trigger{{On: integration.EventConversationLabelAdded, Label: "v\nip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
-		{"bad icon", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Icon: "<svg onload=x>"}}, []string{"/triggers/0/icon invalid"}},
-		{"javascript link", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "javascript:alert(1)"}}, []string{"/triggers/0/link bad_url"}},
-		{"binding supplies the host", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "https://{{host}}/x"}}, []string{"/triggers/0/link unsafe_url"}},
-		{"binding with text before it", []integration.Trigger{{On: integration.EventConversationResolved, Text: "x", Link: "x{{url}}"}}, []string{"/triggers/0/link bad_url"}},
-		{"bad binding in text", []integration.Trigger{{On: integration.EventConversationResolved, Text: "{{a | currency:\"XXX\"}}"}}, []string{"/triggers/0/text invalid_binding"}},
-		{"bad path in text", []integration.Trigger{{On: integration.EventConversationResolved, Text: "{{a.*}}"}}, []string{"/triggers/0/text invalid_path"}},
-		{"text too long", []integration.Trigger{{On: integration.EventConversationResolved, Text: strings.Repeat("x", 1001)}}, []string{"/triggers/0/text invalid"}},
+		{"missing name, on and text", []integration.Trigger{{}}, []string{"/triggers/0/name required", "/triggers/0/on required", "/triggers/0/text required"}},
+		{"name with capitals", []integration.Trigger{{Name: "Shipped", On: integration.EventConversationResolved, Text: "x"}}, []string{"/triggers/0/name invalid"}},
+		{"name with a path", []integration.Trigger{{Name: "a/../b", On: integration.EventConversationResolved, Text: "x"}}, []string{"/triggers/0/name invalid"}},
+		{"name with a line break", []integration.Trigger{{Name: "a\r\nb", On: integration.EventConversationResolved, Text: "x"}}, []string{"/triggers/0/name invalid"}},
+		{"name starting with a digit", []integration.Trigger{{Name: "1st", On: integration.EventConversationResolved, Text: "x"}}, []string{"/triggers/0/name invalid"}},
+		{"name too long", []integration.Trigger{{Name: strings.Repeat("a", 33), On: integration.EventConversationResolved, Text: "x"}}, []string{"/triggers/0/name invalid"}},
+		{"duplicate name", []integration.Trigger{
+			{Name: "shipped", On: integration.EventConversationResolved, Text: "x"},
+			{Name: "other", On: integration.EventConversationCreated, Text: "y"},
+			{Name: "shipped", On: integration.EventConversationLabelAdded, Text: "z"},
+		}, []string{"/triggers/2/name duplicate"}},
+		{"unknown event", []integration.Trigger{{Name: "t", On: "conversation.closed", Text: "x"}}, []string{"/triggers/0/on invalid"}},
+		{"label on another event", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Label: "vip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
+		{"label with a line break", []integration.Trigger{{Name: "t", On: integration.EventConversationLabelAdded, Label: "v\nip", Text: "x"}}, []string{"/triggers/0/label invalid"}},
+		{"bad icon", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "x", Icon: "<svg onload=x>"}}, []string{"/triggers/0/icon invalid"}},
+		{"javascript link", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "x", Link: "javascript:alert(1)"}}, []string{"/triggers/0/link bad_url"}},
+		{"binding supplies the host", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "x", Link: "https://{{host}}/x"}}, []string{"/triggers/0/link unsafe_url"}},
+		{"binding with text before it", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "x", Link: "x{{url}}"}}, []string{"/triggers/0/link bad_url"}},
+		{"bad binding in text", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "{{a | currency:\"XXX\"}}"}}, []string{"/triggers/0/text invalid_binding"}},
+		{"bad path in text", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: "{{a.*}}"}}, []string{"/triggers/0/text invalid_path"}},
+		{"text too long", []integration.Trigger{{Name: "t", On: integration.EventConversationResolved, Text: strings.Repeat("x", 1001)}}, []string{"/triggers/0/text invalid"}},
 		{"too many", make([]integration.Trigger, integration.MaxTriggers+1), []string{"/triggers out_of_range"}},
 	}
 	for _, tt := range tests {
@@ -402,13 +412,13 @@ func TestValidateTriggers(t *testing.T) {
 func TestTriggersJSONAndClone(t *testing.T) {
 	t.Parallel()
 	in := orderIntegration("https://x.example.com")
-	in.Triggers = append(in.Triggers, integration.Trigger{On: integration.EventConversationLabelAdded, Label: "vip", Text: "x"})
+	in.Triggers = append(in.Triggers, integration.Trigger{Name: "vip", On: integration.EventConversationLabelAdded, Label: "vip", Text: "x"})
 	b, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"triggers":[{"on":"conversation.resolved","text":"Order #{{order.number}}`) ||
-		!strings.Contains(string(b), `{"on":"conversation.label_added","label":"vip","text":"x"}`) {
+	if !strings.Contains(string(b), `"triggers":[{"name":"shipped","on":"conversation.resolved","text":"Order #{{order.number}}`) ||
+		!strings.Contains(string(b), `{"name":"vip","on":"conversation.label_added","label":"vip","text":"x"}`) {
 		t.Errorf("encoding %s lacks the triggers", b)
 	}
 	var back integration.Integration
@@ -428,14 +438,17 @@ func TestTriggersJSONAndClone(t *testing.T) {
 func TestActivityKey(t *testing.T) {
 	t.Parallel()
 	keys := map[string]bool{}
-	for _, k := range [][2]string{{"a/0", "b"}, {"a", "0/b"}, {"a%2F0", "b"}, {"a", "0%2Fb"}, {"a", "b"}} {
-		key := integration.ActivityKey(k[0], 0, k[1])
+	for _, k := range [][3]string{
+		{"a/t", "x", "b"}, {"a", "t/x", "b"}, {"a", "t", "x/b"}, {"a%2Ft", "x", "b"}, {"a", "t%2Fx", "b"},
+		{"a", "t", "x%2Fb"}, {"a", "t", "b"}, {"a", "u", "b"}, {"a/../b", "t", "e"}, {"a", "t", "../e"},
+	} {
+		key := integration.ActivityKey(k[0], k[1], k[2])
 		if keys[key] {
-			t.Errorf("ActivityKey(%q, 0, %q) = %q collides", k[0], k[1], key)
+			t.Errorf("ActivityKey(%q, %q, %q) = %q collides", k[0], k[1], k[2], key)
 		}
 		keys[key] = true
 	}
-	if got := integration.ActivityKey("int/1", 2, "evt%9"); got != "int%2F1/2/evt%259" {
+	if got := integration.ActivityKey("int/1", "shipped", "evt%9"); got != "int%2F1/shipped/evt%259" {
 		t.Errorf("ActivityKey = %q", got)
 	}
 }
@@ -451,8 +464,42 @@ func TestRunTriggersAfterEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
-	if err != nil || len(acts) != 1 || acts[0].Text != "Now: shipped" {
-		t.Fatalf("RunTriggers after an edit = %+v, %v", acts, err)
+	if err != nil || len(acts) != 1 || acts[0].Text != "Now: shipped" || acts[0].Key != in.ID+"/shipped/e1" {
+		t.Fatalf("RunTriggers after an edit = %+v, %v; want the new text under the same key", acts, err)
+	}
+}
+
+// Inserting a trigger before another, or reordering them, between two reports of an event
+// keeps every activity's key: a poster would post nothing twice.
+func TestRunTriggersKeysSurviveReorder(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	up := newUpstream(t, jsonReply(orderJSON))
+	in := e.create(t, orderIntegration(up.URL), 1, "a1")
+	keys := func() map[string]string {
+		t.Helper()
+		acts, err := e.svc.RunTriggers(t.Context(), memberA, resolved("e1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, a := range acts {
+			m[a.Trigger] = a.Key
+		}
+		return m
+	}
+	before := keys()
+	total := integration.Trigger{Name: "total", On: integration.EventConversationResolved, Text: "{{order.total}}"}
+	for _, ts := range [][]integration.Trigger{{total, in.Triggers[0]}, {in.Triggers[0], total}} {
+		in.Triggers = ts
+		var err error
+		if in, err = e.svc.Update(t.Context(), adminA, in); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"shipped": before["shipped"], "total": in.ID + "/total/e1"}
+		if diff := cmp.Diff(want, keys()); diff != "" {
+			t.Errorf("keys after reordering mismatch (-want +got):\n%s", diff)
+		}
 	}
 }
 
@@ -467,8 +514,8 @@ func TestTestRunPreviewsActivities(t *testing.T) {
 		jsonReply(`{"order": {"number": 1001, "status": "shipped", "total": 42, "echo": "`+r.Header.Get("Authorization")+`"}}`)(w, r)
 	})
 	in := orderIntegration(up.URL,
-		integration.Trigger{On: integration.EventConversationResolved, Text: `Order #{{order.number}} — {{order.total | currency:"USD"}}`, Icon: "truck"},
-		integration.Trigger{On: integration.EventConversationLabelAdded, Text: "Echo: {{order.echo}}", Link: "{{order.missing}}"},
+		integration.Trigger{Name: "order", On: integration.EventConversationResolved, Text: `Order #{{order.number}} — {{order.total | currency:"USD"}}`, Icon: "truck"},
+		integration.Trigger{Name: "echo", On: integration.EventConversationLabelAdded, Text: "Echo: {{order.echo}}", Link: "{{order.missing}}"},
 	)
 	in.Headers = []integration.Header{{Name: "Authorization", Value: "Bearer " + testSecret, Secret: true}}
 	res, err := e.svc.Test(t.Context(), adminA, &integration.TestRequest{Integration: in, Contact: ada, Live: true})
@@ -476,8 +523,8 @@ func TestTestRunPreviewsActivities(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []integration.Activity{
-		{Trigger: 0, Status: integration.StatusOK, Text: "Order #1001 — $42.00", Icon: "truck"},
-		{Trigger: 1, Status: integration.StatusOK, Text: "Echo: " + integration.Redacted},
+		{Trigger: "order", Status: integration.StatusOK, Text: "Order #1001 — $42.00", Icon: "truck"},
+		{Trigger: "echo", Status: integration.StatusOK, Text: "Echo: " + integration.Redacted},
 	}
 	if diff := cmp.Diff(want, res.Activities); diff != "" {
 		t.Errorf("Activities mismatch (-want +got):\n%s", diff)

@@ -56,8 +56,8 @@ const (
 // EventActivity is what became of one trigger's activity.
 type EventActivity struct {
 	IntegrationID string `json:"integration_id"`
-	// Trigger is the index of the trigger in the integration's triggers.
-	Trigger int `json:"trigger"`
+	// Trigger is the trigger's name (integration.Trigger.Name).
+	Trigger string `json:"trigger"`
 	// Key is the activity's idempotency key (integration.Activity.Key).
 	Key string `json:"key"`
 	// Status is ActivityPosted, ActivityDuplicate, ActivityNotApplicable or ActivityFailed.
@@ -213,8 +213,8 @@ func eventSchemas() map[string]*schema {
 		}),
 		"EventActivity": object("What became of one trigger's activity.", []string{"integration_id", "trigger", "key", "status"}, map[string]*schema{
 			"integration_id": str(""),
-			"trigger":        integer("The index of the trigger in the integration's triggers."),
-			"key":            str("The activity's idempotency key: integration, trigger index and event id."),
+			"trigger":        str("The trigger's name."),
+			"key":            str("The activity's idempotency key: integration id, trigger name and event id."),
 			"status":         enum("posted by this report, duplicate (posted by an earlier report), not_applicable (nothing to post) or failed (for good).", ActivityPosted, ActivityDuplicate, ActivityNotApplicable, ActivityFailed),
 			"text":           str("The line as posted, cleaned, at most 500 characters."),
 			"link":           str(""),

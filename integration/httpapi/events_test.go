@@ -80,9 +80,9 @@ func newEventEnv(t testing.TB) *eventEnv {
 	e.in = &integration.Integration{}
 	e.mustDo(t, http.StatusCreated, "admin-a", "POST", "/integrations", `{"name": "Orders", "url": "`+e.shop.URL+`/orders?email={{contact.email}}",
 	  "cache_minutes": 10, "active": true, "required_variables": ["contact.email"], "triggers": [
-	    {"on": "conversation.resolved", "icon": "truck", "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
+	    {"name": "order_shipped", "on": "conversation.resolved", "icon": "truck", "text": "Order #{{order.number}} {{order.status}} — {{order.total | currency:\"USD\"}}",
 	     "link": "https://shop.example.com/orders/{{order.number}}"},
-	    {"on": "conversation.label_added", "label": "vip", "text": "VIP: {{order.status}}", "link": "{{order.url}}"}]}`, e.in)
+	    {"name": "vip", "on": "conversation.label_added", "label": "vip", "text": "VIP: {{order.status}}", "link": "{{order.url}}"}]}`, e.in)
 	e.mustDo(t, http.StatusOK, "admin-a", "PUT", "/inboxes/a1/integrations/"+e.in.ID, `{}`, nil)
 	return e
 }
@@ -100,9 +100,9 @@ const resolved = `{"id": "evt_1", "type": "conversation.resolved", "contact": {"
 // answers it as a duplicate with the same message and reads the cached response.
 func TestReportEvent(t *testing.T) {
 	e := newEventEnv(t)
-	key := integration.ActivityKey(e.in.ID, 0, "evt_1")
+	key := integration.ActivityKey(e.in.ID, "order_shipped", "evt_1")
 	want := httpapi.EventResult{EventID: "evt_1", Activities: []httpapi.EventActivity{{
-		IntegrationID: e.in.ID, Key: key, Status: httpapi.ActivityPosted, MessageID: "msg-1",
+		IntegrationID: e.in.ID, Trigger: "order_shipped", Key: key, Status: httpapi.ActivityPosted, MessageID: "msg-1",
 		Text: "Order #1001 shipped — $42.00", Link: "https://shop.example.com/orders/1001", Icon: "truck",
 	}}}
 	var got httpapi.EventResult
@@ -128,6 +128,21 @@ func TestReportEvent(t *testing.T) {
 	if n := e.shopCalls.Load(); n != 1 {
 		t.Errorf("the shop was called %d times, want 1 (the second report reads the cache)", n)
 	}
+	// The triggers reordered and the event reported again: still a duplicate,
+	// nothing posted again.
+	var in integration.Integration
+	e.mustDo(t, http.StatusOK, "admin-a", "GET", "/integrations/"+e.in.ID, "", &in)
+	in.Triggers[0], in.Triggers[1] = in.Triggers[1], in.Triggers[0]
+	body, _ := json.Marshal(&in)
+	e.mustDo(t, http.StatusOK, "admin-a", "PUT", "/integrations/"+e.in.ID, string(withoutReadOnly(t, body)), nil)
+	got = httpapi.EventResult{}
+	e.mustDo(t, http.StatusOK, "member-a", "POST", "/inboxes/a1/conversations/conv-1/events", resolved, &got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("report after reordering the triggers (-want +got):\n%s", diff)
+	}
+	if n := e.msgs.Len(); n != 1 {
+		t.Errorf("%d messages after reordering the triggers, want still 1", n)
+	}
 
 	// Events no trigger matches settle with no activities; a wrong label too.
 	for _, body := range []string{
@@ -145,7 +160,7 @@ func TestReportEvent(t *testing.T) {
 	got = httpapi.EventResult{}
 	e.mustDo(t, http.StatusOK, "member-a", "POST", "/inboxes/a1/conversations/conv-2/events",
 		`{"id": "evt_5", "type": "conversation.label_added", "label": "VIP", "contact": {"id": "c-none"}}`, &got)
-	wantNA := []httpapi.EventActivity{{IntegrationID: e.in.ID, Trigger: 1, Key: integration.ActivityKey(e.in.ID, 1, "evt_5"),
+	wantNA := []httpapi.EventActivity{{IntegrationID: e.in.ID, Trigger: "vip", Key: integration.ActivityKey(e.in.ID, "vip", "evt_5"),
 		Status: httpapi.ActivityNotApplicable, Reason: integration.ReasonMissingVariables, Missing: []string{"contact.email"}}}
 	if diff := cmp.Diff(wantNA, got.Activities); diff != "" {
 		t.Errorf("label_added without an email (-want +got):\n%s", diff)
@@ -371,7 +386,7 @@ func TestReportEventHostileData(t *testing.T) {
 	t.Cleanup(notFound.Close)
 	var in integration.Integration
 	e.mustDo(t, http.StatusCreated, "admin-a", "POST", "/integrations", `{"name": "Gone", "url": "`+notFound.URL+`/x", "active": true,
-	  "triggers": [{"on": "conversation.assigned", "text": "{{x}}"}]}`, &in)
+	  "triggers": [{"name": "assigned", "on": "conversation.assigned", "text": "{{x}}"}]}`, &in)
 	e.mustDo(t, http.StatusOK, "admin-a", "PUT", "/inboxes/a1/integrations/"+in.ID, `{}`, nil)
 	resp, b := e.report(t, "member-a", "conv-1", `{"id": "evt_a", "type": "conversation.assigned"}`)
 	if resp.StatusCode != http.StatusOK {

@@ -44,7 +44,7 @@ func ExampleOptions_triggers() {
 	admin := integration.Actor{TeamID: "acme", Role: integration.RoleAdmin}
 	if _, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Orders", URL: shop.URL + "/orders/latest?email={{contact.email}}", Active: true, CacheMinutes: 5,
-		Triggers: []integration.Trigger{{On: integration.EventConversationResolved, Icon: "truck",
+		Triggers: []integration.Trigger{{Name: "order_shipped", On: integration.EventConversationResolved, Icon: "truck",
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`}},
 	}); err != nil {
 		log.Fatal(err)
@@ -94,7 +94,7 @@ func ExampleOptions_triggers() {
 		fmt.Printf("%s %s [%s] %s\n", m.ConversationID, m.Message.Kind, m.Message.Icon, m.Message.Text)
 	}
 	// Output:
-	// 200 {"event_id":"evt_9","activities":[{"integration_id":"orders","trigger":0,"key":"orders/0/evt_9","status":"posted","text":"Order #1001 shipped — $42.00","icon":"truck","message_id":"msg-1"}]}
-	// 200 {"event_id":"evt_9","activities":[{"integration_id":"orders","trigger":0,"key":"orders/0/evt_9","status":"duplicate","text":"Order #1001 shipped — $42.00","icon":"truck","message_id":"msg-1"}]}
+	// 200 {"event_id":"evt_9","activities":[{"integration_id":"orders","trigger":"order_shipped","key":"orders/order_shipped/evt_9","status":"posted","text":"Order #1001 shipped — $42.00","icon":"truck","message_id":"msg-1"}]}
+	// 200 {"event_id":"evt_9","activities":[{"integration_id":"orders","trigger":"order_shipped","key":"orders/order_shipped/evt_9","status":"duplicate","text":"Order #1001 shipped — $42.00","icon":"truck","message_id":"msg-1"}]}
 	// conv-1 MINIMAL [truck] Order #1001 shipped — $42.00
 }

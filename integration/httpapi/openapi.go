@@ -408,7 +408,8 @@ func components() map[string]*schema {
 			"detail":         str("The technical reason, for admins."),
 		}),
 		"Trigger": object("Runs the integration on a conversation event the host reports and posts a one-line activity into the conversation.",
-			[]string{"on", "text"}, map[string]*schema{
+			[]string{"name", "on", "text"}, map[string]*schema{
+				"name":  str("Unique in the integration: 1 to 32 lower-case letters, digits or '_', starting with a letter. It keys the trigger's activities, so it stays the same while triggers are inserted, removed or reordered."),
 				"on":    enum("The event.", integration.EventTypes()...),
 				"label": str("conversation.label_added only: run only for this label (case-insensitive); empty means any."),
 				"text":  str("The activity line: bindings over the response as in display templates, with formatting filters such as {{total | currency:\"USD\"}}."),
@@ -417,8 +418,8 @@ func components() map[string]*schema {
 			}),
 		"Activity": object("What a trigger would post (a test run shows one per trigger, without a key).", []string{"integration_id", "trigger", "key", "status", "from_cache"}, map[string]*schema{
 			"integration_id": str(""),
-			"trigger":        integer("The index of the trigger in the integration's triggers."),
-			"key":            str("The idempotency key of the activity for an event; empty in a test run."),
+			"trigger":        str("The trigger's name."),
+			"key":            str("The idempotency key of the activity for an event (integration id, trigger name and event id); empty in a test run."),
 			"status":         enum("", "ok", "not_applicable", "error"),
 			"text":           str("The rendered line, cleaned, at most 500 characters."),
 			"link":           str(""),

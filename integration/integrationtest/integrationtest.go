@@ -160,9 +160,9 @@ func Sample(teamID, id string) *integration.Integration {
 		CreatedAt: at,
 		UpdatedAt: at,
 		Triggers: []integration.Trigger{
-			{On: integration.EventConversationResolved, Text: `Order #{{steps.orders.body.0.number}} — {{steps.orders.body.0.total | currency:"USD"}}`,
+			{Name: "latest_order", On: integration.EventConversationResolved, Text: `Order #{{steps.orders.body.0.number}} — {{steps.orders.body.0.total | currency:"USD"}}`,
 				Link: "https://shop.example.com/o/{{steps.orders.body.0.number}}", Icon: "truck"},
-			{On: integration.EventConversationLabelAdded, Label: "VIP", Text: "VIP customer {{steps.lookup.body.name}}"},
+			{Name: "vip", On: integration.EventConversationLabelAdded, Label: "VIP", Text: "VIP customer {{steps.lookup.body.name}}"},
 		},
 	}
 }

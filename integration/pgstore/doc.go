@@ -53,7 +53,9 @@
 //   - A migration, once released, is never edited: a schema change is a new numbered file
 //     (0002_conditions_and_steps.sql added the run condition and the chained steps,
 //     0003_actions.sql the agent actions and 0004_triggers.sql the event triggers, each with
-//     defaults that read older rows as integrations without them).
+//     defaults that read older rows as integrations without them). A trigger's name came
+//     after 0004_triggers.sql without a schema change: the triggers column is jsonb, and each
+//     element holds its "name" with the other fields.
 //   - The display template and the run condition are json (kept byte for byte, as the admin
 //     wrote them); headers, query, secrets, steps, actions and triggers are jsonb (the package
 //     writes them).

@@ -322,7 +322,7 @@ func rowArgs(in *integration.Integration) ([]any, error) {
 	}
 	for i, t := range in.Triggers {
 		field := "triggers[" + strconv.Itoa(i) + "]"
-		texts[field+".on"], texts[field+".label"], texts[field+".text"], texts[field+".link"], texts[field+".icon"] = t.On, t.Label, t.Text, t.Link, t.Icon
+		texts[field+".name"], texts[field+".on"], texts[field+".label"], texts[field+".text"], texts[field+".link"], texts[field+".icon"] = t.Name, t.On, t.Label, t.Text, t.Link, t.Icon
 	}
 	vars := make([]string, len(in.RequiredVariables))
 	for i, v := range in.RequiredVariables {

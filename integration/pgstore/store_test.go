@@ -37,6 +37,7 @@ func TestSaveRefuses(t *testing.T) {
 		wantField string
 	}{
 		{"NUL in a trigger's text", func(in *integration.Integration) { in.Triggers[1].Text = "VIP\x00" }, "triggers[1].text"},
+		{"invalid UTF-8 in a trigger's name", func(in *integration.Integration) { in.Triggers[0].Name = "\xff" }, "triggers[0].name"},
 		{"clear secret header", func(in *integration.Integration) { in.Headers[1].Value = "tok_live_123" }, "headers[1].value"},
 		{"clear secret", func(in *integration.Integration) { in.Secrets[0].Value = "tok_live_123" }, "secrets[0].value"},
 		{"NUL in name", func(in *integration.Integration) { in.Name = "CRM\x00" }, "name"},

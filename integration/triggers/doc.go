@@ -19,7 +19,7 @@
 // # Exactly once
 //
 // Each activity is posted under the idempotency key integration/k/KEY, KEY being
-// [integration.Activity].Key (integration ID, trigger index, event ID), in the source
+// [integration.Activity].Key (integration ID, trigger name, event ID), in the source
 // Options.Source. The ledger of the Syncer records it, so reporting an event again posts only
 // what was not posted yet: a redelivered event posts nothing new, and a retry after a
 // temporary failure posts the activities that failed, once.

@@ -39,7 +39,7 @@ func ExamplePoster_Handle() {
 	admin := integration.Actor{TeamID: "acme", Role: integration.RoleAdmin}
 	in, err := svc.Create(ctx, admin, &integration.Integration{
 		Name: "Orders", URL: shop.URL + "/orders/latest?email={{contact.email}}", Active: true, CacheMinutes: 5,
-		Triggers: []integration.Trigger{{On: integration.EventConversationResolved, Icon: "truck",
+		Triggers: []integration.Trigger{{Name: "order_shipped", On: integration.EventConversationResolved, Icon: "truck",
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
 			Link: "https://shop.example.com/orders/{{order.number}}"}},
 	})

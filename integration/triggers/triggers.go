@@ -132,6 +132,6 @@ func (p *Poster) Handle(ctx context.Context, actor integration.Actor, ev *integr
 
 func (p *Poster) warn(ctx context.Context, ev *integration.ConversationEvent, a *integration.Activity, what string) {
 	p.log.LogAttrs(ctx, slog.LevelWarn, "triggers: activity not posted",
-		slog.String("integration", a.IntegrationID), slog.Int("trigger", a.Trigger),
+		slog.String("integration", a.IntegrationID), slog.String("trigger", a.Trigger),
 		slog.String("event", ev.Type), slog.String("failure", what))
 }

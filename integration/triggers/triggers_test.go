@@ -112,7 +112,7 @@ func orders(url string) *integration.Integration {
 	return &integration.Integration{
 		Name: "Orders", URL: url + "/orders/latest?email={{contact.email}}", Active: true,
 		Triggers: []integration.Trigger{{
-			On: integration.EventConversationResolved, Icon: "truck",
+			Name: "order_shipped", On: integration.EventConversationResolved, Icon: "truck",
 			Text: `Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}`,
 			Link: "https://shop.example.com/orders/{{order.number}}",
 		}},
@@ -138,7 +138,7 @@ func TestHandlePostsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := in.ID + "/0/evt_1"
+	key := in.ID + "/order_shipped/evt_1"
 	want := []inboxtest.Stored{{ID: "msg-1", ConversationID: "conv-1", Message: inbox.Message{
 		Kind: inbox.KindMinimal, Visibility: inbox.BusinessOnly, Text: "Order #1001 shipped — $42.00", Icon: "truck",
 		Link: "https://shop.example.com/orders/1001", OccurredAt: time.Date(2024, 1, 15, 9, 30, 0, 0, time.UTC),
@@ -164,6 +164,63 @@ func TestHandlePostsOnce(t *testing.T) {
 	}
 	if calls.Load() != 3 {
 		t.Errorf("upstream called %d times; want 3 (no cache configured)", calls.Load())
+	}
+}
+
+// Triggers inserted, reordered and removed between two reports of an event: each activity is
+// keyed by its trigger's name, so what was posted is not posted again and nothing is lost.
+func TestHandleTriggersEditedBetweenReports(t *testing.T) {
+	t.Parallel()
+	h := newHost(t)
+	srv, _, _ := shop(t, `{"order": {"number": 1001, "status": "shipped", "total": 42}}`)
+	in := orders(srv.URL)
+	shipped, total := in.Triggers[0], integration.Trigger{Name: "total", On: integration.EventConversationResolved, Text: "Total {{order.total}}"}
+	in.Triggers = append(in.Triggers, total)
+	in = h.add(t, in)
+	texts := func() []string {
+		var out []string
+		for _, m := range h.msgs.All() {
+			out = append(out, m.Message.Text)
+		}
+		return out
+	}
+	handle := func(what string, ts ...integration.Trigger) []triggers.Result {
+		t.Helper()
+		if ts != nil {
+			in.Triggers = ts
+			var err error
+			if in, err = h.svc.Update(t.Context(), admin, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		results, err := h.poster.Handle(t.Context(), member, resolved("evt_1"))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return results
+	}
+	handle("first report")
+	first := []string{"Order #1001 shipped — $42.00", "Total 42"}
+	if diff := cmp.Diff(first, texts()); diff != "" {
+		t.Fatalf("first report: messages mismatch (-want +got):\n%s", diff)
+	}
+
+	// Reordered: both are duplicates.
+	for _, r := range handle("reordered", total, shipped) {
+		if r.Outcome == nil || r.Outcome.Status != inbox.StatusDuplicate {
+			t.Errorf("reordered: %s outcome %+v; want a duplicate", r.Activity.Key, r.Outcome)
+		}
+	}
+	// A trigger inserted first and one removed: only the new one posts.
+	vip := integration.Trigger{Name: "vip", On: integration.EventConversationResolved, Text: "New trigger {{order.number}}"}
+	handle("inserted and removed", vip, total)
+	// The old trigger renamed is a new trigger: it posts again.
+	renamed := shipped
+	renamed.Name = "shipped_again"
+	handle("renamed", vip, renamed)
+	want := append(first, "New trigger 1001", "Order #1001 shipped — $42.00")
+	if diff := cmp.Diff(want, texts()); diff != "" {
+		t.Errorf("messages after the edits mismatch (-want +got):\n%s", diff)
 	}
 }
 

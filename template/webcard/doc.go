@@ -20,7 +20,7 @@
 // # The element
 //
 // The module's header comment is its reference: the card and output properties, the
-// loading, refreshable, show-diagnostics, heading and headless attributes, the
+// loading, refreshable, show-diagnostics, heading, headless and contact attributes, the
 // inboxkit-refresh event, and the CSS custom properties and parts that theme it. It draws
 // every node type of package template (cards, key-value lists, tables, text, dividers,
 // repeats with "N of M shown", links, buttons, badges with their tones, images) and the
@@ -47,6 +47,14 @@
 // The result (its message, or its error's sentence) is shown in the card in a live region;
 // problems at /inputs/NAME are shown next to their fields.
 //
+// A host that reuses one element for the cards of several contacts (a list that follows the
+// agent from conversation to conversation) sets its contact attribute (or property) to the
+// contact's id: a new contact starts the action bar afresh, so nothing typed for one contact,
+// no run in flight and no result reaches the next one's card.
+//
+//	card.contact = "c_1002"; // before or after the new card
+//	card.card = cards[0];
+//
 // # Safety
 //
 // Text from the tree is set with textContent and setAttribute, never parsed as HTML, so
@@ -72,8 +80,13 @@
 //     click is ignored on the action buttons, the form's submit and Confirm: one press
 //     never runs an action twice, nor runs one past its confirmation.
 //   - The form, a run in flight and the last result survive redraws of the same card with
-//     the same actions (a refresh); other actions or another integration start afresh, and
-//     an answer for the old card is dropped.
+//     the same actions (a refresh); other actions, another integration or another contact
+//     start afresh, and an answer for the old card is dropped.
+//   - The contact is an attribute the host sets, not something the element guesses: the card
+//     JSON names no contact (a card is the integration's view of one), and what changes
+//     between two loads of one contact's card (fetched_at, from_cache, the output) changes on
+//     every refresh too, which must keep the form. A host that never sets contact keeps the
+//     old behaviour, state kept per integration and actions; the reference console sets it.
 //   - One file, versioned by a digest of its content in the URL path (not a query string,
 //     which some caches ignore). Old versions are 404 rather than today's file, so a page
 //     cached before a deploy fails loudly instead of caching a mismatched module for a year.

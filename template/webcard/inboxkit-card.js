@@ -18,6 +18,7 @@
 //             card = {status: "ok", output}. Used by previews.
 //   now       A function returning the current time in milliseconds (default Date.now),
 //             for "updated N minutes ago".
+//   contact   Reflects the contact attribute.
 //
 // Attributes
 //   loading             Shows a spinner over the current content (a refresh in flight).
@@ -25,6 +26,10 @@
 //   show-diagnostics    Lists the render diagnostics under the card (template editors).
 //   heading             Overrides the card's title (card.name).
 //   headless            Draws no header at all (previews).
+//   contact             Who the card is about (any string, e.g. the contact's id): the
+//                       identity of the action bar's state, see Agent actions. The card JSON
+//                       has no contact, so a host that shows another contact's card in the
+//                       same element sets it.
 //
 // Events
 //   inboxkit-refresh    {detail: {integrationId}}, bubbles and is composed.
@@ -50,7 +55,11 @@
 //   "confirmation_required" asks for the confirmation, or else whose message (a sentence for
 //   the agent; JSON or markup is replaced by a generic sentence) is shown as the failure.
 //   The form's values, the run in flight and the last result survive redraws of the same
-//   card (a refresh); a card of another integration or with other actions starts afresh.
+//   card (a refresh); a card of another contact (another contact attribute, set before or
+//   after the card), another integration or with other actions starts afresh: the panel
+//   closes, what was typed and the last result are dropped, and a run still in flight
+//   reports nowhere. A host that reuses one element for several contacts must set contact;
+//   without it a card of the same integration for another contact counts as a refresh.
 //   A property, not an event: one function per element is what a host supplies anyway, and
 //   a missing handler shows as disabled buttons instead of a click that does nothing.
 //
@@ -978,7 +987,7 @@ function valueOf(c) {
 }
 
 class InboxkitCard extends HTMLElement {
-  static observedAttributes = ["loading", "refreshable", "show-diagnostics", "heading", "headless"];
+  static observedAttributes = ["loading", "refreshable", "show-diagnostics", "heading", "headless", "contact"];
 
   #card = null;
   #bar = null; // the ActionBar of the card's actions, or null
@@ -1000,16 +1009,30 @@ class InboxkitCard extends HTMLElement {
 
   set card(c) {
     this.#card = c && typeof c === "object" ? c : null;
-    // The same integration with the same actions keeps its bar: what the agent typed, the
-    // run in flight and the last result survive a refresh.
+    this.#syncBar();
+    this.#render();
+  }
+
+  get contact() {
+    return this.getAttribute("contact") ?? "";
+  }
+
+  set contact(v) {
+    if (v === null || v === undefined || v === "") this.removeAttribute("contact");
+    else this.setAttribute("contact", String(v));
+  }
+
+  // syncBar keeps the action bar of the same contact, integration and actions: what the agent
+  // typed, the run in flight and the last result survive a refresh. Anything else gets a new
+  // bar (or none), and the old one is closed.
+  #syncBar() {
     const actions = this.#card ? actionsOf(this.#card) : [];
-    const key = actions.length ? JSON.stringify([this.#card.integration_id, actions]) : "";
+    const key = actions.length ? JSON.stringify([this.getAttribute("contact"), this.#card.integration_id, actions]) : "";
     if (key !== this.#barKey) {
       if (this.#bar) this.#bar.close();
       this.#bar = actions.length ? new ActionBar(this, String(this.#card.integration_id ?? ""), actions) : null;
       this.#barKey = key;
     }
-    this.#render();
   }
 
   get runAction() {
@@ -1048,7 +1071,8 @@ class InboxkitCard extends HTMLElement {
     clearInterval(this.#timer);
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name, old, value) {
+    if (name === "contact" && old !== value) this.#syncBar();
     this.#render();
   }
 

@@ -77,8 +77,8 @@ func TestProfileResolveHostile(t *testing.T) {
 	apiCall(t, base, "POST", "/integrations", map[string]any{
 		"name": "Hostile", "url": up.URL + "/order", "active": true,
 		"triggers": []map[string]string{
-			{"on": "conversation.resolved", "icon": "truck", "text": `{{name}} — {{total | currency:"USD"}}`, "link": "{{url}}"},
-			{"on": "conversation.resolved", "text": `Admin {{id}}`, "link": "https://shop.example.com/o/{{id}}"},
+			{"name": "order_line", "on": "conversation.resolved", "icon": "truck", "text": `{{name}} — {{total | currency:"USD"}}`, "link": "{{url}}"},
+			{"name": "admin_line", "on": "conversation.resolved", "text": `Admin {{id}}`, "link": "https://shop.example.com/o/{{id}}"},
 		},
 	}, &created)
 	apiCall(t, base, "PUT", "/inboxes/sales/integrations/"+created.ID, map[string]any{}, nil)
@@ -103,9 +103,10 @@ func TestProfileResolveHostile(t *testing.T) {
 	}
 }
 
-// An admin adds a trigger on the Triggers tab (label_added shows the label field), inserts a
-// formatting snippet and saves; the API has it. A live test run shows the line it would
-// post. A link the API refuses comes back as a problem at the link's input.
+// An admin adds a trigger on the Triggers tab (it comes with a free name; label_added shows the
+// label field), names it, inserts a formatting snippet and saves; the API has it. A second
+// trigger gets the next free name. A live test run shows the line it would post. A link and a
+// name the API refuses come back as problems at their inputs.
 func TestEditorTriggersTab(t *testing.T) {
 	base := startConsole(t)
 	up := newUpstream(t, map[string]func() (time.Duration, string){
@@ -120,12 +121,16 @@ func TestEditorTriggersTab(t *testing.T) {
 	if got := eval[string](p, `document.activeElement.id`); got != "tr-triggers-0-text" {
 		t.Errorf("focus after adding a trigger = %q, want its text", got)
 	}
+	if got := eval[string](p, `document.getElementById("tr-triggers-0-name").value`); got != "trigger_1" {
+		t.Errorf("a new trigger's name = %q, want trigger_1", got)
+	}
 	if eval[bool](p, `!document.getElementById("tr-triggers-0-label").closest(".field").hidden`) {
 		t.Errorf("the label field shows for conversation.resolved")
 	}
 	p.do(selectOption("tr-triggers-0-on", "conversation.label_added"))
 	p.waitFor("the label field", `!document.getElementById("tr-triggers-0-label").closest(".field").hidden`)
 	p.do(
+		typeInto("tr-triggers-0-name", "vip_order"),
 		typeInto("tr-triggers-0-label", "vip"),
 		typeInto("tr-triggers-0-text", "Order {{order.id}} — "),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll("#triggers-editor button.var")].find((b) => b.textContent.includes("currency"))`)),
@@ -145,7 +150,7 @@ func TestEditorTriggersTab(t *testing.T) {
 		Triggers []json.RawMessage `json:"triggers"`
 	}
 	apiCall(t, base, "GET", "/integrations/"+id, nil, &got)
-	want := `{"on":"conversation.label_added","label":"vip","text":"Order {{order.id}} — {{ order.total | currency:\"USD\" }}","link":"https://shop.example.com/orders/{{order.id}}","icon":"truck"}`
+	want := `{"name":"vip_order","on":"conversation.label_added","label":"vip","text":"Order {{order.id}} — {{ order.total | currency:\"USD\" }}","link":"https://shop.example.com/orders/{{order.id}}","icon":"truck"}`
 	if len(got.Triggers) != 1 || string(got.Triggers[0]) != want {
 		t.Fatalf("saved triggers %s, want [%s]", got.Triggers, want)
 	}
@@ -158,12 +163,22 @@ func TestEditorTriggersTab(t *testing.T) {
 	}
 	p.screenshot("editor-testing-triggers")
 
-	// A link the API refuses: the problem shows at the link's input; nothing is stored.
-	p.do(clickID("tab-triggers"))
-	p.do(typeInto("tr-triggers-0-link", "javascript:alert(1)"), clickID("save"))
+	// A second trigger gets the next free name. A link and a name the API refuses: the problems
+	// show at their inputs; nothing is stored.
+	p.do(clickID("tab-triggers"), chromedp.WaitVisible(chromedp.ID("add-trigger")), clickID("add-trigger"))
+	p.waitFor("the second trigger", `document.querySelectorAll("#triggers-editor .trigger-item").length === 2`)
+	if got := eval[string](p, `document.getElementById("tr-triggers-1-name").value`); got != "trigger_1" {
+		t.Errorf("the second trigger's name = %q, want trigger_1 (vip_order is taken, trigger_1 is free)", got)
+	}
+	p.do(typeInto("tr-triggers-1-name", "vip_order"), typeInto("tr-triggers-1-text", "Again"),
+		typeInto("tr-triggers-0-link", "javascript:alert(1)"), clickID("save"))
 	p.waitFor("the problem at the link", `document.getElementById("tr-triggers-0-link").getAttribute("aria-invalid") === "true"`)
 	if msg := eval[string](p, `document.getElementById("tr-triggers-0-link").nextElementSibling.textContent`); !strings.Contains(msg, "http") {
 		t.Errorf("the link's problem = %q", msg)
+	}
+	p.waitFor("the problem at the second name", `document.getElementById("tr-triggers-1-name").getAttribute("aria-invalid") === "true"`)
+	if msg := eval[string](p, `document.getElementById("tr-triggers-1-name").nextElementSibling.textContent`); !strings.Contains(msg, "twice") {
+		t.Errorf("the duplicate name's problem = %q", msg)
 	}
 	for _, s := range p.takeProblems() { // the browser logs the 422 it was meant to get
 		if !strings.Contains(s, "status of 422") {

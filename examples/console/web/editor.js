@@ -256,12 +256,12 @@ export function editorPage(ctx, id, tab) {
     if (r.activities && r.activities.length) {
       // The lines the triggers would post for this sample (a live run renders them).
       parts.push(h("h3", null, "Trigger lines"), h("ul.activity-list", { id: "test-activities" }, r.activities.map((a) => {
-        const t = (draft.triggers || [])[a.trigger] || {};
+        const t = (draft.triggers || []).find((x) => x.name === a.trigger) || {};
         const on = h("span.activity-status", null, `· ${t.on || ""}${t.label ? ` (${t.label})` : ""}`);
         if (a.status === "ok") return h("li", { dataset: { status: a.status } }, activityLine(a, on));
         const why = a.status === "error" ? (a.error ? a.error.message : "failed")
           : `nothing to post: ${a.reason || "not applicable"}${a.missing && a.missing.length ? ` (${a.missing.join(", ")})` : ""}`;
-        return h("li", { dataset: { status: a.status } }, activityLine({ icon: a.icon, text: `Trigger ${a.trigger + 1}: ${why}` }, on));
+        return h("li", { dataset: { status: a.status } }, activityLine({ icon: a.icon, text: `Trigger ${a.trigger}: ${why}` }, on));
       })));
     }
     if (r.preview) {

@@ -128,6 +128,7 @@ export function profilePage(ctx, inboxID, contactID) {
             for (const c of data.cards) {
               const el = document.createElement("inboxkit-card");
               el.setAttribute("refreshable", "");
+              el.setAttribute("contact", contactID); // the action bar's state belongs to this contact
               el.dataset.integration = c.integration_id;
               el.runAction = runAction;
               el.card = c;

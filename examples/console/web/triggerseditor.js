@@ -1,8 +1,11 @@
 // The editor's Triggers tab: conversation events on which the integration runs and posts a
 // one-line activity into the conversation ("Order #1001 shipped — $42.00"). The text and the
 // link bind the response as display templates do, with their formatting filters
-// ({{ total | currency:"USD" }}). Every input names its JSON pointer (/triggers/0/text) in
-// data-pointer, where the API's problems are shown after a save.
+// ({{ total | currency:"USD" }}). Each trigger has a name, unique in the integration, which keys
+// the lines it posts (integration.ActivityKey): triggers may be reordered or removed between
+// two reports of an event without posting a line twice, and a renamed trigger posts anew. Every
+// input names its JSON pointer (/triggers/0/text) in data-pointer, where the API's problems are
+// shown after a save.
 import { h, fill } from "./dom.js";
 
 // The events a trigger may run on (integration.EventTypes), in the API's order.
@@ -14,6 +17,15 @@ const EVENTS = [
   ["conversation.assigned", "Conversation assigned"],
 ];
 const MAX_TRIGGERS = 5; // integration.MaxTriggers
+const NAME_PATTERN = "[a-z][a-z0-9_]{0,31}"; // integration.Trigger.Name, as for steps and actions
+
+// freeName returns the first of trigger_1, trigger_2... no trigger of triggers has.
+function freeName(triggers) {
+  const taken = new Set(triggers.map((t) => t.name));
+  let n = 1;
+  while (taken.has(`trigger_${n}`)) n++;
+  return `trigger_${n}`;
+}
 // Snippets the buttons insert at the cursor: a binding and the formatting filters.
 const SNIPPETS = ['{{ PATH }}', '{{ PATH | currency:"USD" }}', '{{ PATH | number }}', '{{ PATH | date }}', '{{ PATH | default:"–" }}'];
 
@@ -30,7 +42,8 @@ export function triggersEditor(get, { lastField, insert }) {
     triggers.forEach((t, i) => list.append(trigger(t, i)));
     const add = h("button.secondary", { type: "button", id: "add-trigger", disabled: triggers.length >= MAX_TRIGGERS }, "+ Add trigger");
     add.addEventListener("click", () => {
-      (draft.triggers ||= []).push({ on: "conversation.resolved", text: "" });
+      const ts = (draft.triggers ||= []);
+      ts.push({ name: freeName(ts), on: "conversation.resolved", text: "" });
       draw();
       const texts = root.querySelectorAll(".trigger-item textarea");
       texts[texts.length - 1].focus();
@@ -47,10 +60,11 @@ export function triggersEditor(get, { lastField, insert }) {
     const id = "tr" + ptr.replaceAll("/", "-");
     const el = h(attrs.multiline ? "textarea" : "input", {
       id, value: t[key] ?? "", placeholder: attrs.placeholder, spellcheck: "false", rows: attrs.multiline ? "2" : undefined,
+      pattern: attrs.pattern, maxlength: attrs.maxlength, required: attrs.required,
       dataset: { pointer: ptr },
     });
     el.addEventListener("input", () => {
-      if (el.value === "" && key !== "text") delete t[key];
+      if (el.value === "" && !attrs.required) delete t[key];
       else t[key] = el.value;
     });
     el.addEventListener("focus", () => lastField(el));
@@ -89,9 +103,11 @@ export function triggersEditor(get, { lastField, insert }) {
     return h("li.trigger-item", null, h("fieldset.group", { dataset: { pointer: ptr } },
       h("legend", null, `Trigger ${i + 1}`),
       h("div.row", null,
+        input("Name", t, "name", `${ptr}/name`, { placeholder: "order_shipped", pattern: NAME_PATTERN, maxlength: "32", required: true,
+          hint: "Lower-case letters, digits and _. It identifies the lines this trigger posts: keep it when you reorder triggers; a new name posts anew." }),
         h("div.field", null, h("label", { for: `tr-triggers-${i}-on` }, "On"), on),
         label),
-      input("Activity text", t, "text", `${ptr}/text`, { multiline: true, placeholder: 'Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}',
+      input("Activity text", t, "text", `${ptr}/text`, { required: true, multiline: true, placeholder: 'Order #{{order.number}} {{order.status}} — {{order.total | currency:"USD"}}',
         hint: "One line, at most 500 characters once rendered; values are cleaned and formatted as on the card." }),
       chips,
       h("div.row", null,

@@ -221,7 +221,7 @@ func AddNote(u *Upstreams) integration.Action {
 // linking to the customer in the CRM.
 func LatestOrderTrigger() integration.Trigger {
 	return integration.Trigger{
-		On: integration.EventConversationResolved, Icon: "crm",
+		Name: "latest_order", On: integration.EventConversationResolved, Icon: "crm",
 		Text: `Latest order {{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:"USD"}} ({{tier}} customer, last purchase {{last_purchase_at | date}})`,
 		Link: "https://crm.example.com/customers/{{id}}",
 	}

@@ -324,8 +324,8 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 		Activities []struct{ Status, Text, Link string }
 	}
 	w.call("admin", "POST", "/integrations/test", `{"integration": {"name": "T", "url": "`+upstream+`/c", "triggers": [
-	  {"on": "conversation.resolved", "text": "{{name}}: {{tier}}, {{ltv | currency:\"USD\"}} since {{since | date}}", "link": "https://crm.example.com/c/{{id}}", "icon": "crm"},
-	  {"on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}, `+sample+`, "live": true}`, 200, &withTriggers)
+	  {"name": "crm_line", "on": "conversation.resolved", "text": "{{name}}: {{tier}}, {{ltv | currency:\"USD\"}} since {{since | date}}", "link": "https://crm.example.com/c/{{id}}", "icon": "crm"},
+	  {"name": "vip", "on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}, `+sample+`, "live": true}`, 200, &withTriggers)
 	if a := withTriggers.Activities; len(a) != 2 || a[0].Status != "ok" || a[0].Text != "Ada: Gold, $2,850.00 since Jan 15, 2024" ||
 		a[0].Link != "https://crm.example.com/c/12345" || a[1].Status != "not_applicable" {
 		t.Errorf("live test with triggers: activities %+v", a)
@@ -420,16 +420,18 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	// Conversation events: a trigger posts once per event; a temporary failure is 503.
 	var orders integration.Integration
 	w.call("admin", "POST", "/integrations", `{"name": "Orders", "url": "`+upstream+`/c", "active": true, "triggers": [
-	  {"on": "conversation.resolved", "icon": "truck", "text": "{{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:\"USD\"}}", "link": "{{orders.0.url}}"},
-	  {"on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}`, 201, &orders)
+	  {"name": "order_shipped", "on": "conversation.resolved", "icon": "truck", "text": "{{orders.0.id}} {{orders.0.status}} — {{orders.0.total | currency:\"USD\"}}", "link": "{{orders.0.url}}"},
+	  {"name": "vip", "on": "conversation.label_added", "label": "vip", "text": "{{missing}}"}]}`, 201, &orders)
 	w.call("admin", "PUT", "/inboxes/support/integrations/"+orders.ID, `{}`, 200, nil)
+	w.call("admin", "POST", "/integrations", `{"name": "Unnamed", "url": "`+upstream+`/c", "triggers": [{"on": "conversation.resolved", "text": "x"}]}`, 422, nil)
 	evPath := "/inboxes/support/conversations/conv-1/events"
 	ev := `{"id": "evt-1", "type": "conversation.resolved", "contact": {"id": "c-ada", "email": "ada@example.com"},
 	  "conversation": {"id": "conv-1", "status": "resolved", "labels": ["billing"], "assignee_id": "a-1"},
 	  "agent": {"id": "a-1", "name": "Grace", "email": "grace@helpdesk.example"}, "occurred_at": "2026-12-01T10:00:00Z"}`
 	var reported httpapi.EventResult
 	w.call("agent", "POST", evPath, ev, 200, &reported)
-	if a := reported.Activities; len(a) != 1 || a[0].Status != httpapi.ActivityPosted || a[0].Text != "A-1 shipped — $129.50" || a[0].Link != "https://shop.example.com/o/A-1" {
+	if a := reported.Activities; len(a) != 1 || a[0].Status != httpapi.ActivityPosted || a[0].Text != "A-1 shipped — $129.50" || a[0].Link != "https://shop.example.com/o/A-1" ||
+		a[0].Trigger != "order_shipped" || a[0].Key != orders.ID+"/order_shipped/evt-1" {
 		t.Errorf("reportEvent: %+v", a)
 	}
 	w.call("agent", "POST", evPath, ev, 200, &reported)
@@ -450,7 +452,7 @@ func TestEveryOperationMatchesTheDocument(t *testing.T) {
 	w.call("", "POST", evPath, ev, 401, nil)
 	var down integration.Integration
 	w.call("admin", "POST", "/integrations", `{"name": "Down", "url": "`+upstream+`/fail", "active": true,
-	  "triggers": [{"on": "conversation.assigned", "text": "{{x}}"}]}`, 201, &down)
+	  "triggers": [{"name": "assigned", "on": "conversation.assigned", "text": "{{x}}"}]}`, 201, &down)
 	w.call("admin", "PUT", "/inboxes/support/integrations/"+down.ID, `{}`, 200, nil)
 	w.call("agent", "POST", evPath, `{"id": "evt-3", "type": "conversation.assigned"}`, 503, nil)
 	w.call("admin", "DELETE", "/inboxes/support/integrations/"+down.ID, "", 200, nil)
