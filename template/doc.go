@@ -59,7 +59,8 @@
 //   - date ("Jan 15, 2024"), datetime ("Jan 15, 2024, 9:30 AM EST"),
 //     relative ("3 days ago", "in 2 hours", from RenderOptions.Now):
 //     values are RFC 3339 timestamps (with or without fraction; 'T' or a
-//     space, 'Z' or 'z' or an offset up to ±23:59; without a zone they
+//     space, 'Z' or 'z' or an offset up to ±23:59, also in ISO 8601's
+//     basic form +0000 as Salesforce writes it; without a zone they
 //     are UTC), plain dates (2024-01-15, never shifted between zones) or
 //     Unix times as numbers or numeric strings; "unit" ("s" or "ms")
 //     forces the Unix unit, otherwise values of 1e11 and more are

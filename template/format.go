@@ -385,6 +385,13 @@ func parseDateTimeStd(s string) (time.Time, bool) {
 		if hh > "23" || mm > "59" {
 			return time.Time{}, false
 		}
+	case len(s) >= 24 && (s[len(s)-5] == '+' || s[len(s)-5] == '-') && allDigits(s[len(s)-4:]):
+		// ISO 8601's basic offset, "+0000", as Salesforce and other Java-based APIs write
+		// it; the same range as the extended one.
+		if hh, mm := s[len(s)-4:len(s)-2], s[len(s)-2:]; hh > "23" || mm > "59" {
+			return time.Time{}, false
+		}
+		layout = "2006-01-02T15:04:05.999999999-0700"
 	default:
 		layout = "2006-01-02T15:04:05.999999999"
 	}
@@ -404,7 +411,7 @@ func parseDateTimeStd(s string) (time.Time, bool) {
 
 // parseRFC3339 parses the usual forms of API timestamps without
 // time.Parse: "2006-01-02T15:04:05", an optional fraction of 1-9 digits,
-// and 'Z' or an offset "+07:00" or none ('t', 'z' and a space accepted as
+// and 'Z' or an offset "+07:00" (or ISO 8601's basic "+0700") or none ('t', 'z' and a space accepted as
 // in parseDateTime). It returns the instant, in UTC (formatTime shows it
 // in RenderOptions.Location whatever the offset was), and false for any
 // other text, which parseDateTime leaves to time.Parse: whatever it
@@ -445,9 +452,10 @@ func parseRFC3339(s string) (time.Time, bool) {
 	switch {
 	case rest == "":
 	case rest == "Z" || rest == "z":
-	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':',
+		len(rest) == 5 && (rest[0] == '+' || rest[0] == '-'): // "+07:00", or ISO 8601's basic "+0700"
 		oh, okh := digits(rest[1:3])
-		om, okm := digits(rest[4:6])
+		om, okm := digits(rest[len(rest)-2:])
 		if !okh || !okm || oh > 23 || om > 59 {
 			return time.Time{}, false
 		}
@@ -468,6 +476,12 @@ func parseRFC3339(s string) (time.Time, bool) {
 		t = t.Add(-time.Duration(offset) * time.Second)
 	}
 	return t, true
+}
+
+// allDigits reports whether s is all ASCII digits.
+func allDigits(s string) bool {
+	_, ok := digits(s)
+	return ok
 }
 
 // digits returns the decimal number s, which must be all ASCII digits.

@@ -83,6 +83,10 @@ func TestFormats(t *testing.T) {
 		{`"date"`, `"2024-01-15T02:00:00Z"`, "Jan 14, 2024", template.KindDate}, // New York
 		{`"datetime"`, `"2024-01-15T14:30:00Z"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
 		{`"datetime"`, `"2024-01-15 14:30:00"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
+		// ISO 8601's basic offset, as Salesforce writes timestamps.
+		{`"datetime"`, `"2024-01-15T14:30:00.000+0000"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
+		{`"datetime"`, `"2024-01-15T20:00:00+0530"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
+		{`"datetime"`, `"2024-01-15 09:30:00.5-0500"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
 		{`{"type":"datetime","unit":"ms"}`, `"1705329000000"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
 		{`"datetime"`, `"2024-01-15t14:30:00z"`, "Jan 15, 2024, 9:30 AM EST", template.KindDateTime},
 		{`"datetime"`, `"2024-07-15T14:30:00.123-02:00"`, "Jul 15, 2024, 12:30 PM EDT", template.KindDateTime},
@@ -172,6 +176,9 @@ func TestFormatDiagnostics(t *testing.T) {
 		// Issue 9: RFC 3339 allows no offset beyond ±23:59; years before 1 have no display.
 		{`"datetime"`, `"2024-01-15T10:00:00+24:00"`, "2024-01-15T10:00:00+24:00", "invalid_date", template.KindDateTime},
 		{`"datetime"`, `"2024-01-15T10:00:00+05:60"`, "2024-01-15T10:00:00+05:60", "invalid_date", template.KindDateTime},
+		{`"datetime"`, `"2024-01-15T10:00:00+2400"`, "2024-01-15T10:00:00+2400", "invalid_date", template.KindDateTime},
+		{`"datetime"`, `"2024-01-15T10:00:00+0560"`, "2024-01-15T10:00:00+0560", "invalid_date", template.KindDateTime},
+		{`"datetime"`, `"2024-01-15T10:00:00+05"`, "2024-01-15T10:00:00+05", "invalid_date", template.KindDateTime},
 		{`"date"`, `"0000-06-01"`, "0000-06-01", "invalid_date", template.KindDate},
 		{`"date"`, `"0001-01-01T02:00:00Z"`, "0001-01-01T02:00:00Z", "invalid_date", template.KindDate}, // Dec 31, 0 in New York
 		{`"datetime"`, `"0000-12-31T23:00:00-02:00"`, "0000-12-31T23:00:00-02:00", "invalid_date", template.KindDateTime},
