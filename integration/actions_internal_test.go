@@ -320,7 +320,7 @@ func FuzzActionResultMessage(f *testing.F) {
 	}
 	s := &Service{loc: time.UTC}
 	f.Fuzz(func(tt *testing.T, body []byte) {
-		msg := s.resultMessage(t, body, time.Unix(0, 0), []string{"tok_1"})
+		msg := s.resultMessage(t, body, time.Unix(0, 0), time.UTC, []string{"tok_1"})
 		if n := utf8.RuneCountInString(msg); n > maxActionMessage+1 {
 			tt.Fatalf("message of %d runes", n)
 		}

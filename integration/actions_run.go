@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -249,7 +248,7 @@ func (s *Service) runAction(ctx context.Context, actor Actor, r *ActionRequest, 
 	if resp != nil {
 		res.HTTPStatus = resp.StatusCode
 		if ac.result != nil {
-			res.Message = s.resultMessage(ac.result, resp.Body.Bytes(), start, sentSecrets(o, req))
+			res.Message = s.resultMessage(ac.result, resp.Body.Bytes(), start, v.loc, sentSecrets(o, req))
 		}
 	}
 	if err != nil {
@@ -283,13 +282,11 @@ func inputProblem(err error) (Problem, bool) {
 	return Problem{Path: inputPath(name), Code: CodeInvalidValue, Message: "the value cannot be sent where the action uses it"}, true
 }
 
-// resultMessage returns the text the result template t renders from body, with every secret
-// value redacted and at most maxActionMessage runes, or "" when there is none.
-func (s *Service) resultMessage(t *template.Template, body []byte, now time.Time, secrets []string) string {
-	if !json.Valid(body) { // also bounds the nesting gjson would walk
-		return ""
-	}
-	o, err := t.Render(body, &template.RenderOptions{Now: now, Location: s.loc})
+// resultMessage returns the text the result template t renders from body in the zone loc (the
+// team's, as on cards), with every secret value redacted and at most maxActionMessage runes, or
+// "" when there is none.
+func (s *Service) resultMessage(t *template.Template, body []byte, now time.Time, loc *time.Location, secrets []string) string {
+	o, err := t.Render(body, &template.RenderOptions{Now: now, Location: loc}) // Render checks the JSON and its depth
 	if err != nil || o == nil {
 		return ""
 	}

@@ -87,7 +87,7 @@ func (s *Service) testAction(ctx context.Context, r *TestRequest, in *Integratio
 			res.Duration = resp.Duration
 		}
 		if ac.result != nil {
-			if msg := s.resultMessage(ac.result, body, start, secrets); msg != "" {
+			if msg := s.resultMessage(ac.result, body, start, v.loc, secrets); msg != "" {
 				res.Preview = &template.Output{Version: 1, Nodes: []template.Node{{Type: template.NodeText, Text: msg}}}
 			}
 		}
