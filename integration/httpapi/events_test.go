@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -457,6 +458,12 @@ func FuzzReportEvent(f *testing.F) {
 		e.api.ServeHTTP(rec, req)
 		switch rec.Code {
 		case 200, 400, 404, 405, 413, 422, 503:
+		case http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusMovedPermanently:
+			// net/http's ServeMux sends a path with "//", "." or ".." segments to its cleaned
+			// form before any handler runs.
+			if path.Clean(req.URL.Path) == req.URL.Path {
+				t.Fatalf("status %d for the clean path %q", rec.Code, req.URL.Path)
+			}
 		default:
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
