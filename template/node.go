@@ -145,3 +145,12 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 	}
 	return []byte(r), nil
 }
+
+// UnmarshalJSON sets r to the JSON value data as written, so that a host decoding an encoded
+// Output (a card from the HTTP API, one it cached) gets back the Raw it encoded: the same JSON
+// value, though encoding/json compacts it and escapes <, > and & when it encodes. A JSON null
+// is the raw value null ("null"); an empty Raw is left out of the encoding.
+func (r *RawJSON) UnmarshalJSON(data []byte) error {
+	*r = RawJSON(data)
+	return nil
+}
