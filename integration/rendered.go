@@ -102,7 +102,7 @@ func (e *renderedCard) sameSteps(steps []*httpexec.Response) bool {
 		return false
 	}
 	for i, r := range steps {
-		if !e.steps[i].storedAt.Equal(r.StoredAt) || !e.steps[i].body.Equal(r.Body) {
+		if !e.renderedFrom(i+1, r) {
 			return false
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Service) renderReused(c *compiled, in *Integration, ct *Contact, req *h
 	}
 	k := renderedKeyOf(in, ct, req, loc)
 	if e, ok := s.rendered.Get(k); ok {
-		if e.display == c.display && sameZone(e.loc, loc) && e.storedAt.Equal(resp.StoredAt) && e.body.Equal(resp.Body) && e.sameSteps(steps) {
+		if e.display == c.display && sameZone(e.loc, loc) && e.renderedFrom(0, resp) && e.sameSteps(steps) {
 			out.Output = e.out
 			return nil
 		}
