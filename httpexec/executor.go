@@ -171,6 +171,11 @@ func validHeaderValue(v string) bool {
 var forbiddenHeaders = [...]string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "Te", "Trailer", "Keep-Alive", "Proxy-Connection"}
 
 func (e *Executor) prepare(r *Request, method string, idempotent bool, ttl time.Duration) (*prepared, error) {
+	b, err := r.built()
+	if err != nil {
+		return nil, &Error{Category: CategoryInvalidRequest, Method: method, URL: callURL("", r.URLTemplate), Detail: "request could not be built", Err: errors.Join(ErrInvalidRequest, err)}
+	}
+	r = b
 	name := callURL(r.URL, r.URLTemplate)
 	u, err := parseURL(r.URL, e.guard)
 	if err != nil {
@@ -256,6 +261,11 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		e.finish(ctx, r, "", nil, err, false) // the invalid method may hold anything
 		return nil, err
 	}
+	if r.Build != nil && r.Identity == nil {
+		err := &Error{Category: CategoryInvalidRequest, Method: method, URL: callURL(r.URL, r.URLTemplate), Scope: r.Scope, Detail: "Build without Identity", Err: ErrInvalidRequest}
+		e.finish(ctx, r, method, nil, err, false)
+		return nil, err
+	}
 	if r.CacheTTL < 0 || r.Timeout < 0 {
 		err := &Error{Category: CategoryInvalidRequest, Method: method, URL: callURL(r.URL, r.URLTemplate), Scope: r.Scope, Detail: "negative CacheTTL or Timeout", Err: ErrInvalidRequest}
 		e.finish(ctx, r, method, nil, err, false)
@@ -275,7 +285,7 @@ func (e *Executor) Do(ctx context.Context, r *Request) (*Response, error) {
 		return resp, err
 	}
 
-	key := requestKey(r.Scope, method, r.URL, r.Header, r.Body)
+	key := r.key(method)
 	// A Refresh reads the entry too: it is not served, but it stands in, marked stale, when
 	// the upstream fails, so a refresh while the upstream is down keeps what the user saw.
 	var stale *CacheEntry

@@ -24,7 +24,10 @@ func (e *Executor) Forget(ctx context.Context, r *Request) error {
 	if !ok {
 		return &Error{Category: CategoryInvalidRequest, Detail: "invalid method", Err: ErrInvalidRequest}
 	}
-	key := requestKey(r.Scope, method, r.URL, r.Header, r.Body)
+	if r.Build != nil && r.Identity == nil {
+		return &Error{Category: CategoryInvalidRequest, Method: method, Detail: "Build without Identity", Err: ErrInvalidRequest}
+	}
+	key := r.key(method)
 	if d, ok := e.cache.(Deleter); ok {
 		return d.Delete(ctx, key)
 	}

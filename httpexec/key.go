@@ -12,6 +12,11 @@ import (
 // It is short: every byte is hashed on the hit path.
 const keyVersion = "ihk1"
 
+// identityVersion starts the encoding of a request keyed by its Identity; it differs from
+// keyVersion, so that no Identity can make the encoding of a request keyed by its URL,
+// Header and Body.
+const identityVersion = "ihi1"
+
 // keyStackBytes is the size of the stack buffer the canonical encoding of
 // everything but the body is built in. Typical integration requests (a URL,
 // a few headers) fit; a larger one costs one allocation.
@@ -123,6 +128,25 @@ func requestKey(s Scope, method, rawURL string, h http.Header, body []byte) Cach
 	d.Sum(k.Digest[:0])
 	clear(b)    // header values do not linger on the stack
 	clear(refs) // nor references to the caller's header map
+	k.Team, k.Integration, k.Version = s.Team, s.Integration, s.Version
+	return k
+}
+
+// identityKey returns the cache key of a request keyed by its Identity: the SHA-256 of the
+// scope, the method and the identity, each length-prefixed.
+func identityKey(s Scope, method string, id []byte) CacheKey {
+	var buf [64]byte
+	b := append(buf[:0], identityVersion...)
+	b = appendField(b, s.Team)
+	b = appendField(b, s.Integration)
+	b = binary.AppendVarint(b, s.Version)
+	b = appendField(b, method)
+	b = binary.AppendUvarint(b, uint64(len(id)))
+	d := sha256.New()
+	d.Write(b)
+	d.Write(id)
+	var k CacheKey
+	d.Sum(k.Digest[:0])
 	k.Team, k.Integration, k.Version = s.Team, s.Integration, s.Version
 	return k
 }

@@ -58,6 +58,25 @@ type Request struct {
 	// [CategoryInternal], wrapping it; it is not retried.
 	Credentials func(ctx context.Context) (*Credentials, error)
 
+	// Identity, when not nil, stands for URL, Header and Body in the cache key, so that a
+	// request can be looked up before it is expanded: the key is the SHA-256 of the Scope, the
+	// Method and Identity, in an encoding that no request keyed by its URL, Header and Body
+	// shares. The caller guarantees that requests of one Scope and Method with equal Identity
+	// are equal once built, Credentials' stand-ins included: Identity holds everything they are
+	// built from (package integration: a digest of the request's templates and the key of
+	// each, [variables.Template.AppendKey], with secret headers by their stand-ins). With
+	// [Request.Build] a fresh cache hit then costs no expansion (BenchmarkDoCacheHitExpand).
+	//
+	// [variables.Template.AppendKey]: https://pkg.go.dev/github.com/inboxkit/inboxkit/variables#Template.AppendKey
+	Identity []byte
+
+	// Build, when not nil, builds the request when it is about to be sent, never for a fresh
+	// cache hit: the Executor calls it at most once per Do, on the calling goroutine, with a
+	// zero Request whose URL, Header, Body and SecretHeaders it fills in; the other fields
+	// it sets are ignored. Those four fields of this Request are ignored. Build requires
+	// Identity. An error fails the call with [CategoryInvalidRequest], wrapping it.
+	Build Builder
+
 	// Refresh skips serving a cached response; a 2xx response is still
 	// stored. When the upstream fails, the entry the refresh bypassed
 	// (fresh, or expired within the stale grace) is returned, Stale set,
@@ -81,6 +100,36 @@ type Request struct {
 	// of one cached key share the first caller's execution, so give such
 	// calls a zero CacheTTL.
 	NoRetry bool
+}
+
+// A Builder builds a [Request] that is keyed by its Identity (see [Request.Build]).
+type Builder interface {
+	// Build sets r's URL, Header, Body and SecretHeaders.
+	Build(r *Request) error
+}
+
+// built returns r with the URL, Header, Body and SecretHeaders of its Builder, or r itself
+// when it has none.
+func (r *Request) built() (*Request, error) {
+	if r.Build == nil {
+		return r, nil
+	}
+	var b Request
+	if err := r.Build.Build(&b); err != nil {
+		return nil, err
+	}
+	cp := *r
+	cp.URL, cp.Header, cp.Body, cp.SecretHeaders = b.URL, b.Header, b.Body, b.SecretHeaders
+	cp.Build = nil
+	return &cp, nil
+}
+
+// key returns the cache key of r sent with method (normalized).
+func (r *Request) key(method string) CacheKey {
+	if r.Identity != nil {
+		return identityKey(r.Scope, method, r.Identity)
+	}
+	return requestKey(r.Scope, method, r.URL, r.Header, r.Body)
 }
 
 // Credentials is what [Request.Credentials] returns for one execution.

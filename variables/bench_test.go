@@ -144,4 +144,33 @@ func TestWorkloadAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, appendExpand); n != 0 {
 		t.Errorf("expanding the workload into a reused buffer allocates %v times, want 0", n)
 	}
+	appendKey := func() {
+		buf = buf[:0]
+		for _, tmpl := range []*variables.Template{u, h, j} {
+			var err error
+			if buf, err = tmpl.AppendKey(buf, benchValues); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(100, appendKey); n != 0 {
+		t.Errorf("keying the workload into a reused buffer allocates %v times, want 0", n)
+	}
+}
+
+// BenchmarkWorkloadKey keys the workload's URL, header and JSON body (AppendKey) into a reused
+// buffer: what a cache hit pays instead of BenchmarkWorkload when it keys a request by its values.
+func BenchmarkWorkloadKey(b *testing.B) {
+	u, h, j := mustCompile(b, benchURL, variables.URL), mustCompile(b, benchHeader, variables.Header), mustCompile(b, benchBody, variables.JSON)
+	buf := make([]byte, 0, 256)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for _, tmpl := range []*variables.Template{u, h, j} {
+			var err error
+			if buf, err = tmpl.AppendKey(buf, benchValues); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -200,3 +200,26 @@ func ExampleFilter() {
 	fmt.Println(v)
 	// Output: 15550109999
 }
+
+// AppendKey keys an expansion by its values: a cache can look a request up by the keys of its
+// templates and expand it only when it must send it. Equal keys mean equal expansions.
+func ExampleTemplate_AppendKey() {
+	t, err := variables.Compile("https://crm.example.com/v1/contacts/{{contact.email}}", variables.URL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, email := range []string{"zoe@example.com", "zoe@example.com", "a/b"} {
+		key, err := t.AppendKey(nil, variables.Map{"contact.email": email})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%q\n", key)
+	}
+	_, err = t.AppendKey(nil, variables.Map{"contact.email": ".."})
+	fmt.Println(err)
+	// Output:
+	// "\x0fzoe@example.com"
+	// "\x0fzoe@example.com"
+	// "\x03a/b"
+	// variables: variable contact.email: dot segment in url path
+}

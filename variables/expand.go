@@ -1,6 +1,7 @@
 package variables
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"unsafe"
@@ -78,6 +79,34 @@ func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 		return append(dst, out...), nil
 	}
 	return t.write(slices.Grow(dst, t.exactLen(vals)), vals), nil
+}
+
+// AppendKey appends a key of t's expansion for r to dst and returns the extended buffer: the
+// value of each placeholder, looked up, filtered and checked as Expand does it, each preceded by
+// its length as a uvarint. Two expansions of one template with equal keys are equal, since the
+// expansion is written from those values alone; so a key can stand for the expansion where only
+// its identity matters, without the escaping, the writing and the allocation. Package
+// integration keys a cached request by the keys of its templates ([httpexec.Request].Identity)
+// and expands the request only when it sends it.
+//
+// A key identifies an expansion among those of one template: combine it with the template's
+// identity (its Source and Target) before comparing keys of different templates. On error
+// AppendKey returns dst unchanged and the error Expand would return. A key into a buffer with
+// enough capacity does not allocate, unless a filter does or the template has more than 16
+// placeholders.
+//
+// [httpexec.Request]: https://pkg.go.dev/github.com/inboxkit/inboxkit/httpexec#Request
+func (t *Template) AppendKey(dst []byte, r Resolver) ([]byte, error) {
+	var stack [maxStackSlots]string
+	vals, _, err := t.resolve(&stack, r)
+	if err != nil {
+		return dst, err
+	}
+	for _, v := range vals {
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst, nil
 }
 
 // resolve looks up, filters and checks the value of every slot, into stack when there is room,

@@ -1,8 +1,10 @@
 package variables_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -346,4 +348,65 @@ func FuzzQuote(f *testing.F) {
 			t.Fatalf("phrase(%q) = %q, %v", v, got, err)
 		}
 	})
+}
+
+// FuzzAppendKey checks what makes AppendKey a stand-in for Expand: it fails exactly when Expand
+// does, with the same error, and two value sets with equal keys expand equally.
+func FuzzAppendKey(f *testing.F) {
+	templates := []struct {
+		src    string
+		target variables.Target
+	}{
+		{"https://api.example.com/v1/teams/{{team.id}}/contacts/{{contact.id}}?email={{contact.email}}", variables.URL},
+		{"/{{a}}/{{bb}}", variables.URL},
+		{"https://x.example/{{a}}{{bb}}.json", variables.URL},
+		{`{"name":"{{contact.name}}","tags":{{a}},"n":"{{bb | upper}}"}`, variables.JSON},
+		{"Bearer {{a}} {{bb | trim}}", variables.Header},
+		{"{{a}}", variables.Header},
+		{"{{a}}:{{bb | default:\"x\"}}", variables.Query},
+		{"{{a}}{{bb}}", variables.Text},
+	}
+	for i := range templates {
+		for _, v := range hostileSeeds {
+			f.Add(i, v, "x", v, "y")
+			f.Add(i, v, v, "", v)
+		}
+	}
+	f.Add(7, "ab", "c", "a", "bc") // {{a}}{{bb}}: equal expansions, different keys
+	f.Add(4, "bc", "a", "c", "ab") // Bearer {{a}} {{bb}}: values "a","bc" and "ab","c" join alike
+	f.Fuzz(func(t *testing.T, i int, v1, w1, v2, w2 string) {
+		tt := templates[uint(i)%uint(len(templates))]
+		tpl, err := variables.Compile(tt.src, tt.target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k1, e1 := keyAndExpansion(t, tpl, two(v1, w1))
+		k2, e2 := keyAndExpansion(t, tpl, two(v2, w2))
+		if k1 != nil && k2 != nil && string(k1) == string(k2) && e1 != e2 {
+			t.Fatalf("%s: equal keys %q, different expansions %q and %q", tt.src, k1, e1, e2)
+		}
+	})
+}
+
+// keyAndExpansion returns the key and the expansion of tpl for r, after checking that AppendKey
+// and Expand agree on failing and that a failed AppendKey returns its buffer unchanged. The key is
+// nil when they fail.
+func keyAndExpansion(t *testing.T, tpl *variables.Template, r variables.Resolver) ([]byte, string) {
+	t.Helper()
+	dst := []byte("prefix")
+	key, kerr := tpl.AppendKey(dst, r)
+	exp, xerr := tpl.Expand(r)
+	if fmt.Sprint(kerr) != fmt.Sprint(xerr) {
+		t.Fatalf("%s: AppendKey error %v, Expand error %v", tpl.Source(), kerr, xerr)
+	}
+	if kerr != nil {
+		if string(key) != "prefix" {
+			t.Fatalf("%s: failed AppendKey returned %q, want its buffer unchanged", tpl.Source(), key)
+		}
+		return nil, ""
+	}
+	if !bytes.HasPrefix(key, []byte("prefix")) {
+		t.Fatalf("%s: AppendKey = %q, lost its buffer", tpl.Source(), key)
+	}
+	return key[len("prefix"):], exp
 }
