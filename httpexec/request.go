@@ -72,9 +72,11 @@ type Request struct {
 
 	// Build, when not nil, builds the request when it is about to be sent, never for a fresh
 	// cache hit: the Executor calls it at most once per Do, on the calling goroutine, with a
-	// zero Request whose URL, Header, Body and SecretHeaders it fills in; the other fields
-	// it sets are ignored. Those four fields of this Request are ignored. Build requires
-	// Identity. An error fails the call with [CategoryInvalidRequest], wrapping it.
+	// zero Request whose URL, Header, Body and SecretHeaders it fills in, and Credentials
+	// when the request needs them (so that a hit does not even allocate the function); the
+	// other fields it sets are ignored. The URL, Header, Body and SecretHeaders of this
+	// Request are ignored, and its Credentials when Build sets them. Build requires Identity.
+	// An error fails the call with [CategoryInvalidRequest], wrapping it.
 	Build Builder
 
 	// Refresh skips serving a cached response; a 2xx response is still
@@ -108,8 +110,8 @@ type Builder interface {
 	Build(r *Request) error
 }
 
-// built returns r with the URL, Header, Body and SecretHeaders of its Builder, or r itself
-// when it has none.
+// built returns r with the URL, Header, Body, SecretHeaders (and Credentials, when set) of its
+// Builder, or r itself when it has none.
 func (r *Request) built() (*Request, error) {
 	if r.Build == nil {
 		return r, nil
@@ -120,6 +122,9 @@ func (r *Request) built() (*Request, error) {
 	}
 	cp := *r
 	cp.URL, cp.Header, cp.Body, cp.SecretHeaders = b.URL, b.Header, b.Body, b.SecretHeaders
+	if b.Credentials != nil {
+		cp.Credentials = b.Credentials
+	}
 	cp.Build = nil
 	return &cp, nil
 }

@@ -117,7 +117,7 @@
 // Every saved edit increments Version. Update requires the caller's copy to carry the stored
 // version and the [Store] saves with compare-and-swap, so concurrent edits fail with
 // [ErrConflict] instead of overwriting each other. Responses are cached by the executor under
-// (team, integration, version, expanded request); Update and Delete also call
+// (team, integration, version, request); Update and Delete also call
 // Executor.Invalidate, so an edit never shows a response of the old configuration. A test run
 // never reads or writes the cache. [ProfileRequest].Refresh skips the cache read for every card
 // (or, with IntegrationID, for one) and stores the fresh responses; a card whose refresh fails
@@ -290,6 +290,17 @@
 //     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
 //     that waits on its upstream delays the cards after it by those 250 µs at most, so the
 //     load still takes about as long as its slowest upstream (P7).
+//   - With an *httpexec.Executor, a cached request (a card's, a step's, a trigger's) is keyed
+//     by its identity ([httpexec.Request].Identity) and expanded only when it is sent: the
+//     identity is a digest of the request's templates (method, URL, query, header names and
+//     values, body; secret headers by name) followed by the value of each placeholder as
+//     [variables.Template.AppendKey] gives it and each secret header by its stand-in. Equal
+//     identities build equal requests (FuzzIdentity), so a hit costs no expansion and no
+//     Credentials function: half the cost of expanding first on httpexec's P4 workload
+//     (BenchmarkDoCacheHitExpand), two allocations a card instead of four
+//     (TestProfileCachedAllocs). Another [Executor], which may not know identities, is given
+//     every request expanded, as before; the two never share cache entries, so a host that
+//     wraps its executor keeps one kind. InvalidateContact keys its requests the way loads do.
 //   - Profile requests whose header values depend on nothing of the run (literals, and secret
 //     headers by their stand-ins) share one header map per compiled version, so an
 //     [Executor] must not modify a request (httpexec's never does). The map is rebuilt when

@@ -242,7 +242,33 @@ func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall
 	if dst == nil {
 		dst = new(cardCall)
 	}
-	if !hasSecrets(in) {
+	secrets := hasSecrets(in)
+	if s.keyed {
+		// Keyed by its identity, built only to be sent (cardCall.Build).
+		dst.in, dst.c, dst.v = in, c, v
+		keep := v.secrets
+		if secrets {
+			dst.st = standIns{in, c}
+			v.secrets = &dst.st
+		}
+		id, err := c.appendIdentity(dst.id[:0], v)
+		v.secrets = keep
+		if err != nil {
+			return nil, err
+		}
+		dst.req = httpexec.Request{
+			Method:      in.EffectiveMethod(),
+			URLTemplate: in.URL,
+			CacheTTL:    in.CacheTTL(),
+			Scope:       httpexec.Scope{Team: in.TeamID, Integration: in.ID, Version: in.Version},
+			Timeout:     in.Timeout,
+			Identity:    id,
+			Build:       dst, // and the Credentials, only to send it
+		}
+		dst.s = s
+		return &dst.req, nil
+	}
+	if !secrets {
 		if err := c.buildInto(&dst.req, in, v, true); err != nil {
 			return nil, err
 		}
@@ -258,10 +284,16 @@ func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall
 	if err != nil {
 		return nil, err
 	}
-	if len(req.SecretHeaders) == 0 {
-		return req, nil
+	if len(req.SecretHeaders) > 0 {
+		req.Credentials = s.credentials(in, c, v)
 	}
-	req.Credentials = func(ctx context.Context) (*httpexec.Credentials, error) {
+	return req, nil
+}
+
+// credentials returns the Credentials function of a request of c for v: it opens in's secrets
+// and supplies the secret headers' values in clear, when the request is sent.
+func (s *Service) credentials(in *Integration, c *compiled, v *vars) func(ctx context.Context) (*httpexec.Credentials, error) {
+	return func(ctx context.Context) (*httpexec.Credentials, error) {
 		o, err := s.open(ctx, in, c)
 		if err != nil {
 			return nil, err
@@ -282,7 +314,6 @@ func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall
 		scrubbed := sentSecrets(o, sent)
 		return &httpexec.Credentials{Header: h, Redact: func(b []byte) []byte { return scrubBytes(b, scrubbed) }}, nil
 	}
-	return req, nil
 }
 
 // render fills out.Output (display on) or out.Raw (display off) from body, with dates in loc.

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"hash/maphash"
 	"time"
 
 	"github.com/inboxkit/inboxkit/httpexec"
@@ -41,8 +42,13 @@ const maxReusedBody = 64 << 10
 
 // renderedKey identifies the rendered card of one contact's request.
 type renderedKey struct {
-	team, integration, contact, url, zone string
-	version                               int64
+	team, integration, contact, zone string
+	version                          int64
+	// request tells apart the cards of one contact's requests (a URL naming the conversation):
+	// a hash of the request's Identity, or of its URL when it has none. A collision costs a
+	// render, never a wrong card: a kept card is served only for the response it was rendered
+	// from (renderedFrom).
+	request uint64
 }
 
 // renderedCard is a rendered output and what it was rendered from.
@@ -87,13 +93,19 @@ func (s *Service) kept(in *Integration, ct *Contact, req *httpexec.Request, loc 
 	if ct.ID == "" {
 		return nil
 	}
-	e, _ := s.rendered.Peek(renderedKeyOf(in, ct, req, loc))
+	e, _ := s.rendered.Peek(s.renderedKeyOf(in, ct, req, loc))
 	return e
 }
 
 // renderedKeyOf returns the key of the rendered card of a load of in for ct.
-func renderedKeyOf(in *Integration, ct *Contact, req *httpexec.Request, loc *time.Location) renderedKey {
-	return renderedKey{team: in.TeamID, integration: in.ID, contact: ct.ID, url: req.URL, zone: loc.String(), version: in.Version}
+func (s *Service) renderedKeyOf(in *Integration, ct *Contact, req *httpexec.Request, loc *time.Location) renderedKey {
+	k := renderedKey{team: in.TeamID, integration: in.ID, contact: ct.ID, zone: loc.String(), version: in.Version}
+	if req.Identity != nil {
+		k.request = maphash.Bytes(s.seed, req.Identity)
+	} else {
+		k.request = maphash.String(s.seed, req.URL)
+	}
+	return k
 }
 
 // sameSteps reports whether the later steps' responses are those e was rendered from.
@@ -133,7 +145,7 @@ func (s *Service) renderReused(c *compiled, in *Integration, ct *Contact, req *h
 	if !keep {
 		return s.render(c, body(), now, loc, out)
 	}
-	k := renderedKeyOf(in, ct, req, loc)
+	k := s.renderedKeyOf(in, ct, req, loc)
 	if e, ok := s.rendered.Get(k); ok {
 		if e.display == c.display && sameZone(e.loc, loc) && e.renderedFrom(0, resp) && e.sameSteps(steps) {
 			out.Output = e.out

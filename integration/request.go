@@ -2,6 +2,7 @@ package integration
 
 import (
 	"bytes"
+	"encoding/binary"
 	"net/http"
 	"strings"
 	"time"
@@ -42,9 +43,75 @@ func makeVars(contact *Contact, conv *Conversation, ib *Inbox, agent *Agent, tea
 }
 
 // cardCall is the request of a profile load's card (or step) and the stand-ins of its secrets.
+// For an executor that keys requests by their identity (Service.keyed) it holds the identity
+// and builds the request when the executor sends it.
 type cardCall struct {
 	st  standIns
 	req httpexec.Request
+	s   *Service
+	in  *Integration
+	c   *compiled
+	v   *vars
+	id  [identityBytes]byte // the identity of a typical request, without an allocation
+}
+
+// identityBytes is the room for a request's identity in a cardCall: the digest of its
+// templates and the values of a dozen placeholders.
+const identityBytes = 128
+
+// Build implements httpexec.Builder: the request of cc, as requestIn would have built it, with
+// the secrets by their stand-ins and the Credentials that supply them. The executor calls it
+// on the goroutine that called Do, before Do returns.
+func (cc *cardCall) Build(r *httpexec.Request) error {
+	v := cc.v
+	keep := v.secrets
+	secrets := hasSecrets(cc.in)
+	if secrets {
+		v.secrets = &cc.st
+	}
+	err := cc.c.buildInto(r, cc.in, v, true)
+	v.secrets = keep
+	if err == nil && secrets && len(r.SecretHeaders) > 0 {
+		r.Credentials = cc.s.credentials(cc.in, cc.c, v)
+	}
+	return err
+}
+
+// appendIdentity appends the identity of the request c builds for v (httpexec.Request.Identity)
+// to dst: the digest of c's templates (c.shape), then the key of each template
+// (variables.Template.AppendKey) and each secret header's value, in the order buildInto writes
+// them. Equal identities build equal requests. It fails when buildInto would, with its error.
+func (c *compiled) appendIdentity(dst []byte, v *vars) ([]byte, error) {
+	dst = append(dst, c.shape[:]...)
+	var err error
+	if dst, err = c.url.AppendKey(dst, v); err != nil {
+		return nil, &requestError{err}
+	}
+	for _, q := range c.query {
+		if dst, err = q.value.AppendKey(dst, v); err != nil {
+			return nil, &requestError{err}
+		}
+	}
+	for _, h := range c.headers {
+		if h.value != nil {
+			if dst, err = h.value.AppendKey(dst, v); err != nil {
+				return nil, &requestError{err}
+			}
+			continue
+		}
+		var val string
+		if v.secrets != nil {
+			val = v.secrets.header(h.index)
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(val)))
+		dst = append(dst, val...)
+	}
+	if c.body != nil {
+		if dst, err = c.body.AppendKey(dst, v); err != nil {
+			return nil, &requestError{err}
+		}
+	}
+	return dst, nil
 }
 
 // secretValues are one run's secret values, in one of three forms: in clear to send them

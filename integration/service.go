@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"time"
 
@@ -38,7 +39,10 @@ type Options struct {
 	Attachments Attachments
 	// Inboxes maps an inbox to its team.
 	Inboxes Inboxes
-	// Executor sends requests; usually an *httpexec.Executor shared by the process.
+	// Executor sends requests; usually an *httpexec.Executor shared by the process. An
+	// *httpexec.Executor is given cached requests keyed by their Identity, built only when
+	// sent (see the package doc's Decisions); any other Executor, such as a host's wrapper
+	// around one, is given them expanded.
 	Executor Executor
 	// Sealer seals secret values at rest. If nil, integrations with secret headers or secrets
 	// are refused with ErrNoSealer.
@@ -93,6 +97,11 @@ type Service struct {
 	compiled    *lru.Cache[compiledKey, *compiled]
 	rendered    *lru.Cache[renderedKey, *renderedCard]
 	audit       AuditFunc
+	// keyed: the executor is an *httpexec.Executor, which keys a cached request by its
+	// Identity and builds it only to send it (see cardCall.Build); requests for other
+	// executors are built first.
+	keyed bool
+	seed  maphash.Seed // of renderedKey.request
 }
 
 type compiledKey struct {
@@ -118,7 +127,9 @@ func NewService(opts Options) (*Service, error) {
 		store: opts.Store, attachments: opts.Attachments, inboxes: opts.Inboxes, exec: opts.Executor,
 		sealer: opts.Sealer, log: opts.Logger, now: opts.Now, loc: opts.Location, newID: opts.NewID,
 		maxTestBody: opts.MaxTestBodyBytes, maxCards: cmp.Or(opts.MaxConcurrentCards, 16), audit: opts.Audit,
+		seed: maphash.MakeSeed(),
 	}
+	_, s.keyed = opts.Executor.(*httpexec.Executor)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

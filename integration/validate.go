@@ -2,6 +2,8 @@ package integration
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,8 +49,9 @@ type compiled struct {
 	actions  []compiledAction // one per Integration.Actions, in order
 	buttons  []ActionButton   // the cards' buttons, shared read-only by every card
 	required []string
-	secrets  []string     // names of secret.* variables referenced by headers
-	src      *Integration // what was compiled, for compiledFrom
+	secrets  []string          // names of secret.* variables referenced by headers
+	src      *Integration      // what was compiled, for compiledFrom
+	shape    [sha256.Size]byte // what the request is built from besides values (call.shape)
 	// fixed is the header map that profile requests share, once built (see fixedHeader).
 	fixed atomic.Pointer[fixedHeader]
 	// seen is the last stored integration found to be compiledFrom's: a store that hands out
@@ -337,6 +340,35 @@ type call struct {
 	body        string
 }
 
+// shape returns the digest of what a request of r is built from besides the values of its
+// placeholders and secrets: the method, the URL, the query parameters, the header names and
+// values (secret headers by name and index: their values are in the identity, by stand-in) and
+// the body, each length-prefixed. It is the part of a request's identity (appendIdentity) that
+// tells apart the requests of an integration, of its steps and of another version.
+func (r call) shape() [sha256.Size]byte {
+	b := []byte("integration.call.1")
+	field := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
+	field(r.method)
+	field(r.url)
+	b = binary.AppendUvarint(b, uint64(len(r.query)))
+	for _, q := range r.query {
+		field(q.Name)
+		field(q.Value)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.headers)))
+	for i, h := range r.headers {
+		field(h.Name)
+		if h.Secret { // tagged 1, then its index; a plain header tagged 0, then its value
+			b = binary.AppendUvarint(append(b, 1), uint64(i))
+			continue
+		}
+		b = append(b, 0)
+		field(h.Value)
+	}
+	field(r.body)
+	return sha256.Sum256(b)
+}
+
 // compileCall compiles the request r into c, reporting problems under the JSON pointer at ("" for
 // the integration's own request, "/steps/0" for a step). secretNames are the integration's
 // secrets, which header values may reference.
@@ -408,6 +440,7 @@ func compileCall(ps *problems, at string, c *compiled, r call, opts *variables.O
 		c.headers = append(c.headers, ch)
 	}
 
+	c.shape = r.shape()
 	if r.body != "" {
 		if !bodyAllowed {
 			if methodOK {
