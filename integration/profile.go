@@ -76,13 +76,46 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 		return l.cards, nil
 	}
 	l.wg.Add(1) // the timer's
-	t := time.AfterFunc(spawnAfter, l.spawn)
+	sp := s.spawner()
+	sp.load.Store(l)
+	sp.t.Reset(spawnAfter)
 	l.work()
-	if t.Stop() {
-		l.wg.Done() // the timer never runs
+	if sp.t.Stop() {
+		sp.load.Store(nil)
+		l.wg.Done() // the timer never ran
+		s.spawners.Put(sp)
 	}
 	l.wg.Wait()
 	return l.cards, nil
+}
+
+// spawner is a timer that starts the other workers of the load it holds (load.spawn). A
+// Service keeps stopped ones for reuse: resetting a timer costs a third of creating one, and
+// no allocation (BenchmarkProfileCached: about 0.2 µs, two allocations a load). A spawner whose
+// timer fired returns itself once the workers started.
+type spawner struct {
+	s    *Service
+	t    *time.Timer
+	load atomic.Pointer[load]
+}
+
+// spawner returns a stopped spawner.
+func (s *Service) spawner() *spawner {
+	if sp, ok := s.spawners.Get().(*spawner); ok {
+		return sp
+	}
+	sp := &spawner{s: s}
+	sp.t = time.AfterFunc(time.Hour, sp.fire)
+	sp.t.Stop()
+	return sp
+}
+
+// fire runs on the timer's goroutine: it starts the workers of the load it holds.
+func (sp *spawner) fire() {
+	if l := sp.load.Swap(nil); l != nil {
+		l.spawn()
+	}
+	sp.s.spawners.Put(sp)
 }
 
 // spawnAfter is how long the calling goroutine of a profile load runs its cards alone before
@@ -146,6 +179,7 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 		start = s.now()
 	}
 	*out = Card{IntegrationID: in.ID, Name: in.Name}
+	monotonic := s.clock && start.Round(0) != start // start has a monotonic reading
 	defer func() {
 		// A panic in host code (Executor, Sealer) or a renderer fails this card, not the
 		// process: the card runs on its own goroutine, where nothing else would recover it.
@@ -154,8 +188,15 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked", append(callAttrs(in, ib.ID),
 				slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))...)
 		}
-		end = s.now()
-		out.Duration = end.Sub(start)
+		if monotonic {
+			// time.Since reads only the monotonic clock, time.Now the wall clock too
+			// (BenchmarkProfileCached); the end is on the wall clock all the same.
+			out.Duration = time.Since(start)
+			end = start.Add(out.Duration)
+		} else {
+			end = s.now()
+			out.Duration = end.Sub(start)
+		}
 	}()
 
 	fail := func(err error) {
@@ -168,7 +209,8 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 		fail(&configError{err})
 		return
 	}
-	*cs = cardState{v: makeVars(&r.Contact, r.Conversation, ib, r.Agent, r.Team, ib.TeamID, start, s.loc)}
+	// requestIn sets what it uses of cs.call.
+	cs.v = makeVars(&r.Contact, r.Conversation, ib, r.Agent, r.Team, ib.TeamID, start, s.loc)
 	v := &cs.v
 	if ok, err := c.holds(v); err != nil {
 		fail(&requestError{err})

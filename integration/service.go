@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -100,8 +101,9 @@ type Service struct {
 	// keyed: the executor is an *httpexec.Executor, which keys a cached request by its
 	// Identity and builds it only to send it (see cardCall.Build); requests for other
 	// executors are built first.
-	keyed bool
-	seed  maphash.Seed // of renderedKey.request
+	keyed    bool
+	seed     maphash.Seed // of renderedKey.request
+	spawners sync.Pool    // of stopped *spawner
 }
 
 type compiledKey struct {
