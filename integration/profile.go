@@ -83,18 +83,20 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	if sp.t.Stop() {
 		sp.load.Store(nil)
 		l.wg.Done() // the timer never ran
-		s.spawners.Put(sp)
 	}
+	// After the wait the timer's function, if it ran, is done with sp: spawn's last act is
+	// its count's Done. Only the load hands sp back: a function that did so itself could do
+	// it before this load's Stop, which would then stop another load's timer.
 	l.wg.Wait()
+	s.spawners.Put(sp)
 	return l.cards, nil
 }
 
 // spawner is a timer that starts the other workers of the load it holds (load.spawn). A
-// Service keeps stopped ones for reuse: resetting a timer costs a third of creating one, and
-// no allocation (BenchmarkProfileCached: about 0.2 µs, two allocations a load). A spawner whose
-// timer fired returns itself once the workers started.
+// Service keeps stopped or fired ones for the next load: resetting a timer costs a third of
+// creating one, and no allocation (BenchmarkProfileCached: about 0.2 µs, two allocations a
+// load). TestProfileConcurrentLoadsSpawn checks that loads never share one.
 type spawner struct {
-	s    *Service
 	t    *time.Timer
 	load atomic.Pointer[load]
 }
@@ -104,7 +106,7 @@ func (s *Service) spawner() *spawner {
 	if sp, ok := s.spawners.Get().(*spawner); ok {
 		return sp
 	}
-	sp := &spawner{s: s}
+	sp := new(spawner)
 	sp.t = time.AfterFunc(time.Hour, sp.fire)
 	sp.t.Stop()
 	return sp
@@ -115,7 +117,6 @@ func (sp *spawner) fire() {
 	if l := sp.load.Swap(nil); l != nil {
 		l.spawn()
 	}
-	sp.s.spawners.Put(sp)
 }
 
 // spawnAfter is how long the calling goroutine of a profile load runs its cards alone before
