@@ -64,10 +64,8 @@ type Request struct {
 	// shares. The caller guarantees that requests of one Scope and Method with equal Identity
 	// are equal once built, Credentials' stand-ins included: Identity holds everything they are
 	// built from (package integration: a digest of the request's templates and the key of
-	// each, [variables.Template.AppendKey], with secret headers by their stand-ins). With
+	// each, variables.Template.AppendKey, with secret headers by their stand-ins). With
 	// [Request.Build] a fresh cache hit then costs no expansion (BenchmarkDoCacheHitExpand).
-	//
-	// [variables.Template.AppendKey]: https://pkg.go.dev/github.com/inboxkit/inboxkit/variables#Template.AppendKey
 	Identity []byte
 
 	// Build, when not nil, builds the request when it is about to be sent, never for a fresh
@@ -106,7 +104,8 @@ type Request struct {
 
 // A Builder builds a [Request] that is keyed by its Identity (see [Request.Build]).
 type Builder interface {
-	// Build sets r's URL, Header, Body and SecretHeaders.
+	// Build sets r's URL, Header, Body and SecretHeaders, and its Credentials when the
+	// request needs them.
 	Build(r *Request) error
 }
 

@@ -180,7 +180,6 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 		start = s.now()
 	}
 	*out = Card{IntegrationID: in.ID, Name: in.Name}
-	monotonic := s.clock && start.Round(0) != start // start has a monotonic reading
 	defer func() {
 		// A panic in host code (Executor, Sealer) or a renderer fails this card, not the
 		// process: the card runs on its own goroutine, where nothing else would recover it.
@@ -189,9 +188,10 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 			s.log.LogAttrs(ctx, slog.LevelError, "integration: card panicked", append(callAttrs(in, ib.ID),
 				slog.String("panic", fmt.Sprintf("%T", v)), slog.String("stack", string(debug.Stack())))...)
 		}
-		if monotonic {
-			// time.Since reads only the monotonic clock, time.Now the wall clock too
-			// (BenchmarkProfileCached); the end is on the wall clock all the same.
+		if s.clock {
+			// start came from time.Now, or is an earlier card's end: it has a monotonic
+			// reading, so time.Since reads only the monotonic clock where time.Now reads the
+			// wall clock too (BenchmarkProfileCached). The end is on the wall clock all the same.
 			out.Duration = time.Since(start)
 			end = start.Add(out.Duration)
 		} else {
