@@ -295,9 +295,10 @@
 //     of 5 cards allocates 10 times, 5 of them httpexec's Responses (TestProfileCachedAllocs).
 //   - With an *httpexec.Executor, a cached request (a card's, a step's, a trigger's) is keyed
 //     by its identity ([httpexec.Request].Identity) and expanded only when it is sent: the
-//     identity is a digest of the request's templates (method, URL, query, header names and
-//     values, body; secret headers by name) followed by the value of each placeholder as
-//     [variables.Template.AppendKey] gives it and each secret header by its stand-in. Equal
+//     identity is a 128-bit digest of the request's templates (method, URL, query, header
+//     names and values, body; secret headers by name) followed by the value of each
+//     placeholder as [variables.Template.AppendKey] gives it and each secret header by its
+//     stand-in's 16 bytes: a typical card's request keys in two SHA-256 blocks. Equal
 //     identities build equal requests (FuzzIdentity), so a hit costs no expansion and no
 //     Credentials function: half the cost of expanding first on httpexec's P4 workload
 //     (BenchmarkDoCacheHitExpand), two allocations a card instead of four

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/hex"
 	"net/http"
 	"reflect"
 	"testing"
@@ -68,4 +69,33 @@ func FuzzIdentity(f *testing.F) {
 			t.Fatalf("equal identities, different requests:\n%+v\n%+v", a, b)
 		}
 	})
+}
+
+// TestAppendStandIn: a stand-in enters an identity as the 16 bytes its digest spells, tagged 0;
+// any other value (none, or one that only looks like a stand-in) as itself, tagged 1 and
+// length-prefixed, so that no value of one kind reads as one of the other.
+func TestAppendStandIn(t *testing.T) {
+	digest := "00112233445566778899aabbccddeeff"
+	raw := "\x00\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff"
+	for _, tt := range []struct{ val, want string }{
+		{standIn("sealed-form", ""), "\x00" + string(mustHex(t, standIn("sealed-form", "")[len(standInPrefix):]))},
+		{standInPrefix + digest, raw},
+		{"", "\x01\x00"},
+		{standInPrefix + digest[:30], "\x01\x25" + standInPrefix + digest[:30]},             // too short
+		{standInPrefix + "zz" + digest[2:], "\x01\x27" + standInPrefix + "zz" + digest[2:]}, // not hex
+		{"Bearer " + digest, "\x01\x27Bearer " + digest},
+	} {
+		if got := string(appendStandIn(nil, tt.val)); got != tt.want {
+			t.Errorf("appendStandIn(%q) = %q, want %q", tt.val, got, tt.want)
+		}
+	}
+}
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

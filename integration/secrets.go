@@ -246,8 +246,14 @@ func standIn(sealed, value string) string {
 		return ""
 	}
 	d := sha256.Sum256([]byte("inboxkit-secret-stand-in\x00" + sealed + "\x00" + value))
-	return "sealed:" + hex.EncodeToString(d[:16])
+	return standInPrefix + hex.EncodeToString(d[:standInBytes])
 }
+
+// A stand-in is standInPrefix and standInBytes of digest in hex.
+const (
+	standInPrefix = "sealed:"
+	standInBytes  = 16
+)
 
 // values returns every clear secret value, for scrubbing output.
 func (o *opened) values() []string {
