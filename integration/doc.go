@@ -290,9 +290,13 @@
 //     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
 //     that waits on its upstream delays the cards after it by those 250 µs at most, so the
 //     load still takes about as long as its slowest upstream (P7). The 250 µs timer is
-//     reset, not created, per load (a stopped one is kept for the next load), and each worker
-//     reuses one card state (variables, request, identity) for all its cards: a cached load
-//     of 5 cards allocates 10 times, 5 of them httpexec's Responses (TestProfileCachedAllocs).
+//     reset, not created, per load, and each worker takes one card state (variables, request,
+//     identity, a chained card's steps) for all its cards; the Service keeps timers and card
+//     states for the next loads (sync.Pool). A cached load of 5 cards allocates 9 times, 5 of
+//     them httpexec's Responses (TestProfileCachedAllocs); a chained card's steps read the
+//     cached bodies in place (httpexec.Body.View). Nothing keeps a card state once its card
+//     returns (see cardState); TestProfileConcurrentLoadsSpawn checks that concurrent loads of
+//     different contacts never see each other's values.
 //   - With an *httpexec.Executor, a cached request (a card's, a step's, a trigger's) is keyed
 //     by its identity ([httpexec.Request].Identity) and expanded only when it is sent: the
 //     identity is a 128-bit digest of the request's templates (method, URL, query, header

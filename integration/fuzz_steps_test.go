@@ -87,7 +87,7 @@ func FuzzStepValue(f *testing.F) {
 		}
 		id = sent["id"]
 		v := newVars(&Contact{}, nil, &Inbox{}, nil, nil, "t", time.Unix(0, 0), time.UTC)
-		v.steps = &stepBodies{names: []string{"main"}, bodies: [][]byte{body}}
+		v.steps = &stepBodies{names: []string{"main"}, bodies: []string{string(body)}}
 		req, err := c.steps[0].c.build(stepIntegration(in, 0), v)
 		if err != nil {
 			return

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,9 +142,12 @@ func (l *load) work() {
 	var cs *cardState
 	for i := int(l.next.Add(1) - 1); i < len(l.jobs); i = int(l.next.Add(1) - 1) {
 		if cs == nil {
-			cs = new(cardState) // one per worker, for all its cards
+			cs = l.s.cardState() // one per worker, for all its cards
 		}
 		t = l.s.cardFrom(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i], t, cs)
+	}
+	if cs != nil {
+		l.s.states.Put(cs)
 	}
 }
 
@@ -161,16 +165,32 @@ func (l *load) spawn() {
 
 // card runs one integration for r and fills out.
 func (s *Service) card(ctx context.Context, ib *Inbox, in *Integration, r *ProfileRequest, out *Card) {
-	s.cardFrom(ctx, ib, in, r, out, time.Time{}, new(cardState))
+	cs := s.cardState()
+	s.cardFrom(ctx, ib, in, r, out, time.Time{}, cs)
+	s.states.Put(cs)
 }
 
-// cardState is what running a card needs besides its output: its variables and its request.
-// A worker of a profile load reuses one for its cards (BenchmarkProfileCached: one allocation
-// a load instead of one a card). Nothing keeps it once the card returns: the executor keeps no
-// request and calls its Builder before Do returns, and a Credentials function works on copies.
+// cardState is what running a card needs besides its output: its variables, its request and,
+// for a chained card, the steps' run. A worker of a profile load uses one for all its cards,
+// and the Service keeps them for the next loads (BenchmarkProfileCached: no allocation; of a
+// chained card's load, BenchmarkProfileCachedSteps, a third of a step's time went to
+// allocating its run). Nothing keeps a state once its card returns, so the next card may
+// overwrite it: the executor keeps no request and calls its Builder before Do returns, a
+// Credentials function works on copies, and what a card returns is built afresh (its output,
+// its raw body) or shared read-only from the Service's caches (a kept output, the buttons).
+// Every field a card reads it sets first.
 type cardState struct {
-	v    vars
-	call cardCall
+	v     vars
+	call  cardCall
+	chain chainRun
+}
+
+// cardState returns a card state for a worker.
+func (s *Service) cardState() *cardState {
+	if cs, ok := s.states.Get().(*cardState); ok {
+		return cs
+	}
+	return new(cardState)
 }
 
 // cardFrom is card starting at start (zero: now), with cs as its state; it returns when the
@@ -258,7 +278,7 @@ func (s *Service) cardFrom(ctx context.Context, ib *Inbox, in *Integration, r *P
 		if err != nil {
 			out.Error.Step = c.stepName
 		}
-		sb, steps, err := s.runChain(ctx, in, c, v, r.Refresh, resp, s.kept(in, &r.Contact, req, v.loc), out)
+		sb, steps, err := s.runChain(ctx, in, c, v, r.Refresh, resp, s.kept(in, &r.Contact, req, v.loc), out, &cs.chain)
 		if err != nil {
 			fail(err)
 			return
@@ -345,13 +365,18 @@ func (s *Service) requestIn(in *Integration, c *compiled, v *vars, dst *cardCall
 
 // credentials returns the Credentials function of a request of c for v: it opens in's secrets
 // and supplies the secret headers' values in clear, when the request is sent. It works on
-// copies of in and v, which their owners reuse (a step's integration, a worker's card state)
-// while an execution the caller left may still call it.
+// copies of in, v and v's step bodies, which their owners reuse (a step's integration, a
+// card state) while an execution the caller left may still call it.
 func (s *Service) credentials(in *Integration, c *compiled, v *vars) func(ctx context.Context) (*httpexec.Credentials, error) {
 	run := &struct {
 		in Integration
 		v  vars
-	}{*in, *v}
+		sb stepBodies
+	}{in: *in, v: *v}
+	if v.steps != nil {
+		run.sb = stepBodies{names: slices.Clone(v.steps.names), bodies: slices.Clone(v.steps.bodies)}
+		run.v.steps = &run.sb
+	}
 	return func(ctx context.Context) (*httpexec.Credentials, error) {
 		in := &run.in
 		o, err := s.open(ctx, in, c)

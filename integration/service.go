@@ -105,6 +105,7 @@ type Service struct {
 	keyed    bool
 	seed     maphash.Seed                             // of renderedKey.request
 	spawners sync.Pool                                // of stopped *spawner
+	states   sync.Pool                                // of *cardState not in use
 	recent   [recentCompiled]atomic.Pointer[compiled] // see compile
 }
 

@@ -23,15 +23,21 @@ func TestProfileConcurrentLoadsSpawn(t *testing.T) {
 			time.Sleep(300 * time.Microsecond)
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"ok":true}`))
+		w.Write([]byte(`{"email":"` + r.URL.Query().Get("email") + `"}`))
 	})
 	const cards = 4
-	for i := range cards {
+	for i := range cards - 1 {
 		e.create(t, &integration.Integration{
 			Name: fmt.Sprint("CRM ", i), URL: up.URL + fmt.Sprintf("/%d?email={{contact.email}}&slow=%d", i, i%2),
-			Active: true, // not cached: every load waits on its upstreams
+			Active: true, CacheMinutes: i % 2, // the uncached ones wait on their upstreams every load
 		}, i, "a1")
 	}
+	// A chained card, whose step reads the first response: each load's cards carry its own
+	// contact's values, though the loads reuse each other's card states.
+	e.create(t, &integration.Integration{
+		Name: "Chain", URL: up.URL + "/chain?email={{contact.email}}&slow=1", StepName: "lookup", Active: true,
+		Steps: []integration.Step{{Name: "orders", URL: up.URL + "/orders?email={{steps.lookup.body.email}}"}},
+	}, cards-1, "a1")
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -48,6 +54,17 @@ func TestProfileConcurrentLoadsSpawn(t *testing.T) {
 						t.Errorf("card %s: %s %+v", c.Name, c.Status, c.Error)
 						return
 					}
+				}
+				for _, c := range cards[:len(cards)-1] {
+					if got := string(c.Raw); got != `{"email":"`+ct.Email+`"}` {
+						t.Errorf("card %s of %s: %s", c.Name, ct.Email, got)
+						return
+					}
+				}
+				want := `{"steps":{"lookup":{"body":{"email":"` + ct.Email + `"}},"orders":{"body":{"email":"` + ct.Email + `"}}}}`
+				if got := string(cards[len(cards)-1].Raw); got != want {
+					t.Errorf("chained card of %s: %s", ct.Email, got)
+					return
 				}
 			}
 		})

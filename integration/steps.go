@@ -148,7 +148,7 @@ func compileSteps(ps *problems, in *Integration, c *compiled, secretNames map[st
 // stepBodies are the responses of the steps run so far, by name.
 type stepBodies struct {
 	names  []string
-	bodies [][]byte
+	bodies []string // views of the responses' bodies (httpexec.Body.View)
 }
 
 // lookup resolves steps.NAME.body.PATH. A string is its text; a number, boolean, object or
@@ -163,7 +163,7 @@ func (sb *stepBodies) lookup(ref string) string {
 	if i < 0 {
 		return ""
 	}
-	r := gjson.GetBytes(sb.bodies[i], path)
+	r := gjson.Get(sb.bodies[i], path) // a string result is a piece of the body: no copy
 	switch r.Type {
 	case gjson.Null:
 		return ""
@@ -204,7 +204,7 @@ func useStep(in *Integration, i int) {
 type chainRun struct {
 	sb     stepBodies
 	names  [MaxSteps]string
-	bodies [MaxSteps][]byte
+	bodies [MaxSteps]string
 	resps  [MaxSteps - 1]*httpexec.Response
 	v      vars
 	in     Integration
@@ -246,7 +246,7 @@ func (e *stepError) Unwrap() error { return e.err }
 // chain runs the steps of c after the integration's own response first and returns the
 // document the display renders (see runChain), for a caller that renders it every time.
 func (s *Service) chain(ctx context.Context, in *Integration, c *compiled, v *vars, refresh bool, first *httpexec.Response, out *Card) ([]byte, error) {
-	sb, _, err := s.runChain(ctx, in, c, v, refresh, first, nil, out)
+	sb, _, err := s.runChain(ctx, in, c, v, refresh, first, nil, out, new(chainRun))
 	if sb == nil || err != nil {
 		return nil, err
 	}
@@ -262,16 +262,16 @@ func (s *Service) chain(ctx context.Context, in *Integration, c *compiled, v *va
 // Each body is checked to be JSON the display can render, naming the step when it is not,
 // except a body the card kept from an earlier load (known, or nil) was rendered from: that one
 // was checked then (a second of a cached 2-step card's time, BenchmarkProfileCachedSteps).
-func (s *Service) runChain(ctx context.Context, in *Integration, c *compiled, v *vars, refresh bool, first *httpexec.Response, known *renderedCard, out *Card) (*stepBodies, []*httpexec.Response, error) {
-	body := first.Body.Bytes()
+func (s *Service) runChain(ctx context.Context, in *Integration, c *compiled, v *vars, refresh bool, first *httpexec.Response, known *renderedCard, out *Card, cr *chainRun) (*stepBodies, []*httpexec.Response, error) {
 	if !known.renderedFrom(0, first) {
 		// template.Validate, not json.Valid: a third of the time (BenchmarkValidate), and
 		// bodies too deep to render fail here, naming their step.
-		if err := template.Validate(body); err != nil {
+		if err := template.Validate(first.Body.Bytes()); err != nil {
 			return nil, nil, &stepError{c.stepName, err}
 		}
 	}
-	cr := &chainRun{v: *v}
+	body := first.Body.View()
+	cr.v = *v
 	sb := &cr.sb
 	sb.names, sb.bodies = append(cr.names[:0], c.stepName), append(cr.bodies[:0], body)
 	resps := cr.resps[:0]
@@ -304,12 +304,12 @@ func (s *Service) runChain(ctx context.Context, in *Integration, c *compiled, v 
 		if err != nil {
 			out.Stale, out.Error = true, cardError(&stepError{st.name, err})
 		}
-		body := resp.Body.Bytes()
 		if !known.renderedFrom(i+1, resp) {
-			if err := template.Validate(body); err != nil {
+			if err := template.Validate(resp.Body.Bytes()); err != nil {
 				return nil, nil, &stepError{st.name, err}
 			}
 		}
+		body := resp.Body.View()
 		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, body)
 		resps = append(resps, resp)
 	}

@@ -265,7 +265,7 @@ func (s *Service) testSteps(ctx context.Context, in *Integration, c *compiled, v
 		res.Error, res.Detail = cardError(err), err.Error()
 		return nil, secrets, false
 	}
-	sb := &stepBodies{names: []string{c.stepName}, bodies: [][]byte{first}}
+	sb := &stepBodies{names: []string{c.stepName}, bodies: []string{string(first)}}
 	sv := *v
 	sv.steps = sb
 	for i := range c.steps {
@@ -322,7 +322,7 @@ func (s *Service) testSteps(ctx context.Context, in *Integration, c *compiled, v
 			return stepFail(err)
 		}
 		res.Steps = append(res.Steps, ts)
-		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, body)
+		sb.names, sb.bodies = append(sb.names, st.name), append(sb.bodies, string(body))
 	}
 	return stepsDocument(sb), secrets, true
 }
