@@ -1,7 +1,6 @@
 package httpexec
 
 import (
-	"unsafe"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"unsafe"
 )
 
 // Header is a read-only view of the header fields of a [Response]. A cached
