@@ -244,6 +244,15 @@ func TestBodyView(t *testing.T) {
 	if !b.Equal(b) || !b.Equal(httpexec.NewBody([]byte(`{"a":1}`))) || b.Equal(httpexec.NewBody([]byte(`{"a":2}`))) || b.Equal(zero) || !zero.Equal(httpexec.Body{}) {
 		t.Error("Equal does not compare the bytes")
 	}
+	if got := b.View(); got != `{"a":1}` {
+		t.Errorf("View = %q", got)
+	}
+	if zero.View() != "" {
+		t.Error("the zero Body's View is not empty")
+	}
+	if n := testing.AllocsPerRun(10, func() { _ = b.View() }); n != 0 {
+		t.Errorf("View allocates %v times, want 0", n)
+	}
 }
 
 // A Response encodes to JSON as it did when Header and Body were an
