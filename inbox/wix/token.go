@@ -49,10 +49,18 @@ func (ts *tokenSource) token(ctx context.Context, stale string) (string, error) 
 		ts.mu.Unlock()
 		// The request is not bound to this caller's ctx: other callers
 		// wait for it too. The client's Timeout bounds it.
-		call.tok, call.err = ts.fetch(context.WithoutCancel(ctx))
+		tok, exp, err := ts.fetch(context.WithoutCancel(ctx))
+		// The new token is cached and the call retired at once: a caller
+		// that was refused the new token must never join this call, which
+		// would hand it the refused token again (TestRefreshOn401 caught
+		// that when the two took a lock each).
 		ts.mu.Lock()
+		if err == nil {
+			ts.tok, ts.exp = tok, exp
+		}
 		ts.inflight = nil
 		ts.mu.Unlock()
+		call.tok, call.err = tok, err
 		close(call.done)
 	} else {
 		ts.mu.Unlock()
@@ -65,8 +73,9 @@ func (ts *tokenSource) token(ctx context.Context, stale string) (string, error) 
 	}
 }
 
-// fetch requests a token with the client-credentials grant and caches it.
-func (ts *tokenSource) fetch(ctx context.Context) (string, error) {
+// fetch requests a token with the client-credentials grant and returns it
+// with the time to replace it.
+func (ts *tokenSource) fetch(ctx context.Context) (string, time.Time, error) {
 	c := ts.c
 	in := struct {
 		GrantType    string `json:"grant_type"`
@@ -76,40 +85,37 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, error) {
 	}{"client_credentials", c.o.Auth.AppID, c.o.Auth.AppSecret, c.o.Auth.InstanceID}
 	body, err := json.Marshal(in)
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	now := c.o.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/oauth2/token", strings.NewReader(string(body)))
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	status, hdr, resp, err := c.do(req)
 	if err != nil {
-		return "", fmt.Errorf("token: %w", err)
+		return "", time.Time{}, fmt.Errorf("token: %w", err)
 	}
 	if status != http.StatusOK {
 		e := newError("token", status, hdr, resp)
 		if status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusBadRequest {
 			e.Description = "" // may describe the credentials
 		}
-		return "", e
+		return "", time.Time{}, e
 	}
 	var out struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 	}
 	if err := json.Unmarshal(resp, &out); err != nil || out.AccessToken == "" || strings.ContainsAny(out.AccessToken, "\r\n\x00") {
-		return "", fmt.Errorf("token: invalid response: %w", inbox.ErrTemporary)
+		return "", time.Time{}, fmt.Errorf("token: invalid response: %w", inbox.ErrTemporary)
 	}
 	if out.ExpiresIn <= 0 || out.ExpiresIn > 30*86400 {
-		return "", errors.New("token: invalid expires_in")
+		return "", time.Time{}, errors.New("token: invalid expires_in")
 	}
 	life := time.Duration(out.ExpiresIn) * time.Second
 	margin := min(tokenMargin, life/10)
-	ts.mu.Lock()
-	ts.tok, ts.exp = out.AccessToken, now.Add(life-margin)
-	ts.mu.Unlock()
-	return out.AccessToken, nil
+	return out.AccessToken, now.Add(life - margin), nil
 }
