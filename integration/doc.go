@@ -289,14 +289,15 @@
 //     workers (up to [Options].MaxConcurrentCards in all) only when the cards are not done
 //     after 250 µs: cached cards take microseconds, less than starting goroutines, and a card
 //     that waits on its upstream delays the cards after it by those 250 µs at most, so the
-//     load still takes about as long as its slowest upstream (P7). The 250 µs timer is
-//     reset, not created, per load, and each worker takes one card state (variables, request,
-//     identity, a chained card's steps) for all its cards; the Service keeps timers and card
-//     states for the next loads (sync.Pool). A cached load of 5 cards allocates 9 times, 5 of
-//     them httpexec's Responses (TestProfileCachedAllocs); a chained card's steps read the
-//     cached bodies in place (httpexec.Body.View). Nothing keeps a card state once its card
-//     returns (see cardState); TestProfileConcurrentLoadsSpawn checks that concurrent loads of
-//     different contacts never see each other's values.
+//     load still takes about as long as its slowest upstream (P7). Each worker uses one card
+//     state (variables, request, identity, a chained card's steps) for all its cards, and the
+//     Service keeps finished loads, with their 250 µs timer (reset, not created) and the
+//     calling goroutine's card state, for the next loads (sync.Pool). A cached load of 5 cards
+//     allocates 7 times, 5 of them httpexec's Responses (TestProfileCachedAllocs); a chained
+//     card's steps read the cached bodies in place (httpexec.Body.View). Nothing keeps a load
+//     or a card state once it is done (see load and cardState);
+//     TestProfileConcurrentLoadsSpawn checks that concurrent loads of different contacts
+//     never see each other's values.
 //   - With an *httpexec.Executor, a cached request (a card's, a step's, a trigger's) is keyed
 //     by its identity ([httpexec.Request].Identity) and expanded only when it is sent: the
 //     identity is a 128-bit digest of the request's templates (method, URL, query, header

@@ -46,7 +46,7 @@ func (s *Service) InvalidateContact(ctx context.Context, actor Actor, r *Profile
 	if !ok {
 		return fmt.Errorf("integration: executor %T cannot drop one response: %w", s.exec, errors.ErrUnsupported)
 	}
-	ib, jobs, err := s.profileJobs(ctx, actor, r)
+	ib, jobs, err := s.profileJobs(ctx, actor, r, nil)
 	if err != nil {
 		return err
 	}

@@ -54,99 +54,94 @@ func (s *Service) Profile(ctx context.Context, actor Actor, r *ProfileRequest) (
 	if r == nil {
 		return nil, errors.New("integration: nil ProfileRequest")
 	}
-	ib, jobs, err := s.profileJobs(ctx, actor, r)
+	l := s.takeLoad()
+	ib, jobs, err := s.profileJobs(ctx, actor, r, l.jobsArr[:0])
 	if err != nil {
+		s.releaseLoad(l)
 		return nil, err
 	}
-	l := &load{s: s, ctx: ctx, ib: ib, jobs: jobs, r: r, cards: make([]Card, len(jobs))}
-	switch len(jobs) {
-	case 0:
-		return l.cards, nil
-	case 1:
-		s.card(ctx, &l.ib, jobs[0], r, &l.cards[0])
-		return l.cards, nil
-	}
+	l.ctx, l.ib, l.jobs, l.r, l.cards = ctx, ib, jobs, r, make([]Card, len(jobs))
+	cards := l.cards
 	// The calling goroutine runs the cards in order. When their responses are cached it is
 	// done in microseconds, sooner than goroutines would start (BenchmarkProfileCached: four
 	// goroutines cost a quarter of a cached load of five cards). A card that waits on its
 	// upstream must not hold the others back, though: when the cards are not done after
 	// spawnAfter, a timer starts the other workers (at most maxCards in all), which take the
 	// cards not started yet.
-	if s.maxCards == 1 {
-		l.work()
-		return l.cards, nil
+	switch {
+	case len(jobs) == 0:
+	case len(jobs) == 1 || s.maxCards == 1:
+		l.work(&l.cs)
+	default:
+		l.wg.Add(1) // the timer's
+		l.timer.Reset(spawnAfter)
+		l.work(&l.cs)
+		if l.timer.Stop() {
+			l.wg.Done() // the timer never ran
+		}
+		// After the wait a timer that ran is done with l too: spawn's last act is its
+		// count's Done. Only then may the next load take l.
+		l.wg.Wait()
 	}
-	l.wg.Add(1) // the timer's
-	sp := s.spawner()
-	sp.load.Store(l)
-	sp.t.Reset(spawnAfter)
-	l.work()
-	if sp.t.Stop() {
-		sp.load.Store(nil)
-		l.wg.Done() // the timer never ran
-	}
-	// After the wait the timer's function, if it ran, is done with sp: spawn's last act is
-	// its count's Done. Only the load hands sp back: a function that did so itself could do
-	// it before this load's Stop, which would then stop another load's timer.
-	l.wg.Wait()
-	s.spawners.Put(sp)
-	return l.cards, nil
-}
-
-// spawner is a timer that starts the other workers of the load it holds (load.spawn). A
-// Service keeps stopped or fired ones for the next load: resetting a timer costs a third of
-// creating one, and no allocation (BenchmarkProfileCached: about 0.2 µs, two allocations a
-// load). TestProfileConcurrentLoadsSpawn checks that loads never share one.
-type spawner struct {
-	t    *time.Timer
-	load atomic.Pointer[load]
-}
-
-// spawner returns a stopped spawner.
-func (s *Service) spawner() *spawner {
-	if sp, ok := s.spawners.Get().(*spawner); ok {
-		return sp
-	}
-	sp := new(spawner)
-	sp.t = time.AfterFunc(time.Hour, sp.fire)
-	sp.t.Stop()
-	return sp
-}
-
-// fire runs on the timer's goroutine: it starts the workers of the load it holds.
-func (sp *spawner) fire() {
-	if l := sp.load.Swap(nil); l != nil {
-		l.spawn()
-	}
+	s.releaseLoad(l)
+	return cards, nil
 }
 
 // spawnAfter is how long the calling goroutine of a profile load runs its cards alone before
 // other workers start: several cached cards' time, and nothing next to an upstream call.
 const spawnAfter = 250 * time.Microsecond
 
-// load is one profile load's cards and the state of its workers.
+// load is one profile load's cards and the state of its workers. A Service keeps finished
+// loads for the next ones (takeLoad), with their timer and the calling goroutine's card state:
+// resetting a timer costs a third of creating one, and a chained card's state is a few KB
+// (BenchmarkProfileCached: no allocation but the cards and httpexec's responses).
+// TestProfileConcurrentLoadsSpawn checks that concurrent loads never share one.
 type load struct {
-	s     *Service
-	ctx   context.Context
-	ib    Inbox
-	jobs  []*Integration
-	r     *ProfileRequest
-	cards []Card
-	wg    sync.WaitGroup
-	next  atomic.Int64 // the next card to start
+	s       *Service
+	ctx     context.Context
+	ib      Inbox
+	jobs    []*Integration
+	r       *ProfileRequest
+	cards   []Card
+	wg      sync.WaitGroup
+	next    atomic.Int64 // the next card to start
+	timer   *time.Timer  // starts the other workers (spawn) when reset
+	cs      cardState    // the calling goroutine's
+	jobsArr [8]*Integration
 }
 
-// work runs cards until every card has started.
-func (l *load) work() {
+// takeLoad returns a load whose timer is stopped.
+func (s *Service) takeLoad() *load {
+	if l, ok := s.loads.Get().(*load); ok {
+		return l
+	}
+	l := &load{s: s}
+	l.timer = time.AfterFunc(time.Hour, l.spawn)
+	l.timer.Stop()
+	return l
+}
+
+// releaseLoad keeps l for the next load, without the references of this one's request (its
+// card state keeps values until a card overwrites them; see cardState).
+func (s *Service) releaseLoad(l *load) {
+	clear(l.jobsArr[:])
+	l.ctx, l.ib, l.jobs, l.r, l.cards = nil, Inbox{}, nil, nil, nil
+	l.next.Store(0)
+	s.loads.Put(l)
+}
+
+// work runs cards until every card has started, with cs as their state, or (nil) one it
+// takes from the Service's and gives back.
+func (l *load) work(cs *cardState) {
 	var t time.Time // the end of a card is the start of the next: one clock read per card
-	var cs *cardState
+	taken := false
 	for i := int(l.next.Add(1) - 1); i < len(l.jobs); i = int(l.next.Add(1) - 1) {
 		if cs == nil {
-			cs = l.s.cardState() // one per worker, for all its cards
+			cs, taken = l.s.cardState(), true // one per worker, for all its cards
 		}
 		t = l.s.cardFrom(l.ctx, &l.ib, l.jobs[i], l.r, &l.cards[i], t, cs)
 	}
-	if cs != nil {
+	if taken {
 		l.s.states.Put(cs)
 	}
 }
@@ -159,7 +154,7 @@ func (l *load) spawn() {
 	defer l.wg.Done()
 	left := len(l.jobs) - int(l.next.Load())
 	for range min(left, l.s.maxCards-1) {
-		l.wg.Go(l.work)
+		l.wg.Go(func() { l.work(nil) })
 	}
 }
 

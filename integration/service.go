@@ -102,11 +102,11 @@ type Service struct {
 	// keyed: the executor is an *httpexec.Executor, which keys a cached request by its
 	// Identity and builds it only to send it (see cardCall.Build); requests for other
 	// executors are built first.
-	keyed    bool
-	seed     maphash.Seed                             // of renderedKey.request
-	spawners sync.Pool                                // of stopped *spawner
-	states   sync.Pool                                // of *cardState not in use
-	recent   [recentCompiled]atomic.Pointer[compiled] // see compile
+	keyed  bool
+	seed   maphash.Seed                             // of renderedKey.request
+	loads  sync.Pool                                // of finished *load
+	states sync.Pool                                // of *cardState not in use
+	recent [recentCompiled]atomic.Pointer[compiled] // see compile
 }
 
 // recentCompiled is the number of slots in which a Service finds compiled forms by the address

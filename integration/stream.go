@@ -38,7 +38,7 @@ func (s *Service) ProfileStream(ctx context.Context, actor Actor, r *ProfileRequ
 	if r == nil {
 		return nil, nil, errors.New("integration: nil ProfileRequest")
 	}
-	ib, jobs, err := s.profileJobs(ctx, actor, r)
+	ib, jobs, err := s.profileJobs(ctx, actor, r, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,8 +94,8 @@ func (s *Service) streamCards(ctx context.Context, ib *Inbox, jobs []*Integratio
 }
 
 // profileJobs returns the inbox of r and the integrations whose cards a profile load of r
-// runs, in attachment order: Profile's selection too.
-func (s *Service) profileJobs(ctx context.Context, actor Actor, r *ProfileRequest) (Inbox, []*Integration, error) {
+// runs, in attachment order, appended to jobs: Profile's selection too.
+func (s *Service) profileJobs(ctx context.Context, actor Actor, r *ProfileRequest, jobs []*Integration) (Inbox, []*Integration, error) {
 	ib, err := s.inboxOf(ctx, actor.TeamID, r.InboxID)
 	if err != nil {
 		return Inbox{}, nil, err
@@ -104,7 +104,6 @@ func (s *Service) profileJobs(ctx context.Context, actor Actor, r *ProfileReques
 	if err != nil {
 		return Inbox{}, nil, err
 	}
-	jobs := make([]*Integration, 0, len(atts))
 	for _, a := range atts {
 		in := byID.find(a.IntegrationID)
 		if !a.Enabled || in == nil || !in.Active || (r.IntegrationID != "" && in.ID != r.IntegrationID) {
