@@ -86,7 +86,7 @@ func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 // its length as a uvarint. Two expansions of one template with equal keys are equal, since the
 // expansion is written from those values alone; so a key can stand for the expansion where only
 // its identity matters, without the escaping, the writing and the allocation. Package
-// integration keys a cached request by the keys of its templates ([httpexec.Request].Identity)
+// integration keys a cached request by the keys of its templates (httpexec.Request.Identity)
 // and expands the request only when it sends it.
 //
 // A key identifies an expansion among those of one template: combine it with the template's
@@ -94,8 +94,6 @@ func (t *Template) AppendExpand(dst []byte, r Resolver) ([]byte, error) {
 // AppendKey returns dst unchanged and the error Expand would return. A key into a buffer with
 // enough capacity does not allocate, unless a filter does or the template has more than 16
 // placeholders.
-//
-// [httpexec.Request]: https://pkg.go.dev/github.com/inboxkit/inboxkit/httpexec#Request
 func (t *Template) AppendKey(dst []byte, r Resolver) ([]byte, error) {
 	var stack [maxStackSlots]string
 	vals, _, err := t.resolve(&stack, r)
