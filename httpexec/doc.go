@@ -172,7 +172,10 @@
 // name a header that the executing request does not treat as secret runs on
 // its own instead, so that no redirect forwards that header to another
 // host. Concurrent callers of one key share the first caller's CacheTTL and
-// Timeout. Collapse is per Executor; a shared cache bounds the fleet to
+// Timeout. An execution reads the cache once more before it calls the
+// upstream (not for a Refresh): a caller that missed just before another
+// execution of its key stored and retired is served what that one stored,
+// at the cost of one cache read per miss. Collapse is per Executor; a shared cache bounds the fleet to
 // about one call per key per TTL.
 //
 // # A fleet of processes

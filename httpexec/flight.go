@@ -183,8 +183,17 @@ func (e *Executor) runStore(ctx context.Context, key CacheKey, p *prepared) (res
 		resp, err = e.runLeased(ctx, l, key, p)
 		return resp, err, nil
 	}
-	if p.early != nil && e.storedMeanwhile(ctx, key, p) != nil {
-		return nil, errRefreshed, nil
+	// This execution is the process's only one of key, but another may have stored the entry
+	// and retired between this caller's miss and its start (shared found none to join): a
+	// second upstream call for one key unless the cache is read again
+	// (TestMissAfterExecutionRetired). A refresh never takes another's result.
+	if !p.refresh {
+		if ent := e.storedMeanwhile(ctx, key, p); ent != nil {
+			if p.early != nil {
+				return nil, errRefreshed, nil
+			}
+			return entryResponse(ent), nil, nil
+		}
 	}
 	resp, err = e.execute(ctx, p)
 	e.store(ctx, key, p, resp, err)

@@ -418,3 +418,54 @@ func TestHerdErrorShared(t *testing.T) {
 		}
 	})
 }
+
+// gatedCache is a MemoryCache whose first Get, a miss, waits for the test before it returns.
+type gatedCache struct {
+	*httpexec.MemoryCache
+	gets           atomic.Int32
+	missed, resume chan struct{}
+}
+
+func (c *gatedCache) Get(ctx context.Context, key httpexec.CacheKey) (*httpexec.CacheEntry, error) {
+	ent, err := c.MemoryCache.Get(ctx, key)
+	if c.gets.Add(1) == 1 {
+		close(c.missed)
+		<-c.resume
+	}
+	return ent, err
+}
+
+// TestMissAfterExecutionRetired: a caller that missed the cache while another caller's
+// execution of the key was about to store, and that looks for an execution to join only after
+// that one retired, is served what it stored: one upstream call for the key, not two.
+func TestMissAfterExecutionRetired(t *testing.T) {
+	mem, err := httpexec.NewMemoryCache(100, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &gatedCache{MemoryCache: mem, missed: make(chan struct{}), resume: make(chan struct{})}
+	ex, mt := newMock(t, httpexec.Options{Cache: cache})
+	mt.RegisterResponder("GET", "https://api.example.com/c/1", httpmock.NewStringResponder(200, `{"n":1}`))
+	req := &httpexec.Request{URL: "https://api.example.com/c/1", CacheTTL: time.Minute}
+
+	late := make(chan *httpexec.Response, 1)
+	go func() {
+		resp, err := ex.Do(t.Context(), req) // misses, then waits in the cache's Get
+		if err != nil {
+			t.Error(err)
+		}
+		late <- resp
+	}()
+	<-cache.missed
+	if _, err := ex.Do(t.Context(), req); err != nil { // executes, stores, retires
+		t.Fatal(err)
+	}
+	close(cache.resume)
+	resp := <-late
+	if resp == nil || !resp.FromCache || resp.Body.String() != `{"n":1}` {
+		t.Errorf("late caller got %+v, want the stored response", resp)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("upstream calls = %d, want 1", n)
+	}
+}
