@@ -135,7 +135,7 @@ func requestKey(s Scope, method, rawURL string, h http.Header, body []byte) Cach
 // identityKey returns the cache key of a request keyed by its Identity: the SHA-256 of the
 // scope, the method and the identity, each length-prefixed.
 func identityKey(s Scope, method string, id []byte) CacheKey {
-	var buf [64]byte
+	var buf [128]byte // the prefix; scope IDs longer than a hundred bytes cost an allocation
 	b := append(buf[:0], identityVersion...)
 	b = appendField(b, s.Team)
 	b = appendField(b, s.Integration)
