@@ -306,8 +306,9 @@
 //     stand-in's 16 bytes: a typical card's request keys in two SHA-256 blocks. Equal
 //     identities build equal requests (FuzzIdentity), so a hit costs no expansion and no
 //     Credentials function: half the cost of expanding first on httpexec's P4 workload
-//     (BenchmarkDoCacheHitExpand), two allocations a card instead of four
-//     (TestProfileCachedAllocs). Another [Executor], which may not know identities, is given
+//     (BenchmarkDoCacheHitExpand against BenchmarkDoCacheHitExpandEager), and a card's only
+//     allocation is httpexec's Response (TestProfileCachedAllocs). Another [Executor], which
+//     may not know identities, is given
 //     every request expanded, as before; the two never share cache entries, so a host that
 //     wraps its executor keeps one kind. InvalidateContact keys its requests the way loads do.
 //   - Profile requests whose header values depend on nothing of the run (literals, and secret
